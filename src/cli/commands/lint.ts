@@ -1,0 +1,71 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { FORMATTERS, type FormatName } from "../../diagnostics/formatters/index.js";
+import type { FileReport } from "../../diagnostics/report.js";
+import { commandLookup } from "../../files/command-exists.js";
+import { collectFiles } from "../../files/collect.js";
+import { loadConfig } from "../../files/config.js";
+import { readRunbook } from "../../files/read-runbook.js";
+import { lintRunbook } from "../../lint/lint.js";
+import { lintProject } from "../../lint/project.js";
+import { RULE_INFO } from "../../lint/registry.js";
+import type { Runbook } from "../../model/types.js";
+import { EXIT, RunbookError } from "../errors.js";
+import { useColor, type Io } from "../io.js";
+import { parseDateFlag } from "../dates.js";
+import { VERSION } from "../version.js";
+
+interface LintFlags {
+  format: FormatName;
+  maxWarnings?: number;
+  quiet?: boolean;
+  config?: string;
+  asOf?: string;
+}
+
+export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
+  const { config } = await loadConfig(io.cwd, flags.config);
+  const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
+  const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
+  const commandExists = commandLookup(io.env.PATH);
+
+  const runbooks: Runbook[] = [];
+  const unreadable: string[] = [];
+  await forEachLimit(files, 32, async (file) => {
+    try {
+      runbooks.push(await readRunbook(file, io.cwd));
+    } catch (error) {
+      if (!(error instanceof RunbookError)) throw error;
+      unreadable.push(error.message);
+    }
+  });
+  runbooks.sort((a, b) => a.file.localeCompare(b.file));
+
+  const byFile = new Map<string, Diagnostic[]>(runbooks.map((r) => [r.file, lintRunbook(r, { severities: config.rules ?? {}, commandExists, today, defaultReviewEvery: config.review_every })]));
+  for (const d of lintProject(runbooks, config.rules ?? {})) byFile.get(d.file)?.push(d);
+  const reports: FileReport[] = runbooks.map((r) => {
+    const all = byFile.get(r.file) ?? [];
+    return { file: r.file, diagnostics: flags.quiet ? all.filter((d) => d.severity === "error") : all };
+  });
+
+  io.stdout.write(FORMATTERS[flags.format]({ files: reports, rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) }));
+  for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
+  if (unreadable.length) return EXIT.usage;
+
+  const all = reports.flatMap((r) => r.diagnostics);
+  const errors = all.filter((d) => d.severity === "error").length;
+  const warnings = all.length - errors;
+  if (errors) return EXIT.findings;
+  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
+    io.stderr.write(`runbook: ${warnings} warnings is more than --max-warnings ${flags.maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
+}
+
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

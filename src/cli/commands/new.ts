@@ -1,0 +1,31 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { ID_PATTERN } from "../../schema/frontmatter.js";
+import { EXIT, RunbookError, UsageError } from "../errors.js";
+import type { Io } from "../io.js";
+
+const TEMPLATE = new URL("../../../runbooks/template.md", import.meta.url);
+
+export default async function newRunbook(io: Io, id: string, flags: { owner: string; title?: string; dir: string }): Promise<number> {
+  if (!ID_PATTERN.test(id)) throw new UsageError(`Invalid id \`${id}\`: expected kebab-case such as \`redis-failover\``);
+  const title = flags.title ?? id.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
+  const template = await readFile(TEMPLATE, "utf8");
+  const text = template
+    .replace(/^id: .*$/m, `id: ${id}`)
+    .replace(/^owner: .*$/m, `owner: ${yamlScalar(flags.owner)}`)
+    .replace(/^# .*$/m, `# ${title}`);
+  const target = path.join(flags.dir, `${id}.md`);
+  await mkdir(path.resolve(io.cwd, flags.dir), { recursive: true });
+  try {
+    await writeFile(path.resolve(io.cwd, target), text, { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new RunbookError(`${target} already exists; not overwriting it`);
+    throw error;
+  }
+  io.stdout.write(`Created ${target}\nNext: edit it, then run \`runbook lint ${target}\`.\n`);
+  return EXIT.ok;
+}
+
+function yamlScalar(s: string): string {
+  return /^[\w.-][\w .@/-]*$/.test(s) ? s : JSON.stringify(s);
+}

@@ -1,0 +1,9 @@
+import { jsonSchemaFor } from "../../schema/json-schema.js";
+import { EXIT, UsageError } from "../errors.js";
+import type { Io } from "../io.js";
+
+export default async function schema(io: Io, which: string): Promise<number> {
+  if (which !== "runbook" && which !== "config") throw new UsageError(`Unknown schema \`${which}\`: expected runbook or config`);
+  io.stdout.write(`${JSON.stringify(jsonSchemaFor(which), null, 2)}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,97 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { EXIT, RunbookError } from "./errors.js";
+import type { Io } from "./io.js";
+import { VERSION } from "./version.js";
+
+/**
+ * The one place where errors become messages and exit codes. Commands are loaded only when
+ * chosen, so `runbook lint` never pays for the terminal UI or the process runner.
+ */
+export async function main(io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const debug = io.argv.includes("--debug") || io.env.RUNBOOK_DEBUG === "1";
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(io.argv.filter((a) => a !== "--debug"), { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof RunbookError) {
+      io.stderr.write(`runbook: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    io.stderr.write(`runbook: internal error: ${e.message}\n`);
+    io.stderr.write(debug ? `${e.stack ?? ""}\n` : "Run again with --debug for details, and please report it.\n");
+    return EXIT.usage;
+  }
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("runbook")
+    .description("Runbooks as code: lint, run, resume, roll back and verify Markdown runbooks.")
+    .version(VERSION, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or a failed step, 2 bad usage or input, 3 aborted, 130 interrupted.\nDocs: docs/format.md (the runbook format), docs/cli.md (commands).");
+
+  const run = <A extends unknown[]>(load: () => Promise<{ default: (io: Io, ...args: A) => Promise<number> }>) =>
+    async (...args: A) => {
+      const mod = await load();
+      setExit(await mod.default(io, ...args));
+    };
+  const format = (names: readonly string[], fallback: string) =>
+    new Option("-f, --format <format>", `output format: ${names.join(", ")}`).choices(names).default(fallback);
+
+  program
+    .command("lint")
+    .description("check runbooks against the format and the lint rules (never runs them)")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .addOption(format(["stylish", "json", "github", "sarif"], "stylish"))
+    .option("--max-warnings <n>", "fail (exit 1) when there are more warnings than this", wholeNumber)
+    .option("-q, --quiet", "report errors only")
+    .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
+    .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
+    .action(run(() => import("./commands/lint.js")));
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the runbook frontmatter (or of the config file)")
+    .argument("[which]", "runbook or config", "runbook")
+    .action(run(() => import("./commands/schema.js")));
+
+  program
+    .command("graph")
+    .description("print a runbook's step graph")
+    .argument("<file>", "runbook file")
+    .addOption(format(["mermaid", "dot", "json"], "mermaid"))
+    .action(run(() => import("./commands/graph.js")));
+
+  program
+    .command("new")
+    .description("create a runbook from the template")
+    .argument("<id>", "kebab-case id, e.g. redis-failover")
+    .option("-o, --owner <team>", "owning team", "team-unknown")
+    .option("-t, --title <title>", "title (default: from the id)")
+    .option("-d, --dir <folder>", "folder to create it in", "runbooks")
+    .action(run(() => import("./commands/new.js")));
+
+  program
+    .command("rules")
+    .description("list the lint rules")
+    .addOption(format(["stylish", "json", "markdown"], "stylish"))
+    .action(run(() => import("./commands/rules.js")));
+
+  return program;
+}
+
+export function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number.");
+  return Number(value);
+}

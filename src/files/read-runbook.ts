@@ -1,0 +1,21 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { RunbookError } from "../cli/errors.js";
+import { buildRunbook } from "../model/build-runbook.js";
+import type { Runbook } from "../model/types.js";
+
+/** Reads and builds one runbook; an unreadable file is a usage error (exit 2). */
+export async function readRunbook(file: string, cwd: string): Promise<Runbook> {
+  const text = await readText(file, cwd);
+  return buildRunbook(file, text);
+}
+
+export async function readText(file: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(cwd, file), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code === "EACCES" ? "permission denied" : (code ?? String(error));
+    throw new RunbookError(`Cannot read ${file}: ${why}`);
+  }
+}

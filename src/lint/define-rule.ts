@@ -1,0 +1,55 @@
+import type { RelatedLocation, Severity } from "../diagnostics/diagnostic.js";
+import type { StepGraph } from "../model/graph.js";
+import type { Runbook } from "../model/types.js";
+import type { Point, Span } from "../parse/positions.js";
+
+/** What a rule sees. Everything here is data or a pure lookup; rules do no I/O. */
+export interface RuleContext {
+  readonly runbook: Runbook;
+  readonly graph: StepGraph;
+  /** Whether a command is on PATH; resolved by the caller, so rules stay pure. */
+  readonly commandExists: (name: string) => boolean;
+  /** Today, for staleness rules (UTC midnight). */
+  readonly today: Date;
+  /** Facts from git about this file, when the caller has them. */
+  readonly history?: FileHistory | undefined;
+  /** The config's default review period, e.g. `90d`. */
+  readonly defaultReviewEvery?: string | undefined;
+  readonly report: (message: string, place: Span | Point, related?: readonly RelatedLocation[]) => void;
+}
+
+/** Whether the file's steps changed after the commit it was verified at. Filled in by the git adapter. */
+export interface FileHistory {
+  readonly stepsChangedSince: { readonly commit: string; readonly date: string; readonly subject: string } | undefined;
+  readonly unknownCommit?: boolean;
+}
+
+export interface RuleExamples {
+  /** Runbooks on which the rule reports nothing. */
+  readonly good: readonly string[];
+  /** Runbooks on which the rule reports at least once. */
+  readonly bad: readonly string[];
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly examples: RuleExamples;
+  readonly check: (ctx: RuleContext) => void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** A rule that reports what the model builder already found under this rule's id. */
+export function problemRule(meta: Omit<Rule, "check">): Rule {
+  return {
+    ...meta,
+    check: ({ runbook, report }) => {
+      for (const p of runbook.problems) if (p.ruleId === meta.id) report(p.message, p.place, p.related);
+    },
+  };
+}
+

@@ -1,0 +1,63 @@
+import type { Problem } from "../diagnostics/diagnostic.js";
+import { parseInfoString } from "../parse/info-string.js";
+import type { LineIndex, Span } from "../parse/positions.js";
+import { ATTRIBUTE_KEYS, attributesSchema, STEP_ONLY_ATTRIBUTES, type Attributes } from "../schema/attributes.js";
+import { flattenIssues } from "../schema/zod-issues.js";
+import type { BlockRole, CodeBlock, ShellBlock } from "./types.js";
+
+/** Reads a shell fence's attributes, placing every problem on the attribute it is about. */
+export function readBlockAttributes(block: CodeBlock, text: string, lines: LineIndex, problems: Problem[]): ShellBlock {
+  const lineEnd = text.slice(block.span.start.offset, block.span.end.offset).search(/\r?\n|\r/);
+  const firstLine = text.slice(block.span.start.offset, lineEnd === -1 ? block.span.end.offset : block.span.start.offset + lineEnd);
+  const infoAt = block.span.start.offset + firstLine.indexOf(block.info);
+  const parsed = parseInfoString(block.info);
+  const spans = new Map<string, Span>();
+  const input: Record<string, string | true> = {};
+  const tokenSpan = (offset: number, length: number) => lines.span(infoAt + offset, infoAt + offset + length);
+
+  if (parsed.unclosedQuoteAt !== undefined) {
+    problems.push({ ruleId: "fence-attributes", message: "Unclosed quote in the fence's attributes", place: tokenSpan(parsed.unclosedQuoteAt, 1) });
+  }
+  for (const t of parsed.tokens) {
+    const span = tokenSpan(t.offset, t.key.length + (t.value === undefined ? 0 : t.value.length + 1));
+    if (spans.has(t.key)) {
+      problems.push({ ruleId: "fence-attributes", message: `Duplicate attribute \`${t.key}\``, place: span });
+      continue;
+    }
+    spans.set(t.key, span);
+    input[t.key] = t.value ?? true;
+  }
+
+  let attributes: Attributes = {};
+  const result = attributesSchema.safeParse(input);
+  if (result.success) attributes = result.data;
+  else {
+    for (const issue of flattenIssues(result.error.issues, input, () => ATTRIBUTE_KEYS)) {
+      const key = String(issue.path[0] ?? "");
+      const message = key.startsWith("{") ? `Unknown attribute \`${key.slice(0, 20)}…\`: JSON attributes are not part of this format; write \`key=value\`` : issue.message.replace(/^Unknown key/, "Unknown attribute");
+      problems.push({ ruleId: "fence-attributes", message: issue.path.length && !key.startsWith("{") && issue.at === "value" ? `\`${key}\`: ${message}` : message, place: spans.get(key) ?? block.span });
+    }
+    // Keep the attributes that were valid, so one typo does not hide the rest of the block's meaning.
+    const partial: Record<string, unknown> = {};
+    const shape = attributesSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
+    for (const [k, v] of Object.entries(input)) {
+      const one = shape[k]?.safeParse(v);
+      if (one?.success) partial[k] = one.data;
+    }
+    attributes = partial as Attributes;
+  }
+
+  let role: BlockRole = "command";
+  if (attributes.rollback && attributes.verify) {
+    problems.push({ ruleId: "fence-attributes", message: "A block is either `rollback` or `verify`, not both", place: spans.get("verify") ?? block.span });
+  }
+  if (attributes.rollback) role = "rollback";
+  else if (attributes.verify) role = "verify";
+  if (role !== "command") {
+    for (const k of STEP_ONLY_ATTRIBUTES) {
+      const span = spans.get(k);
+      if (span && k in attributes) problems.push({ ruleId: "fence-attributes", message: `\`${k}\` belongs on the step's command block, not on its ${role} block`, place: span });
+    }
+  }
+  return { ...block, role, attributes, attributeSpans: spans };
+}

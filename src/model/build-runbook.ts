@@ -1,0 +1,265 @@
+import type { Code, Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
+import { toString } from "mdast-util-to-string";
+import type { Problem } from "../diagnostics/diagnostic.js";
+import { parseYaml, type FrontmatterSource } from "../parse/frontmatter.js";
+import { LineIndex, type Span } from "../parse/positions.js";
+import { parseMarkdown } from "../parse/markdown.js";
+import { SHELL_LANGS } from "../schema/attributes.js";
+import { validateFrontmatter } from "../schema/validate-frontmatter.js";
+import { readBlockAttributes } from "./block-attributes.js";
+import { slugify, splitHeadingId, STEP_ID_PATTERN } from "./slug.js";
+import type { BlockSection, CodeBlock, Heading, Runbook, ShellBlock, Step } from "./types.js";
+
+/**
+ * Markdown parsing costs about 4 s per MiB and far more memory; the largest real runbook seen
+ * is 63 KB, so anything over 1 MiB is almost surely not a runbook and is refused up front.
+ */
+export const MAX_RUNBOOK_CHARS = 1024 * 1024;
+
+interface StepDraft {
+  readonly heading: Heading;
+  readonly id: string;
+  readonly explicitId: boolean;
+  readonly bodyStart: number;
+  bodyEnd: number;
+  readonly blocks: ShellBlock[];
+}
+
+/**
+ * Builds the runbook model from its text. Pure: the file name is only used for messages.
+ * Never throws on any input; what is wrong is recorded in `problems`.
+ */
+export function buildRunbook(file: string, input: string): Runbook {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  const start = lines.point(0);
+  const problems: Problem[] = [];
+
+  if (text.includes("\u0000")) {
+    problems.push({ ruleId: "file-content", message: "Binary file: expected Markdown text", place: start });
+    return emptyRunbook(file, text, problems);
+  }
+  if (text.length > MAX_RUNBOOK_CHARS) {
+    const mb = (text.length / 1024 / 1024).toFixed(1);
+    problems.push({ ruleId: "file-content", message: `File is too large (${mb} MiB): runbooks over 1 MiB are not parsed; split it into several runbooks`, place: start });
+    return emptyRunbook(file, text, problems);
+  }
+  if (text.trim() === "") {
+    problems.push({ ruleId: "file-content", message: "Empty file: expected YAML frontmatter and a `## Steps` section", place: start });
+    return emptyRunbook(file, text, problems);
+  }
+
+  const root = parseMarkdown(text);
+  const { frontmatter, meta } = readFrontmatter(root, text, lines, problems);
+
+  const headings: Heading[] = [];
+  const blocks: CodeBlock[] = [];
+  const shellBlocks: ShellBlock[] = [];
+  const prerequisites: ShellBlock[] = [];
+  const rollback: ShellBlock[] = [];
+  const drafts: StepDraft[] = [];
+  let section: BlockSection = "other";
+  let hasStepsSection = false;
+  let current: StepDraft | undefined;
+  let title: string | undefined;
+
+  const closeStep = (at: number): void => {
+    if (current) current.bodyEnd = at;
+    current = undefined;
+  };
+
+  for (const node of root.children) {
+    if (node.type === "heading" && node.depth <= 3) {
+      const heading = toHeading(node, lines);
+      headings.push(heading);
+      closeStep(offsetOf(node, "start"));
+      if (node.depth === 1) {
+        title ??= heading.text;
+        section = "other";
+      } else if (node.depth === 2) {
+        section = sectionOf(heading.text);
+        if (section === "steps") hasStepsSection = true;
+      } else if (section === "steps") {
+        current = startStep(node, heading, drafts.length, problems);
+        drafts.push(current);
+      }
+      continue;
+    }
+    if (node.type === "heading") headings.push(toHeading(node, lines));
+    for (const code of codeNodes(node)) {
+      const block = toCodeBlock(code, text, lines, section, current?.id);
+      blocks.push(block);
+      if (!block.shell) continue;
+      const shell = readBlockAttributes(block, text, lines, problems);
+      shellBlocks.push(shell);
+      if (current) current.blocks.push(shell);
+      else if (section === "prerequisites" && shell.role === "command") prerequisites.push(shell);
+      else if (section === "rollback" && shell.role !== "verify") rollback.push(shell);
+    }
+  }
+  closeStep(text.length);
+
+  const steps = drafts.map((d, index) => finishStep(d, index, text, problems));
+  return {
+    file,
+    text,
+    meta,
+    frontmatter,
+    title: meta?.title ?? title,
+    headings,
+    hasStepsSection,
+    steps,
+    prerequisites,
+    rollback,
+    blocks,
+    shellBlocks,
+    problems,
+  };
+}
+
+function emptyRunbook(file: string, text: string, problems: Problem[]): Runbook {
+  return {
+    file, text, meta: undefined, frontmatter: undefined, title: undefined, headings: [], hasStepsSection: false,
+    steps: [], prerequisites: [], rollback: [], blocks: [], shellBlocks: [], problems,
+  };
+}
+
+function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: Problem[]) {
+  const yamlNode = root.children[0]?.type === "yaml" ? root.children[0] : undefined;
+  if (!yamlNode) {
+    const message = /^---[ \t]*\r?\n/.test(text)
+      ? "Frontmatter opened on line 1 is never closed: expected a line with `---` after it"
+      : "Missing frontmatter: expected a `---` block with at least `id` and `owner`";
+    problems.push({ ruleId: "frontmatter-schema", message, place: lines.point(0) });
+    return { frontmatter: undefined, meta: undefined };
+  }
+  // The YAML text starts on the line after the opening `---`.
+  const base = lines.lineStart(lines.point(offsetOf(yamlNode, "start")).line + 1);
+  const frontmatter: FrontmatterSource = parseYaml(yamlNode.value, base, lines);
+  problems.push(...frontmatter.problems);
+  const meta = frontmatter.problems.some((p) => p.ruleId === "yaml-syntax") ? undefined : validateFrontmatter(frontmatter, problems);
+  return { frontmatter, meta };
+}
+
+const SECTIONS: Record<string, BlockSection> = { steps: "steps", prerequisites: "prerequisites", rollback: "rollback" };
+
+function sectionOf(text: string): BlockSection {
+  return SECTIONS[text.trim().replace(/:$/, "").toLowerCase()] ?? "other";
+}
+
+function toHeading(node: MdHeading, lines: LineIndex): Heading {
+  return { depth: node.depth, text: toString(node).trim(), span: spanOf(node, lines) };
+}
+
+function startStep(node: MdHeading, heading: Heading, index: number, problems: Problem[]): StepDraft {
+  const { text, id } = splitHeadingId(heading.text);
+  let stepId = id ?? slugify(text);
+  if (id !== undefined && !STEP_ID_PATTERN.test(id)) {
+    problems.push({ ruleId: "step-id", message: `Invalid step id \`{#${id}}\`: expected letters, digits, \`-\`, \`_\` or \`.\``, place: heading.span });
+    stepId = slugify(id);
+  }
+  if (stepId === "") {
+    problems.push({ ruleId: "step-id", message: "Step heading gives no id: add letters or digits, or an explicit `{#id}`", place: heading.span });
+    stepId = `step-${index + 1}`;
+  }
+  return { heading: { ...heading, text }, id: stepId, explicitId: id !== undefined, bodyStart: offsetOf(node, "end"), bodyEnd: offsetOf(node, "end"), blocks: [] };
+}
+
+function finishStep(d: StepDraft, index: number, text: string, problems: Problem[]): Step {
+  const of = (role: ShellBlock["role"]) => d.blocks.filter((b) => b.role === role);
+  const [command, ...extraCommands] = of("command");
+  const [rollback, ...extraRollbacks] = of("rollback");
+  const [verify, ...extraVerifies] = of("verify");
+  const attrs = command?.attributes ?? {};
+  if (attrs.irreversible !== undefined && rollback) {
+    problems.push({
+      ruleId: "fence-attributes",
+      message: "Step is marked `irreversible` but has a rollback block: keep one of them",
+      place: command?.attributeSpans.get("irreversible") ?? d.heading.span,
+    });
+  }
+  return {
+    id: d.id,
+    explicitId: d.explicitId,
+    title: d.heading.text,
+    span: d.heading.span,
+    index,
+    instructions: instructionsOf(text, d),
+    command,
+    rollback,
+    verify,
+    extraCommands,
+    extraRollbacks,
+    extraVerifies,
+    manual: command === undefined,
+    needs: attrs.needs,
+    confirm: attrs.confirm === true,
+    irreversible: attrs.irreversible,
+    capture: attrs.capture,
+  };
+}
+
+/** The step's Markdown with its shell blocks cut out, so the prose reads on its own. */
+function instructionsOf(text: string, d: StepDraft): string {
+  let out = "";
+  let at = d.bodyStart;
+  for (const b of d.blocks) {
+    out += text.slice(at, b.span.start.offset);
+    at = b.span.end.offset;
+  }
+  out += text.slice(at, d.bodyEnd);
+  return out.replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+
+/** Code nodes anywhere under a node, in document order (fences nest in lists and quotes). */
+function codeNodes(node: RootContent): Code[] {
+  if (node.type === "code") return [node];
+  const out: Code[] = [];
+  const walk = (n: Nodes): void => {
+    if (n.type === "code") out.push(n);
+    else if ("children" in n) for (const c of n.children) walk(c);
+  };
+  walk(node);
+  return out;
+}
+
+const FENCE = /^([ \t>]*)(`{3,}|~{3,})/;
+
+function toCodeBlock(node: Code, text: string, lines: LineIndex, section: BlockSection, stepId: string | undefined): CodeBlock {
+  const start = offsetOf(node, "start");
+  const end = offsetOf(node, "end");
+  const raw = text.slice(start, end);
+  const firstLineEnd = raw.search(/\r?\n|\r/);
+  const firstLine = firstLineEnd === -1 ? raw : raw.slice(0, firstLineEnd);
+  const open = FENCE.exec(firstLine);
+  const fence = open?.[2] ?? "";
+  const info = open ? firstLine.slice((open[0] ?? "").length).trim() : "";
+  const lang = (node.lang ?? "").toLowerCase();
+  return {
+    lang,
+    info,
+    source: node.value,
+    span: lines.span(start, end),
+    shell: open !== null && SHELL_LANGS.has(lang),
+    fenced: open !== null,
+    unterminated: open !== null && !closesFence(raw, firstLineEnd, fence),
+    section,
+    stepId,
+  };
+}
+
+/** True when the block's last line is a closing fence at least as long as the opener. */
+function closesFence(raw: string, firstLineEnd: number, fence: string): boolean {
+  if (firstLineEnd === -1) return false;
+  const lastLine = raw.slice(raw.search(/[^\r\n]*$/)).replace(/^[ \t>]*/, "").trimEnd();
+  const ch = fence[0] ?? "`";
+  return lastLine.length >= fence.length && [...lastLine].every((c) => c === ch);
+}
+
+function offsetOf(node: { position?: { start: { offset?: number | undefined }; end: { offset?: number | undefined } } | undefined }, which: "start" | "end"): number {
+  return node.position?.[which].offset ?? 0;
+}
+
+function spanOf(node: Nodes, lines: LineIndex): Span {
+  return lines.span(offsetOf(node, "start"), offsetOf(node, "end"));
+}

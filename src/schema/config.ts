@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { REVIEW_PERIOD_PATTERN } from "./duration.js";
+
+export const CONFIG_FILE = "runbook.config.yaml";
+
+export const configSchema = z.strictObject({
+  review_every: z.string().regex(REVIEW_PERIOD_PATTERN, { message: "Expected a period such as `90d` or `6 months`" }).optional().describe("Default review period for runbooks that set none (default 90d)."),
+  state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
+  runbooks: z.array(z.string()).optional().describe("Default paths or globs for `lint` and `stale` (default runbooks/**/*.md)."),
+  rules: z.record(z.string(), z.enum(["error", "warning", "off"])).optional().describe("Severity per lint rule id."),
+});
+
+export type Config = z.output<typeof configSchema>;
+export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.shape);

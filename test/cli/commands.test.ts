@@ -1,0 +1,51 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runMain } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+
+describe("runbook schema", () => {
+  it("prints the committed runbook schema", async () => {
+    const r = await runMain(["schema"]);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(await readFile(new URL("../../schemas/runbook.schema.json", import.meta.url), "utf8")));
+  });
+});
+
+describe("runbook graph", () => {
+  it("prints mermaid, dot and json for the demo", async () => {
+    const mermaid = await runMain(["graph", "runbooks/demo-failover.md"]);
+    expect(mermaid.exitCode).toBe(0);
+    expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
+    expect(mermaid.stdout).toContain("s0 --> s1");
+    const dot = await runMain(["graph", "runbooks/demo-failover.md", "--format", "dot"]);
+    expect(dot.stdout).toContain('"start-lab" -> "check-lag";');
+    const json = JSON.parse((await runMain(["graph", "runbooks/demo-failover.md", "-f", "json"])).stdout);
+    expect(json.order).toEqual(["start-lab", "check-lag", "fence", "promote", "new-primary", "repoint", "check-writes"]);
+    expect(json.steps.find((s: { id: string }) => s.id === "promote")).toMatchObject({ confirm: true, verify: true });
+  });
+
+  it("exits 1 and names a cycle", async () => {
+    const dir = await tempDir();
+    await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "c.md"), "---\nid: c\nowner: o\n---\n## Steps\n### A {#a}\n```sh needs=b\ntrue\n```\n### B {#b}\n```sh needs=a\ntrue\n```\n"));
+    const r = await runMain(["graph", "c.md"], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("steps form a cycle: a → b → a");
+  });
+});
+
+describe("runbook new", () => {
+  it("scaffolds a runbook that lints clean, and refuses to overwrite it", async () => {
+    const dir = await tempDir();
+    const r = await runMain(["new", "redis-failover", "--owner", "team-cache"], { cwd: dir });
+    expect(r.exitCode).toBe(0);
+    const text = await readFile(path.join(dir, "runbooks/redis-failover.md"), "utf8");
+    expect(text).toMatch(/^---\nid: redis-failover\nowner: team-cache\n/);
+    expect(text).toContain("# Redis failover");
+    const lint = await runMain(["lint", "runbooks/redis-failover.md"], { cwd: dir });
+    expect(lint.exitCode, lint.stdout).toBe(0);
+    const again = await runMain(["new", "redis-failover"], { cwd: dir });
+    expect(again).toMatchObject({ exitCode: 2, stderr: "runbook: runbooks/redis-failover.md already exists; not overwriting it\n" });
+    expect((await runMain(["new", "Not_Kebab"], { cwd: dir })).exitCode).toBe(2);
+  });
+});
