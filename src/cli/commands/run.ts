@@ -1,0 +1,94 @@
+import os from "node:os";
+import { parseParamFlag, paramsFromEnv } from "../../engine/params.js";
+import { stepsNeedingOperator } from "../../engine/plan.js";
+import { gitState } from "../../git/git.js";
+import { newRunId } from "../../journal/run-id.js";
+import { JournalWriter } from "../../journal/store.js";
+import { EXIT, RunbookError, UsageError } from "../errors.js";
+import { useColor, type Io } from "../io.js";
+import { describePlan } from "../run/describe-plan.js";
+import { execute, lockRunbook } from "../run/execute.js";
+import { flagsOperator, promptOperator } from "../run/operators.js";
+import { PlainView } from "../run/plain-view.js";
+import { checkRequires, prepare, resolveRunParams } from "../run/prepare.js";
+import { crashHook, isInteractive, operatorName } from "../run/session.js";
+import { journalPath, stateDir } from "../run/state-dir.js";
+
+export interface RunFlags {
+  param: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+  onFailure?: "abort" | "rollback";
+  plain?: boolean;
+  force?: boolean;
+  config?: string;
+}
+
+export function collectParamFlags(flags: readonly string[], env: Io["env"]): Record<string, string> {
+  const given = paramsFromEnv(env);
+  for (const f of flags) {
+    const p = parseParamFlag(f);
+    if (!p) throw new UsageError(`-p expects NAME=VALUE, got \`${f}\``);
+    given[p.name] = p.value;
+  }
+  return given;
+}
+
+export default async function run(io: Io, file: string, flags: RunFlags): Promise<number> {
+  const prepared = await prepare(io, file, flags.config);
+  const { plan, runbook } = prepared;
+  const interactive = isInteractive(io, flags.plain);
+  const resolved = await resolveRunParams(io, runbook, collectParamFlags(flags.param, io.env), interactive && !flags.dryRun);
+
+  if (flags.dryRun) {
+    io.stdout.write(describePlan(plan, resolved.values, resolved.secrets));
+    return EXIT.ok;
+  }
+  checkRequires(plan, io.env);
+  const needy = stepsNeedingOperator(plan);
+  if (!interactive && !flags.yes && needy.length) {
+    throw new RunbookError(
+      `no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}: run it in a terminal, or pass --yes to confirm every step`,
+      EXIT.usage,
+    );
+  }
+
+  const user = operatorName(io.env);
+  const runId = newRunId(plan.runbookId, new Date());
+  const dir = stateDir(io.env, prepared.loaded, io.cwd);
+  const lock = lockRunbook(io, dir, plan.runbookId, runId, user, flags.force === true);
+  const journalFile = journalPath(dir, runId);
+  const view = new PlainView(io.stdout, plan, useColor(io, io.stdout));
+  try {
+    const journal = JournalWriter.create(journalFile, crashHook(io.env) ? { afterWrite: crashHook(io.env)! } : {});
+    try {
+      const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
+      const started = journal.append({
+        type: "run_started",
+        runId,
+        runbook: { id: plan.runbookId, file: prepared.absoluteFile, sha256: prepared.sha256, title: runbook.title ?? null },
+        git: await gitState(prepared.absoluteFile),
+        operator: user,
+        host: os.hostname(),
+        pid: process.pid,
+        params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
+        secrets: [...resolved.secrets],
+        order: plan.steps.map((s) => s.id),
+        options: { onFailure, yes: flags.yes === true, record: false },
+      });
+      view.onEvent(started);
+      const operator = interactive ? promptOperator(io, user, { yes: flags.yes === true }) : flagsOperator({ yes: flags.yes === true });
+      const code = await execute(
+        { io, prepared, runId, operator, onFailure, params: resolved.values, secretParams: resolved.secrets, onEvent: view.onEvent },
+        journal,
+        (engine) => engine.run(),
+      );
+      io.stdout.write(view.summary(journalFile));
+      return code;
+    } finally {
+      journal.close();
+    }
+  } finally {
+    lock.release();
+  }
+}

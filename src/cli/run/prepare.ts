@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { formatStylish } from "../../diagnostics/formatters/stylish.js";
+import { resolveParams, type ResolvedParams } from "../../engine/params.js";
+import { buildPlan, type Plan } from "../../engine/plan.js";
+import { commandLookup } from "../../files/command-exists.js";
+import { loadConfig, type LoadedConfig } from "../../files/config.js";
+import { readText } from "../../files/read-runbook.js";
+import { lintRunbook } from "../../lint/lint.js";
+import { RULE_INFO } from "../../lint/registry.js";
+import { buildRunbook } from "../../model/build-runbook.js";
+import { buildStepGraph } from "../../model/graph.js";
+import type { Runbook } from "../../model/types.js";
+import { EXIT, RunbookError } from "../errors.js";
+import { useColor, type Io } from "../io.js";
+import { VERSION } from "../version.js";
+import { promptParam } from "./operators.js";
+
+export interface Prepared {
+  readonly runbook: Runbook;
+  readonly plan: Plan;
+  readonly sha256: string;
+  readonly absoluteFile: string;
+  readonly loaded: LoadedConfig;
+}
+
+/** Reads and lints a runbook for running. Lint errors stop it: a broken runbook never starts. */
+export async function prepare(io: Io, file: string, configFile?: string): Promise<Prepared> {
+  const loaded = await loadConfig(io.cwd, configFile);
+  const text = await readText(file, io.cwd);
+  const runbook = buildRunbook(file, text);
+  // Staleness and tool availability are warnings about the runbook, not reasons to refuse it.
+  const errors = lintRunbook(runbook, { severities: loaded.config.rules ?? {}, commandExists: () => true }).filter((d) => d.severity === "error");
+  if (errors.length) {
+    io.stderr.write(formatStylish({ files: [{ file, diagnostics: errors }], rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stderr) }));
+    throw new RunbookError(`${file} has lint errors; fix them before running it`, EXIT.usage);
+  }
+  const absoluteFile = path.resolve(io.cwd, file);
+  const plan = buildPlan(runbook, buildStepGraph(runbook), absoluteFile);
+  return { runbook, plan, sha256: createHash("sha256").update(text).digest("hex"), absoluteFile, loaded };
+}
+
+/** Every `requires` command must be on PATH before anything runs. */
+export function checkRequires(plan: Plan, env: Io["env"]): void {
+  const exists = commandLookup(env.PATH);
+  const missing = plan.requires.filter((c) => !exists(c));
+  if (missing.length) throw new RunbookError(`required command${missing.length > 1 ? "s" : ""} not on PATH: ${missing.join(", ")}`, EXIT.usage);
+}
+
+/** Resolves params; on a terminal, asks for missing ones (secrets hidden) and re-asks invalid ones. */
+export async function resolveRunParams(io: Io, runbook: Runbook, given: Record<string, string>, interactive: boolean): Promise<ResolvedParams> {
+  const declared = runbook.meta?.params ?? {};
+  let resolved = resolveParams(declared, given);
+  if (interactive) {
+    const answers = { ...given };
+    for (let round = 0; round < 5 && (resolved.missing.length || resolved.problems.some((p) => p.name in declared)); round++) {
+      for (const p of resolved.problems) if (p.name in declared) io.stderr.write(`${p.message}\n`);
+      for (const name of [...resolved.missing, ...resolved.problems.filter((p) => p.name in declared).map((p) => p.name)]) {
+        const d = declared[name] ?? {};
+        answers[name] = await promptParam(io, name, d.description ?? (d.enum ? `one of ${d.enum.join(", ")}` : undefined), d.secret === true);
+      }
+      resolved = resolveParams(declared, answers);
+    }
+  }
+  if (resolved.problems.length || resolved.missing.length) {
+    const lines = [...resolved.problems.map((p) => p.message), ...resolved.missing.map((n) => `Missing required param \`${n}\`: pass -p ${n}=… (or set RUNBOOK_PARAM_${n})`)];
+    throw new RunbookError(lines.join("\nrunbook: "), EXIT.usage);
+  }
+  return resolved;
+}

@@ -1,0 +1,68 @@
+import type { Param } from "../schema/frontmatter.js";
+import { didYouMean } from "../schema/suggest.js";
+
+/** Secrets shorter than this would mask every chance match in output, so they are refused. */
+export const MIN_SECRET_LENGTH = 4;
+
+export interface ParamProblem {
+  readonly name: string;
+  readonly message: string;
+}
+
+export interface ResolvedParams {
+  readonly values: Readonly<Record<string, string>>;
+  readonly secrets: ReadonlySet<string>;
+  /** Required params with no value; a terminal can ask for them. */
+  readonly missing: readonly string[];
+  readonly problems: readonly ParamProblem[];
+}
+
+/**
+ * Resolves param values from what was given (flags, environment, answers) and defaults, and
+ * validates each against its declaration. Pure.
+ */
+export function resolveParams(declared: Readonly<Record<string, Param>>, given: Readonly<Record<string, string>>): ResolvedParams {
+  const values: Record<string, string> = {};
+  const secrets = new Set<string>();
+  const missing: string[] = [];
+  const problems: ParamProblem[] = [];
+  const names = Object.keys(declared);
+  for (const name of Object.keys(given)) {
+    if (!(name in declared)) problems.push({ name, message: `Unknown param \`${name}\`${didYouMean(name, names)}; this runbook declares ${names.length ? names.map((n) => `\`${n}\``).join(", ") : "no params"}` });
+  }
+  for (const [name, p] of Object.entries(declared)) {
+    if (p.secret) secrets.add(name);
+    const value = given[name] ?? p.default;
+    if (value === undefined) {
+      missing.push(name);
+      continue;
+    }
+    const problem = checkParamValue(name, p, value);
+    if (problem) problems.push({ name, message: problem });
+    else values[name] = value;
+  }
+  return { values, secrets, missing, problems };
+}
+
+/** Why a value is not acceptable for a param, or undefined when it is. */
+export function checkParamValue(name: string, p: Param, value: string): string | undefined {
+  const shown = p.secret ? "the value" : `\`${value}\``;
+  if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output`;
+  if (p.enum && !p.enum.includes(value)) return `\`${name}\`: ${shown} is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}`;
+  if (p.pattern !== undefined && !new RegExp(p.pattern).test(value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
+  return undefined;
+}
+
+/** `NAME=VALUE` from a `-p` flag. The value may contain `=` and anything else, byte for byte. */
+export function parseParamFlag(flag: string): { name: string; value: string } | undefined {
+  const eq = flag.indexOf("=");
+  if (eq <= 0) return undefined;
+  return { name: flag.slice(0, eq), value: flag.slice(eq + 1) };
+}
+
+/** Params passed as `RUNBOOK_PARAM_<NAME>`: keeps secrets out of argv, where `ps` shows them. */
+export function paramsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith("RUNBOOK_PARAM_") && v !== undefined) out[k.slice("RUNBOOK_PARAM_".length)] = v;
+  return out;
+}

@@ -1,0 +1,137 @@
+import { execa } from "execa";
+import { StringDecoder } from "node:string_decoder";
+import { processStartTime, signalGroup } from "./proc.js";
+
+export interface BlockRun {
+  readonly source: string;
+  /** The shell and its flags, e.g. ["bash", "-euo", "pipefail"]. The source is passed with -c, never interpolated. */
+  readonly shell: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number | undefined;
+  /** Between TERM and KILL when stopping the group. */
+  readonly graceMs: number;
+  readonly captureStdout: boolean;
+  readonly signal: AbortSignal;
+  readonly onSpawn: (pid: number | undefined, startTime: string | undefined) => void;
+  readonly onOutput: (stream: "stdout" | "stderr", text: string) => void;
+}
+
+export interface BlockResult {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  /** Stopped because the run was interrupted (Ctrl-C, SIGTERM). */
+  readonly interrupted: boolean;
+  readonly durationMs: number;
+  readonly stdout: string | undefined;
+  /** Could not start at all (missing shell, missing cwd). */
+  readonly error: string | undefined;
+}
+
+export type ProcessRunner = (run: BlockRun) => Promise<BlockResult>;
+
+/** After the shell exits, how long its pipes may stay open (a backgrounded grandchild holds them). */
+const DRAIN_MS = 250;
+const MAX_CAPTURE = 1024 * 1024;
+
+/**
+ * Runs one block as the leader of a new process group, so a timeout or an interrupt can stop the
+ * block and everything it started (execa's own timeout would leave grandchildren running).
+ */
+export const runBlock: ProcessRunner = async (run) => {
+  const started = performance.now();
+  let timedOut = false;
+  let interrupted = false;
+  let stdout = "";
+  const child = execa(run.shell[0] ?? "bash", [...run.shell.slice(1), "-c", run.source], {
+    cwd: run.cwd,
+    env: run.env,
+    extendEnv: false,
+    detached: true,
+    stdin: "ignore",
+    reject: false,
+    buffer: false,
+    stripFinalNewline: false,
+    cleanup: false,
+  });
+  const pid = child.pid;
+  run.onSpawn(pid, pid === undefined ? undefined : processStartTime(pid));
+
+  const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  for (const stream of ["stdout", "stderr"] as const) {
+    child[stream]?.on("data", (chunk: Buffer) => {
+      const text = decoders[stream].write(chunk);
+      if (!text) return;
+      if (stream === "stdout" && run.captureStdout && stdout.length < MAX_CAPTURE) stdout += text;
+      run.onOutput(stream, text);
+    });
+  }
+
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (pid === undefined || killTimer) return;
+    signalGroup(pid, "SIGTERM");
+    killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), run.graceMs);
+  };
+  const timeout = run.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
+  const onAbort = () => ((interrupted = true), stop());
+  if (run.signal.aborted) onAbort();
+  else run.signal.addEventListener("abort", onAbort, { once: true });
+
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (e) => resolve({ code: null, signal: null, error: e.message }));
+  });
+  if (timeout) clearTimeout(timeout);
+  run.signal.removeEventListener("abort", onAbort);
+  // A timed-out or interrupted block's whole group goes; a finished block's background jobs may stay
+  // (a step may start a daemon), but they may not hold the step open through its pipes.
+  if ((timedOut || interrupted) && pid !== undefined) signalGroup(pid, "SIGKILL");
+  if (killTimer) clearTimeout(killTimer);
+  await drain(child, DRAIN_MS);
+  await child.catch(() => undefined);
+  for (const stream of ["stdout", "stderr"] as const) {
+    const rest = decoders[stream].end();
+    if (rest) run.onOutput(stream, rest);
+  }
+  return {
+    exitCode: exit.code,
+    signal: exit.signal,
+    timedOut,
+    interrupted,
+    durationMs: performance.now() - started,
+    stdout: run.captureStdout ? stdout : undefined,
+    error: exit.error,
+  };
+};
+
+/** Waits for both pipes to end, or for `ms` without data (8·ms at most), then lets go of them. */
+async function drain(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }, ms: number): Promise<void> {
+  const streams = [child.stdout, child.stderr].filter((s): s is NodeJS.ReadableStream & { destroy(): void; readableEnded: boolean } => s !== null);
+  await Promise.all(
+    streams.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.readableEnded) return resolve();
+          let timer = setTimeout(finish, ms);
+          // A grandchild that keeps writing must not hold the step open either.
+          const cap = setTimeout(finish, ms * 8);
+          function finish() {
+            clearTimeout(timer);
+            clearTimeout(cap);
+            s.removeListener("data", bump);
+            s.destroy();
+            resolve();
+          }
+          function bump() {
+            clearTimeout(timer);
+            timer = setTimeout(finish, ms);
+          }
+          s.on("data", bump);
+          s.once("end", finish);
+          s.once("close", finish);
+        }),
+    ),
+  );
+}
