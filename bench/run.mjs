@@ -39,7 +39,25 @@ function compare(title, commands, opts) {
   return samples.map(median);
 }
 
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import os from "node:os";
+
 export const suites = {
+  "engine-overhead"() {
+    // 200 `true` steps through the engine (journal, fsync, process groups) against 200 bare spawns.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
+    const steps = Array.from({ length: 200 }, (_, i) => `### Step ${i} {#s${i}}\n\`\`\`sh\ntrue\n\`\`\`\n`).join("");
+    writeFileSync(path.join(dir, "rb.md"), `---\nid: bench\nowner: bench\n---\n# Bench\n## Steps\n${steps}`);
+    writeFileSync(path.join(dir, "bare.sh"), "for i in $(seq 200); do bash -euo pipefail -c true; done\n");
+    const env = { ...process.env, RUNBOOK_STATE_DIR: path.join(dir, "state"), CI: "true" };
+    const [engine, bare] = compare("200 `true` steps: runbook run vs 200 bare `bash -c true` spawns", [
+      { name: "runbook run (200 steps)", cmd: process.execPath, args: [BIN, "run", "rb.md", "--plain"] },
+      { name: "200 × bash -euo pipefail -c true", cmd: "bash", args: ["bare.sh"] },
+    ], { cwd: dir, env });
+    console.log(`  engine overhead per step: ${((engine - bare) / 200).toFixed(1)} ms (median run minus median bare, over 200 steps)`);
+    rmSync(dir, { recursive: true, force: true });
+  },
+
   "lint-corpus"() {
     const corpus = path.resolve(ROOT, "../shared/corpus");
     const target = existsSync(corpus) ? corpus : path.join(ROOT, "test/fixtures/corpus-sample");

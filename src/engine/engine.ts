@@ -66,15 +66,17 @@ export class Engine {
   readonly #statuses = new Map<string, string>();
   readonly #rolledBack = new Set<string>();
 
-  constructor(ctx: EngineContext, state?: RunState) {
+  constructor(ctx: EngineContext) {
     this.#ctx = ctx;
-    if (state) {
-      for (const [k, v] of state.captures) this.#captures.set(k, v);
-      for (const [k, v] of state.attempts) this.#attempts.set(k, v);
-      this.#completed.push(...state.completed);
-      for (const [k, v] of state.steps) this.#statuses.set(k, v);
-      for (const [k, v] of state.rollbacks) if (v !== "failed") this.#rolledBack.add(k);
-    }
+  }
+
+  /** Takes over what a journal says happened, so nothing completed runs twice. */
+  #load(state: RunState): void {
+    for (const [k, v] of state.captures) if (!this.#captures.has(k)) this.#captures.set(k, v);
+    for (const [k, v] of state.attempts) this.#attempts.set(k, v);
+    this.#completed.push(...state.completed);
+    for (const [k, v] of state.steps) this.#statuses.set(k, v);
+    for (const [k, v] of state.rollbacks) if (v !== "failed") this.#rolledBack.add(k);
   }
 
   /** Supplies a secret capture that the journal could not keep (resume only). */
@@ -89,6 +91,7 @@ export class Engine {
 
   /** Runs what is left of the run. */
   async run(state?: RunState): Promise<number> {
+    if (state) this.#load(state);
     try {
       return await this.#run(state);
     } catch (e) {
@@ -231,6 +234,7 @@ export class Engine {
 
   /** Rolls back a run from its journal (`runbook rollback`). */
   async rollbackOnly(state: RunState, reason: string): Promise<number> {
+    this.#load(state);
     const failed = [...state.steps].find(([, s]) => s === "failed" || s === "interrupted")?.[0];
     try {
       // Asked for explicitly, a clean rollback is a success.
