@@ -42,7 +42,47 @@ function compare(title, commands, opts) {
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
 
+import { readFileSync, readdirSync } from "node:fs";
+
+/** Step durations of a finished run, from its journal. */
+function attemptDurations(stateDir) {
+  const runs = path.join(stateDir, "runs");
+  const file = path.join(runs, readdirSync(runs).sort().at(-1));
+  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === "attempt_finished").map((e) => e.durationMs);
+}
+
 export const suites = {
+  "tui-output"() {
+    // A step printing 200,000 lines: in the interactive UI (a real terminal, tmux), in plain mode,
+    // and the same command with its output sent to /dev/null.
+    if (spawnSync("tmux", ["-V"]).status !== 0) return console.log("\n(tui-output skipped: tmux is not installed)");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
+    writeFileSync(path.join(dir, "rb.md"), "---\nid: flood\nowner: bench\n---\n# Flood\n## Steps\n### Print {#print}\n```sh\nseq 1 200000\n```\n");
+    writeFileSync(path.join(dir, "quiet.md"), "---\nid: quiet\nowner: bench\n---\n# Quiet\n## Steps\n### Print {#print}\n```sh\nseq 1 200000 > /dev/null\n```\n");
+    const tui = [], plain = [], devnull = [], engineQuiet = [];
+    for (let i = 0; i < RUNS; i++) {
+      const state = path.join(dir, `state-tui-${i}`);
+      const sock = `runbook-bench-${process.pid}-${i}`;
+      spawnSync("tmux", ["-L", sock, "new-session", "-d", "-x", "120", "-y", "40", `cd ${dir} && env -u CI RUNBOOK_STATE_DIR=${state} ${process.execPath} ${BIN} run rb.md; tmux -L ${sock} wait-for -S done`]);
+      spawnSync("tmux", ["-L", sock, "wait-for", "done"]);
+      spawnSync("tmux", ["-L", sock, "kill-server"]);
+      tui.push(attemptDurations(state)[0]);
+      const pstate = path.join(dir, `state-plain-${i}`);
+      time(process.execPath, [BIN, "run", "rb.md", "--plain"], { cwd: dir, env: { ...process.env, RUNBOOK_STATE_DIR: pstate, CI: "true" } });
+      plain.push(attemptDurations(pstate)[0]);
+      devnull.push(time("bash", ["-euo", "pipefail", "-c", "seq 1 200000 > /dev/null"]).ms);
+      const qstate = path.join(dir, `state-quiet-${i}`);
+      time(process.execPath, [BIN, "run", "quiet.md", "--plain"], { cwd: dir, env: { ...process.env, RUNBOOK_STATE_DIR: qstate, CI: "true" } });
+      engineQuiet.push(attemptDurations(qstate)[0]);
+    }
+    console.log(`\nA step printing 200,000 lines: step duration (median of ${RUNS}, interleaved)`);
+    const base = median(devnull);
+    for (const [name, xs] of [["seq 1 200000 > /dev/null (bash)", devnull], ["runbook run, step's output to /dev/null", engineQuiet], ["runbook run, interactive UI (tmux)", tui], ["runbook run --plain (to a pipe)", plain]]) {
+      console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(7)} ms   ×${(median(xs) / base).toFixed(2)}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  },
+
   "engine-overhead"() {
     // 200 `true` steps through the engine (journal, fsync, process groups) against 200 bare spawns.
     const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));

@@ -95,7 +95,6 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description("roll back a run from its journal: completed steps in reverse order, then ## Rollback")
     .argument("<run-id>", "run id (see `runbook runs`)")
     .option("-p, --param <NAME=VALUE>", "give secrets again (they are never journaled)", collect, [])
-    .option("-y, --yes", "do not ask for confirmation")
     .option("--force", "roll back even if the runbook changed since the run started, or its lock looks held")
     .option("--plain", "plain line output")
     .option("-c, --config <file>", "config file")

@@ -4,13 +4,13 @@ import { stepsNeedingOperator } from "../../engine/plan.js";
 import { stopOrphanGroup } from "../../engine/proc.js";
 import { interruptedStep } from "../../journal/reduce.js";
 import { EXIT, RunbookError, UsageError } from "../errors.js";
-import { useColor, type Io } from "../io.js";
+import type { Io } from "../io.js";
 import { execute, lockRunbook } from "../run/execute.js";
-import { flagsOperator, promptOperator } from "../run/operators.js";
-import { PlainView } from "../run/plain-view.js";
+import { openFrontEnd } from "../run/front-end.js";
 import { checkRequires } from "../run/prepare.js";
-import { reopen } from "../run/reopen.js";
+import { reopen, reopenParams } from "../run/reopen.js";
 import { isInteractive, operatorName } from "../run/session.js";
+import { collectParamFlags } from "./run.js";
 
 export interface ResumeFlags {
   param: string[];
@@ -27,8 +27,9 @@ export interface ResumeFlags {
 export default async function resume(io: Io, runId: string, flags: ResumeFlags): Promise<number> {
   const choices = [flags.rerunInterrupted, flags.skipInterrupted, flags.markInterruptedDone].filter(Boolean).length;
   if (choices > 1) throw new UsageError("choose one of --rerun-interrupted, --skip-interrupted and --mark-interrupted-done");
-  const interactive = isInteractive(io, flags.plain);
-  const r = await reopen(io, runId, flags, interactive);
+  const given = collectParamFlags(flags.param, io.env);
+  const interactive = isInteractive(io);
+  const r = await reopen(io, runId, flags);
   const { state, prepared, writer } = r;
   try {
     const status = state.finished?.status;
@@ -62,19 +63,24 @@ export default async function resume(io: Io, runId: string, flags: ResumeFlags):
         const outcome = await stopOrphanGroup(open.pid, open.startTime, Number(io.env.RUNBOOK_KILL_GRACE_MS ?? 5000));
         if (outcome === "stopped") io.stderr.write(`runbook: stopped process group ${open.pid} left running by the interrupted ${open.target}\n`);
       }
-      const view = new PlainView(io.stdout, prepared.plan, useColor(io, io.stdout));
-      view.seed(r.events);
-      const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
-      const base = interactive ? promptOperator(io, user, { yes: flags.yes === true }) : flagsOperator({ yes: flags.yes === true, interrupted: decided });
-      const operator = decided ? { ...base, interrupted: () => Promise.resolve(decided) } : base;
-      view.onEvent(writer.append({ type: "run_resumed", operator: user, host: os.hostname(), pid: process.pid, forced: flags.force === true }));
-      const code = await execute(
-        { io, prepared, runId, operator, onFailure, params: r.params, secretParams: r.secrets, onEvent: view.onEvent, captures: r.captures },
-        writer,
-        (engine) => engine.run(state),
-      );
-      io.stdout.write(view.summary(r.journalFile));
-      return code;
+      const controller = new AbortController();
+      const front = await openFrontEnd(io, prepared.plan, { interactive, plain: flags.plain === true, onStop: () => controller.abort("SIGINT") });
+      try {
+        const { params, secrets, captures } = await reopenParams(r, given, front.askParam);
+        front.seed(r.events);
+        const base = front.operator(user, flags.yes === true, decided);
+        const operator = decided ? { ...base, interrupted: () => Promise.resolve(decided) } : base;
+        front.onEvent(writer.append({ type: "run_resumed", operator: user, host: os.hostname(), pid: process.pid, forced: flags.force === true }));
+        const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
+        return await execute(
+          { io, prepared, runId, operator, onFailure, params, secretParams: secrets, onEvent: front.onEvent, captures },
+          writer,
+          controller,
+          (engine) => engine.run(state),
+        );
+      } finally {
+        await front.finish(r.journalFile);
+      }
     } finally {
       lock.release();
     }

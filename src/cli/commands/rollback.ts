@@ -1,15 +1,14 @@
 import os from "node:os";
-import { EXIT, RunbookError } from "../errors.js";
-import { useColor, type Io } from "../io.js";
+import { EXIT } from "../errors.js";
+import type { Io } from "../io.js";
 import { execute, lockRunbook } from "../run/execute.js";
-import { flagsOperator, promptOperator } from "../run/operators.js";
-import { PlainView } from "../run/plain-view.js";
-import { reopen } from "../run/reopen.js";
+import { openFrontEnd } from "../run/front-end.js";
+import { reopen, reopenParams } from "../run/reopen.js";
 import { isInteractive, operatorName } from "../run/session.js";
+import { collectParamFlags } from "./run.js";
 
 export interface RollbackFlags {
   param: string[];
-  yes?: boolean;
   force?: boolean;
   plain?: boolean;
   config?: string;
@@ -17,8 +16,9 @@ export interface RollbackFlags {
 
 /** Rolls back a finished, failed, aborted or interrupted run from its journal. */
 export default async function rollback(io: Io, runId: string, flags: RollbackFlags): Promise<number> {
-  const interactive = isInteractive(io, flags.plain);
-  const r = await reopen(io, runId, flags, interactive);
+  const given = collectParamFlags(flags.param, io.env);
+  const interactive = isInteractive(io);
+  const r = await reopen(io, runId, flags);
   const { state, prepared, writer } = r;
   try {
     if (state.finished?.status === "rolled_back") {
@@ -28,25 +28,21 @@ export default async function rollback(io: Io, runId: string, flags: RollbackFla
     const user = operatorName(io.env);
     const lock = lockRunbook(io, r.stateDir, prepared.plan.runbookId, runId, user, flags.force === true);
     try {
-      const view = new PlainView(io.stdout, prepared.plan, useColor(io, io.stdout));
-      view.seed(r.events);
-      if (interactive && !flags.yes) {
-        const targets = [...state.completed].reverse().join(", ") || "no completed steps";
-        const answer = await promptOperator(io, user, { yes: false }).confirm(
-          { id: `rollback of ${targets}`, title: "", instructions: "", line: 0, manual: false, confirm: true, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [] },
-          new AbortController().signal,
+      const controller = new AbortController();
+      const front = await openFrontEnd(io, prepared.plan, { interactive, plain: flags.plain === true, onStop: () => controller.abort("SIGINT") });
+      try {
+        const { params, secrets, captures } = await reopenParams(r, given, front.askParam);
+        front.seed(r.events);
+        front.onEvent(writer.append({ type: "run_resumed", operator: user, host: os.hostname(), pid: process.pid, forced: flags.force === true }));
+        return await execute(
+          { io, prepared, runId, operator: front.operator(user, true), onFailure: "abort", params, secretParams: secrets, onEvent: front.onEvent, captures },
+          writer,
+          controller,
+          (engine) => engine.rollbackOnly(state, `requested by ${user}`),
         );
-        if (answer !== "yes") throw new RunbookError("rollback not confirmed; nothing was done", EXIT.aborted);
+      } finally {
+        await front.finish(r.journalFile);
       }
-      view.onEvent(writer.append({ type: "run_resumed", operator: user, host: os.hostname(), pid: process.pid, forced: flags.force === true }));
-      const operator = interactive ? promptOperator(io, user, { yes: true }) : flagsOperator({ yes: true });
-      const code = await execute(
-        { io, prepared, runId, operator, onFailure: "abort", params: r.params, secretParams: r.secrets, onEvent: view.onEvent, captures: r.captures },
-        writer,
-        (engine) => engine.rollbackOnly(state, `requested by ${user}`),
-      );
-      io.stdout.write(view.summary(r.journalFile));
-      return code;
     } finally {
       lock.release();
     }

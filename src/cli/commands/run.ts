@@ -1,15 +1,14 @@
 import os from "node:os";
-import { parseParamFlag, paramsFromEnv } from "../../engine/params.js";
+import { parseParamFlag, paramsFromEnv, resolveParams } from "../../engine/params.js";
 import { stepsNeedingOperator } from "../../engine/plan.js";
 import { gitState } from "../../git/git.js";
 import { newRunId } from "../../journal/run-id.js";
 import { JournalWriter } from "../../journal/store.js";
 import { EXIT, RunbookError, UsageError } from "../errors.js";
-import { useColor, type Io } from "../io.js";
+import type { Io } from "../io.js";
 import { describePlan } from "../run/describe-plan.js";
 import { execute, lockRunbook } from "../run/execute.js";
-import { flagsOperator, promptOperator } from "../run/operators.js";
-import { PlainView } from "../run/plain-view.js";
+import { openFrontEnd } from "../run/front-end.js";
 import { checkRequires, prepare, resolveRunParams } from "../run/prepare.js";
 import { crashHook, isInteractive, operatorName } from "../run/session.js";
 import { journalPath, stateDir } from "../run/state-dir.js";
@@ -37,11 +36,14 @@ export function collectParamFlags(flags: readonly string[], env: Io["env"]): Rec
 export default async function run(io: Io, file: string, flags: RunFlags): Promise<number> {
   const prepared = await prepare(io, file, flags.config);
   const { plan, runbook } = prepared;
-  const interactive = isInteractive(io, flags.plain);
-  const resolved = await resolveRunParams(io, runbook, collectParamFlags(flags.param, io.env), interactive && !flags.dryRun);
+  const interactive = isInteractive(io) && !flags.dryRun;
+  const given = collectParamFlags(flags.param, io.env);
 
   if (flags.dryRun) {
-    io.stdout.write(describePlan(plan, resolved.values, resolved.secrets));
+    // A dry run shows the plan even before every param is known.
+    const r = resolveParams(runbook.meta?.params ?? {}, given);
+    for (const p of r.problems) io.stderr.write(`runbook: ${p.message}\n`);
+    io.stdout.write(describePlan(plan, { ...r.values, ...Object.fromEntries(r.missing.map((n) => [n, "<required>"])) }, r.secrets));
     return EXIT.ok;
   }
   checkRequires(plan, io.env);
@@ -53,42 +55,49 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
     );
   }
 
-  const user = operatorName(io.env);
-  const runId = newRunId(plan.runbookId, new Date());
-  const dir = stateDir(io.env, prepared.loaded, io.cwd);
-  const lock = lockRunbook(io, dir, plan.runbookId, runId, user, flags.force === true);
-  const journalFile = journalPath(dir, runId);
-  const view = new PlainView(io.stdout, plan, useColor(io, io.stdout));
+  const controller = new AbortController();
+  const front = await openFrontEnd(io, plan, { interactive, plain: flags.plain === true, onStop: () => controller.abort("SIGINT") });
+  let journalFile: string | undefined;
   try {
-    const journal = JournalWriter.create(journalFile, crashHook(io.env) ? { afterWrite: crashHook(io.env)! } : {});
+    const resolved = await resolveRunParams(runbook, given, front.askParam);
+    const user = operatorName(io.env);
+    const runId = newRunId(plan.runbookId, new Date());
+    const dir = stateDir(io.env, prepared.loaded, io.cwd);
+    const lock = lockRunbook(io, dir, plan.runbookId, runId, user, flags.force === true);
     try {
-      const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
-      const started = journal.append({
-        type: "run_started",
-        runId,
-        runbook: { id: plan.runbookId, file: prepared.absoluteFile, sha256: prepared.sha256, title: runbook.title ?? null },
-        git: await gitState(prepared.absoluteFile),
-        operator: user,
-        host: os.hostname(),
-        pid: process.pid,
-        params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
-        secrets: [...resolved.secrets],
-        order: plan.steps.map((s) => s.id),
-        options: { onFailure, yes: flags.yes === true, record: false },
-      });
-      view.onEvent(started);
-      const operator = interactive ? promptOperator(io, user, { yes: flags.yes === true }) : flagsOperator({ yes: flags.yes === true });
-      const code = await execute(
-        { io, prepared, runId, operator, onFailure, params: resolved.values, secretParams: resolved.secrets, onEvent: view.onEvent },
-        journal,
-        (engine) => engine.run(),
-      );
-      io.stdout.write(view.summary(journalFile));
-      return code;
+      journalFile = journalPath(dir, runId);
+      const hook = crashHook(io.env);
+      const journal = JournalWriter.create(journalFile, hook ? { afterWrite: hook } : {});
+      try {
+        const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
+        front.onEvent(
+          journal.append({
+            type: "run_started",
+            runId,
+            runbook: { id: plan.runbookId, file: prepared.absoluteFile, sha256: prepared.sha256, title: runbook.title ?? null },
+            git: await gitState(prepared.absoluteFile),
+            operator: user,
+            host: os.hostname(),
+            pid: process.pid,
+            params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
+            secrets: [...resolved.secrets],
+            order: plan.steps.map((s) => s.id),
+            options: { onFailure, yes: flags.yes === true, record: false },
+          }),
+        );
+        return await execute(
+          { io, prepared, runId, operator: front.operator(user, flags.yes === true), onFailure, params: resolved.values, secretParams: resolved.secrets, onEvent: front.onEvent },
+          journal,
+          controller,
+          (engine) => engine.run(),
+        );
+      } finally {
+        journal.close();
+      }
     } finally {
-      journal.close();
+      lock.release();
     }
   } finally {
-    lock.release();
+    await front.finish(journalFile);
   }
 }

@@ -34,8 +34,7 @@ export function lockRunbook(io: Io, stateDir: string, runbookId: string, runId: 
 }
 
 /** Builds the engine, wires signals, and runs `what` to an exit code. */
-export async function execute(s: Session, journal: JournalWriter, what: (engine: Engine) => Promise<number>): Promise<number> {
-  const controller = new AbortController();
+export async function execute(s: Session, journal: JournalWriter, controller: AbortController, what: (engine: Engine) => Promise<number>): Promise<number> {
   const removeSignals = onSignals(controller);
   const graceMs = Number(s.io.env.RUNBOOK_KILL_GRACE_MS ?? 5000);
   const engine = new Engine({

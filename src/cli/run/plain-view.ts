@@ -68,7 +68,8 @@ export class PlainView {
       case "output": {
         const lines = (this.#partial + e.text).split(/\r?\n/);
         this.#partial = lines.pop() ?? "";
-        for (const l of lines) this.#line(`  │ ${l}`);
+        // One write per chunk, not per line: a flood of output must not slow the step down.
+        if (lines.length) this.#out.write(`  │ ${lines.join("\n  │ ")}\n`);
         break;
       }
       case "attempt_finished": {

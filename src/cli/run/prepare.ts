@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { formatStylish } from "../../diagnostics/formatters/stylish.js";
-import { resolveParams, type ResolvedParams } from "../../engine/params.js";
+import { checkParamValue, resolveParams, type ResolvedParams } from "../../engine/params.js";
 import { buildPlan, type Plan } from "../../engine/plan.js";
 import { commandLookup } from "../../files/command-exists.js";
 import { loadConfig, type LoadedConfig } from "../../files/config.js";
@@ -14,7 +14,6 @@ import type { Runbook } from "../../model/types.js";
 import { EXIT, RunbookError } from "../errors.js";
 import { useColor, type Io } from "../io.js";
 import { VERSION } from "../version.js";
-import { promptParam } from "./operators.js";
 
 export interface Prepared {
   readonly runbook: Runbook;
@@ -47,20 +46,21 @@ export function checkRequires(plan: Plan, env: Io["env"]): void {
   if (missing.length) throw new RunbookError(`required command${missing.length > 1 ? "s" : ""} not on PATH: ${missing.join(", ")}`, EXIT.usage);
 }
 
-/** Resolves params; on a terminal, asks for missing ones (secrets hidden) and re-asks invalid ones. */
-export async function resolveRunParams(io: Io, runbook: Runbook, given: Record<string, string>, interactive: boolean): Promise<ResolvedParams> {
+export type AskParam = (name: string, description: string | undefined, secret: boolean, validate: (v: string) => string | undefined) => Promise<string>;
+
+/** Resolves params; with someone to ask, asks for missing ones (secrets hidden), validating as typed. */
+export async function resolveRunParams(runbook: Runbook, given: Record<string, string>, ask: AskParam | undefined): Promise<ResolvedParams> {
   const declared = runbook.meta?.params ?? {};
   let resolved = resolveParams(declared, given);
-  if (interactive) {
+  if (ask) {
     const answers = { ...given };
-    for (let round = 0; round < 5 && (resolved.missing.length || resolved.problems.some((p) => p.name in declared)); round++) {
-      for (const p of resolved.problems) if (p.name in declared) io.stderr.write(`${p.message}\n`);
-      for (const name of [...resolved.missing, ...resolved.problems.filter((p) => p.name in declared).map((p) => p.name)]) {
-        const d = declared[name] ?? {};
-        answers[name] = await promptParam(io, name, d.description ?? (d.enum ? `one of ${d.enum.join(", ")}` : undefined), d.secret === true);
-      }
-      resolved = resolveParams(declared, answers);
+    const wanted = [...resolved.missing, ...resolved.problems.filter((p) => p.name in declared).map((p) => p.name)];
+    for (const name of wanted) {
+      const d = declared[name] ?? {};
+      const hint = d.description ?? (d.enum ? `one of ${d.enum.join(", ")}` : d.example !== undefined ? `e.g. ${d.example}` : undefined);
+      answers[name] = await ask(name, hint, d.secret === true, (v) => checkParamValue(name, d, v));
     }
+    resolved = resolveParams(declared, answers);
   }
   if (resolved.problems.length || resolved.missing.length) {
     const lines = [...resolved.problems.map((p) => p.message), ...resolved.missing.map((n) => `Missing required param \`${n}\`: pass -p ${n}=… (or set RUNBOOK_PARAM_${n})`)];

@@ -6,9 +6,7 @@ import { JournalCorruptError, JournalError, JournalWriter } from "../../journal/
 import { loadConfig } from "../../files/config.js";
 import { EXIT, RunbookError } from "../errors.js";
 import type { Io } from "../io.js";
-import { collectParamFlags } from "../commands/run.js";
-import { prepare, resolveRunParams, type Prepared } from "./prepare.js";
-import { promptParam } from "./operators.js";
+import { prepare, resolveRunParams, type AskParam, type Prepared } from "./prepare.js";
 import { crashHook } from "./session.js";
 import { journalPath, stateDir } from "./state-dir.js";
 
@@ -20,16 +18,13 @@ export interface Reopened {
   readonly state: RunState;
   readonly events: readonly JournalEvent[];
   readonly prepared: Prepared;
-  readonly params: Record<string, string>;
-  readonly secrets: ReadonlySet<string>;
-  readonly captures: Record<string, string>;
 }
 
 /**
- * Opens a run's journal to continue it (resume, rollback): rebuilds its state, checks that the
- * runbook did not change since, and gathers the params again (secrets were never journaled).
+ * Opens a run's journal to continue it (resume, rollback): rebuilds its state and checks that the
+ * runbook did not change since it started.
  */
-export async function reopen(io: Io, runId: string, flags: { param: string[]; force?: boolean; config?: string }, interactive: boolean): Promise<Reopened> {
+export async function reopen(io: Io, runId: string, flags: { force?: boolean; config?: string }): Promise<Reopened> {
   const loaded = await loadConfig(io.cwd, flags.config);
   const dir = stateDir(io.env, loaded, io.cwd);
   const journalFile = journalPath(dir, runId);
@@ -57,22 +52,27 @@ export async function reopen(io: Io, runId: string, flags: { param: string[]; fo
     if (prepared.sha256 !== state.started.runbook.sha256 && !flags.force) {
       throw new RunbookError(`${file} changed since run ${runId} started; its steps may no longer match the journal. Pass --force to continue anyway`, EXIT.usage);
     }
-    const given = collectParamFlags(flags.param, io.env);
-    const captures: Record<string, string> = {};
-    for (const [name, c] of state.captures) {
-      if (!c.secret || c.value !== null) continue;
-      const value = given[name] ?? (interactive ? await promptParam(io, name, "captured from a secret; not kept in the journal", true) : undefined);
-      delete given[name];
-      if (value === undefined) throw new RunbookError(`\`${name}\` was captured from a secret and is not in the journal: pass -p ${name}=…`, EXIT.usage);
-      captures[name] = value;
-    }
-    const journaled = Object.fromEntries(Object.entries(state.started.params).filter(([k]) => !state.started.secrets.includes(k)));
-    const resolved = await resolveRunParams(io, prepared.runbook, { ...journaled, ...given }, interactive);
-    return { runId, journalFile, stateDir: dir, writer, state, events, prepared, params: { ...resolved.values }, secrets: resolved.secrets, captures };
+    return { runId, journalFile, stateDir: dir, writer, state, events, prepared };
   } catch (e) {
     writer.close();
     throw e;
   }
+}
+
+/** The params again: journaled values, plus secrets and secret captures (never journaled) given anew. */
+export async function reopenParams(r: Reopened, given: Record<string, string>, ask: AskParam | undefined) {
+  const { state } = r;
+  const captures: Record<string, string> = {};
+  for (const [name, c] of state.captures) {
+    if (!c.secret || c.value !== null) continue;
+    const value = given[name] ?? (ask ? await ask(name, "captured from a secret; not kept in the journal", true, () => undefined) : undefined);
+    delete given[name];
+    if (value === undefined) throw new RunbookError(`\`${name}\` was captured from a secret and is not in the journal: pass -p ${name}=…`, EXIT.usage);
+    captures[name] = value;
+  }
+  const journaled = Object.fromEntries(Object.entries(state.started.params).filter(([k]) => !state.started.secrets.includes(k)));
+  const resolved = await resolveRunParams(r.prepared.runbook, { ...journaled, ...given }, ask);
+  return { params: { ...resolved.values }, secrets: resolved.secrets, captures };
 }
 
 export function listRuns(dir: string): string[] {

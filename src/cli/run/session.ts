@@ -11,9 +11,9 @@ export function operatorName(env: Io["env"]): string {
   }
 }
 
-/** Interactive when both ends are a terminal, not in CI, and not asked to be plain. */
-export function isInteractive(io: Io, plain: boolean | undefined): boolean {
-  return !plain && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
+/** A person can answer when both ends are a terminal and this is not CI. (`--plain` only changes the screen.) */
+export function isInteractive(io: Io): boolean {
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
 }
 
 /**

@@ -1,0 +1,28 @@
+import { Box, Text } from "ink";
+import type { OutputLine } from "../store.js";
+import { border, fg, type Theme } from "./theme.js";
+
+export interface OutputPaneProps {
+  readonly lines: readonly OutputLine[];
+  readonly total: number;
+  readonly height: number;
+  readonly width: number;
+  readonly theme: Theme;
+}
+
+/** The last lines of output; the journal keeps all of it. */
+export function OutputPane({ lines, total, height, width, theme }: OutputPaneProps) {
+  const shown = lines.slice(-height);
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        ── output{total > shown.length ? ` (last ${shown.length} of ${total.toLocaleString("en-US")} lines; all in the journal)` : ""} ──
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} {...fg(theme, l.stream === "stderr" ? "red" : undefined)} wrap="truncate-end">
+          {l.text.length > width ? l.text.slice(0, width) : l.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

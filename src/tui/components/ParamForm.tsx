@@ -1,0 +1,36 @@
+import { PasswordInput, TextInput } from "@inkjs/ui";
+import { Box, Text } from "ink";
+import { useState } from "react";
+import { fg, type Theme } from "./theme.js";
+
+export interface ParamFormProps {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly secret: boolean;
+  readonly validate: (value: string) => string | undefined;
+  readonly onSubmit: (value: string) => void;
+  readonly theme: Theme;
+}
+
+/** Asks for one param, validating as it is typed; a secret is never echoed. */
+export function ParamForm({ name, description, secret, validate, onSubmit, theme }: ParamFormProps) {
+  const [value, setValue] = useState("");
+  const error = value === "" ? undefined : validate(value);
+  const submit = (v: string) => {
+    if (validate(v) === undefined) onSubmit(v);
+  };
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>
+        {name}
+        {description ? <Text dimColor> {description}</Text> : null}
+        {secret ? <Text dimColor> (hidden)</Text> : null}
+      </Text>
+      <Box>
+        <Text>› </Text>
+        {secret ? <PasswordInput key={name} onChange={setValue} onSubmit={submit} /> : <TextInput key={name} onChange={setValue} onSubmit={submit} />}
+      </Box>
+      {error ? <Text {...fg(theme, "red")}>{error}</Text> : <Text dimColor>Enter to confirm</Text>}
+    </Box>
+  );
+}

@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { BIN } from "./cli.js";
+
+export const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+/** CI sets RUNBOOK_REQUIRE_TMUX=1: there a missing tmux is a failure, not a skip. */
+export const tmuxRequired = process.env.RUNBOOK_REQUIRE_TMUX === "1";
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** A real terminal: the CLI runs in a detached tmux session, driven by send-keys and read by capture-pane. */
+export class TmuxSession {
+  readonly socket: string;
+  readonly name = "t";
+
+  constructor(args: readonly string[], opts: { cwd: string; env: Record<string, string>; width?: number; height?: number }) {
+    this.socket = `runbook-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const env = Object.entries({ NO_COLOR: "1", TERM: "xterm-256color", ...opts.env }).map(([k, v]) => `${k}=${quote(v)}`).join(" ");
+    // CI is unset inside the terminal: the point is to test the interactive path.
+    const command = `cd ${quote(opts.cwd)} && env -u CI ${env} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}; echo "EXIT=$?"; sleep 600`;
+    this.#tmux(["new-session", "-d", "-s", this.name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 45), command]);
+  }
+
+  #tmux(args: string[]): string {
+    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
+  }
+
+  send(...keys: string[]): void {
+    this.#tmux(["send-keys", "-t", this.name, ...keys]);
+  }
+
+  screen(): string {
+    return this.#tmux(["capture-pane", "-p", "-t", this.name]);
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.screen();
+      if (pattern.test(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async exitCode(timeoutMs = 20_000): Promise<number> {
+    const s = await this.waitFor(/EXIT=\d+/, timeoutMs);
+    return Number(/EXIT=(\d+)/.exec(s)?.[1]);
+  }
+
+  kill(): void {
+    try {
+      this.#tmux(["kill-server"]);
+    } catch {
+      // already gone
+    }
+  }
+}

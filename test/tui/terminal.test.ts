@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fence, journalEvents, marks, onlyRunId, runbookProject } from "../helpers/runbooks.js";
+import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
+
+const sessions: TmuxSession[] = [];
+afterEach(() => sessions.splice(0).forEach((s) => s.kill()));
+const open = (p: { dir: string; env: Record<string, string> }, args: string[]) => {
+  const s = new TmuxSession(args, { cwd: p.dir, env: p.env });
+  sessions.push(s);
+  return s;
+};
+
+if (!hasTmux && !tmuxRequired) console.warn("terminal UI tests skipped: tmux is not installed (apt-get install tmux); CI installs it and requires these tests");
+
+describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real terminal (tmux)", () => {
+  it("asks before a confirm step, runs it on `y`, and completes", async () => {
+    const p = await runbookProject(`## Steps\n### Change the thing {#change}\nDo the change.\n${fence("sh confirm", 'echo changed >> "$MARK"')}${fence("sh rollback", "true")}### Look at the dashboard {#look}\nCheck that the graphs are green.\n`);
+    const t = open(p, ["run", "rb.md"]);
+    const screen = await t.waitFor(/Run this step\?/);
+    expect(screen).toContain("Change the thing");
+    expect(screen).toMatch(/ y +run +s +skip +a +abort/);
+    expect(marks(p.mark)).toEqual([]);
+    t.send("y");
+    await t.waitFor(/Do this step by hand, then press Enter/);
+    t.send("Enter");
+    const end = await t.waitFor(/Run completed/);
+    expect(end).toMatch(/✔ change +done/);
+    expect(await t.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["changed"]);
+    expect(journalEvents(p.state).filter((e) => e.type === "answer").map((e) => e.answer)).toEqual(["yes", "done"]);
+  });
+
+  it("on a failure offers retry; `r` retries and the run goes on", async () => {
+    const p = await runbookProject(`## Steps\n### Flaky {#flaky}\n${fence("sh", 'echo try >> "$MARK"; test "$(wc -l < "$MARK")" -ge 2')}`);
+    const t = open(p, ["run", "rb.md"]);
+    const screen = await t.waitFor(/The step failed\./);
+    expect(screen).toMatch(/ r +retry +s +skip +b +roll back +a +abort/);
+    t.send("r");
+    await t.waitFor(/Run completed/);
+    expect(await t.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["try", "try"]);
+  });
+
+  it("on a failure, `b` rolls back what was done", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo a >> "$MARK"')}${fence("sh rollback", 'echo undo-a >> "$MARK"')}### B {#b}\n${fence("sh", "exit 4")}`);
+    const t = open(p, ["run", "rb.md"]);
+    await t.waitFor(/The step failed\./);
+    t.send("b");
+    const end = await t.waitFor(/Run rolled back/);
+    expect(end).toMatch(/↺ a +rolled back/);
+    expect(await t.exitCode()).toBe(1);
+    expect(marks(p.mark)).toEqual(["a", "undo-a"]);
+  });
+
+  it("asks for missing params, hiding secrets, and validates as typed", async () => {
+    const p = await runbookProject(`## Steps\n### Use {#use}\n${fence("sh", 'echo "$REGION" >> "$MARK"; test -n "$TOKEN"')}`, "params:\n  REGION: {pattern: '^[a-z]+-[0-9]$'}\n  TOKEN: {secret: true}\n");
+    const t = open(p, ["run", "rb.md"]);
+    await t.waitFor(/REGION/);
+    t.send("-l", "EU");
+    expect(await t.waitFor(/does not match/)).toContain("does not match");
+    // One key per send: a terminal delivers keys typed by a person one read at a time.
+    for (const key of ["BSpace", "BSpace"]) {
+      t.send(key);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await t.waitFor(/› *\n|› *│/);
+    t.send("-l", "eu-1");
+    t.send("Enter");
+    await t.waitFor(/TOKEN.*hidden/);
+    t.send("-l", "s3cr3t-token");
+    const typed = t.screen();
+    expect(typed).not.toContain("s3cr3t-token");
+    t.send("Enter");
+    await t.waitFor(/Run completed/);
+    expect(marks(p.mark)).toEqual(["eu-1"]);
+  });
+
+  it("Ctrl-C asks first, a second Ctrl-C stops the step; the run then resumes", async () => {
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo start >> "$MARK"; sleep 60')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
+    const t = open(p, ["run", "rb.md"]);
+    await t.waitFor(/Running… Ctrl-C to stop/);
+    t.send("C-c");
+    await t.waitFor(/Press Ctrl-C again to stop the running step/);
+    t.send("C-c");
+    const end = await t.waitFor(/Run interrupted/);
+    expect(end).toContain(`runbook resume ${onlyRunId(p.state)}`);
+    expect(await t.exitCode()).toBe(130);
+    const t2 = open(p, ["resume", onlyRunId(p.state)]);
+    await t2.waitFor(/interrupted; its outcome is unknown/);
+    t2.send("s");
+    await t2.waitFor(/Run completed/);
+    expect(await t2.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["start", "after"]);
+  });
+});
