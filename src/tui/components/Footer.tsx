@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { Question } from "../store.js";
-import { border, fg, type Theme } from "./theme.js";
+import { fg, type Theme } from "./theme.js";
 
 /** The keys that work right now, always on screen. */
 export const KEYS: Record<Exclude<Question["kind"], "param">, ReadonlyArray<readonly [string, string]>> = {

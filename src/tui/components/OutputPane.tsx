@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { OutputLine } from "../store.js";
-import { border, fg, type Theme } from "./theme.js";
+import { fg, type Theme } from "./theme.js";
 
 export interface OutputPaneProps {
   readonly lines: readonly OutputLine[];
