@@ -70,6 +70,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-n, --dry-run", "print the plan and run nothing")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
     .option("--plain", "plain line output, no interactive screen")
+    .option("--record", "when every step is done (none skipped, no rollback), record the drill as a verification")
+    .option("--commit", "with --record: commit the verification")
     .option("--force", "take the runbook's lock even if its holder looks alive")
     .option("-c, --config <file>", "config file")
     .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, 3 aborted, 130 interrupted.")
@@ -106,6 +108,24 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(format(["stylish", "json"], "stylish"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/runs.js")));
+
+  program
+    .command("verify")
+    .description("record a verification in a runbook's frontmatter (last_verified, verified_by, verified_commit)")
+    .argument("<file>", "runbook file")
+    .option("--by <name>", "who verified it (default: git user.name, else $USER)")
+    .option("--date <YYYY-MM-DD>", "when (default: today)")
+    .option("--commit", "commit just that file (refused if it has other uncommitted changes)")
+    .action(run(() => import("./commands/verify.js")));
+
+  program
+    .command("stale")
+    .description("list runbooks never verified, overdue, or whose steps changed since verified (exit 1 if any)")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .option("--as-of <YYYY-MM-DD>", "judge as of this date (default: today)")
+    .addOption(format(["stylish", "json", "github"], "stylish"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/stale.js")));
 
   program
     .command("schema")

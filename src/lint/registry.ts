@@ -13,6 +13,7 @@ import paramDeclared from "./rules/param-declared.js";
 import paramUsed from "./rules/param-used.js";
 import requiresInstalled from "./rules/requires-installed.js";
 import rollbackOrIrreversible from "./rules/rollback-or-irreversible.js";
+import { staleChanged, staleNeverVerified, staleOverdue } from "./rules/stale.js";
 import stepId from "./rules/step-id.js";
 import stepIdUnique from "./rules/step-id-unique.js";
 import stepSingleCommand from "./rules/step-single-command.js";
@@ -42,6 +43,9 @@ export const RULES: readonly Rule[] = [
   variableNameReserved,
   noShellPrompt,
   requiresInstalled,
+  staleNeverVerified,
+  staleOverdue,
+  staleChanged,
 ];
 
 /** Every rule's metadata, including the checks that span files. */

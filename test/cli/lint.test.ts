@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runCli, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const GOOD = "---\nid: good\nowner: team\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
+const GOOD = "---\nid: good\nowner: team\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
 
 async function project(files: Record<string, string | Buffer>): Promise<string> {
   const dir = await tempDir();
@@ -60,7 +60,7 @@ describe("runbook lint (real process)", () => {
   });
 
   it("applies --max-warnings and --quiet", async () => {
-    const cwd = await project({ "runbooks/w.md": "---\nid: w\nowner: t\n---\n## Steps\n### A\nx\n" });
+    const cwd = await project({ "runbooks/w.md": "---\nid: w\nowner: t\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n## Steps\n### A\nx\n" });
     expect((await runCli(["lint"], { cwd })).exitCode).toBe(0);
     expect((await runCli(["lint", "--max-warnings", "0"], { cwd })).exitCode).toBe(1);
     expect((await runCli(["lint", "--quiet"], { cwd })).stdout).toContain("no problems");
@@ -79,7 +79,7 @@ describe("runbook lint (real process)", () => {
     const cwd = await project({ "runbooks/a.md": GOOD, "runbooks/b.md": GOOD });
     const r = await runMain(["lint", "--format", "json"], { cwd });
     const j = JSON.parse(r.stdout);
-    expect(j.files[1].diagnostics[0]).toMatchObject({ ruleId: "runbook-id-unique", line: 2, column: 5 });
+    expect(j.files[1].diagnostics.find((d: { ruleId: string }) => d.ruleId === "runbook-id-unique")).toMatchObject({ line: 2, column: 5 });
   });
 
   it("prints help for every command", async () => {

@@ -1,4 +1,8 @@
+import path from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { readRepoHistory } from "../../git/history.js";
+import type { FileHistory } from "../../lint/define-rule.js";
+import { stepsHistory } from "../../verify/file-history.js";
 import { FORMATTERS, type FormatName } from "../../diagnostics/formatters/index.js";
 import type { FileReport } from "../../diagnostics/report.js";
 import { commandLookup } from "../../files/command-exists.js";
@@ -40,7 +44,10 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
   });
   runbooks.sort((a, b) => a.file.localeCompare(b.file));
 
-  const byFile = new Map<string, Diagnostic[]>(runbooks.map((r) => [r.file, lintRunbook(r, { severities: config.rules ?? {}, commandExists, today, defaultReviewEvery: config.review_every })]));
+  const histories = await historiesFor(runbooks, io.cwd);
+  const byFile = new Map<string, Diagnostic[]>(
+    runbooks.map((r) => [r.file, lintRunbook(r, { severities: config.rules ?? {}, commandExists, today, defaultReviewEvery: config.review_every, history: histories.get(r.file) })]),
+  );
   for (const d of lintProject(runbooks, config.rules ?? {})) byFile.get(d.file)?.push(d);
   const reports: FileReport[] = runbooks.map((r) => {
     const all = byFile.get(r.file) ?? [];
@@ -60,6 +67,14 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+/** Git is asked only when some runbook records the commit it was verified at. */
+async function historiesFor(runbooks: readonly Runbook[], cwd: string): Promise<Map<string, FileHistory>> {
+  const verified = runbooks.filter((r) => typeof (r.frontmatter?.data as Record<string, unknown> | undefined)?.verified_commit === "string");
+  if (verified.length === 0) return new Map();
+  const repo = await readRepoHistory(cwd);
+  return repo ? stepsHistory(repo, verified.map((r) => ({ runbook: r, absoluteFile: path.resolve(cwd, r.file) }))) : new Map();
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

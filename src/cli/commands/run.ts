@@ -3,7 +3,11 @@ import { parseParamFlag, paramsFromEnv, resolveParams } from "../../engine/param
 import { stepsNeedingOperator } from "../../engine/plan.js";
 import { gitState } from "../../git/git.js";
 import { newRunId } from "../../journal/run-id.js";
-import { JournalWriter } from "../../journal/store.js";
+import type { JournalEvent } from "../../journal/events.js";
+import { JournalWriter, readJournal } from "../../journal/store.js";
+import { drillShortfall } from "../../verify/drill.js";
+import { assertCommittable, recordVerification } from "../../verify/record.js";
+import { isoDate } from "../dates.js";
 import { EXIT, RunbookError, UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { describePlan } from "../run/describe-plan.js";
@@ -21,6 +25,23 @@ export interface RunFlags {
   plain?: boolean;
   force?: boolean;
   config?: string;
+  record?: boolean;
+  commit?: boolean;
+}
+
+/** A drill that did every step becomes a verification; one that did not says why in the journal. */
+async function recordDrill(journal: JournalWriter, journalFile: string, file: string, user: string, commit: boolean, onEvent: (e: JournalEvent) => void): Promise<void> {
+  const shortfall = drillShortfall(readJournal(journalFile).events);
+  if (shortfall) {
+    onEvent(journal.append({ type: "verification_skipped", reason: shortfall }));
+    return;
+  }
+  try {
+    const v = await recordVerification(file, { date: isoDate(new Date()), by: user }, commit);
+    onEvent(journal.append({ type: "verification_recorded", date: v.date, by: v.by, commit: v.committed ?? null }));
+  } catch (e) {
+    onEvent(journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` }));
+  }
 }
 
 export function collectParamFlags(flags: readonly string[], env: Io["env"]): Record<string, string> {
@@ -47,6 +68,8 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
     return EXIT.ok;
   }
   checkRequires(plan, io.env);
+  if (flags.commit && !flags.record) throw new UsageError("--commit goes with --record");
+  if (flags.record && flags.commit) await assertCommittable(prepared.absoluteFile).catch((e: Error) => Promise.reject(new RunbookError(`${file}: ${e.message}`)));
   const needy = stepsNeedingOperator(plan);
   if (!interactive && !flags.yes && needy.length) {
     throw new RunbookError(
@@ -82,15 +105,17 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
             params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
             secrets: [...resolved.secrets],
             order: plan.steps.map((s) => s.id),
-            options: { onFailure, yes: flags.yes === true, record: false },
+            options: { onFailure, yes: flags.yes === true, record: flags.record === true },
           }),
         );
-        return await execute(
+        const code = await execute(
           { io, prepared, runId, operator: front.operator(user, flags.yes === true), onFailure, params: resolved.values, secretParams: resolved.secrets, onEvent: front.onEvent },
           journal,
           controller,
           (engine) => engine.run(),
         );
+        if (flags.record && code !== EXIT.interrupted) await recordDrill(journal, journalFile, prepared.absoluteFile, user, flags.commit === true, front.onEvent);
+        return code;
       } finally {
         journal.close();
       }
