@@ -51,7 +51,52 @@ function attemptDurations(stateDir) {
   return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === "attempt_finished").map((e) => e.durationMs);
 }
 
+/** A repository with 1,000 runbooks and 5,000 commits, built with git fast-import. */
+function staleRepo() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-stale-bench-"));
+  const git = (args, input) => {
+    const r = spawnSync("git", args, { cwd: dir, input, maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+    return String(r.stdout).trim();
+  };
+  git(["init", "-q", "-b", "main"]);
+  const doc = (i, rev, verified = "") =>
+    `---\nid: rb-${i}\nowner: team-${i % 17}\nreview_every: 90d\n${verified}---\n# Runbook ${i}\n\n## Steps\n### Check {#check}\nProse revision ${rev}.\n\`\`\`sh\necho check ${i}\n\`\`\`\n### Act {#act}\n\`\`\`sh confirm irreversible="bench"\necho act ${i} v${rev % 7 === 0 ? rev : 0}\n\`\`\`\n`;
+  let stream = "";
+  let t = 1_700_000_000;
+  const blob = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  stream += `commit refs/heads/main\nmark :1\ncommitter Bench <b@example.com> ${t} +0000\n${blob("add 1000 runbooks")}`;
+  for (let i = 0; i < 1000; i++) stream += `M 100644 inline runbooks/rb-${i}.md\n${blob(doc(i, 0))}`;
+  for (let c = 2; c <= 5000; c++) {
+    const i = (c * 7919) % 1000;
+    stream += `commit refs/heads/main\nmark :${c}\ncommitter Bench <b@example.com> ${t + c * 60} +0000\n${blob(`edit rb-${i}`)}from :${c - 1}\nM 100644 inline runbooks/rb-${i}.md\n${blob(doc(i, c))}`;
+  }
+  git(["fast-import", "--quiet"], stream);
+  git(["checkout", "-q", "main"]);
+  // Verify every runbook at the commit halfway through: half the history comes after it.
+  const halfway = git(["rev-list", "--skip=2500", "-1", "HEAD"]);
+  for (let i = 0; i < 1000; i++) {
+    const file = path.join(dir, "runbooks", `rb-${i}.md`);
+    writeFileSync(file, readFileSync(file, "utf8").replace("review_every: 90d\n", `review_every: 90d\nlast_verified: 2026-11-01\nverified_by: bench\nverified_commit: ${halfway}\n`));
+  }
+  git(["-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qam", "verify all"]);
+  return dir;
+}
+
 export const suites = {
+  "stale-1000"() {
+    const dir = staleRepo();
+    const [stale] = compare("runbook stale on a repository with 1,000 runbooks and 5,000 commits", [
+      { name: "runbook stale --format json", cmd: process.execPath, args: [BIN, "stale", "runbooks", "--format", "json", "--as-of", "2026-11-27"] },
+      { name: "git log --name-only (the history it reads)", cmd: "git", args: ["log", "--name-only", "--format=%H"] },
+      { name: "runbook lint (same files, with git history)", cmd: process.execPath, args: [BIN, "lint", "runbooks", "--format", "json", "--as-of", "2026-11-27"] },
+    ], { cwd: dir });
+    const r = spawnSync(process.execPath, [BIN, "stale", "runbooks", "--format", "json", "--as-of", "2026-11-27"], { cwd: dir, maxBuffer: 1 << 30 });
+    const j = JSON.parse(String(r.stdout));
+    console.log(`  ${j.summary.stale} of ${j.summary.runbooks} stale (${j.runbooks.filter((x) => x.findings.some((f) => f.kind === "changed")).length} with steps changed since verified) in ${stale.toFixed(0)} ms`);
+    rmSync(dir, { recursive: true, force: true });
+  },
+
   "tui-output"() {
     // A step printing 200,000 lines: in the interactive UI (a real terminal, tmux), in plain mode,
     // and the same command with its output sent to /dev/null.
