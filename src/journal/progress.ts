@@ -21,6 +21,8 @@ export interface Progress {
   readonly interrupted: boolean;
   readonly startedAt: string | undefined;
   readonly lastTs: string | undefined;
+  /** `run --record`: what became of the drill's verification. */
+  readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
 }
 
 interface Mutable {
@@ -42,6 +44,7 @@ export function progressOf(events: readonly JournalEvent[]): Progress {
   let interrupted = false;
   let startedAt: string | undefined;
   let failedAt: string | undefined;
+  let verification: Progress["verification"];
   const get = (id: string) => steps.get(id);
   for (const e of events) {
     switch (e.type) {
@@ -99,6 +102,12 @@ export function progressOf(events: readonly JournalEvent[]): Progress {
         finished = e;
         current = undefined;
         break;
+      case "verification_recorded":
+        verification = { recorded: true, text: `verification recorded: last_verified ${e.date} by ${e.by}${e.commit ? ` (committed ${e.commit.slice(0, 8)})` : ""}` };
+        break;
+      case "verification_skipped":
+        verification = { recorded: false, text: `no verification recorded: ${e.reason}` };
+        break;
       default:
         break;
     }
@@ -116,5 +125,6 @@ export function progressOf(events: readonly JournalEvent[]): Progress {
     interrupted,
     startedAt,
     lastTs: events[events.length - 1]?.ts,
+    verification,
   };
 }

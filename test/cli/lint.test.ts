@@ -123,7 +123,7 @@ describe("bad input gets a diagnostic with a position, never a crash", () => {
     expect(byName["binary.md"]?.[0]?.message).toBe("Binary file: expected Markdown text");
     expect(byName["empty.md"]?.[0]?.message).toMatch(/^Empty file/);
     expect(byName["crlf.md"]?.find((d) => d.ruleId === "frontmatter-schema")).toMatchObject({ line: 3, column: 1, message: "Unknown key `ownr` (did you mean `owner`?)" });
-    expect(byName["unclosed-fence.md"]?.find((d) => d.ruleId === "fence-terminated")).toMatchObject({ line: 10 });
+    expect(byName["unclosed-fence.md"]?.find((d) => d.ruleId === "fence-terminated")).toMatchObject({ line: 12 });
     expect(byName["list-frontmatter.md"]?.find((d) => d.ruleId === "frontmatter-schema")).toMatchObject({ line: 2, message: "Expected frontmatter to be a mapping of keys (`id: …`), found a list" });
     expect(byName["huge.md"]?.[0]?.message).toMatch(/^File is too large \(4\.8 MiB\)/);
   });

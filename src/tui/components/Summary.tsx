@@ -27,6 +27,7 @@ export function Summary({ progress, journalFile, theme }: SummaryProps) {
           {s.id.padEnd(width)} <Text dimColor>{s.status.padEnd(15)} {s.attempts ? formatDuration(s.durationMs) : ""}{s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}</Text>
         </Text>
       ))}
+      {progress.verification ? <Text {...fg(theme, progress.verification.recorded ? "green" : "yellow")}>{progress.verification.text}</Text> : null}
       <Text dimColor>run id: {progress.runId}</Text>
       {journalFile ? <Text dimColor>journal: {journalFile}</Text> : null}
       {!ok && status !== "rolled_back" && progress.runId ? (
