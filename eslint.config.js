@@ -10,5 +10,5 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["warn", "error"] }],
     },
   },
-  { files: ["bench/**", "scripts/**"], rules: { "no-console": "off" } },
+  { files: ["bench/**", "scripts/**", "test/**"], rules: { "no-console": "off" } },
 );
