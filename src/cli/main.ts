@@ -110,6 +110,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/runs.js")));
 
   program
+    .command("log")
+    .description("replay a run from its journal: answers, attempts and all of its output")
+    .argument("<run-id>", "run id (see `runbook runs`)")
+    .option("-s, --step <id>", "only this step's events")
+    .addOption(format(["text", "json"], "text"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/log.js")));
+
+  program
     .command("verify")
     .description("record a verification in a runbook's frontmatter (last_verified, verified_by, verified_commit)")
     .argument("<file>", "runbook file")

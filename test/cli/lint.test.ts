@@ -83,7 +83,7 @@ describe("runbook lint (real process)", () => {
   });
 
   it("prints help for every command", async () => {
-    for (const cmd of ["lint", "schema", "graph", "new", "rules"]) {
+    for (const cmd of ["lint", "schema", "graph", "new", "rules", "run", "resume", "rollback", "runs", "log", "verify", "stale"]) {
       const r = await runMain([cmd, "--help"]);
       expect(r.exitCode, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: runbook ${cmd}`);

@@ -223,6 +223,21 @@ describe("runbook run (real processes)", () => {
     expect(again.stdout).toContain("already rolled back");
   });
 
+  it("`runbook log` replays a run with all of its output, for the next person on call", async () => {
+    const p = await runbookProject(`## Steps\n### Noisy {#noisy}\n${fence("sh", "seq 1 5000")}### Quiet {#quiet}\n${fence("sh", "echo done")}`);
+    await runIn(p, ["run", "rb.md"], { RUNBOOK_OPERATOR: "alice" });
+    const r = await runIn(p, ["log", onlyRunId(p.state)]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Run \d{8}T\d{6}Z-test-rb-[0-9a-f]{4} of test-rb .*\nstarted .* by alice@/);
+    expect(r.stdout).toContain("  │ 1\n  │ 2\n");
+    expect(r.stdout).toContain("  │ 5000\n");
+    expect(r.stdout).toMatch(/noisy +done/);
+    const step = await runIn(p, ["log", onlyRunId(p.state), "--step", "quiet", "--format", "json"]);
+    const events = JSON.parse(step.stdout) as Array<{ type: string; target?: string }>;
+    expect(events.every((e) => e.type === "run_started" || e.target === "quiet" || e.target === undefined)).toBe(true);
+    expect(events.some((e) => e.target === "noisy")).toBe(false);
+  });
+
   it("lists runs with their status", async () => {
     const p = await runbookProject(`## Steps\n### A\n${fence("sh", "true")}`);
     await runIn(p, ["run", "rb.md"]);

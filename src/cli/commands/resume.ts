@@ -1,15 +1,12 @@
-import os from "node:os";
 import type { InterruptedAnswer } from "../../engine/engine.js";
 import { stepsNeedingOperator } from "../../engine/plan.js";
-import { stopOrphanGroup } from "../../engine/proc.js";
 import { interruptedStep } from "../../journal/reduce.js";
 import { EXIT, RunbookError, UsageError } from "../errors.js";
 import type { Io } from "../io.js";
-import { execute, lockRunbook } from "../run/execute.js";
-import { openFrontEnd } from "../run/front-end.js";
+import { continueRun } from "../run/continue-run.js";
 import { checkRequires } from "../run/prepare.js";
-import { reopen, reopenParams } from "../run/reopen.js";
-import { isInteractive, operatorName } from "../run/session.js";
+import { reopen } from "../run/reopen.js";
+import { isInteractive } from "../run/session.js";
 import { collectParamFlags } from "./run.js";
 
 export interface ResumeFlags {
@@ -54,36 +51,16 @@ export default async function resume(io: Io, runId: string, flags: ResumeFlags):
       throw new RunbookError(`no terminal to answer for ${pending.map((s) => s.id).join(", ")}: run it in a terminal, or pass --yes`, EXIT.usage);
     }
 
-    const user = operatorName(io.env);
-    const lock = lockRunbook(io, r.stateDir, prepared.plan.runbookId, runId, user, flags.force === true);
-    try {
-      // After a kill -9 the interrupted block's process group may still be running: stop it first.
-      const open = state.openAttempt;
-      if (open?.pid) {
-        const outcome = await stopOrphanGroup(open.pid, open.startTime, Number(io.env.RUNBOOK_KILL_GRACE_MS ?? 5000));
-        if (outcome === "stopped") io.stderr.write(`runbook: stopped process group ${open.pid} left running by the interrupted ${open.target}\n`);
-      }
-      const controller = new AbortController();
-      const front = await openFrontEnd(io, prepared.plan, { interactive, plain: flags.plain === true, onStop: () => controller.abort("SIGINT") });
-      try {
-        const { params, secrets, captures } = await reopenParams(r, given, front.askParam);
-        front.seed(r.events);
-        const base = front.operator(user, flags.yes === true, decided);
-        const operator = decided ? { ...base, interrupted: () => Promise.resolve(decided) } : base;
-        front.onEvent(writer.append({ type: "run_resumed", operator: user, host: os.hostname(), pid: process.pid, forced: flags.force === true }));
-        const onFailure = flags.onFailure ?? (interactive ? "ask" : "abort");
-        return await execute(
-          { io, prepared, runId, operator, onFailure, params, secretParams: secrets, onEvent: front.onEvent, captures },
-          writer,
-          controller,
-          (engine) => engine.run(state),
-        );
-      } finally {
-        await front.finish(r.journalFile);
-      }
-    } finally {
-      lock.release();
-    }
+    return await continueRun(io, r, {
+      given,
+      interactive,
+      plain: flags.plain === true,
+      force: flags.force === true,
+      yes: flags.yes === true,
+      decided,
+      onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"),
+      what: (engine) => engine.run(state),
+    });
   } finally {
     writer.close();
   }

@@ -95,7 +95,7 @@ export function App({ store, theme, onStop }: AppProps) {
       {q?.kind === "param" ? (
         <ParamForm name={q.name} description={q.description} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />
       ) : (
-        <OutputPane lines={snap.output} total={snap.outputTotal} height={outputHeight} width={columns - 1} theme={theme} />
+        <OutputPane lines={snap.output} total={snap.outputTotal} height={outputHeight} width={columns - 1} theme={theme} runId={snap.progress.runId} />
       )}
       <Footer question={q} stopArmed={snap.stopArmed} running={running} theme={theme} />
     </Box>
