@@ -75,6 +75,22 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     expect(marks(p.mark)).toEqual(["eu-1"]);
   });
 
+  it("--plain in a terminal asks by line prompts, secrets hidden, and prints plain lines", async () => {
+    const p = await runbookProject(`## Steps\n### Change {#change}\n${fence("sh confirm irreversible=\"test\"", 'echo "changed with $TOKEN" >> "$MARK"')}`, "params:\n  TOKEN: {secret: true}\n");
+    const t = open(p, ["run", "rb.md", "--plain"]);
+    await t.waitFor(/TOKEN \[hidden\]:/);
+    t.send("-l", "very-secret-value");
+    t.send("Enter");
+    await t.waitFor(/Run change\? \[y\]es, \[s\]kip, \[a\]bort:/);
+    expect(t.screen()).not.toContain("very-secret-value");
+    t.send("y", "Enter");
+    expect(await t.exitCode()).toBe(0);
+    const screen = t.screen();
+    expect(screen).toContain("✔ [1/1] change done");
+    expect(screen).not.toContain("very-secret-value");
+    expect(marks(p.mark)).toEqual(["changed with very-secret-value"]);
+  });
+
   it("Ctrl-C asks first, a second Ctrl-C stops the step; the run then resumes", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo start >> "$MARK"; sleep 60')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
     const t = open(p, ["run", "rb.md"]);

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 import type { ConfirmAnswer, FailedAnswer, InterruptedAnswer, ManualAnswer, Operator } from "../../engine/engine.js";
 import type { Io } from "../io.js";
 
@@ -40,20 +41,23 @@ export function promptOperator(io: Io, name: string, fallback: { yes: boolean })
 
 /** Asks for a param on a terminal; a secret is not echoed. */
 export async function promptParam(io: Io, name: string, description: string | undefined, secret: boolean): Promise<string> {
-  const out = io.stdout as NodeJS.WritableStream & { write: (s: string) => boolean };
-  const rl = createInterface({ input: io.stdin, output: out, terminal: true });
   const label = `${name}${description ? ` (${description})` : ""}${secret ? " [hidden]" : ""}: `;
-  if (secret) {
-    // Echo nothing while the secret is typed.
-    const writer = rl as unknown as { _writeToOutput: (s: string) => void };
-    writer._writeToOutput = (s: string) => {
-      if (s.startsWith(label) || s === "\r\n" || s === "\n") out.write(s.startsWith(label) ? label : s);
-    };
-  }
+  // readline echoes what is typed through its output: for a secret, that output goes nowhere.
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (!muted) io.stdout.write(chunk.toString());
+      callback();
+    },
+  });
+  const rl = createInterface({ input: io.stdin, output, terminal: true });
   try {
-    return await rl.question(label);
+    io.stdout.write(label);
+    muted = secret;
+    return await rl.question("");
   } finally {
+    muted = false;
     rl.close();
-    if (secret) out.write("\n");
+    if (secret) io.stdout.write("\n");
   }
 }
