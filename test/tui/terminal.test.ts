@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fence, journalEvents, marks, onlyRunId, runbookProject } from "../helpers/runbooks.js";
+import { fence, journalEvents, marks, onlyRunId, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 const sessions: TmuxSession[] = [];
@@ -106,6 +106,18 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     t2.send("s");
     await t2.waitFor(/Run completed/);
     expect(await t2.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["start", "after"]);
+  });
+
+  it("a lost terminal (SIGHUP) stops the step, journals it, and leaves the run resumable", async () => {
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo start >> "$MARK"; sleep 60')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
+    const t = open(p, ["run", "rb.md"]);
+    await t.waitFor(/Running… Ctrl-C to stop/);
+    t.kill();
+    await waitFor(() => journalEvents(p.state).at(-1)?.type === "run_interrupted");
+    expect(journalEvents(p.state).at(-1)).toMatchObject({ signal: "SIGHUP", target: "slow" });
+    const r = await runIn(p, ["resume", onlyRunId(p.state), "--skip-interrupted"]);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(marks(p.mark)).toEqual(["start", "after"]);
   });
 });
