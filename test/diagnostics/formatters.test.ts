@@ -10,7 +10,7 @@ import { RULE_INFO } from "../../src/lint/registry.js";
 
 // Both validators are CommonJS packages whose class is on `.default`.
 const require = createRequire(import.meta.url);
-type Validator = ((data: unknown) => boolean) & { errors?: unknown };
+type Validator = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 const Ajv = (require("ajv-draft-04") as { default: new (o: object) => { compile(s: object): Validator } }).default;
 const addFormats = (require("ajv-formats") as { default: (ajv: object) => void }).default;
 
@@ -62,5 +62,21 @@ describe("formatters", () => {
     const result = sarif.runs[0].results[0];
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("runbooks/db%20fail%2Cover.md");
     expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("frontmatter-schema");
+  });
+});
+
+describe("runbook lint --format sarif on real runbooks", () => {
+  it("validates against the OASIS schema, with a result for every finding", async () => {
+    const { runCli } = await import("../helpers/cli.js");
+    const r = await runCli(["lint", "test/fixtures/corpus-sample", "--format", "sarif"]);
+    expect(r.exitCode).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    const schema = JSON.parse(readFileSync(new URL("../fixtures/sarif/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
+    const json = JSON.parse((await runCli(["lint", "test/fixtures/corpus-sample", "--format", "json"])).stdout);
+    expect(sarif.runs[0].results.length).toBe(json.summary.errors + json.summary.warnings);
   });
 });
