@@ -39,7 +39,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or a failed step, 2 bad usage or input, 3 aborted, 130 interrupted.\nDocs: docs/format.md (the runbook format), docs/cli.md (commands).");
+  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or a failed step, 2 bad usage or input, 3 aborted, 130 interrupted.\nDocs: docs/format.md (the runbook format), docs/journal.md (the run journal), README.md (commands).");
 
   const run = <A extends unknown[]>(load: () => Promise<{ default: (io: Io, ...args: A) => Promise<number> }>) =>
     async (...args: A) => {
