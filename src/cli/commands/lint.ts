@@ -54,7 +54,8 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     return { file: r.file, diagnostics: flags.quiet ? all.filter((d) => d.severity === "error") : all };
   });
 
-  io.stdout.write(FORMATTERS[flags.format]({ files: reports, rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) }));
+  // Nothing read at all: "0 runbooks checked, no problems" would only mislead.
+  if (runbooks.length || !unreadable.length) io.stdout.write(FORMATTERS[flags.format]({ files: reports, rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) }));
   for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
   if (unreadable.length) return EXIT.usage;
 
