@@ -38,7 +38,3 @@ export interface Problem {
 export function startOf(place: Span | Point): Point {
   return "start" in place ? place.start : place;
 }
-
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
-}

@@ -238,6 +238,15 @@ describe("runbook run (real processes)", () => {
     expect(events.some((e) => e.target === "noisy")).toBe(false);
   });
 
+  it("refuses a run id that is not one (it names a file: no paths)", async () => {
+    const p = await runbookProject(`## Steps\n### A\n${fence("sh", "true")}`);
+    for (const cmd of ["resume", "rollback", "log"]) {
+      const r = await runIn(p, [cmd, "../../etc/passwd"]);
+      expect(r.exitCode, cmd).toBe(2);
+      expect(r.stderr).toContain("is not a run id");
+    }
+  });
+
   it("lists runs with their status", async () => {
     const p = await runbookProject(`## Steps\n### A\n${fence("sh", "true")}`);
     await runIn(p, ["run", "rb.md"]);

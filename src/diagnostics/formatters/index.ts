@@ -6,4 +6,3 @@ import { formatStylish } from "./stylish.js";
 
 export const FORMATTERS = { stylish: formatStylish, json: formatJson, github: formatGithub, sarif: formatSarif } as const satisfies Record<string, (r: Report) => string>;
 export type FormatName = keyof typeof FORMATTERS;
-export const FORMAT_NAMES = Object.keys(FORMATTERS) as FormatName[];
