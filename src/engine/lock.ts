@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { mkdirp } from "../files/mkdirp.js";
 import os from "node:os";
 import path from "node:path";
 import { isAlive, processStartTime } from "./proc.js";
@@ -38,7 +39,7 @@ export interface Lock {
  */
 export function acquireLock(stateDir: string, runbookId: string, me: Omit<LockHolder, "host" | "pid" | "startTime">, force = false): Lock {
   const dir = path.join(stateDir, "locks");
-  mkdirSync(dir, { recursive: true });
+  mkdirp(dir);
   const file = path.join(dir, `${runbookId}.lock`);
   const holder: LockHolder = { ...me, host: os.hostname(), pid: process.pid, startTime: processStartTime(process.pid) ?? null };
   const release = () => {

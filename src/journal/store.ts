@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import { mkdirp } from "../files/mkdirp.js";
 import path from "node:path";
 import { sealLine, unsealLine } from "./checksum.js";
 import { eventSchema, JOURNAL_VERSION, type JournalEvent, type NewEvent } from "./events.js";
@@ -97,7 +98,7 @@ export class JournalWriter {
   /** Creates a new journal; the file must not exist. Its folder is fsynced so the file survives a crash. */
   static create(file: string, options: WriterOptions = {}): JournalWriter {
     const dir = path.dirname(file);
-    const made = mkdirSync(dir, { recursive: true });
+    const made = mkdirp(dir);
     const fd = wrap(() => openSync(file, "wx"), file);
     fsyncDir(dir);
     if (made !== undefined) fsyncDir(path.dirname(dir));

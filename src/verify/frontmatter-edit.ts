@@ -27,7 +27,7 @@ export function setFrontmatterFields(text: string, fields: ReadonlyArray<readonl
   const base = lines.lineStart(yamlNode.position.start.line + 1);
   const value = yamlNode.value;
   const doc = parseDocument(value, { keepSourceTokens: true });
-  if (doc.errors.length) throw new FrontmatterEditError(`the frontmatter is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`);
+  if (doc.errors.length) throw new FrontmatterEditError(`the frontmatter is not valid YAML (${doc.errors[0]?.message.split(" at line")[0]}); see \`runbook lint\``);
   const map = doc.contents;
   if (value.trim() !== "" && !isMap(map)) throw new FrontmatterEditError("the frontmatter is not a mapping of keys");
   if (isMap(map) && map.flow) throw new FrontmatterEditError("the frontmatter is a flow mapping ({…}); write it one key per line to let the tool update it");

@@ -25,6 +25,14 @@ describe("runbook graph", () => {
     expect(json.steps.find((s: { id: string }) => s.id === "promote")).toMatchObject({ confirm: true, verify: true });
   });
 
+  it("exits 1 on a file with no steps, saying why", async () => {
+    const dir = await tempDir();
+    await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "empty.md"), ""));
+    const r = await runMain(["graph", "empty.md"], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("empty.md has no steps to draw (Empty file");
+  });
+
   it("exits 1 and names a cycle", async () => {
     const dir = await tempDir();
     await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "c.md"), "---\nid: c\nowner: o\n---\n## Steps\n### A {#a}\n```sh needs=b\ntrue\n```\n### B {#b}\n```sh needs=a\ntrue\n```\n"));
@@ -47,5 +55,10 @@ describe("runbook new", () => {
     const again = await runMain(["new", "redis-failover"], { cwd: dir });
     expect(again).toMatchObject({ exitCode: 2, stderr: "runbook: runbooks/redis-failover.md already exists; not overwriting it\n" });
     expect((await runMain(["new", "Not_Kebab"], { cwd: dir })).exitCode).toBe(2);
+  });
+
+  it("fails with a message, not a hang, where a folder cannot be made (/proc)", async () => {
+    const r = await runMain(["new", "x", "--dir", "/proc/no-such-folder"]);
+    expect(r).toMatchObject({ exitCode: 2, stderr: "runbook: cannot create /proc/no-such-folder/x.md: ENOENT\n" });
   });
 });

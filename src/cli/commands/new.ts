@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { mkdirp } from "../../files/mkdirp.js";
 import path from "node:path";
 import { ID_PATTERN } from "../../schema/frontmatter.js";
 import { EXIT, RunbookError, UsageError } from "../errors.js";
@@ -15,12 +16,13 @@ export default async function newRunbook(io: Io, id: string, flags: { owner: str
     .replace(/^owner: .*$/m, `owner: ${yamlScalar(flags.owner)}`)
     .replace(/^# .*$/m, `# ${title}`);
   const target = path.join(flags.dir, `${id}.md`);
-  await mkdir(path.resolve(io.cwd, flags.dir), { recursive: true });
   try {
+    mkdirp(path.resolve(io.cwd, flags.dir));
     await writeFile(path.resolve(io.cwd, target), text, { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new RunbookError(`${target} already exists; not overwriting it`);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw new RunbookError(`${target} already exists; not overwriting it`);
+    throw new RunbookError(`cannot create ${target}: ${code ?? (error as Error).message}`);
   }
   io.stdout.write(`Created ${target}\nNext: edit it, then run \`runbook lint ${target}\`.\n`);
   return EXIT.ok;

@@ -2,7 +2,6 @@ import { Engine, type Operator } from "../../engine/engine.js";
 import { acquireLock, LockHeldError, type Lock } from "../../engine/lock.js";
 import { runBlock } from "../../engine/process-runner.js";
 import type { JournalEvent } from "../../journal/events.js";
-import type { RunState } from "../../journal/reduce.js";
 import { JournalError, type JournalWriter } from "../../journal/store.js";
 import { EXIT, RunbookError } from "../errors.js";
 import type { Io } from "../io.js";
@@ -29,7 +28,8 @@ export function lockRunbook(io: Io, stateDir: string, runbookId: string, runId: 
     return lock;
   } catch (e) {
     if (e instanceof LockHeldError) throw new RunbookError(`${e.message}; wait for it to finish, or pass --force if you are sure it is dead`, EXIT.usage);
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RunbookError(`cannot use the state folder ${stateDir}: ${code ?? (e as Error).message} (set RUNBOOK_STATE_DIR or state_dir in runbook.config.yaml)`, EXIT.usage);
   }
 }
 
@@ -63,4 +63,3 @@ export async function execute(s: Session, journal: JournalWriter, controller: Ab
   }
 }
 
-export type { RunState };
