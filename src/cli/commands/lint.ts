@@ -16,6 +16,7 @@ import type { Runbook } from "../../model/types.js";
 import { EXIT, RunbookError } from "../errors.js";
 import { useColor, type Io } from "../io.js";
 import { parseDateFlag } from "../dates.js";
+import { progress } from "../progress.js";
 import { VERSION } from "../version.js";
 
 interface LintFlags {
@@ -34,6 +35,7 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
 
   const runbooks: Runbook[] = [];
   const unreadable: string[] = [];
+  const bar = progress(io, "linting", files.length);
   await forEachLimit(files, 32, async (file) => {
     try {
       runbooks.push(await readRunbook(file, io.cwd));
@@ -41,7 +43,9 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
       if (!(error instanceof RunbookError)) throw error;
       unreadable.push(error.message);
     }
+    bar.tick();
   });
+  bar.done();
   runbooks.sort((a, b) => a.file.localeCompare(b.file));
 
   const histories = await historiesFor(runbooks, io.cwd);

@@ -11,6 +11,7 @@ import type { Runbook } from "../../model/types.js";
 import { stepsHistory } from "../../verify/file-history.js";
 import { assessStaleness, type Staleness } from "../../verify/staleness.js";
 import { isoDate, parseDateFlag } from "../dates.js";
+import { progress } from "../progress.js";
 import { EXIT } from "../errors.js";
 import { useColor, type Io } from "../io.js";
 import { VERSION } from "../version.js";
@@ -23,7 +24,12 @@ export default async function stale(io: Io, paths: string[], flags: { asOf?: str
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
   const runbooks: Runbook[] = [];
-  for (const f of files) runbooks.push(await readRunbook(f, io.cwd));
+  const bar = progress(io, "reading", files.length);
+  for (const f of files) {
+    runbooks.push(await readRunbook(f, io.cwd));
+    bar.tick();
+  }
+  bar.done();
 
   const repo = await readRepoHistory(io.cwd);
   if (!repo) io.stderr.write("runbook: not in a git repository: the check for steps changed since verification is skipped\n");

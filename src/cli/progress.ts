@@ -1,0 +1,24 @@
+import type { Io } from "./io.js";
+
+/**
+ * A one-line counter on stderr for long work (hundreds of files), only on a terminal and not in
+ * CI; it rewrites itself at most ten times a second and is erased when done.
+ */
+export function progress(io: Io, label: string, total: number): { tick(): void; done(): void } {
+  const show = io.stderr.isTTY === true && !io.env.CI && total >= 100;
+  let n = 0;
+  let last = 0;
+  return {
+    tick() {
+      n++;
+      if (!show) return;
+      const now = Date.now();
+      if (now - last < 100 && n < total) return;
+      last = now;
+      io.stderr.write(`\r${label} ${n}/${total}…`);
+    },
+    done() {
+      if (show && last) io.stderr.write(`\r${" ".repeat(label.length + String(total).length * 2 + 3)}\r`);
+    },
+  };
+}
