@@ -183,10 +183,12 @@ describe("runbook run (real processes)", () => {
   });
 
   it("refuses a second run of the same runbook while the first holds the lock", async () => {
-    const p = await runbookProject(`## Steps\n### Slow\n${fence("sh", 'echo started >> "$MARK"; sleep 2')}`);
+    // The first run holds its step open until the test says so: no race with a slow machine.
+    const p = await runbookProject(`## Steps\n### Slow\n${fence("sh timeout=60s", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}`);
     const first = spawnCli(p, ["run", "rb.md"]);
     await waitFor(() => marks(p.mark).length > 0);
     const second = await runIn(p, ["run", "rb.md"]);
+    writeFileSync(`${p.mark}.release`, "");
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toMatch(/locked by run \d{8}T\d{6}Z-test-rb-[0-9a-f]{4} \(.+@.+, pid \d+, since /);
     expect((await first).exitCode).toBe(0);

@@ -1,15 +1,25 @@
 // Races for a lock: waits until the given instant so that both racers start together.
+import { appendFileSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { acquireLock } from "../../dist/engine/lock.js";
 
 const [dir, startAt, name] = process.argv.slice(2);
+const tried = path.join(dir, "tried");
 while (Date.now() < Number(startAt)) {
   // spin: a timer would add milliseconds of skew between the two racers
 }
+let result;
 try {
   acquireLock(dir, "race", { runId: name, user: "u", startedAt: new Date().toISOString() });
-  process.stdout.write("won");
-  // Hold it while the other racer tries: a holder that exits is dead, and its lock may be taken over.
-  await new Promise((r) => setTimeout(r, 700));
+  result = "won";
 } catch (e) {
-  process.stdout.write(e.name === "LockHeldError" ? "lost" : `error ${e.message}`);
+  result = e.name === "LockHeldError" ? "lost" : `error ${e.message}`;
 }
+appendFileSync(tried, `${name}\n`);
+// The winner holds the lock until the other racer has tried: a holder that exits is dead, and its
+// lock may rightly be taken over, which is not what this race is about.
+if (result === "won") {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until && readFileSync(tried, "utf8").split("\n").filter(Boolean).length < 2) await new Promise((r) => setTimeout(r, 10));
+}
+process.stdout.write(result);
