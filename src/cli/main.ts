@@ -70,6 +70,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-n, --dry-run", "print the plan and run nothing")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
     .option("--plain", "plain line output, no interactive screen")
+    .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
     .option("--record", "when every step is done (none skipped, no rollback), record the drill as a verification")
     .option("--commit", "with --record: commit the verification")
     .option("--force", "take the runbook's lock even if its holder looks alive")
@@ -89,6 +90,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
     .option("--force", "resume even if the runbook changed since the run started, or its lock looks held")
     .option("--plain", "plain line output")
+    .addOption(new Option("-f, --format <format>", "text or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/resume.js")));
 
@@ -99,6 +101,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-p, --param <NAME=VALUE>", "give secrets again (they are never journaled)", collect, [])
     .option("--force", "roll back even if the runbook changed since the run started, or its lock looks held")
     .option("--plain", "plain line output")
+    .addOption(new Option("-f, --format <format>", "text or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/rollback.js")));
 

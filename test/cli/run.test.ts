@@ -249,6 +249,19 @@ describe("runbook run (real processes)", () => {
     }
   });
 
+  it("--format json streams the journal's events, one per line, secrets masked", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo "token is $T"')}`, "params:\n  T: {secret: true}\n");
+    const r = await runIn(p, ["run", "rb.md", "--format", "json", "-p", "T=very-secret"]);
+    expect(r.exitCode).toBe(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; text?: string });
+    expect(events[0]?.type).toBe("run_started");
+    expect(events.at(-1)?.type).toBe("run_finished");
+    expect(events.find((e) => e.type === "output")?.text).toBe("token is ***\n");
+    expect(r.stdout).not.toContain("very-secret");
+    const plan = JSON.parse((await runIn(p, ["run", "rb.md", "--dry-run", "--format", "json", "-p", "T=very-secret"])).stdout);
+    expect(plan).toMatchObject({ runbookId: "test-rb", params: { T: "***" }, steps: [{ id: "a", command: { source: 'echo "token is $T"' } }] });
+  });
+
   it("lists runs with their status", async () => {
     const p = await runbookProject(`## Steps\n### A\n${fence("sh", "true")}`);
     await runIn(p, ["run", "rb.md"]);

@@ -18,6 +18,7 @@ export interface ResumeFlags {
   onFailure?: "abort" | "rollback";
   force?: boolean;
   plain?: boolean;
+  format?: "text" | "json";
   config?: string;
 }
 
@@ -25,7 +26,8 @@ export default async function resume(io: Io, runId: string, flags: ResumeFlags):
   const choices = [flags.rerunInterrupted, flags.skipInterrupted, flags.markInterruptedDone].filter(Boolean).length;
   if (choices > 1) throw new UsageError("choose one of --rerun-interrupted, --skip-interrupted and --mark-interrupted-done");
   const given = collectParamFlags(flags.param, io.env);
-  const interactive = isInteractive(io);
+  // JSON output is for machines: nobody to prompt.
+  const interactive = isInteractive(io) && flags.format !== "json";
   const r = await reopen(io, runId, flags);
   const { state, prepared, writer } = r;
   try {
@@ -55,6 +57,7 @@ export default async function resume(io: Io, runId: string, flags: ResumeFlags):
       given,
       interactive,
       plain: flags.plain === true,
+      json: flags.format === "json",
       force: flags.force === true,
       yes: flags.yes === true,
       decided,

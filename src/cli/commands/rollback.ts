@@ -9,13 +9,15 @@ export interface RollbackFlags {
   param: string[];
   force?: boolean;
   plain?: boolean;
+  format?: "text" | "json";
   config?: string;
 }
 
 /** Rolls back a finished, failed, aborted or interrupted run from its journal. */
 export default async function rollback(io: Io, runId: string, flags: RollbackFlags): Promise<number> {
   const given = collectParamFlags(flags.param, io.env);
-  const interactive = isInteractive(io);
+  // JSON output is for machines: nobody to prompt.
+  const interactive = isInteractive(io) && flags.format !== "json";
   const r = await reopen(io, runId, flags);
   const { state, writer } = r;
   try {
@@ -27,6 +29,7 @@ export default async function rollback(io: Io, runId: string, flags: RollbackFla
       given,
       interactive,
       plain: flags.plain === true,
+      json: flags.format === "json",
       force: flags.force === true,
       // Rolling back is what was asked for: no step-by-step confirmation.
       yes: true,

@@ -23,6 +23,7 @@ export interface RunFlags {
   dryRun?: boolean;
   onFailure?: "abort" | "rollback";
   plain?: boolean;
+  format?: "text" | "json";
   force?: boolean;
   config?: string;
   record?: boolean;
@@ -57,14 +58,19 @@ export function collectParamFlags(flags: readonly string[], env: Io["env"]): Rec
 export default async function run(io: Io, file: string, flags: RunFlags): Promise<number> {
   const prepared = await prepare(io, file, flags.config);
   const { plan, runbook } = prepared;
-  const interactive = isInteractive(io) && !flags.dryRun;
+  // JSON output is for machines: nobody to prompt.
+  const interactive = isInteractive(io) && !flags.dryRun && flags.format !== "json";
   const given = collectParamFlags(flags.param, io.env);
 
   if (flags.dryRun) {
     // A dry run shows the plan even before every param is known.
     const r = resolveParams(runbook.meta?.params ?? {}, given);
     for (const p of r.problems) io.stderr.write(`runbook: ${p.message}\n`);
-    io.stdout.write(describePlan(plan, { ...r.values, ...Object.fromEntries(r.missing.map((n) => [n, "<required>"])) }, r.secrets));
+    const shown = { ...r.values, ...Object.fromEntries(r.missing.map((n) => [n, "<required>"])) };
+    if (flags.format === "json") {
+      const params = Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, r.secrets.has(k) && v !== "<required>" ? "***" : v]));
+      io.stdout.write(`${JSON.stringify({ ...plan, params }, null, 2)}\n`);
+    } else io.stdout.write(describePlan(plan, shown, r.secrets));
     return EXIT.ok;
   }
   checkRequires(plan, io.env);
@@ -79,7 +85,7 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   }
 
   const controller = new AbortController();
-  const front = await openFrontEnd(io, plan, { interactive, plain: flags.plain === true, onStop: () => controller.abort("SIGINT") });
+  const front = await openFrontEnd(io, plan, { interactive, plain: flags.plain === true, json: flags.format === "json", onStop: () => controller.abort("SIGINT") });
   let journalFile: string | undefined;
   try {
     const resolved = await resolveRunParams(runbook, given, front.askParam);

@@ -11,6 +11,7 @@ export interface ContinueOptions {
   readonly given: Record<string, string>;
   readonly interactive: boolean;
   readonly plain: boolean;
+  readonly json: boolean;
   readonly force: boolean;
   readonly yes: boolean;
   /** What to do with an interrupted step, when the flags said. */
@@ -35,7 +36,7 @@ export async function continueRun(io: Io, r: Reopened, o: ContinueOptions): Prom
       if (outcome === "stopped") io.stderr.write(`runbook: stopped process group ${open.pid} left running by the interrupted ${open.target}\n`);
     }
     const controller = new AbortController();
-    const front = await openFrontEnd(io, prepared.plan, { interactive: o.interactive, plain: o.plain, onStop: () => controller.abort("SIGINT") });
+    const front = await openFrontEnd(io, prepared.plan, { interactive: o.interactive, plain: o.plain, json: o.json, onStop: () => controller.abort("SIGINT") });
     try {
       const { params, secrets, captures } = await reopenParams(r, o.given, front.askParam);
       front.seed(r.events);

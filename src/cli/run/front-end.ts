@@ -17,12 +17,23 @@ export interface FrontEnd {
 
 export interface FrontEndOptions {
   readonly interactive: boolean;
+  /** JSON Lines on stdout, one event per line (as journaled, secrets masked), for machines. */
+  readonly json?: boolean;
   /** Line prompts instead of the full screen (`--plain` on a terminal). */
   readonly plain: boolean;
   readonly onStop: () => void;
 }
 
 export async function openFrontEnd(io: Io, plan: Plan, options: FrontEndOptions): Promise<FrontEnd> {
+  if (options.json) {
+    return {
+      onEvent: (e) => io.stdout.write(`${JSON.stringify(e)}\n`),
+      seed: () => undefined,
+      operator: (name, yes, interrupted) => flagsOperator({ yes, interrupted }),
+      askParam: undefined,
+      finish: async () => undefined,
+    };
+  }
   if (options.interactive && !options.plain) {
     const { startTui } = await import("../../tui/run-tui.js");
     return startTui(plan, { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, color: useColor(io, io.stdout), onStop: options.onStop });
