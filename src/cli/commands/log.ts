@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { Plan, PlanStep } from "../../engine/plan.js";
 import { loadConfig } from "../../files/config.js";
 import { reduceRun } from "../../journal/reduce.js";
 import { JournalError, readJournal } from "../../journal/store.js";
 import { buildRunbook } from "../../model/build-runbook.js";
 import { EXIT, RunbookError } from "../errors.js";
 import { useColor, type Io } from "../io.js";
-import { PlainView } from "../run/plain-view.js";
+import { PlainView, type ViewPlan } from "../run/plain-view.js";
 import { listRuns } from "../run/reopen.js";
 import { journalPath, stateDir } from "../run/state-dir.js";
 
@@ -50,13 +49,12 @@ export default async function log(io: Io, runId: string, flags: { step?: string;
 }
 
 /** Step titles from the runbook if it is still there; the ids alone otherwise. */
-function planFor(file: string, title: string | null, order: readonly string[]): Plan {
+function planFor(file: string, title: string | null, order: readonly string[]): ViewPlan {
   const titles = new Map<string, string>();
   try {
     for (const st of buildRunbook(file, readFileSync(file, "utf8")).steps) titles.set(st.id, st.title);
   } catch {
     // the runbook moved or was deleted: ids will do
   }
-  const step = (id: string): PlanStep => ({ id, title: titles.get(id) ?? id, instructions: "", line: 0, manual: false, confirm: false, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [] });
-  return { runbookId: "", title: title ?? file, file, dir: "", shell: [], requires: [], checks: [], steps: order.map(step), rollback: [] };
+  return { title: title ?? file, steps: order.map((id) => ({ id, title: titles.get(id) ?? id })) };
 }

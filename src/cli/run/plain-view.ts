@@ -1,9 +1,14 @@
 import { createColors } from "picocolors";
-import type { Plan } from "../../engine/plan.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { progressOf } from "../../journal/progress.js";
 import { formatDuration } from "../../schema/duration.js";
 import type { Output } from "../io.js";
+
+/** What the plain view shows of a plan: its title and each step's id and title. */
+export interface ViewPlan {
+  readonly title: string;
+  readonly steps: ReadonlyArray<{ readonly id: string; readonly title: string }>;
+}
 
 /**
  * The non-interactive front end: one line per event, command output indented beneath its step.
@@ -11,12 +16,12 @@ import type { Output } from "../io.js";
  */
 export class PlainView {
   readonly #out: Output;
-  readonly #plan: Plan;
+  readonly #plan: ViewPlan;
   readonly #c: ReturnType<typeof createColors>;
   readonly #events: JournalEvent[] = [];
   #partial = "";
 
-  constructor(out: Output, plan: Plan, color: boolean) {
+  constructor(out: Output, plan: ViewPlan, color: boolean) {
     this.#out = out;
     this.#plan = plan;
     this.#c = createColors(color);
