@@ -24,8 +24,9 @@ export interface Prepared {
 }
 
 /** Reads and lints a runbook for running. Lint errors stop it: a broken runbook never starts. */
-export async function prepare(io: Io, file: string, configFile?: string): Promise<Prepared> {
-  const loaded = await loadConfig(io.cwd, configFile);
+export async function prepare(io: Io, file: string, config: string | LoadedConfig | undefined): Promise<Prepared> {
+  // Callers that already read the config pass it on, so it is read once.
+  const loaded = typeof config === "object" ? config : await loadConfig(io.cwd, config);
   const text = await readText(file, io.cwd);
   const runbook = buildRunbook(file, text);
   // Staleness and tool availability are warnings about the runbook, not reasons to refuse it.

@@ -48,7 +48,7 @@ export async function reopen(io: Io, runId: string, flags: { force?: boolean; co
   }
   try {
     const file = path.relative(io.cwd, state.started.runbook.file) || state.started.runbook.file;
-    const prepared = await prepare(io, file, flags.config);
+    const prepared = await prepare(io, file, loaded);
     if (prepared.sha256 !== state.started.runbook.sha256 && !flags.force) {
       throw new RunbookError(`${file} changed since run ${runId} started; its steps may no longer match the journal. Pass --force to continue anyway`, EXIT.usage);
     }
