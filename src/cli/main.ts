@@ -61,48 +61,48 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/lint.js")));
 
   const collect = (value: string, previous: string[]) => [...previous, value];
-  program
-    .command("run")
-    .description("run a runbook step by step, journaling every event (a terminal gets prompts; scripts pass --yes)")
-    .argument("<file>", "runbook file")
-    .option("-p, --param <NAME=VALUE>", "set a param (repeatable); RUNBOOK_PARAM_<NAME> in the environment works too", collect, [])
+  /** The options every command that runs blocks shares: run, resume, rollback. */
+  const sessionOptions = (cmd: Command, paramHelp: string, forceHelp: string): Command =>
+    cmd
+      .option("-p, --param <NAME=VALUE>", paramHelp, collect, [])
+      .option("--plain", "plain line output, no interactive screen")
+      .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
+      .option("--force", forceHelp)
+      .option("-c, --config <file>", "config file");
+  const secretsAgain = "give secrets again (they are never journaled)";
+  sessionOptions(
+    program
+      .command("run")
+      .description("run a runbook step by step, journaling every event (a terminal gets prompts; scripts pass --yes)")
+      .argument("<file>", "runbook file"),
+    "set a param (repeatable); RUNBOOK_PARAM_<NAME> in the environment works too",
+    "take the runbook's lock even if its holder looks alive",
+  )
     .option("-y, --yes", "answer yes to every confirmation and mark manual steps done (needed without a terminal)")
     .option("-n, --dry-run", "print the plan and run nothing")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
-    .option("--plain", "plain line output, no interactive screen")
-    .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
     .option("--record", "when every step is done (none skipped, no rollback), record the drill as a verification")
     .option("--commit", "with --record: commit the verification")
-    .option("--force", "take the runbook's lock even if its holder looks alive")
-    .option("-c, --config <file>", "config file")
     .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, 3 aborted, 130 interrupted.")
     .action(run(() => import("./commands/run.js")));
 
-  program
-    .command("resume")
-    .description("continue a run from its journal; completed steps never run again")
-    .argument("<run-id>", "run id (see `runbook runs`)")
-    .option("-p, --param <NAME=VALUE>", "give secrets again (they are never journaled)", collect, [])
+  sessionOptions(
+    program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`)"),
+    secretsAgain,
+    "resume even if the runbook changed since the run started, or its lock looks held",
+  )
     .option("-y, --yes", "answer yes to the remaining confirmations")
     .option("--rerun-interrupted", "run the interrupted step again")
     .option("--skip-interrupted", "skip the interrupted step")
     .option("--mark-interrupted-done", "record the interrupted step as done without running it")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
-    .option("--force", "resume even if the runbook changed since the run started, or its lock looks held")
-    .option("--plain", "plain line output")
-    .addOption(new Option("-f, --format <format>", "text or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
-    .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/resume.js")));
 
-  program
-    .command("rollback")
-    .description("roll back a run from its journal: completed steps in reverse order, then ## Rollback")
-    .argument("<run-id>", "run id (see `runbook runs`)")
-    .option("-p, --param <NAME=VALUE>", "give secrets again (they are never journaled)", collect, [])
-    .option("--force", "roll back even if the runbook changed since the run started, or its lock looks held")
-    .option("--plain", "plain line output")
-    .addOption(new Option("-f, --format <format>", "text or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
-    .option("-c, --config <file>", "config file")
+  sessionOptions(
+    program.command("rollback").description("roll back a run from its journal: completed steps in reverse order, then ## Rollback").argument("<run-id>", "run id (see `runbook runs`)"),
+    secretsAgain,
+    "roll back even if the runbook changed since the run started, or its lock looks held",
+  )
     .action(run(() => import("./commands/rollback.js")));
 
   program
