@@ -1,8 +1,6 @@
 import path from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { readRepoHistory } from "../../git/history.js";
 import type { FileHistory } from "../../lint/define-rule.js";
-import { stepsHistory } from "../../verify/file-history.js";
 import { FORMATTERS, type FormatName } from "../../diagnostics/formatters/index.js";
 import type { FileReport } from "../../diagnostics/report.js";
 import { commandLookup } from "../../files/command-exists.js";
@@ -78,6 +76,8 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
 async function historiesFor(runbooks: readonly Runbook[], cwd: string): Promise<Map<string, FileHistory>> {
   const verified = runbooks.filter((r) => typeof (r.frontmatter?.data as Record<string, unknown> | undefined)?.verified_commit === "string");
   if (verified.length === 0) return new Map();
+  // Loaded only when needed: git and process spawning are not what a plain lint should pay for.
+  const [{ readRepoHistory }, { stepsHistory }] = await Promise.all([import("../../git/history.js"), import("../../verify/file-history.js")]);
   const repo = await readRepoHistory(cwd);
   return repo ? stepsHistory(repo, verified.map((r) => ({ runbook: r, absoluteFile: path.resolve(cwd, r.file) }))) : new Map();
 }
