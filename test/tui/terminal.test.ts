@@ -46,6 +46,12 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     const t = open(p, ["run", "rb.md"]);
     await t.waitFor(/The step failed\./);
     t.send("b");
+    // A preview first, and one question: nothing is undone before the answer.
+    const preview = await t.waitFor(/Roll back what the list above shows\?/);
+    expect(preview).toMatch(/1\. b: B +nothing runs \(no rollback block\)/);
+    expect(preview).toMatch(/2\. a: A +echo undo-a/);
+    expect(marks(p.mark)).toEqual(["a"]);
+    t.send("y");
     const end = await t.waitFor(/Run rolled back/);
     expect(end).toMatch(/↺ a +rolled back/);
     expect(await t.exitCode()).toBe(1);

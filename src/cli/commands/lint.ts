@@ -11,7 +11,7 @@ import { lintRunbook } from "../../lint/lint.js";
 import { lintProject } from "../../lint/project.js";
 import { RULE_INFO } from "../../lint/registry.js";
 import type { Runbook } from "../../model/types.js";
-import { EXIT, RunbookError } from "../errors.js";
+import { EXIT, RunbookError } from "../../errors.js";
 import { useColor, type Io } from "../io.js";
 import { parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
