@@ -2,7 +2,7 @@ import os from "node:os";
 import { stopOrphanGroup } from "../engine/proc.js";
 import { runBlock } from "../engine/process-runner.js";
 import { gitState } from "../git/git.js";
-import { inheritedEnv } from "../run/block-env.js";
+import { inheritedEnv } from "../engine/block-env.js";
 import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
 import { fileJournalStore } from "../state/journals.js";

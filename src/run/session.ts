@@ -1,3 +1,4 @@
+import path from "node:path";
 import { EXIT, RunRefusedError, UsageError } from "../errors.js";
 import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
@@ -118,7 +119,10 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       if (!found.same && !req.force) {
         throw new RunRefusedError(`${found.file} changed since run ${req.runId} started; its steps may no longer match the journal`, { hint: "Pass --force to continue anyway, or --file to point at the runbook it ran." });
       }
-      if (found.how !== "where the run started") world.notice(`using ${found.file} (${found.how})`);
+      const root = req.lookup.checkoutRoot;
+      const outside = root !== undefined && path.relative(root, found.file).startsWith("..");
+      // Never run another checkout's file silently.
+      if (found.how !== "where the run started" || outside) world.notice(`using ${found.file} (${found.how}${outside ? ", outside this checkout" : ""})`);
       const prepared = await req.prepare(found.file);
       const { plan } = prepared;
       refuseWithoutOperator(req, state, plan);
