@@ -21,6 +21,8 @@ const press = (over: Partial<KeyPress>): KeyPress => ({ text: "", return: false,
  */
 export function keyPresses(input: string, key: Key): KeyPress[] {
   const chars = Array.from(input);
+  // A raw control character (some terminals, some tests) is read as such, whatever ink made of it.
+  if (chars.length === 1 && !isPrintable(input)) return [fromChar(input)];
   if (chars.length <= 1) {
     if (key.return) return [press({ return: true, key })];
     if (key.backspace || key.delete) return [press({ backspace: true, key })];
@@ -49,7 +51,7 @@ export function editLine(value: string, k: KeyPress): { value: string; submit: b
   if (k.return) return { value, submit: true };
   if (k.backspace) return { value: Array.from(value).slice(0, -1).join(""), submit: false };
   if (k.ctrl === "u") return { value: "", submit: false };
-  if (k.ctrl === "w") return { value: value.replace(/\s*\S+\s*$/, ""), submit: false };
+  if (k.ctrl === "w") return { value: value.replace(/\S+\s*$/, ""), submit: false };
   if (k.ctrl !== undefined || k.escape) return { value, submit: false };
   return { value: value + k.text, submit: false };
 }
