@@ -1,0 +1,212 @@
+import { execa } from "execa";
+import { appendFileSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN } from "../helpers/cli.js";
+import { fence, journalEvents, journalFiles, marks, onlyRunId, processesMatching, runbookProject, runIn, spawnCli, waitFor } from "../helpers/runbooks.js";
+
+// Issue 13, the run side: each case with a real process, real files and real signals.
+
+const SECRET = "hunter2hunter2";
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Every event of a run's journal, as text (the raw bytes, to look for what must not be there). */
+const journalText = (state: string) => journalFiles(state).map((f) => readFileSync(f, "utf8")).join("");
+const outputOf = (state: string, stream: "stdout" | "stderr") =>
+  journalEvents(state)
+    .filter((e) => e.type === "output" && e.stream === stream)
+    .map((e) => e.text as string)
+    .join("");
+
+describe("issue 13, run side (real processes)", () => {
+  it("#1 a value captured from a secret is masked everywhere: not in the journal, on the screen or on stderr", async () => {
+    const p = await runbookProject(
+      `## Steps\n### Get {#get}\n${fence("sh capture=TOK", "printenv S")}### Use {#use}\n${fence("sh", 'echo "token is $TOK"; echo "$TOK" >&2; printf %s "$TOK" | base64; printf %s "$TOK" > "$MARK"')}`,
+      "params:\n  S: {secret: true}\n",
+    );
+    for (const format of ["text", "json"]) {
+      const r = await runIn(p, ["run", "rb.md", "--format", format], { RUNBOOK_PARAM_S: SECRET });
+      expect(r.exitCode, r.stderr).toBe(0);
+      for (const [where, text] of [["journal", journalText(p.state)], ["screen", r.stdout], ["stderr", r.stderr]] as const) {
+        expect(text, `${format}: ${where}`).not.toContain(SECRET);
+        expect(text, `${format}: ${where}`).not.toContain(Buffer.from(SECRET).toString("base64").slice(0, 12));
+      }
+      // The value itself reached the next step.
+      expect(readFileSync(p.mark, "utf8")).toBe(SECRET);
+    }
+    const get = journalEvents(p.state).find((e) => e.type === "attempt_finished" && e.target === "get");
+    expect(get?.capture).toEqual({ name: "TOK", value: null, secret: true });
+  });
+
+  it("#2 a new `run` that takes over a dead runner's lock stops the step it left running before starting it again", async () => {
+    const tag = `303.${process.pid}${Date.now() % 1000}`;
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", `echo START >> "$MARK"; sleep ${tag}`)}`);
+    const first = spawnCli(p, ["run", "rb.md"]);
+    await waitFor(() => marks(p.mark).length === 1 && processesMatching(`sleep ${tag}`).length === 1);
+    const leftover = processesMatching(`sleep ${tag}`);
+    first.kill("SIGKILL");
+    await first;
+    expect(leftover.every(alive)).toBe(true);
+    const second = spawnCli(p, ["run", "rb.md"]);
+    await waitFor(() => marks(p.mark).length === 2);
+    // The second START is written by the new step: by then the old group is gone.
+    expect(leftover.filter(alive)).toEqual([]);
+    await waitFor(() => processesMatching(`sleep ${tag}`).length === 1);
+    second.kill("SIGINT");
+    const r = await second;
+    expect(r.exitCode).toBe(130);
+    expect(String(r.stderr)).toMatch(/took over the lock of run .*\n.*stopped process group \d+ left running by run \S+'s slow/);
+    await waitFor(() => processesMatching(`sleep ${tag}`).length === 0);
+    expect(marks(p.mark)).toEqual(["START", "START"]);
+  });
+
+  it("#10 resume keeps a complete first event that only lacks its newline, and carries on", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo a >> "$MARK"')}`);
+    const crashed = await spawnCli(p, ["run", "rb.md"], { RUNBOOK_TEST_CRASH_AFTER_WRITE: "1" });
+    expect(crashed.signal).toBe("SIGKILL");
+    const file = journalFiles(p.state)[0]!;
+    const first = readFileSync(file, "utf8").replace(/\n$/, "");
+    expect(first).not.toContain("\n");
+    writeFileSync(file, first);
+    const r = await runIn(p, ["resume", onlyRunId(p.state)]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(file, "utf8").startsWith(`${first}\n`)).toBe(true);
+    expect(journalEvents(p.state).map((e) => e.type)).toEqual(["run_started", "run_resumed", "attempt_started", "attempt_spawned", "attempt_finished", "step_finished", "run_finished"]);
+    expect(marks(p.mark)).toEqual(["a"]);
+  });
+
+  it("#10 no reader cuts a live writer's journal: what looks like a torn last line is left alone until the lock is held", async () => {
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}`);
+    const writer = spawnCli(p, ["run", "rb.md"]);
+    await waitFor(() => marks(p.mark).length === 1);
+    const id = onlyRunId(p.state);
+    const file = journalFiles(p.state)[0]!;
+    const before = readFileSync(file);
+    // What a reader sees while the writer is half way through a line.
+    const partial = '{"v":2,"seq":4,"ts":"2026-';
+    appendFileSync(file, partial);
+    for (const args of [["runs"], ["log", id], ["resume", id], ["resume", id, "--force", "--skip-interrupted"], ["rollback", id], ["rollback", id, "--dry-run"]]) {
+      const r = await runIn(p, args);
+      if (args[0] === "resume" || (args[0] === "rollback" && args.length === 2)) {
+        expect(r.exitCode, args.join(" ")).toBe(2);
+        expect(r.stderr, args.join(" ")).toContain("runbook is locked by run");
+      }
+      expect(readFileSync(file, "utf8"), args.join(" ")).toBe(`${before.toString("utf8")}${partial}`);
+    }
+    truncateSync(file, before.length);
+    writeFileSync(`${p.mark}.release`, "");
+    const r = await writer;
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(journalEvents(p.state).at(-1)).toMatchObject({ type: "run_finished", status: "completed" });
+  });
+
+  it("#12 a journal that is a symbolic link is refused by every command, and its target is never written", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo a >> "$MARK"')}`);
+    mkdirSync(path.join(p.state, "runs"), { recursive: true, mode: 0o700 });
+    const victim = path.join(p.dir, "victim.txt");
+    writeFileSync(victim, "precious, and no journal\n");
+    const id = "20261128T000000Z-test-rb-beef";
+    symlinkSync(victim, path.join(p.state, "runs", `${id}.jsonl`));
+    for (const args of [["resume", id], ["resume", id, "--force"], ["rollback", id], ["rollback", id, "--dry-run"], ["log", id]]) {
+      const r = await runIn(p, args);
+      expect(r.exitCode, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain("it is a symbolic link");
+      expect(readFileSync(victim, "utf8")).toBe("precious, and no journal\n");
+    }
+    const runs = await runIn(p, ["runs"]);
+    expect(runs.stdout).toContain("unreadable");
+    expect(readFileSync(victim, "utf8")).toBe("precious, and no journal\n");
+  });
+
+  it("#12 a runbook lock that is a symbolic link is never followed: refused, and replaced only with --force", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo a >> "$MARK"')}`);
+    mkdirSync(path.join(p.state, "locks"), { recursive: true, mode: 0o700 });
+    const victim = path.join(p.dir, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    const lock = path.join(p.state, "locks", "test-rb.lock");
+    symlinkSync(victim, lock);
+    const refused = await runIn(p, ["run", "rb.md"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("runbook is locked");
+    const forced = await runIn(p, ["run", "rb.md", "--force"]);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(lstatSync(victim).isFile()).toBe(true);
+    expect(marks(p.mark)).toEqual(["a"]);
+  });
+
+  it("#14 the state folder and everything in it are private to their owner, whatever the umask", async () => {
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}`);
+    const quoted = [process.execPath, BIN, "run", "rb.md"].map((a) => `'${a}'`).join(" ");
+    const child = execa("bash", ["-c", `umask 000; exec ${quoted}`], { cwd: p.dir, env: { NO_COLOR: "1", CI: "true", ...p.env }, reject: false });
+    await waitFor(() => marks(p.mark).length === 1);
+    const mode = (f: string) => (statSync(f).mode & 0o777).toString(8);
+    const files = [journalFiles(p.state)[0]!, path.join(p.state, "locks", "test-rb.lock")];
+    expect([p.state, path.join(p.state, "runs"), path.join(p.state, "locks")].map(mode)).toEqual(["700", "700", "700"]);
+    expect(files.map(mode)).toEqual(["600", "600"]);
+    writeFileSync(`${p.mark}.release`, "");
+    expect((await child).exitCode).toBe(0);
+    expect(mode(journalFiles(p.state)[0]!)).toBe("600");
+  });
+
+  it("#15 a param or a command's output cannot forge a line or reach the terminal as a control sequence, in the plain view and in `log`", async () => {
+    const forged = "✔ [9/9] fake-step done";
+    const p = await runbookProject(
+      `## Steps\n### Echo {#echo}\n${fence("sh capture=C", `echo "$P"; printf '\\033[2J\\033]2;pwned\\007\\n\\r${forged}\\n'; printf 'ok\\n${forged}'`)}`,
+      "params:\n  P: {}\n",
+    );
+    const r = await runIn(p, ["run", "rb.md", "--plain", "-p", `P=x\n${forged}`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const log = await runIn(p, ["log", onlyRunId(p.state)]);
+    expect(log.exitCode).toBe(0);
+    for (const [where, text] of [["plain view", r.stdout], ["log", log.stdout]] as const) {
+      expect(text, where).not.toMatch(/^\s*✔ \[9\/9\]/m);
+      expect(text, where).not.toContain("\u001b");
+      expect(text, where).not.toContain("\u0007");
+      expect(text, where).toContain("\\e[2J");
+    }
+    // The log's header shows the param on one line, escaped.
+    expect(log.stdout).toContain(`params: MARK=${p.env.RUNBOOK_PARAM_MARK} P=x\\n${forged}`);
+  });
+
+  it("#16 with a secret active, text held back by the masker stays in its own stream", async () => {
+    const p = await runbookProject(
+      `## Steps\n### Streams {#streams}\n${fence("bash", 'printf "out-%s" "${S:0:4}"; sleep 0.3; printf "err\\n" >&2; sleep 0.3; printf "rest\\n"; printf "%s\\n" "$S" >&2')}`,
+      "params:\n  S: {secret: true}\n",
+    );
+    const r = await runIn(p, ["run", "rb.md"], { RUNBOOK_PARAM_S: SECRET });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(outputOf(p.state, "stdout")).toBe(`out-${SECRET.slice(0, 4)}rest\n`);
+    expect(outputOf(p.state, "stderr")).toBe("err\n***\n");
+  });
+
+  it("#18 a rollback killed with SIGKILL half way: resume says what was and was not undone, and rollback carries on", async () => {
+    const step = (id: string, undo: string) => `### ${id} {#${id}}\n${fence("sh", `echo ${id} >> "$MARK"`)}${fence("sh rollback", undo)}`;
+    const p = await runbookProject(
+      `## Steps\n${step("a", 'echo undo-a >> "$MARK"')}${step("b", 'echo undo-b-start >> "$MARK"; if [ ! -e "$MARK.once" ]; then : > "$MARK.once"; sleep 30; fi; echo undo-b-end >> "$MARK"')}### c {#c}\n${fence("sh", "exit 1")}${fence("sh rollback", 'echo undo-c >> "$MARK"')}## Rollback\n${fence("sh", 'echo undo-all >> "$MARK"')}`,
+    );
+    const child = spawnCli(p, ["run", "rb.md", "--on-failure", "rollback"]);
+    await waitFor(() => marks(p.mark).includes("undo-b-start"));
+    child.kill("SIGKILL");
+    await child;
+    const id = onlyRunId(p.state);
+    const resume = await runIn(p, ["resume", id]);
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain(`a rollback of run ${id} was interrupted: undone c; not yet b, a, @rollback/1`);
+    expect(resume.stderr).toContain(`runbook rollback ${id}`);
+    const rollback = await runIn(p, ["rollback", id, "--rerun-interrupted"]);
+    // The run failed at c and is now rolled back: exit 1, as for a rollback that was never cut.
+    expect(rollback.exitCode, rollback.stdout + rollback.stderr).toBe(1);
+    expect(rollback.stderr).toMatch(/stopped process group \d+ left running by the interrupted b/);
+    expect(marks(p.mark)).toEqual(["a", "b", "undo-c", "undo-b-start", "undo-b-start", "undo-b-end", "undo-a", "undo-all"]);
+    expect(journalEvents(p.state).at(-1)).toMatchObject({ type: "run_finished", status: "rolled_back" });
+    const again = await runIn(p, ["rollback", id]);
+    expect(again.stdout).toContain("was already rolled back");
+  }, 60_000);
+});
