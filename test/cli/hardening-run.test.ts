@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { appendFileSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli.js";
@@ -64,6 +64,37 @@ describe("issue 13, run side (real processes)", () => {
     expect(String(r.stderr)).toMatch(/took over the lock of run .*\n.*stopped process group \d+ left running by run \S+'s slow/);
     await waitFor(() => processesMatching(`sleep ${tag}`).length === 0);
     expect(marks(p.mark)).toEqual(["START", "START"]);
+  });
+
+  it("#8 two processes never write one journal: `resume --force` of a live run is refused though its runbook lock is unreadable or gone", async () => {
+    const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
+    const writer = spawnCli(p, ["run", "rb.md"]);
+    await waitFor(() => marks(p.mark).length === 1);
+    const id = onlyRunId(p.state);
+    const file = journalFiles(p.state)[0]!;
+    const lock = path.join(p.state, "locks", "test-rb.lock");
+    const held = readFileSync(lock, "utf8");
+    const before = readFileSync(file, "utf8");
+    const step = journalEvents(p.state).find((e) => e.type === "attempt_spawned")!.pid as number;
+    for (const lie of ["not json", undefined]) {
+      if (lie === undefined) rmSync(lock);
+      else writeFileSync(lock, lie);
+      for (const cmd of ["resume", "rollback"]) {
+        const r = await runIn(p, [cmd, id, "--force", "--skip-interrupted"]);
+        expect(r.exitCode, `${cmd}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toContain(`runbook: journal ${id}.jsonl is being written by run ${id}`);
+        // Nothing was stopped, nothing was written.
+        expect(readFileSync(file, "utf8")).toBe(before);
+        expect(alive(step)).toBe(true);
+      }
+    }
+    writeFileSync(lock, held);
+    writeFileSync(`${p.mark}.release`, "");
+    expect((await writer).exitCode).toBe(0);
+    expect(marks(p.mark)).toEqual(["started", "after"]);
+    const types = journalEvents(p.state).map((e) => e.type);
+    expect(types).not.toContain("run_resumed");
+    expect(types.at(-1)).toBe("run_finished");
   });
 
   it("#10 resume keeps a complete first event that only lacks its newline, and carries on", async () => {
