@@ -12,7 +12,7 @@ import { openFrontEnd, type ViewMode } from "../views/front-end.js";
 import type { Io } from "./io.js";
 
 /** The real world of a run session: files, processes, signals, git, this host and its clock. */
-export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }): World {
+export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }, outputLimit?: number): World {
   const host = os.hostname();
   const machine = thisHost(host, process.pid);
   const operator = operatorName(io.env);
@@ -41,6 +41,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
     },
     env: inheritedEnv(io.env),
     graceMs: killGrace(io.env),
+    outputLimit,
     notice: (text) => io.stderr.write(`runbook: ${text}\n`),
     // JSON Lines on stdout stay JSON Lines: a sentence goes to stderr then.
     print: (text) => (view.mode === "json" ? io.stderr : io.stdout).write(text),

@@ -30,6 +30,8 @@ export interface World {
   readonly env: Readonly<Record<string, string>>;
   /** Between TERM and KILL when a block is stopped. */
   readonly graceMs: number;
+  /** Bytes of output journaled per attempt of a block (`output_limit`, `RUNBOOK_OUTPUT_LIMIT`); the engine's default when not set. */
+  readonly outputLimit?: number | undefined;
   /** A line for the operator that is not part of a run's screen (stderr). */
   notice(text: string): void;
   /** A short answer that is the command's output (stdout), such as "already completed". */

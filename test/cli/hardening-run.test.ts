@@ -1,5 +1,6 @@
 import { execa } from "execa";
-import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli.js";
@@ -65,6 +66,68 @@ describe("issue 13, run side (real processes)", () => {
     await waitFor(() => processesMatching(`sleep ${tag}`).length === 0);
     expect(marks(p.mark)).toEqual(["START", "START"]);
   });
+
+  it("#6 one attempt journals at most its output limit: its head, a note of what was cut, its tail (RUNBOOK_OUTPUT_LIMIT or output_limit)", async () => {
+    const p = await runbookProject(`## Steps\n### Loud {#loud}\n${fence("sh", "seq 1 200000; echo THE END >&2")}`);
+    const printed = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\n`).join("");
+    for (const how of ["env", "config"] as const) {
+      rmSync(p.state, { recursive: true, force: true });
+      if (how === "config") writeFileSync(path.join(p.dir, "runbook.config.yaml"), "output_limit: 64KiB\n");
+      const r = await runIn(p, ["run", "rb.md"], how === "env" ? { RUNBOOK_OUTPUT_LIMIT: "64KiB" } : {});
+      expect(r.exitCode, r.stderr).toBe(0);
+      const out = journalEvents(p.state).filter((e) => e.type === "output") as unknown as Array<{ stream: string; text: string }>;
+      const note = (e: { text: string }) => e.text.replace(/^\n/, "").startsWith("[runbook: ");
+      const cut = out.find((e) => note(e) && e.text.includes("bytes of output cut here"));
+      expect(cut, how).toBeDefined();
+      const kept = out.filter((e) => !note(e));
+      const stdout = kept.filter((e) => e.stream === "stdout").map((e) => e.text).join("");
+      const keptBytes = kept.reduce((n, e) => n + Buffer.byteLength(e.text), 0);
+      expect(keptBytes).toBe(64 * 1024);
+      expect(stdout.startsWith("1\n2\n3\n")).toBe(true);
+      expect(stdout.endsWith("199999\n200000\n")).toBe(true);
+      expect(kept.filter((e) => e.stream === "stderr").map((e) => e.text).join("")).toBe("THE END\n");
+      const dropped = Number(/\[runbook: ([\d,]+) bytes/.exec(cut!.text)![1]!.replace(/,/g, ""));
+      expect(dropped + keptBytes).toBe(Buffer.byteLength(printed) + "THE END\n".length);
+      expect(r.stdout).toContain("bytes of output cut here");
+    }
+    const badEnv = await runIn(p, ["run", "rb.md"], { RUNBOOK_OUTPUT_LIMIT: "lots" });
+    expect(badEnv.exitCode).toBe(2);
+    expect(badEnv.stderr).toContain("RUNBOOK_OUTPUT_LIMIT=lots is not a size: expected a size such as 16MiB");
+    writeFileSync(path.join(p.dir, "runbook.config.yaml"), "output_limit: 2GiB\n");
+    const badConfig = await runIn(p, ["run", "rb.md"]);
+    expect(badConfig.exitCode).toBe(2);
+    expect(badConfig.stderr).toContain("runbook.config.yaml:1:15: Expected a size such as 16MiB");
+  });
+
+  // A journal larger than the largest string Node can hold (~512 MiB) would take a minute to write
+  // and read here. The property behind it is that no reader ever holds a journal whole: proven with a
+  // journal of 128 MiB read by processes whose heap is capped at 48 MiB, which could not hold it.
+  it("#6 runs, log and resume read a journal far larger than their memory, as a stream", async () => {
+    const size = 128 * 1024 * 1024;
+    const p = await runbookProject(`## Steps\n### Loud {#loud}\n${fence("sh", `yes 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde | head -c ${size} || true`)}### Then {#then}\n${fence("sh", 'test -e "$MARK.ok"')}`);
+    const env = { NO_COLOR: "1", CI: "true", ...p.env };
+    const writer = await execa(process.execPath, [BIN, "run", "rb.md"], { cwd: p.dir, env: { ...env, RUNBOOK_OUTPUT_LIMIT: "1GiB" }, stdout: "ignore", reject: false });
+    expect(writer.exitCode, String(writer.stderr)).toBe(1);
+    const file = journalFiles(p.state)[0]!;
+    expect(statSync(file).size).toBeGreaterThan(size);
+    const id = onlyRunId(p.state);
+    const capped = { ...env, NODE_OPTIONS: "--max-old-space-size=48" };
+    const runs = await execa(process.execPath, [BIN, "runs", "--format", "json"], { cwd: p.dir, env: capped, reject: false });
+    expect(runs.exitCode, `runs: ${String(runs.stderr)}`).toBe(0);
+    expect(JSON.parse(String(runs.stdout))).toMatchObject([{ runId: id, status: "failed", steps: "1/2" }]);
+    // Straight into a file: a pipe that is read more slowly than it is written queues the writes in
+    // the writer's memory, which is another matter than reading.
+    const logged = path.join(p.dir, "log.txt");
+    const fd = openSync(logged, "w");
+    const log = spawnSync(process.execPath, [BIN, "log", id], { cwd: p.dir, env: capped, stdio: ["ignore", fd, "pipe"], timeout: 60_000 });
+    closeSync(fd);
+    expect(log.status, `log: ${String(log.stderr)}`).toBe(0);
+    expect(statSync(logged).size).toBeGreaterThan(size);
+    writeFileSync(`${p.mark}.ok`, "");
+    const resume = await execa(process.execPath, [BIN, "resume", id], { cwd: p.dir, env: capped, reject: false });
+    expect(resume.exitCode, `resume: ${String(resume.stderr)}`).toBe(0);
+    expect(journalEvents(p.state).at(-1)).toMatchObject({ type: "run_finished", status: "completed" });
+  }, 120_000);
 
   it("#8 two processes never write one journal: `resume --force` of a live run is refused though its runbook lock is unreadable or gone", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
