@@ -4,6 +4,7 @@ import { SecretMasker } from "../engine/mask.js";
 import { DEFAULT_OUTPUT_LIMIT, OutputLimit } from "../engine/output-limit.js";
 import type { Plan, PlanStep } from "../engine/plan.js";
 import type { BlockResult, ProcessRunner } from "../engine/process-runner.js";
+import { blockTag } from "../engine/proc.js";
 import type { Capture } from "../journal/events.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
@@ -133,6 +134,7 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
       timeoutMs: block.timeoutMs,
       graceMs: d.graceMs,
       captureStdout: wantsCapture,
+      tag: blockTag(d.runId, target, phase, attempt),
       signal: local.signal,
       onSpawn: (pid, startTime) => {
         if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { blockTag } from "../engine/proc.js";
 import { EXIT, RunRefusedError, UsageError } from "../errors.js";
 import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
@@ -248,7 +249,7 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   for (const s of runs) {
     const open = openProcess(s);
     if (!open) continue;
-    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs);
+    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }

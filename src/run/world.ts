@@ -64,8 +64,11 @@ export interface Locks {
 }
 
 export interface Processes {
-  /** Stops what a dead runner left of a block's process group, unless the pid is now another process's. */
-  stopLeftover(pid: number, startTime: string | null, graceMs: number): Promise<"none" | "stopped" | "not-ours">;
+  /**
+   * Stops what a dead runner left of a block: its process group, unless the pid is now another
+   * process's, and the processes carrying its tag that left the group.
+   */
+  stopLeftover(pid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours">;
 }
 
 export interface Git {

@@ -9,16 +9,19 @@ import { fence, journalEvents, journalFiles, marks, onlyRunId, processesMatching
 // Issue 13, the run side: each case with a real process, real files and real signals.
 
 const SECRET = "hunter2hunter2";
+/** A process that exists and is not a zombie (a killed orphan waits for init to reap it). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
 };
 /** Every event of a run's journal, as text (the raw bytes, to look for what must not be there). */
 const journalText = (state: string) => journalFiles(state).map((f) => readFileSync(f, "utf8")).join("");
+/** The step is running and the journal says so (its process group is journaled just after it starts). */
+const spawned = (state: string, marks: () => string[]) => () => marks().length === 1 && journalEvents(state).some((e) => e.type === "attempt_spawned");
 const outputOf = (state: string, stream: "stdout" | "stderr") =>
   journalEvents(state)
     .filter((e) => e.type === "output" && e.stream === stream)
@@ -132,7 +135,7 @@ describe("issue 13, run side (real processes)", () => {
   it("#8 two processes never write one journal: `resume --force` of a live run is refused though its runbook lock is unreadable or gone", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
     const writer = spawnCli(p, ["run", "rb.md"]);
-    await waitFor(() => marks(p.mark).length === 1);
+    await waitFor(spawned(p.state, () => marks(p.mark)));
     const id = onlyRunId(p.state);
     const file = journalFiles(p.state)[0]!;
     const lock = path.join(p.state, "locks", "test-rb.lock");
@@ -178,7 +181,7 @@ describe("issue 13, run side (real processes)", () => {
   it("#10 no reader cuts a live writer's journal: what looks like a torn last line is left alone until the lock is held", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo started >> "$MARK"; while [ ! -e "$MARK.release" ]; do sleep 0.05; done')}`);
     const writer = spawnCli(p, ["run", "rb.md"]);
-    await waitFor(() => marks(p.mark).length === 1);
+    await waitFor(spawned(p.state, () => marks(p.mark)));
     const id = onlyRunId(p.state);
     const file = journalFiles(p.state)[0]!;
     const before = readFileSync(file);
@@ -198,6 +201,74 @@ describe("issue 13, run side (real processes)", () => {
     const r = await writer;
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(journalEvents(p.state).at(-1)).toMatchObject({ type: "run_finished", status: "completed" });
+  });
+
+  it("#11 a step may start a service on purpose: one that writes elsewhere outlives the step and the run; one that holds the step's output is named", async () => {
+    const tag = `305.${process.pid}${Date.now() % 1000}`;
+    const service = `nohup sh -c 'while :; do echo tick >> "$MARK.service"; sleep 0.1; done; : service-${tag}' > /dev/null 2>&1 &`;
+    const careless = `sh -c 'sleep 1; while :; do echo tick; sleep 0.1; done; : careless-${tag}' &`;
+    const p = await runbookProject(`## Steps\n### Start {#start}\n${fence("sh", `${service}\n${careless}\necho started`)}### Next {#next}\n${fence("sh", 'echo next >> "$MARK"')}`);
+    try {
+      const r = await runIn(p, ["run", "rb.md"]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(marks(p.mark)).toEqual(["next"]);
+      // The run is over; the service goes on writing, and nothing stops it.
+      const ticks = marks(`${p.mark}.service`).length;
+      await waitFor(() => marks(`${p.mark}.service`).length > ticks + 3);
+      expect(processesMatching(`service-${tag}`)).toHaveLength(1);
+      // The one that kept the step's pipe is let go, and the journal says why it will die.
+      expect(outputOf(p.state, "stderr")).toContain("[runbook: a process this block started still held its output when the block ended; it was let go, and it will get SIGPIPE at its next write. Start a background service with its output redirected");
+      await waitFor(() => processesMatching(`careless-${tag}`).length === 0);
+    } finally {
+      for (const pid of [...processesMatching(`service-${tag}`), ...processesMatching(`careless-${tag}`)]) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  const escapes = (tag: string) =>
+    [
+      `setsid sleep 306.${tag} &`,
+      `( ( exec sleep 307.${tag} ) & ) &`,
+      `setsid sh -c 'sleep 308.${tag}; : ${tag}' > /dev/null 2>&1 < /dev/null &`,
+      'echo escaped >> "$MARK"',
+      "sleep 60",
+    ].join("\n");
+  const escaped = (tag: string) => ["306", "307", "308"].flatMap((n) => processesMatching(`sleep ${n}.${tag}`));
+
+  it("#17 a timeout stops what left the block's process group: setsid, a double fork", async () => {
+    const tag = `${process.pid}${Date.now() % 1000}`;
+    const p = await runbookProject(`## Steps\n### Hang {#hang}\n${fence("sh timeout=1s", escapes(tag))}`);
+    try {
+      const r = await runIn(p, ["run", "rb.md"]);
+      expect(r.exitCode).toBe(1);
+      expect(marks(p.mark)).toEqual(["escaped"]);
+      expect(journalEvents(p.state).find((e) => e.type === "attempt_finished")).toMatchObject({ timedOut: true });
+      await waitFor(() => escaped(tag).length === 0, 5000);
+    } finally {
+      for (const pid of escaped(tag)) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  it("#17 an interruption, and a resume after the runner was killed, stop what left the block's group too", async () => {
+    const tag = `${process.pid}${Date.now() % 1000}`;
+    const p = await runbookProject(`## Steps\n### Hang {#hang}\n${fence("sh", escapes(tag))}`);
+    try {
+      const interrupted = spawnCli(p, ["run", "rb.md"]);
+      await waitFor(() => marks(p.mark).length === 1 && escaped(tag).length >= 3);
+      interrupted.kill("SIGINT");
+      expect((await interrupted).exitCode).toBe(130);
+      await waitFor(() => escaped(tag).length === 0, 5000);
+      const killed = spawnCli(p, ["resume", onlyRunId(p.state), "--rerun-interrupted"]);
+      await waitFor(() => marks(p.mark).length === 2 && escaped(tag).length >= 3);
+      killed.kill("SIGKILL");
+      await killed;
+      expect(escaped(tag).length).toBeGreaterThanOrEqual(3);
+      const r = await runIn(p, ["resume", onlyRunId(p.state), "--skip-interrupted"]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/stopped process group \d+ left running by the interrupted hang/);
+      expect(escaped(tag)).toEqual([]);
+    } finally {
+      for (const pid of escaped(tag)) process.kill(pid, "SIGKILL");
+    }
   });
 
   it("#12 a journal that is a symbolic link is refused by every command, and its target is never written", async () => {
