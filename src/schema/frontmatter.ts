@@ -9,6 +9,19 @@ export const RESERVED_ENV_NAMES: readonly string[] = [
 ];
 
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Variables the runner removes from what commands inherit (they could make the shell run other
+ * code, or carry params): declaring one under `env:` could never be satisfied.
+ */
+export function withheldFromCommands(name: string): boolean {
+  return name === "BASH_ENV" || name === "ENV" || name.startsWith("BASH_FUNC_") || name.startsWith("RUNBOOK_PARAM_");
+}
+
+const inheritedName = z
+  .string()
+  .regex(ENV_NAME_PATTERN, { message: "Expected an environment variable name" })
+  .refine((n) => !withheldFromCommands(n), { message: "This variable never reaches commands: the runner removes it from their environment" });
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -59,6 +72,10 @@ export const frontmatterSchema = z
     requires: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, { message: "Expected a command name" })).optional().describe("Commands that must be on PATH."),
     shell: z.enum(["bash", "sh", "zsh"]).optional().describe("Shell that runs the blocks (default bash)."),
     timeout: durationSchema.optional().describe("Default timeout for every block."),
+    env: z
+      .array(inheritedName)
+      .optional()
+      .describe("Variables the operator's environment must provide (e.g. KUBECONFIG, AWS_PROFILE): `run` checks they are set and non-empty before anything runs; lint accepts them as `$NAME`."),
     params: z
       .record(
         z.string().regex(ENV_NAME_PATTERN, { message: "Expected an environment variable name" }),
@@ -68,6 +85,10 @@ export const frontmatterSchema = z
   })
   .superRefine((f, ctx) => {
     if (f.review_every && f.review_in) ctx.addIssue({ code: "custom", path: ["review_in"], message: "Use one of `review_every` and its alias `review_in`, not both" });
+    f.env?.forEach((name, i) => {
+      if (f.env?.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: ["env", i], message: `\`${name}\` is listed twice under \`env\`` });
+      else if (f.params && Object.hasOwn(f.params, name)) ctx.addIssue({ code: "custom", path: ["env", i], message: `\`${name}\` is both a param and an inherited variable: a param is given at run time, \`env\` comes from the operator's environment; keep one` });
+    });
     if (f.last_verified && f.last_reviewed_on) ctx.addIssue({ code: "custom", path: ["last_reviewed_on"], message: "Use one of `last_verified` and its alias `last_reviewed_on`, not both" });
   });
 
