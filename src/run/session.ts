@@ -5,6 +5,7 @@ import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
 import { drillShortfall } from "../verify/drill.js";
+import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
@@ -53,6 +54,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   if (!req.interactive && !req.policy.yes && needy.length) {
     throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
   }
+  refuseMissingEnv(req.prepared, world);
   return withSignals(world, async (signal, stop) => {
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
@@ -75,6 +77,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           pid: world.pid,
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
           secrets: [...resolved.secrets],
+          ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
           order: plan.steps.map((s) => s.id),
           options: { onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}) },
         });
@@ -126,6 +129,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const prepared = await req.prepare(found.file);
       const { plan } = prepared;
       refuseWithoutOperator(req, state, plan);
+      refuseMissingEnv(prepared, world);
       if (req.mode === "resume") req.checkRequires(plan);
 
       const sink = world.store.continue(req.runId, scanned);
@@ -224,6 +228,14 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
     const finished = new Set(stepList(state).filter((s) => s.status === "done" || s.status === "skipped" || s.status === "assumed").map((s) => s.id));
     const pending = stepsNeedingOperator(plan).filter((s) => !finished.has(s.id));
     if (pending.length) throw new RunRefusedError(`no terminal to answer for ${pending.map((s) => s.id).join(", ")}`, { hint: "Run it in a terminal, or pass --yes." });
+  }
+}
+
+/** Variables the runbook declares under `env:` must be set before anything runs (their values are never journaled). */
+function refuseMissingEnv(prepared: Prepared, world: World): void {
+  const missing = missingEnv(prepared.runbook.meta?.env ?? [], world.env);
+  if (missing.length) {
+    throw new RunRefusedError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, and the runbook needs ${missing.length === 1 ? "it" : "them"} (env: in its frontmatter)`, { hint: "Set them in this shell (export NAME=…), then run again." });
   }
 }
 
