@@ -60,8 +60,9 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     let journal: RunJournal | undefined;
     let file: string | undefined;
     try {
-      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal);
-      if (signal.aborted) return EXIT.interrupted;
+      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      // Stopped while params were asked: nothing was journaled, nothing ran.
+      if (!resolved || signal.aborted) return EXIT.interrupted;
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
@@ -138,13 +139,14 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state);
-        const { params, secrets, secretCaptures } = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal);
-        if (signal.aborted) return EXIT.interrupted;
+        const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
+        if (!reopened || signal.aborted) return EXIT.interrupted;
+        const { params, secrets, secretCaptures } = reopened;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
         const startRollback = req.mode === "rollback" && !state.rollback;
         if (startRollback) {
           const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
-          const answer = await operator.ask(question, signal).catch((e: unknown) => (signal.aborted ? undefined : Promise.reject(e)));
+          const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
           if (answer === undefined) return EXIT.interrupted;
           if (answer === "no") {
             front.notice("nothing was rolled back");
@@ -278,6 +280,14 @@ async function recordDrill(journal: RunJournal, file: string, commit: boolean, w
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
   }
+}
+
+/** A question or prompt cut short by an interruption gives undefined; any other failure stays one. */
+function unlessInterrupted(signal: AbortSignal) {
+  return (e: unknown): undefined => {
+    if (signal.aborted) return undefined;
+    throw e;
+  };
 }
 
 /**
