@@ -22,17 +22,18 @@ export interface ResolvedParams {
  * validates each against its declaration. Pure.
  */
 export function resolveParams(declared: Readonly<Record<string, Param>>, given: Readonly<Record<string, string>>): ResolvedParams {
-  const values: Record<string, string> = {};
+  // User keys (`toString`, `__proto__`…) must never meet Object.prototype: own keys only, no prototype.
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const secrets = new Set<string>();
   const missing: string[] = [];
   const problems: ParamProblem[] = [];
   const names = Object.keys(declared);
   for (const name of Object.keys(given)) {
-    if (!(name in declared)) problems.push({ name, message: `Unknown param \`${name}\`${didYouMean(name, names)}; this runbook declares ${names.length ? names.map((n) => `\`${n}\``).join(", ") : "no params"}` });
+    if (!Object.hasOwn(declared, name)) problems.push({ name, message: `Unknown param \`${name}\`${didYouMean(name, names)}; this runbook declares ${names.length ? names.map((n) => `\`${n}\``).join(", ") : "no params"}` });
   }
   for (const [name, p] of Object.entries(declared)) {
     if (p.secret) secrets.add(name);
-    const value = given[name] ?? p.default;
+    const value = (Object.hasOwn(given, name) ? given[name] : undefined) ?? p.default;
     if (value === undefined) {
       missing.push(name);
       continue;
@@ -62,7 +63,7 @@ export function parseParamFlag(flag: string): { name: string; value: string } | 
 
 /** Params passed as `RUNBOOK_PARAM_<NAME>`: keeps secrets out of argv, where `ps` shows them. */
 export function paramsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(env)) if (k.startsWith("RUNBOOK_PARAM_") && v !== undefined) out[k.slice("RUNBOOK_PARAM_".length)] = v;
   return out;
 }
