@@ -238,7 +238,8 @@ function toCodeBlock(node: Code, text: string, lines: LineIndex, section: BlockS
   return {
     lang,
     info,
-    source: node.value,
+    // A CRLF file's blocks would run with a `\r` on every line (`touch made\r`, `fi\r`): blocks run with LF.
+    source: node.value.replace(/\r\n?/g, "\n"),
     span: lines.span(start, end),
     shell: open !== null && SHELL_LANGS.has(lang),
     fenced: open !== null,
