@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationSchema, reviewPeriodSchema } from "./duration.js";
+import { reviewPeriodSchema, timeoutSchema } from "./duration.js";
 
 /** Names that change how the shell or the dynamic loader behaves: a param must never set them. */
 export const RESERVED_ENV_NAMES: readonly string[] = [
@@ -59,7 +59,7 @@ export const frontmatterSchema = z
     verified_commit: z.string().regex(/^[0-9a-f]{7,64}$/, { message: "Expected a git commit hash" }).optional(),
     requires: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, { message: "Expected a command name" })).optional().describe("Commands that must be on PATH."),
     shell: z.enum(["bash", "sh", "zsh"]).optional().describe("Shell that runs the blocks (default bash)."),
-    timeout: durationSchema.optional().describe("Default timeout for every block."),
+    timeout: timeoutSchema.optional().describe("Default timeout for every block."),
     params: z
       .record(
         z.string().regex(ENV_NAME_PATTERN, { message: "Expected an environment variable name" }),
