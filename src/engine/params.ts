@@ -1,4 +1,5 @@
 import type { Param } from "../schema/frontmatter.js";
+import { matchesPattern } from "../schema/pattern.js";
 import { didYouMean } from "../schema/suggest.js";
 
 /** Secrets shorter than this would mask every chance match in output, so they are refused. */
@@ -50,7 +51,7 @@ export function checkParamValue(name: string, p: Param, value: string): string |
   const shown = p.secret ? "the value" : `\`${value}\``;
   if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output`;
   if (p.enum && !p.enum.includes(value)) return `\`${name}\`: ${shown} is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}`;
-  if (p.pattern !== undefined && !new RegExp(p.pattern).test(value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
+  if (p.pattern !== undefined && !matchesPattern(p.pattern, value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { matchesPattern, patternProblem } from "./pattern.js";
 import { reviewPeriodSchema, timeoutSchema } from "./duration.js";
 
 /** Names that change how the shell or the dynamic loader behaves: a param must never set them. */
@@ -22,9 +23,12 @@ export const paramSchema = z
     default: scalarText.optional().describe("Value used when none is given. A param with no default is required."),
     pattern: z
       .string()
-      .refine((p) => isRegExp(p), { message: "Expected a valid regular expression" })
+      .superRefine((p, ctx) => {
+        const problem = patternProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .optional()
-      .describe("JavaScript regular expression the value must match (anchor it with ^…$)."),
+      .describe("RE2 regular expression the value must match (anchor it with ^…$); RE2 matches in linear time and has no lookaround or backreferences."),
     enum: z.array(scalarText).min(1).optional().describe("The only values allowed."),
     secret: z.boolean().optional().describe("Masked as *** in the journal and on screen."),
     example: scalarText.optional().describe("An example value, shown when prompting."),
@@ -32,7 +36,7 @@ export const paramSchema = z
   .superRefine((p, ctx) => {
     if (p.default === undefined) return;
     if (p.secret) ctx.addIssue({ code: "custom", path: ["default"], message: "A secret param cannot have a default: it would be committed in plain text" });
-    if (p.pattern !== undefined && isRegExp(p.pattern) && !new RegExp(p.pattern).test(p.default))
+    if (p.pattern !== undefined && patternProblem(p.pattern) === undefined && !matchesPattern(p.pattern, p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` does not match pattern \`${p.pattern}\`` });
     if (p.enum && !p.enum.includes(p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}` });
@@ -76,12 +80,3 @@ export type FrontmatterInput = z.input<typeof frontmatterSchema>;
 export type Frontmatter = z.output<typeof frontmatterSchema>;
 export const FRONTMATTER_KEYS: readonly string[] = Object.keys(frontmatterSchema.shape);
 export const PARAM_KEYS: readonly string[] = Object.keys(paramSchema.shape);
-
-function isRegExp(p: string): boolean {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
