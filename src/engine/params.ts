@@ -2,8 +2,12 @@ import type { Param } from "../schema/frontmatter.js";
 import { matchesPattern } from "../schema/pattern.js";
 import { didYouMean } from "../schema/suggest.js";
 
-/** Secrets shorter than this would mask every chance match in output, so they are refused. */
-export const MIN_SECRET_LENGTH = 4;
+/**
+ * Secrets shorter than this are refused. From 8 bytes on, the part of a secret's base64 that does
+ * not depend on its neighbours is at least 8 characters at every byte alignment; a shorter secret's
+ * base64 could only be masked by hiding every chance match of 4 or 5 characters, or not at all.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 export interface ParamProblem {
   readonly name: string;
@@ -49,7 +53,7 @@ export function resolveParams(declared: Readonly<Record<string, Param>>, given: 
 /** Why a value is not acceptable for a param, or undefined when it is. */
 export function checkParamValue(name: string, p: Param, value: string): string | undefined {
   const shown = p.secret ? "the value" : `\`${value}\``;
-  if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output`;
+  if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output (its base64 could not be told from chance text); use a longer secret`;
   if (p.enum && !p.enum.includes(value)) return `\`${name}\`: ${shown} is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}`;
   if (p.pattern !== undefined && !matchesPattern(p.pattern, value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
   return undefined;
