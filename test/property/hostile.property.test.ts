@@ -48,7 +48,7 @@ describe("hostile Markdown and YAML (property)", () => {
           expect(d.message).not.toMatch(/^Rule crashed/);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
