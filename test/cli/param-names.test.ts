@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fence, runbookProject, runIn } from "../helpers/runbooks.js";
 
@@ -26,5 +27,13 @@ describe("params named like Object.prototype's members (real processes)", () => 
     const r = await runIn(p, ["lint", "rb.md"]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/6:3\s+error\s+Param name `__proto__` is not allowed/);
+  });
+
+  it("a `__proto__` rule in runbook.config.yaml is an unknown rule, not a setting that silently vanishes", async () => {
+    const p = await runbookProject(`## Steps\n### Echo\n${fence("sh", 'echo "$MARK"')}`);
+    writeFileSync(path.join(p.dir, "runbook.config.yaml"), "rules:\n  __proto__: off\n");
+    const r = await runIn(p, ["lint", "rb.md"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("runbook.config.yaml:2:3: Unknown rule `__proto__`");
   });
 });
