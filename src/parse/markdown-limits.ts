@@ -30,25 +30,37 @@ export interface LimitBreach {
 
 const SPLIT = "split the runbook into several, or simplify its Markdown";
 
-/** The first limit the text crosses, or undefined. `from` skips frontmatter, which is YAML. Pure. */
-export function checkMarkdownLimits(text: string, from = 0, limits: MarkdownLimits = MARKDOWN_LIMITS): LimitBreach | undefined {
-  const MAX_NESTING = limits.nesting;
-  const MAX_BLOCKS = limits.blocks;
-  const MAX_CONTAINER_WORK = limits.containerWork;
-  const MAX_INLINE_WORK = limits.inlineWork;
+/** What the pre-scan measured: the largest nesting, the blocks, and the two work estimates. */
+export interface MarkdownMeasure {
+  readonly nesting: number;
+  readonly blocks: number;
+  readonly containerWork: number;
+  readonly inlineWork: number;
+  /** The first limit crossed; the scan stops there. */
+  readonly breach: LimitBreach | undefined;
+}
+
+/** The first limit the text crosses, or undefined. Pure. */
+export function checkMarkdownLimits(text: string, limits: MarkdownLimits = MARKDOWN_LIMITS): LimitBreach | undefined {
+  return measureMarkdown(text, limits).breach;
+}
+
+/** Scans the text once, line by line, and stops at the first limit it crosses. Pure. */
+export function measureMarkdown(text: string, limits: MarkdownLimits = MARKDOWN_LIMITS): MarkdownMeasure {
   let fence: { char: number; length: number } | undefined;
   let prevDepth = 0;
-  let maxDepth = 0;
+  let maxNesting = 0;
   let blocks = 0;
   let containerWork = 0;
   let inlineWork = 0;
   let delimiters = 0;
   let line = 0;
-  let lineStart = from;
+  let lineStart = 0;
   const endParagraph = (): void => {
     inlineWork += delimiters * delimiters;
     delimiters = 0;
   };
+  const stop = (message: string, offset: number): MarkdownMeasure => ({ nesting: maxNesting, blocks, containerWork, inlineWork, breach: { message, offset } });
   while (lineStart < text.length) {
     line++;
     let lineEnd = lineStart;
@@ -68,14 +80,14 @@ export function checkMarkdownLimits(text: string, from = 0, limits: MarkdownLimi
     }
     // Indentation alone (an indented code block, a deep YAML snippet) nests nothing.
     const nesting = p.listItem || p.quote ? p.depth : 0;
-    maxDepth = Math.max(maxDepth, nesting);
-    if (nesting > MAX_NESTING) return { message: `Lists or block quotes nested ${nesting} deep: runbooks nesting over ${MAX_NESTING} are not parsed; ${SPLIT}`, offset: lineStart };
+    maxNesting = Math.max(maxNesting, nesting);
+    if (nesting > limits.nesting) return stop(`Lists or block quotes nested ${nesting} deep: runbooks nesting over ${limits.nesting} are not parsed; ${SPLIT}`, lineStart);
 
-    // A line that continues fewer containers than the previous one had open closes the rest.
+    // A line that continues fewer containers than the previous one had open closes the rest. Each
+    // container that ends (rather than a list item replaced by the next) costs the parser about 8 times more.
     const closed = Math.max(0, prevDepth - p.continued);
-    // Each container that ends (rather than a list item replaced by the next) costs the parser about 8 times more.
     if (closed > 0 || p.listItem) containerWork += line * (1 + 8 * Math.max(0, closed - 1));
-    if (containerWork > MAX_CONTAINER_WORK) return { message: `Too many nested list items or quoted lines for one runbook (from line ${line} on, parsing would take too long); ${SPLIT}`, offset: lineStart };
+    if (containerWork > limits.containerWork) return stop(`Too many nested list items or quoted lines for one runbook (from line ${line} on, parsing would take too long); ${SPLIT}`, lineStart);
     prevDepth = p.depth;
 
     const c = text.charCodeAt(p.contentStart);
@@ -83,7 +95,7 @@ export function checkMarkdownLimits(text: string, from = 0, limits: MarkdownLimi
     const heading = c === 35;
     if (p.listItem || p.quote || heading || opener) {
       blocks++;
-      if (blocks > MAX_BLOCKS) return { message: `More than ${MAX_BLOCKS} headings, list items, quotes and code fences: too many for one runbook; ${SPLIT}`, offset: lineStart };
+      if (blocks > limits.blocks) return stop(`More than ${limits.blocks} headings, list items, quotes and code fences: too many for one runbook; ${SPLIT}`, lineStart);
     }
     // List items, headings and fences start inline content of their own.
     if (p.listItem || heading || opener) endParagraph();
@@ -91,18 +103,14 @@ export function checkMarkdownLimits(text: string, from = 0, limits: MarkdownLimi
       // Only a top-level fence is tracked: one inside a list or quote ends with its container.
       if (p.depth === 0) fence = opener;
     } else delimiters += countDelimiters(text, p.contentStart, lineEnd);
-    if (inlineWork + delimiters * delimiters > MAX_INLINE_WORK) {
-      return { message: `Too many emphasis, link or code marks (\`*\`, \`_\`, \`[\`, \`]\`, \`\`\`\`, \`<\`) in one paragraph (by line ${line}): parsing would take too long; ${SPLIT}`, offset: lineStart };
+    if (inlineWork + delimiters * delimiters > limits.inlineWork) {
+      return stop(`Too many emphasis, link or code marks (\`*\`, \`_\`, \`[\`, \`]\`, \`\`\`\`, \`<\`) in one paragraph (by line ${line}): parsing would take too long; ${SPLIT}`, lineStart);
     }
     lineStart = next;
   }
   endParagraph();
-  measured = { depth: maxDepth, blocks, containerWork, inlineWork };
-  return undefined;
+  return { nesting: maxNesting, blocks, containerWork, inlineWork, breach: undefined };
 }
-
-/** What the last scan that passed measured; for calibrating the limits against real runbooks. */
-export let measured = { depth: 0, blocks: 0, containerWork: 0, inlineWork: 0 };
 
 interface Prefix {
   readonly blank: boolean;
