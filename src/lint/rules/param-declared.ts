@@ -29,7 +29,7 @@ export default defineRule({
         const n = ref.name;
         if (n !== n.toUpperCase() || declared.has(n) || assigned.has(n) || AMBIENT_VARIABLES.has(n) || reported.has(n)) continue;
         reported.add(n);
-        report(`\`$${n}\` is not a declared param${didYouMean(n, known)}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, sourcePoint(block, ref.offset));
+        if (!report(`\`$${n}\` is not a declared param${didYouMean(n, known)}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, sourcePoint(block, ref.offset))) return;
       }
     }
   },
