@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { StringDecoder } from "node:string_decoder";
+import { setLongTimeout } from "./long-timer.js";
 import { BLOCK_TAG, killBlock, processStartTime, signalBlock } from "./proc.js";
 
 export interface BlockRun {
@@ -79,7 +80,7 @@ export const runBlock: ProcessRunner = async (run) => {
     signalBlock(pid, run.tag, "SIGTERM");
     killTimer = setTimeout(() => signalBlock(pid, run.tag, "SIGKILL"), run.graceMs);
   };
-  const timeout = run.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
+  const timeout = run.timeoutMs === undefined ? undefined : setLongTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
   const onAbort = () => ((interrupted = true), stop());
   if (run.signal.aborted) onAbort();
   else run.signal.addEventListener("abort", onAbort, { once: true });
@@ -88,7 +89,7 @@ export const runBlock: ProcessRunner = async (run) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", (e) => resolve({ code: null, signal: null, error: e.message }));
   });
-  if (timeout) clearTimeout(timeout);
+  timeout?.clear();
   run.signal.removeEventListener("abort", onAbort);
   // A timed-out or interrupted block goes whole, with what left its group; a finished block's
   // background jobs may stay (a step may start a daemon), but they may not hold the step open
