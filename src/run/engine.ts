@@ -34,6 +34,11 @@ export interface EngineDeps {
   /** Values of secret captures: never journaled, so given again at a resume; new ones are added here. */
   readonly secretCaptures: Map<string, string>;
   readonly graceMs: number;
+  /**
+   * Asked before each block starts (a shared run's lease): waits while the run may not go on, throws
+   * when it never may; a note it returns (going on offline) is journaled first.
+   */
+  readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
 }
 
 /**
@@ -58,6 +63,11 @@ export async function drive(d: EngineDeps): Promise<number> {
         break;
       }
       case "run": {
+        if (d.gate) {
+          const note = await d.gate(d.signal);
+          if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
+          if (d.signal.aborted) return interrupt(d, action.block.target);
+        }
         if (action.notBefore !== undefined) {
           const wait = action.notBefore - d.clock.now();
           if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
