@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REVIEW_PERIOD_PATTERN } from "./duration.js";
+import { durationSchema, REVIEW_PERIOD_PATTERN } from "./duration.js";
 
 export const CONFIG_FILE = "runbook.config.yaml";
 
@@ -8,6 +8,13 @@ export const configSchema = z.strictObject({
   state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
   runbooks: z.array(z.string()).optional().describe("Default paths or globs for `lint` and `stale` (default runbooks/**/*.md)."),
   rules: z.record(z.string(), z.enum(["error", "warning", "off"])).optional().describe("Severity per lint rule id."),
+  share: z
+    .strictObject({
+      remote: z.string().min(1).optional().describe("The git remote that shares runs and locks (default origin)."),
+      lease: durationSchema.optional().describe("How long a runner's lock lasts without being renewed (default 2m); the runner renews it while it runs."),
+    })
+    .optional()
+    .describe("Share runs through the git remote: journals on refs/runbook/runs/*, locks on refs/runbook/locks/* (docs/handoff.md). Off by default."),
 });
 
 export type Config = z.output<typeof configSchema>;

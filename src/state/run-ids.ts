@@ -14,6 +14,8 @@ export function resolveRunId(given: string, ids: readonly string[], where: strin
     return newest;
   }
   if (ids.includes(wanted)) return wanted;
+  // Ids name files: anything that could climb out of the state folder is not one.
+  if (!/^[0-9A-Za-z-]+$/.test(wanted)) throw new UsageError(`\`${wanted}\` is not a run id (like 20261127T132236Z-postgres-failover-7612, a prefix of one, or last)`, { hint: "See `runbook runs` for the runs in this project." });
   const matches = wanted === "" ? [] : ids.filter((id) => id.startsWith(wanted));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {

@@ -1,0 +1,102 @@
+import { closeSync, constants, openSync, readFileSync, renameSync, writeSync, fsyncSync } from "node:fs";
+import path from "node:path";
+import { RUN_ID_PATTERN } from "../../journal/run-id.js";
+import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../layout.js";
+import { chainAt, chainBytes, readLeases } from "./chain.js";
+import { git, refsUnder } from "./git.js";
+import type { LeaseRecord } from "./lease.js";
+import { RUNS, trackingPrefix } from "./refs.js";
+import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
+
+/** Where one run stands between this clone and the remote. */
+export type RunSync =
+  | { readonly runId: string; readonly status: "shared" }
+  | { readonly runId: string; readonly status: "local only"; readonly events: number }
+  | { readonly runId: string; readonly status: "ahead"; readonly events: number }
+  | { readonly runId: string; readonly status: "remote only" }
+  | { readonly runId: string; readonly status: "diverged" };
+
+export interface SyncReport {
+  /** Undefined when the remote answered; else why it could not be reached. */
+  readonly unreachable: string | undefined;
+  /** Runs brought in from the remote (new, or further along there). */
+  readonly imported: readonly string[];
+  readonly runs: readonly RunSync[];
+  /** The remote's locks, as last fetched, by runbook id. */
+  readonly leases: ReadonlyMap<string, LeaseRecord>;
+}
+
+/**
+ * Fetches the shared refs (with a short timeout), then brings each shared run into the state folder
+ * when this clone has less of it: a journal here is only ever extended, never rewritten, so nothing
+ * this clone journaled and has not pushed is lost. Reports where every run stands.
+ */
+export async function syncShared(config: ShareConfig, stateDir: string): Promise<SyncReport> {
+  await prepareClone(config);
+  const unreachable = await fetchShared(config);
+  const remoteRuns = await refsUnder(config.repo, `${trackingPrefix(config.remote)}runs/`);
+  const localRefs = await refsUnder(config.repo, RUNS);
+  const ids = new Set([...listRunIds(stateDir), ...remoteRuns.keys(), ...localRefs.keys()].filter((id) => RUN_ID_PATTERN.test(id)));
+  const imported: string[] = [];
+  const runs: RunSync[] = [];
+  for (const runId of [...ids].sort()) {
+    const tip = remoteRuns.get(runId);
+    const file = journalPath(stateDir, runId);
+    const here = readComplete(file);
+    if (tip === undefined) {
+      runs.push({ runId, status: "local only", events: countLines(here ?? Buffer.alloc(0)) });
+      continue;
+    }
+    const there = await chainBytes(config.repo, await chainAt(config.repo, tip));
+    if (here === undefined || (there.length > here.length && there.subarray(0, here.length).equals(here))) {
+      writeJournal(stateDir, file, there);
+      await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
+      imported.push(runId);
+      runs.push({ runId, status: "shared" });
+    } else if (here.equals(there)) {
+      if (localRefs.get(runId) !== tip) await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
+      runs.push({ runId, status: "shared" });
+    } else if (here.length > there.length && here.subarray(0, there.length).equals(there)) {
+      runs.push({ runId, status: "ahead", events: countLines(here.subarray(there.length)) });
+    } else runs.push({ runId, status: "diverged" });
+  }
+  return { unreachable, imported, runs, leases: await remoteLeases(config) };
+}
+
+/** The remote's locks as this clone last fetched them. */
+export async function remoteLeases(config: ShareConfig): Promise<Map<string, LeaseRecord>> {
+  const locks = await refsUnder(config.repo, `${trackingPrefix(config.remote)}locks/`);
+  const records = await readLeases(config.repo, [...locks.values()]);
+  const out = new Map<string, LeaseRecord>();
+  for (const [id, sha] of locks) {
+    const r = records.get(sha);
+    if (r) out.set(id, r);
+  }
+  return out;
+}
+
+/** A journal's complete lines (a torn last line is not part of it), or undefined when there is none. */
+export function readComplete(file: string): Buffer | undefined {
+  try {
+    const bytes = readFileSync(file);
+    return bytes.subarray(0, bytes.lastIndexOf(10) + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+const countLines = (b: Buffer) => b.toString("utf8").split("\n").filter(Boolean).length;
+
+/** Writes a journal whole, as the file store would: private, fsynced, then renamed into place. */
+function writeJournal(stateDir: string, file: string, bytes: Buffer): void {
+  ensureStateSubdir(stateDir, runsDir(stateDir));
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.fetch`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
