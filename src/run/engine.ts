@@ -35,8 +35,8 @@ export interface EngineDeps {
   readonly secretCaptures: Map<string, string>;
   readonly graceMs: number;
   /**
-   * Asked before each block starts (a shared run's lease): waits while the run may not go on, throws
-   * when it never may; a note it returns (going on offline) is journaled first.
+   * Asked between a block's attempt_started and its start (a shared run's lease): waits while the
+   * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
    */
   readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
 }
@@ -63,11 +63,6 @@ export async function drive(d: EngineDeps): Promise<number> {
         break;
       }
       case "run": {
-        if (d.gate) {
-          const note = await d.gate(d.signal);
-          if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
-          if (d.signal.aborted) return interrupt(d, action.block.target);
-        }
         if (action.notBefore !== undefined) {
           const wait = action.notBefore - d.clock.now();
           if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
@@ -107,6 +102,11 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
   d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
+  // A shared run starts a block only once the remote knows it may start: whoever takes the run over knows.
+  if (d.gate) {
+    const note = await d.gate(d.signal);
+    if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
+  }
   const secrets = secretValues(d);
   // One masker per stream, so held-back text stays in its own stream.
   const maskers = { stdout: new SecretMasker(secrets), stderr: new SecretMasker(secrets) };
@@ -127,20 +127,22 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const wantsCapture = phase === "command" && step?.capture !== undefined;
   let result: BlockResult;
   try {
-    result = await d.runner({
-      source: block.source,
-      shell: d.plan.shell,
-      cwd: block.cwd,
-      env: env(d, step?.id ?? target, attempt),
-      timeoutMs: block.timeoutMs,
-      graceMs: d.graceMs,
-      captureStdout: wantsCapture,
-      signal: local.signal,
-      onSpawn: (pid, startTime) => {
-        if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
-      },
-      onOutput: (stream, text) => write(stream, maskers[stream].push(text)),
-    });
+    result = d.signal.aborted
+      ? { exitCode: null, signal: null, timedOut: false, interrupted: true, durationMs: 0, stdout: undefined, error: "not started: the run was interrupted before the block began" }
+      : await d.runner({
+          source: block.source,
+          shell: d.plan.shell,
+          cwd: block.cwd,
+          env: env(d, step?.id ?? target, attempt),
+          timeoutMs: block.timeoutMs,
+          graceMs: d.graceMs,
+          captureStdout: wantsCapture,
+          signal: local.signal,
+          onSpawn: (pid, startTime) => {
+            if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
+          },
+          onOutput: (stream, text) => write(stream, maskers[stream].push(text)),
+        });
     for (const stream of ["stdout", "stderr"] as const) write(stream, maskers[stream].flush());
   } finally {
     d.signal.removeEventListener("abort", onAbort);

@@ -146,14 +146,17 @@ export class HeldLease {
       bytes = Buffer.alloc(0);
     }
     const fresh = bytes.subarray(this.#chain.bytes, bytes.lastIndexOf(10) + 1);
-    if (fresh.length) {
-      const events = fresh.toString("utf8").split("\n").filter(Boolean).length;
-      this.#chain = await extendChain(repo, this.#chain, fresh, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env);
-      await git(repo, ["update-ref", "-m", "runbook: journaled", runRef(p.holder.runId), this.#chain.tip!]);
+    const events = fresh.toString("utf8").split("\n").filter(Boolean).length;
+    // The journal's commit and the lease's are independent: made side by side, pushed together.
+    const [chain, lock] = await Promise.all([
+      fresh.length ? extendChain(repo, this.#chain, fresh, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env) : this.#chain,
+      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release), p.env),
+    ]);
+    if (chain !== this.#chain) {
+      this.#chain = chain;
+      await git(repo, ["update-ref", "-m", "runbook: journaled", runRef(p.holder.runId), chain.tip!]);
     }
-    const lock = await leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release), p.env);
     this.#ours.add(lock);
-    const chain = this.#chain;
     const updates: Array<{ ref: string; sha: string; expected: string | undefined }> = [{ ref: lockRef(p.runbookId), sha: lock, expected: this.#lockSha }];
     if (chain.tip !== this.#remoteTip) updates.push({ ref: runRef(p.holder.runId), sha: chain.tip!, expected: this.#remoteTip });
     const r = await pushAtomic(p.config, updates);
