@@ -69,7 +69,8 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
   const stopped = live ? state : asStopped(state);
   const word = runWord(state, live);
   const steps = stepList(stopped);
-  const at = state.ended ? undefined : standingStep(stopped);
+  // A run that ended cleanly stands nowhere; a failed or aborted one stands where it stopped.
+  const at = state.status === "completed" || state.status === "rolled_back" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
   const last = state.sessions.at(-1);
   const endedAt = state.ended?.ts;
   const open = OPEN.has(state.status);

@@ -17,7 +17,8 @@ export default async function note(io: Io, given: string, text: string, flags: {
   const { store, locks, operator } = s.world;
   const { state: before } = readRun(store, runId);
   const runbookId = before.started.runbook.id;
-  const lock = await Promise.resolve(locks.acquire(runbookId, { runId, user: operator, startedAt: new Date().toISOString() }, false)).catch((e: unknown) => {
+  // A local lock refuses at once (it throws), a shared one asynchronously: both end up here.
+  const lock = await (async () => locks.acquire(runbookId, { runId, user: operator, startedAt: new Date().toISOString() }, false))().catch((e: unknown) => {
     if (!(e instanceof LockHeldError)) throw e;
     throw new RunRefusedError(`cannot leave a note on run ${runId} now: ${e.message.replace(/^runbook is locked by /, "its runbook is held by ")}`, {
       hint: "Only the process running it writes its journal: leave the note when it stops, or tell its operator.",
