@@ -73,3 +73,21 @@ export async function readObjects(cwd: string, names: readonly string[]): Promis
 export async function isAncestor(cwd: string, older: string, newer: string): Promise<boolean> {
   return (await git(cwd, ["merge-base", "--is-ancestor", older, newer])).code === 0;
 }
+
+/** Several refs, each named exactly, in one look: ref → commit (absent ones are left out). */
+export async function refShas(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname)", ...refs]);
+  const found = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [name, sha] = line.split(" ");
+    // for-each-ref matches patterns by prefix: keep only the exact names asked for.
+    if (name && sha && refs.includes(name)) found.set(name, sha);
+  }
+  return found;
+}
+
+/** Moves refs in this clone in one transaction, with a reflog message. */
+export async function updateRefs(cwd: string, message: string, updates: ReadonlyArray<readonly [ref: string, sha: string]>): Promise<void> {
+  if (updates.length === 0) return;
+  await gitOk(cwd, ["update-ref", "-m", message, "--stdin"], { input: updates.map(([ref, sha]) => `update ${ref} ${sha}\n`).join("") });
+}

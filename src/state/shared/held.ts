@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { RunRefusedError } from "../../errors.js";
 import type { LockHolder } from "../lock.js";
 import { chainAt, chainBytes, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
-import { git, refSha } from "./git.js";
+import { refSha, updateRefs } from "./git.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, pushAtomic, type ShareConfig } from "./remote.js";
@@ -154,7 +154,7 @@ export class HeldLease {
     ]);
     if (chain !== this.#chain) {
       this.#chain = chain;
-      await git(repo, ["update-ref", "-m", "runbook: journaled", runRef(p.holder.runId), chain.tip!]);
+      await updateRefs(repo, "runbook: journaled", [[runRef(p.holder.runId), chain.tip!]]);
     }
     this.#ours.add(lock);
     const updates: Array<{ ref: string; sha: string; expected: string | undefined }> = [{ ref: lockRef(p.runbookId), sha: lock, expected: this.#lockSha }];
@@ -187,8 +187,7 @@ export class HeldLease {
     this.#failing = undefined;
     // This clone's view of the remote follows what it pushed, so `runs` here needs no fetch to see it.
     const { repo, remote } = this.#p.config;
-    void git(repo, ["update-ref", "-m", "runbook: pushed", trackingLockRef(remote, this.#p.runbookId), lock]);
-    if (chain.tip) void git(repo, ["update-ref", "-m", "runbook: pushed", trackingRunRef(remote, this.#p.holder.runId), chain.tip]);
+    void updateRefs(repo, "runbook: pushed", [[trackingLockRef(remote, this.#p.runbookId), lock], ...(chain.tip ? [[trackingRunRef(remote, this.#p.holder.runId), chain.tip] as const] : [])]).catch(() => undefined);
   }
 
   #failed(at: number, detail: string): void {

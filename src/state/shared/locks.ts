@@ -3,7 +3,7 @@ import type { JournalSink } from "../../journal/store.js";
 import type { JournalStore, Locks } from "../../run/world.js";
 import { LockHeldError, type Lock, type LockHolder } from "../lock.js";
 import { chainAt, chainBytes, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
-import { git, isAncestor, refSha } from "./git.js";
+import { isAncestor, refShas, updateRefs } from "./git.js";
 import { HeldLease } from "./held.js";
 import { describeLease, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
@@ -49,7 +49,8 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
   for (let attempt = 0; attempt < TRIES; attempt++) {
     const unreachable = await fetchShared(config);
     if (unreachable !== undefined) return offlineLock(m, runbookId, me, force, unreachable);
-    const lockSha = await refSha(repo, trackingLockRef(remote, runbookId));
+    const known = await refShas(repo, [trackingLockRef(remote, runbookId), trackingRunRef(remote, me.runId), runRef(me.runId)]);
+    const lockSha = known.get(trackingLockRef(remote, runbookId));
     current = lockSha ? (await readLeases(repo, [lockSha])).get(lockSha) : undefined;
     const status = leaseStatus(current, m.now());
     if (current && status === "live") {
@@ -57,19 +58,21 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
       if (current.host === m.host && m.aliveHere(current)) throw new LockHeldError(current, where, "It is running on this machine: stop it first (Ctrl-C in its terminal); it can then be resumed.");
     }
     const env = identity(me.user, m.host);
-    const remoteTip = await refSha(repo, trackingRunRef(remote, me.runId));
-    const chain = await runChain(m, store, me.runId, remoteTip, env);
+    const remoteTip = known.get(trackingRunRef(remote, me.runId));
     const holder: LockHolder = { ...me, host: m.host, pid: m.pid, startTime: m.startTime };
-    const lock = await leaseCommit(repo, lockSha, leaseFor(holder, m.now(), config.leaseMs), env);
+    // The journal's commit and the lock's are independent: made side by side, pushed together.
+    const [chain, lock] = await Promise.all([runChain(m, store, me.runId, known.get(runRef(me.runId)), remoteTip, env), leaseCommit(repo, lockSha, leaseFor(holder, m.now(), config.leaseMs), env)]);
     const pushed = await pushAtomic(config, [
       { ref: lockRef(runbookId), sha: lock, expected: lockSha },
       { ref: runRef(me.runId), sha: chain.tip!, expected: remoteTip },
     ]);
     if (!pushed.ok && pushed.why === "unreachable") return offlineLock(m, runbookId, me, force, pushed.detail);
     if (!pushed.ok) continue; // someone moved first: look again
-    await git(repo, ["update-ref", "-m", "runbook: lock taken", trackingLockRef(remote, runbookId), lock]);
-    await git(repo, ["update-ref", "-m", "runbook: run shared", trackingRunRef(remote, me.runId), chain.tip!]);
-    await git(repo, ["update-ref", "-m", "runbook: run shared", runRef(me.runId), chain.tip!]);
+    await updateRefs(repo, "runbook: lock taken", [
+      [trackingLockRef(remote, runbookId), lock],
+      [trackingRunRef(remote, me.runId), chain.tip!],
+      [runRef(me.runId), chain.tip!],
+    ]);
     const h = new HeldLease({ config, runbookId, holder, lockSha: lock, chain, journalFile: store.pathOf(me.runId), env, now: m.now, notice: m.notice, offline: m.offline });
     held.set(me.runId, h);
     const taken = current && status !== "free" ? current : undefined;
@@ -92,9 +95,8 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
  * (a runner that died before its last push); for a new run, its first commit. A journal here that
  * is not an extension of the remote's is refused: two machines wrote the same run.
  */
-async function runChain(m: SharedMachine, store: JournalStore, runId: string, remoteTip: string | undefined, env: Record<string, string>) {
+async function runChain(m: SharedMachine, store: JournalStore, runId: string, localTip: string | undefined, remoteTip: string | undefined, env: Record<string, string>) {
   const { repo } = m.config;
-  const localTip = await refSha(repo, runRef(runId));
   const base = localTip && (!remoteTip || (await isAncestor(repo, remoteTip, localTip))) ? localTip : remoteTip;
   if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, Buffer.alloc(0), `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env);
   const chain = await chainAt(repo, base);

@@ -18,12 +18,16 @@ export type PushOutcome = { readonly ok: true } | { readonly ok: false; readonly
  * reflogs for every ref, so a ref under refs/runbook/ that moves can always be traced back.
  */
 export async function prepareClone(c: ShareConfig): Promise<void> {
+  if (prepared.has(`${c.repo}\0${c.remote}`)) return;
+  prepared.add(`${c.repo}\0${c.remote}`);
   const spec = fetchRefspec(c.remote);
   const specs = await git(c.repo, ["config", "--get-all", `remote.${c.remote}.fetch`]);
   if (!specs.stdout.split("\n").includes(spec)) await git(c.repo, ["config", "--add", `remote.${c.remote}.fetch`, spec]);
   const logs = await git(c.repo, ["config", "--get", "core.logAllRefUpdates"]);
   if (logs.stdout.trim() !== "always") await git(c.repo, ["config", "core.logAllRefUpdates", "always"]);
 }
+
+const prepared = new Set<string>();
 
 /** Fetches the shared refs into the tracking namespace. Undefined when it worked, else why not. */
 export async function fetchShared(c: ShareConfig): Promise<string | undefined> {
