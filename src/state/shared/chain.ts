@@ -50,8 +50,16 @@ export async function extendChain(cwd: string, chain: Chain, bytes: Buffer, mess
     entries.push({ name: `${String(entries.length + 1).padStart(6, "0")}.jsonl`, sha, size: bytes.length });
   }
   const tree = (await gitOk(cwd, ["mktree"], { input: entries.map((e) => `100644 blob ${e.sha}\t${e.name}\n`).join("") })).trim();
-  const tip = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", message], { env })).trim();
-  return { tip, entries, bytes: chain.bytes + bytes.length };
+  const total = chain.bytes + bytes.length;
+  const tip = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", `${message} ${BYTES}${total}]`], { env })).trim();
+  return { tip, entries, bytes: total };
+}
+
+/** Each journal commit's subject ends with the journal's length then, so a clone can compare without reading. */
+const BYTES = "[bytes ";
+export function bytesInSubject(subject: string): number | undefined {
+  const m = /\[bytes (\d+)\]$/.exec(subject);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** A lock commit: `lock.json` saying who holds the runbook until when; its parent is the lock before. */

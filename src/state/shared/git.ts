@@ -38,11 +38,16 @@ export async function refSha(cwd: string, ref: string): Promise<string | undefin
 
 /** Refs under a prefix, with the commit each points at. */
 export async function refsUnder(cwd: string, prefix: string): Promise<Map<string, string>> {
-  const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
-  const refs = new Map<string, string>();
+  return new Map([...(await refsWithSubjects(cwd, prefix))].map(([name, r]) => [name, r.sha]));
+}
+
+/** Refs under a prefix, with the commit each points at and its subject line. */
+export async function refsWithSubjects(cwd: string, prefix: string): Promise<Map<string, { sha: string; subject: string }>> {
+  const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname) %(subject)", prefix]);
+  const refs = new Map<string, { sha: string; subject: string }>();
   for (const line of out.split("\n")) {
-    const [name, sha] = line.split(" ");
-    if (name && sha) refs.set(name.slice(prefix.length), sha);
+    const [name, sha, ...subject] = line.split(" ");
+    if (name && sha) refs.set(name.slice(prefix.length), { sha, subject: subject.join(" ") });
   }
   return refs;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { RunRefusedError } from "../../errors.js";
 import type { LockHolder } from "../lock.js";
 import { chainAt, chainBytes, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
@@ -6,6 +6,7 @@ import { refSha, updateRefs } from "./git.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, pushAtomic, type ShareConfig } from "./remote.js";
+import { tailOf } from "./sync.js";
 
 export interface HeldParts {
   readonly config: ShareConfig;
@@ -126,10 +127,10 @@ export class HeldLease {
     }
   }
 
+  /** The journal's length. Its writer is this process and writes whole lines, so it ends with one. */
   #journalLength(): number {
     try {
-      const bytes = readFileSync(this.#p.journalFile);
-      return bytes.lastIndexOf(10) + 1;
+      return statSync(this.#p.journalFile).size;
     } catch {
       return 0;
     }
@@ -139,13 +140,13 @@ export class HeldLease {
     const p = this.#p;
     const { repo } = p.config;
     const startedAt = p.now();
-    let bytes: Buffer;
+    let fresh: Buffer;
     try {
-      bytes = readFileSync(p.journalFile);
+      // Only what the journal gained since the last commit is read: a journal may be large.
+      fresh = tailOf(p.journalFile, this.#chain.bytes);
     } catch {
-      bytes = Buffer.alloc(0);
+      fresh = Buffer.alloc(0);
     }
-    const fresh = bytes.subarray(this.#chain.bytes, bytes.lastIndexOf(10) + 1);
     const events = fresh.toString("utf8").split("\n").filter(Boolean).length;
     // The journal's commit and the lease's are independent: made side by side, pushed together.
     const [chain, lock] = await Promise.all([

@@ -1,9 +1,9 @@
-import { closeSync, constants, openSync, readFileSync, renameSync, writeSync, fsyncSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { RUN_ID_PATTERN } from "../../journal/run-id.js";
 import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../layout.js";
-import { chainAt, chainBytes, readLeases } from "./chain.js";
-import { git, refsUnder } from "./git.js";
+import { bytesInSubject, chainAt, chainBytes, readLeases } from "./chain.js";
+import { git, refsUnder, refsWithSubjects } from "./git.js";
 import type { LeaseRecord } from "./lease.js";
 import { RUNS, trackingPrefix } from "./refs.js";
 import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
@@ -34,7 +34,8 @@ export interface SyncReport {
 export async function syncShared(config: ShareConfig, stateDir: string): Promise<SyncReport> {
   await prepareClone(config);
   const unreachable = await fetchShared(config);
-  const remoteRuns = await refsUnder(config.repo, `${trackingPrefix(config.remote)}runs/`);
+  const remote = await refsWithSubjects(config.repo, `${trackingPrefix(config.remote)}runs/`);
+  const remoteRuns = new Map([...remote].map(([id, r]) => [id, r.sha]));
   const localRefs = await refsUnder(config.repo, RUNS);
   const ids = new Set([...listRunIds(stateDir), ...remoteRuns.keys(), ...localRefs.keys()].filter((id) => RUN_ID_PATTERN.test(id)));
   const imported: string[] = [];
@@ -42,11 +43,18 @@ export async function syncShared(config: ShareConfig, stateDir: string): Promise
   for (const runId of [...ids].sort()) {
     const tip = remoteRuns.get(runId);
     const file = journalPath(stateDir, runId);
-    const here = readComplete(file);
     if (tip === undefined) {
-      runs.push({ runId, status: "local only", events: countLines(here ?? Buffer.alloc(0)) });
+      runs.push({ runId, status: "local only", events: countLines(readComplete(file) ?? Buffer.alloc(0)) });
       continue;
     }
+    // The common case costs no read: this clone already has the remote's tip, and the journal's length says the rest.
+    const length = sizeOf(file);
+    const pushed = bytesInSubject(remote.get(runId)?.subject ?? "");
+    if (localRefs.get(runId) === tip && length !== undefined && pushed !== undefined && length >= pushed) {
+      runs.push(length === pushed ? { runId, status: "shared" } : { runId, status: "ahead", events: countLines(tailOf(file, pushed)) });
+      continue;
+    }
+    const here = readComplete(file);
     const there = await chainBytes(config.repo, await chainAt(config.repo, tip));
     if (here === undefined || (there.length > here.length && there.subarray(0, here.length).equals(here))) {
       writeJournal(stateDir, file, there);
@@ -82,6 +90,32 @@ export function readComplete(file: string): Buffer | undefined {
     return bytes.subarray(0, bytes.lastIndexOf(10) + 1);
   } catch {
     return undefined;
+  }
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A journal's bytes from `offset` on, to its last complete line. */
+export function tailOf(file: string, offset: number): Buffer {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - offset));
+    let read = 0;
+    while (read < buf.length) {
+      const n = readSync(fd, buf, read, buf.length - read, offset + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buf.subarray(0, buf.subarray(0, read).lastIndexOf(10) + 1);
+  } finally {
+    closeSync(fd);
   }
 }
 
