@@ -62,8 +62,11 @@ export function assembleHandoff(o: {
   };
 }
 
-/** What a report says, once, for both Markdown and plain text: `code` parts are commands and ids. */
-type Part = string | { readonly code: string };
+/**
+ * What a report says, once, for both Markdown and plain text: `code` parts are commands and ids;
+ * `md` parts are this tool's own sentences, already Markdown (the stale findings' code spans).
+ */
+type Part = string | { readonly code: string } | { readonly md: string };
 interface Item {
   readonly head: readonly Part[];
   readonly fields: ReadonlyArray<readonly [string, readonly Part[]]>;
@@ -96,7 +99,7 @@ function sections(r: HandoffReport): Section[] {
     output: [],
   }));
   const noteItems = r.notes.map((n): Item => ({ head: [`${when(n.at)} `, { code: n.runId }, ` (${n.title}), ${n.by}: ${n.text}`], fields: [], output: [] }));
-  const staleItems = r.stale.map((s): Item => ({ head: [{ code: s.file }, s.id ? ` (${s.id})` : ""], fields: s.findings.map((f) => ["stale", [f]] as const), output: [] }));
+  const staleItems = r.stale.map((s): Item => ({ head: [{ code: s.file }, s.id ? ` (${s.id})` : ""], fields: s.findings.map((f) => ["stale", [{ md: f }]] as const), output: [] }));
   const changedItems = r.changed.map((c): Item => ({
     head: [{ code: c.file }, c.id ? ` (${c.id})` : "", ": steps changed"],
     fields: c.commits.map((k) => ["commit", [{ code: k.hash.slice(0, 10) }, ` ${k.date.slice(0, 10)} ${k.subject}`]] as const),
@@ -118,7 +121,7 @@ function intro(r: HandoffReport): string {
 }
 
 export function handoffMarkdown(r: HandoffReport): string {
-  const md = (parts: readonly Part[]) => parts.map((p) => (typeof p === "string" ? mdText(p) : mdCode(p.code))).join("");
+  const md = (parts: readonly Part[]) => parts.map((p) => (typeof p === "string" ? mdText(p) : "code" in p ? mdCode(p.code) : printableLine(p.md))).join("");
   const out = ["# Handoff", "", mdText(intro(r)), ""];
   for (const s of sections(r)) {
     out.push(`## ${s.title} (${s.items.length})`, "");
@@ -136,7 +139,7 @@ export function handoffMarkdown(r: HandoffReport): string {
 }
 
 export function handoffText(r: HandoffReport): string {
-  const txt = (parts: readonly Part[]) => printableLine(parts.map((p) => (typeof p === "string" ? p : p.code)).join(""));
+  const txt = (parts: readonly Part[]) => printableLine(parts.map((p) => (typeof p === "string" ? p : "code" in p ? p.code : p.md)).join(""));
   const out = [printableLine(intro(r)), ""];
   for (const s of sections(r)) {
     out.push(`${s.title.toUpperCase()} (${s.items.length})`);

@@ -24,6 +24,7 @@ export default async function note(io: Io, given: string, text: string, flags: {
       hint: "Only the process running it writes its journal: leave the note when it stops, or tell its operator.",
     });
   });
+  if (lock.tookOverFrom) s.world.notice(lock.takeover ?? `took over the lock of run ${lock.tookOverFrom.runId}`);
   try {
     const { scanned } = readRun(store, runId);
     const sink = store.continue(runId, scanned);
