@@ -53,7 +53,9 @@ export async function syncForReading(io: Io, share: ShareConfig | undefined, sta
   if (!share) return undefined;
   const report = await syncShared(share, stateDir);
   if (report.unreachable) io.stderr.write(`runbook: could not reach ${share.remote} (${report.unreachable}); showing what this clone knows\n`);
-  for (const r of report.runs) if (r.status === "diverged") io.stderr.write(`runbook: run ${r.runId} differs here and on ${share.remote}: two machines wrote it; both are kept (see \`runbook share status\`)\n`);
+  for (const r of report.runs) {
+    if (r.status === "diverged") io.stderr.write(`runbook: run ${r.runId} went on elsewhere after this clone's last push: the shared journal is used; this clone's is kept as ${r.kept}\n`);
+  }
   return report;
 }
 

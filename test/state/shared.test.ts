@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { marks, waitFor } from "../helpers/runbooks.js";
+import { JournalWriter, readJournal } from "../../src/journal/store.js";
+import { journalFiles, marks, waitFor } from "../helpers/runbooks.js";
 import { markingRunbook, sharedRepos } from "../helpers/shared.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -56,6 +57,11 @@ describe("runs shared through the git remote", () => {
     }
     runner.kill("SIGKILL");
     await runner;
+    // Something alice's runner journaled and never pushed (as the tail of a block's output can be).
+    const aliceJournal = journalFiles(path.join(a!.dir, ".runbook"))[0]!;
+    const unpushed = JournalWriter.continue(aliceJournal, readJournal(aliceJournal));
+    unpushed.append({ type: "note", text: "journaled after the last push", by: "alice" });
+    unpushed.close();
 
     const seen = await b!.run(["runs", "--format", "json"]);
     expect(seen.exitCode, seen.stderr).toBe(0);
@@ -77,14 +83,19 @@ describe("runs shared through the git remote", () => {
     // one ran once (on alice's clone); two ran on alice's, cut short, then again on bob's by choice; three once.
     expect(marks(s.mark)).toEqual(["one", "two", "two", "three"]);
 
-    // alice's clone sees the run bob finished.
-    const onA = rows((await a!.run(["runs", "--format", "json"])).stdout);
-    expect(onA[0]).toMatchObject({ runId: row!.runId, status: "completed" });
+    // alice's clone sees the run bob finished; what it journaled and never pushed is kept beside it.
+    const listed = await a!.run(["runs", "--format", "json"]);
+    expect(rows(listed.stdout)[0]).toMatchObject({ runId: row!.runId, status: "completed" });
+    expect(listed.stderr).toMatch(/went on elsewhere after this clone's last push: the shared journal is used; this clone's is kept as .*\.jsonl\.kept-/);
+    const status = await a!.run(["share", "status"]);
+    expect(status.stdout).toMatch(/Journals this clone set aside/);
+    const kept = status.stdout.split("\n").find((l) => l.includes(".kept-"))!.trim();
+    expect(readFileSync(kept, "utf8")).toContain("journaled after the last push");
   }, 180_000);
 
   it("a runner whose remote becomes unreachable stops before its next block, waits, and goes on when it is back; nothing runs on two machines", async () => {
     const rb = markingRunbook("dns-switch", [{ id: "one", body: 'while [ ! -f "$MARK.go" ]; do sleep 0.05; done' }, { id: "two" }, { id: "three" }]);
-    const s = await sharedRepos({ "runbooks/dns.md": rb });
+    const s = await sharedRepos({ "runbooks/dns.md": rb, "runbooks/other.md": markingRunbook("other", [{ id: "elsewhere" }]) });
     const [a, b] = s.clones;
     const runner = a!.spawn(["run", "runbooks/dns.md"]);
     let stderr = "";
@@ -101,13 +112,25 @@ describe("runs shared through the git remote", () => {
     expect(elsewhere.exitCode).toBe(2);
     expect(elsewhere.stderr).toMatch(/could not reach origin|no run|cannot reach origin/);
     expect(marks(s.mark)).toEqual(["one"]);
+    // Without the remote a run starts only when the operator says so, and the journal says it did.
+    const refused = await b!.run(["run", "runbooks/other.md"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/cannot reach origin to take the lock of other: .*\n.*--offline/);
+    const offline = await b!.run(["run", "runbooks/other.md", "--offline"]);
+    expect(offline.exitCode, offline.stderr).toBe(0);
+    const offlineRun = rows((await b!.run(["runs", "--format", "json"])).stdout).find((r) => r.runId.includes("-other-"))!;
+    const log = JSON.parse((await b!.run(["log", offlineRun.runId, "--format", "json"])).stdout) as Array<{ type: string; text?: string }>;
+    expect(log.find((e) => e.type === "note")?.text).toMatch(/^went on offline \(--offline\): origin could not be reached/);
+    expect(marks(s.mark)).toEqual(["one", "elsewhere"]);
 
     s.mend();
     const done = await runner;
     expect(done.exitCode, stderr).toBe(0);
     expect(stderr).toContain("origin answers again");
-    expect(marks(s.mark)).toEqual(["one", "two", "three"]);
+    expect(marks(s.mark)).toEqual(["one", "elsewhere", "two", "three"]);
     const onB = rows((await b!.run(["runs", "--format", "json"])).stdout);
-    expect(onB[0]).toMatchObject({ status: "completed" });
+    expect(onB.find((r) => r.runId.includes("-dns-switch-"))).toMatchObject({ status: "completed" });
+    const status = await b!.run(["share", "status"]);
+    expect(status.stdout).toMatch(new RegExp(`${offlineRun.runId}  only in this clone`));
   }, 180_000);
 });

@@ -21,6 +21,7 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
     refspec: fetchRefspec(config.remote),
     runs: sync.runs,
     fetched: sync.imported,
+    kept: sync.kept,
     locks,
   };
   if (flags.format === "json") {
@@ -35,8 +36,9 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
   for (const r of sync.runs) {
     if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (pushed by the next resume, rollback or note of the run)`);
     if (r.status === "local only") lines.push(`  ${r.runId}  only in this clone (${r.events} events; never pushed)`);
-    if (r.status === "diverged") lines.push(`  ${r.runId}  diverged: this clone and ${config.remote} hold different journals; both are kept`);
+    if (r.status === "diverged") lines.push(`  ${r.runId}  went on elsewhere after this clone's last push: the shared journal is used now`);
   }
+  if (sync.kept.length) lines.push(`Journals this clone set aside (what it journaled and never pushed; kept, never deleted):`, ...sync.kept.map((k) => `  ${k}`));
   lines.push(locks.length ? "Locks:" : "Locks: none on the remote.");
   for (const l of locks) lines.push(`  ${printableLine(l.runbook)}  ${l.status === "free" ? "free" : `${l.status === "live" ? "held" : "expired"}: run ${l.runId} (${printableLine(l.operator)}@${printableLine(l.host)}, pid ${l.pid}), lease until ${l.expiresAt}`}`);
   io.stdout.write(`${lines.join("\n")}\n`);

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { RUN_ID_PATTERN } from "../../journal/run-id.js";
 import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../layout.js";
@@ -14,7 +14,8 @@ export type RunSync =
   | { readonly runId: string; readonly status: "local only"; readonly events: number }
   | { readonly runId: string; readonly status: "ahead"; readonly events: number }
   | { readonly runId: string; readonly status: "remote only" }
-  | { readonly runId: string; readonly status: "diverged" };
+  /** Two machines wrote the run: the remote's journal is used, this clone's is kept beside it as `kept`. */
+  | { readonly runId: string; readonly status: "diverged"; readonly kept: string };
 
 export interface SyncReport {
   /** Undefined when the remote answered; else why it could not be reached. */
@@ -24,12 +25,16 @@ export interface SyncReport {
   readonly runs: readonly RunSync[];
   /** The remote's locks, as last fetched, by runbook id. */
   readonly leases: ReadonlyMap<string, LeaseRecord>;
+  /** Journals this clone set aside when the remote's differed (now or before): never deleted by the tool. */
+  readonly kept: readonly string[];
 }
 
 /**
  * Fetches the shared refs (with a short timeout), then brings each shared run into the state folder
- * when this clone has less of it: a journal here is only ever extended, never rewritten, so nothing
- * this clone journaled and has not pushed is lost. Reports where every run stands.
+ * when this clone has less of it. A journal here is extended, never rewritten: one with events the
+ * remote lacks stays (they are pushed when the run is taken up here), and one the remote went on
+ * without (another machine took the run over) is set aside whole, never deleted, before the shared
+ * one is brought in. Reports where every run stands.
  */
 export async function syncShared(config: ShareConfig, stateDir: string): Promise<SyncReport> {
   await prepareClone(config);
@@ -56,6 +61,8 @@ export async function syncShared(config: ShareConfig, stateDir: string): Promise
     }
     const here = readComplete(file);
     const there = await chainBytes(config.repo, await chainAt(config.repo, tip));
+    // A run that never journaled (its start failed after the lock was taken) has nothing to bring in.
+    if (there.length === 0 && here === undefined) continue;
     if (here === undefined || (there.length > here.length && there.subarray(0, here.length).equals(here))) {
       writeJournal(stateDir, file, there);
       await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
@@ -66,9 +73,29 @@ export async function syncShared(config: ShareConfig, stateDir: string): Promise
       runs.push({ runId, status: "shared" });
     } else if (here.length > there.length && here.subarray(0, there.length).equals(there)) {
       runs.push({ runId, status: "ahead", events: countLines(here.subarray(there.length)) });
-    } else runs.push({ runId, status: "diverged" });
+    } else {
+      // Someone took the run over from this clone (its lease expired) and went on: the shared
+      // journal is the run now. What this clone journaled after its last push is kept beside it.
+      const kept = `${file}.kept-${new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+      renameSync(file, kept);
+      writeJournal(stateDir, file, there);
+      await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}, ours kept`, `${RUNS}${runId}`, tip]);
+      imported.push(runId);
+      runs.push({ runId, status: "diverged", kept });
+    }
   }
-  return { unreachable, imported, runs, leases: await remoteLeases(config) };
+  return { unreachable, imported, runs, leases: await remoteLeases(config), kept: keptJournals(stateDir) };
+}
+
+function keptJournals(stateDir: string): string[] {
+  try {
+    return readdirSync(runsDir(stateDir))
+      .filter((f) => /\.jsonl\.kept-/.test(f))
+      .sort()
+      .map((f) => path.join(runsDir(stateDir), f));
+  } catch {
+    return [];
+  }
 }
 
 /** The remote's locks as this clone last fetched them. */
