@@ -33,6 +33,7 @@ export interface SharedMachine {
 export function sharedLocks(m: SharedMachine, store: JournalStore, held: Map<string, HeldLease>): Locks {
   return {
     acquire: (runbookId, me, force) => acquireShared(m, store, held, runbookId, me, force),
+    // Who holds a shared lock is known only after a fetch (`runs`, `share status` do one); a session never asks.
     holder: () => undefined,
     alive: (h) => h.host !== m.host || m.aliveHere(h),
   };
@@ -120,9 +121,6 @@ async function offlineLock(m: SharedMachine, runbookId: string, me: { runId: str
   m.notice(`cannot reach ${m.config.remote} (${why}): going on offline with this clone's lock only`);
   return {
     ...local,
-    file: local.file,
-    tookOverFrom: local.tookOverFrom,
-    release: () => local.release(),
     gate: () => {
       if (noted) return Promise.resolve(undefined);
       noted = true;
