@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { StringDecoder } from "node:string_decoder";
+import { setLongTimeout } from "./long-timer.js";
 import { processStartTime, signalGroup } from "./proc.js";
 
 export interface BlockRun {
@@ -74,7 +75,7 @@ export const runBlock: ProcessRunner = async (run) => {
     signalGroup(pid, "SIGTERM");
     killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), run.graceMs);
   };
-  const timeout = run.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
+  const timeout = run.timeoutMs === undefined ? undefined : setLongTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
   const onAbort = () => ((interrupted = true), stop());
   if (run.signal.aborted) onAbort();
   else run.signal.addEventListener("abort", onAbort, { once: true });
@@ -83,7 +84,7 @@ export const runBlock: ProcessRunner = async (run) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", (e) => resolve({ code: null, signal: null, error: e.message }));
   });
-  if (timeout) clearTimeout(timeout);
+  timeout?.clear();
   run.signal.removeEventListener("abort", onAbort);
   // A timed-out or interrupted block's whole group goes; a finished block's background jobs may stay
   // (a step may start a daemon), but they may not hold the step open through its pipes.

@@ -5,6 +5,7 @@ import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
 import { drillShortfall } from "../verify/drill.js";
+import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
@@ -53,13 +54,15 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   if (!req.interactive && !req.policy.yes && needy.length) {
     throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
   }
+  refuseMissingEnv(req.prepared, world);
   return withSignals(world, async (signal, stop) => {
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
     let file: string | undefined;
     try {
-      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal);
-      if (signal.aborted) return EXIT.interrupted;
+      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      // Stopped while params were asked: nothing was journaled, nothing ran.
+      if (!resolved || signal.aborted) return EXIT.interrupted;
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
@@ -75,6 +78,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           pid: world.pid,
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
           secrets: [...resolved.secrets],
+          ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
           order: plan.steps.map((s) => s.id),
           options: { onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}) },
         });
@@ -126,6 +130,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const prepared = await req.prepare(found.file);
       const { plan } = prepared;
       refuseWithoutOperator(req, state, plan);
+      refuseMissingEnv(prepared, world);
       if (req.mode === "resume") req.checkRequires(plan);
 
       const sink = world.store.continue(req.runId, scanned);
@@ -134,13 +139,14 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state);
-        const { params, secrets, secretCaptures } = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal);
-        if (signal.aborted) return EXIT.interrupted;
+        const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
+        if (!reopened || signal.aborted) return EXIT.interrupted;
+        const { params, secrets, secretCaptures } = reopened;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
         const startRollback = req.mode === "rollback" && !state.rollback;
         if (startRollback) {
           const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
-          const answer = await operator.ask(question, signal).catch((e: unknown) => (signal.aborted ? undefined : Promise.reject(e)));
+          const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
           if (answer === undefined) return EXIT.interrupted;
           if (answer === "no") {
             front.notice("nothing was rolled back");
@@ -227,6 +233,14 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
   }
 }
 
+/** Variables the runbook declares under `env:` must be set before anything runs (their values are never journaled). */
+function refuseMissingEnv(prepared: Prepared, world: World): void {
+  const missing = missingEnv(prepared.runbook.meta?.env ?? [], world.env);
+  if (missing.length) {
+    throw new RunRefusedError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, and the runbook needs ${missing.length === 1 ? "it" : "them"} (env: in its frontmatter)`, { hint: "Set them in this shell (export NAME=…), then run again." });
+  }
+}
+
 /**
  * After a runner was killed, the process group of the block it was running may still be alive:
  * stop it before anything runs again, so a step never runs twice at once. That is this run's own
@@ -267,6 +281,14 @@ async function recordDrill(journal: RunJournal, file: string, commit: boolean, w
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
   }
+}
+
+/** A question or prompt cut short by an interruption gives undefined; any other failure stays one. */
+function unlessInterrupted(signal: AbortSignal) {
+  return (e: unknown): undefined => {
+    if (signal.aborted) return undefined;
+    throw e;
+  };
 }
 
 /**
