@@ -31,7 +31,7 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
   const count = (s: string) => sync.runs.filter((r) => r.status === s).length;
   const lines = [
     `Runs shared through ${config.remote} (${status.reached ? "reached" : `not reached: ${printableLine(sync.unreachable ?? "")}`}); lease ${formatDuration(config.leaseMs)}; fetch refspec ${status.refspec}`,
-    `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} diverged${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
+    `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} taken over elsewhere${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
   ];
   for (const r of sync.runs) {
     if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (pushed by the next resume, rollback or note of the run)`);
