@@ -7,7 +7,7 @@ import { asStopped, createFold } from "../../run/state.js";
 import type { ViewPlan } from "../../run/view.js";
 import { PlainView } from "../../views/plain.js";
 import { printableLine } from "../../views/printable.js";
-import { useColor, type Io } from "../io.js";
+import { blockingOutput, useColor, type Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 
 /**
@@ -15,7 +15,9 @@ import { openRuns } from "../shared-runs.js";
  * (the screen shows only the last lines). What a person taking over an incident reads first. The
  * journal is read as a stream, however large it is.
  */
-export default async function log(io: Io, given: string, flags: { step?: string; format: "text" | "json" | "markdown"; config?: string }): Promise<number> {
+export default async function log(cli: Io, given: string, flags: { step?: string; format: "text" | "json" | "markdown"; config?: string }): Promise<number> {
+  // A big journal into a slow reader: write as fast as it reads, never faster.
+  const io = { ...cli, stdout: blockingOutput(cli.stdout) };
   const ctx = await openRuns(io, flags.config);
   const { store } = ctx;
   const runId = ctx.runId(given);
