@@ -162,6 +162,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/new.js")));
 
   program
+    .command("lsp")
+    .description("start a language server on stdio: runbook diagnostics in any LSP editor (see docs/editors.md)")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(run(() => import("./commands/lsp.js")));
+
+  program
     .command("rules")
     .description("list the lint rules")
     .addOption(format(["stylish", "json", "markdown"], "stylish"))

@@ -30,7 +30,7 @@ export function lintRunbook(runbook: Runbook, options: LintOptions = {}): Diagno
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off" || (unreadable && rule.id !== "file-content")) continue;
-    const report: RuleContext["report"] = (message, place, related) => out.push(toDiagnostic(runbook.file, rule.id, severity, message, place, related));
+    const report: RuleContext["report"] = (message, place, related, expected) => out.push(toDiagnostic(runbook.file, rule.id, severity, message, place, related, expected));
     try {
       rule.check({
         runbook,
@@ -48,7 +48,7 @@ export function lintRunbook(runbook: Runbook, options: LintOptions = {}): Diagno
   return out.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }
 
-function toDiagnostic(file: string, ruleId: string, severity: Severity, message: string, place: Span | Point, related?: Diagnostic["related"]): Diagnostic {
+function toDiagnostic(file: string, ruleId: string, severity: Severity, message: string, place: Span | Point, related?: Diagnostic["related"], expected?: Diagnostic["expected"]): Diagnostic {
   const start = startOf(place);
   const end = "end" in place ? place.end : undefined;
   return {
@@ -60,5 +60,7 @@ function toDiagnostic(file: string, ruleId: string, severity: Severity, message:
     ruleId,
     message,
     ...(related && related.length ? { related } : {}),
+    // A fix replaces a span; a bare point has nothing to replace.
+    ...(expected && expected.length && end ? { expected } : {}),
   };
 }
