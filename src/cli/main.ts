@@ -162,6 +162,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/new.js")));
 
   program
+    .command("fmt")
+    .description("rewrite runbooks in canonical Markdown without changing their meaning; every step gets an explicit {#id}")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .option("--check", "change nothing; list the files that would change and exit 1 if any")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 formatted (or nothing to do), 1 --check found files to reformat, 2 a file could not be read or has a broken structure (left alone).")
+    .action(run(() => import("./commands/fmt.js")));
+
+  program
     .command("lsp")
     .description("start a language server on stdio: runbook diagnostics in any LSP editor (see docs/editors.md)")
     .option("--stdio", "talk over stdin/stdout (the default and only transport)")
