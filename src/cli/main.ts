@@ -58,6 +58,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-q, --quiet", "report errors only")
     .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
     .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
+    .option("--rule <id=severity>", "set a rule to error, warning or off for this run, over the config (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .addHelpText("after", "\nOn CI (CI set) requires-installed is off unless runbook.config.yaml names it.")
     .action(run(() => import("./commands/lint.js")));
 
   const collect = (value: string, previous: string[]) => [...previous, value];

@@ -6,6 +6,7 @@ import { RunbookError } from "../cli/errors.js";
 import { commandLookup } from "../files/command-exists.js";
 import { loadConfig } from "../files/config.js";
 import { lintRunbook } from "../lint/lint.js";
+import { effectiveSeverities } from "../lint/severities.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import { addMessages } from "./messages.js";
 
@@ -40,7 +41,7 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
       return;
     }
     const diagnostics = lintRunbook(buildRunbook(name, text), {
-      severities: config.rules ?? {},
+      severities: effectiveSeverities(config.rules, process.env),
       commandExists: commandLookup(process.env.PATH),
       defaultReviewEvery: config.review_every,
     });
