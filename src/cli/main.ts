@@ -173,6 +173,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/fmt.js")));
 
   program
+    .command("import")
+    .description("convert existing Markdown runbooks ($ prompts, console blocks, numbered lists of commands) into this format")
+    .argument("<file|folder>", "a Markdown file, or a folder of them")
+    .option("-o, --out <folder>", "write the results here, keeping sub-folders (needed for a folder; a file without it prints to stdout)")
+    .addOption(format(["text", "json"], "text"))
+    .addHelpText("after", "\nThe report (steps, params, what needs a human) goes to stderr; --format json prints it on stdout instead.")
+    .action(run(() => import("./commands/import.js")));
+
+  program
     .command("lsp")
     .description("start a language server on stdio: runbook diagnostics in any LSP editor (see docs/editors.md)")
     .option("--stdio", "talk over stdin/stdout (the default and only transport)")

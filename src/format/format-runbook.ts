@@ -51,7 +51,8 @@ const stringifyOptions: StringifyOptions = {
 };
 
 // GFM, so tables, task lists and autolinks written for GitHub come back as they were written.
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).use(remarkStringify, stringifyOptions).freeze();
+/** The parser and writer of canonical runbook Markdown (`fmt`, `import`). */
+export const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).use(remarkStringify, stringifyOptions).freeze();
 
 /**
  * Canonical Markdown for a runbook, without changing what it means: the frontmatter's bytes are
@@ -77,13 +78,9 @@ export function formatRunbook(input: string): FormatResult {
     head = text.slice(0, first.position?.end.offset ?? 0);
     tree.children.shift();
   }
+  markFences(tree, text);
   visit(tree, (node) => {
-    if (node.type === "code") {
-      const start = node.position?.start.offset ?? 0;
-      const line = text.slice(start, text.slice(start).search(/\r?\n|\r|$/) + start);
-      const m = FENCE.exec(line);
-      if (m) node.data = { ...node.data, runbookFence: { fence: m[1] ?? "```", info: (m[2] ?? "").trim() } };
-    } else if (node.type === "heading") {
+    if (node.type === "heading") {
       const id = implicit.get(node.position?.start.offset ?? -1);
       if (id !== undefined) appendId(node, id);
     }
@@ -95,6 +92,23 @@ export function formatRunbook(input: string): FormatResult {
   if (newline === "\r\n") output = head + output.slice(head.length).replace(/\r?\n/g, "\r\n");
   output = bom + output;
   return { output, changed: output !== input, runbook };
+}
+
+/** Records each fenced block's fence and info string as written, so the writer keeps them. */
+export function markFences(tree: Root, text: string): void {
+  visit(tree, (node) => {
+    if (node.type !== "code") return;
+    const start = node.position?.start.offset ?? 0;
+    const line = text.slice(start, text.slice(start).search(/\r?\n|\r|$/) + start);
+    const m = FENCE.exec(line);
+    if (m) node.data = { ...node.data, runbookFence: { fence: m[1] ?? "```", info: (m[2] ?? "").trim() } };
+  });
+}
+
+/** A fenced code node that the canonical writer prints with this info string (a fence long enough for its content). */
+export function fencedCode(value: string, info: string): Code {
+  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  return { type: "code", lang: info.split(/\s/)[0] || null, meta: null, value, data: { runbookFence: { fence: "`".repeat(Math.max(3, longest + 1)), info } } };
 }
 
 function appendId(node: Heading, id: string): void {
