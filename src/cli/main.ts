@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXIT, RunbookError } from "./errors.js";
+import { describeUnexpected, EXIT, RunbookError } from "../errors.js";
 import type { Io } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -22,13 +22,14 @@ export async function main(io: Io): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof RunbookError) {
+      if (error.details) io.stderr.write(error.details);
       io.stderr.write(`runbook: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`${error.hint}\n`);
+      if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack ?? ""}\n`);
       return error.exitCode;
     }
-    const e = error instanceof Error ? error : new Error(String(error));
-    io.stderr.write(`runbook: internal error: ${e.message}\n`);
-    io.stderr.write(debug ? `${e.stack ?? ""}\n` : "Run again with --debug for details, and please report it.\n");
-    return EXIT.usage;
+    io.stderr.write(describeUnexpected(error, debug));
+    return EXIT.internal;
   }
 }
 
@@ -39,7 +40,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or a failed step, 2 bad usage or input, 3 aborted, 130 interrupted.\nDocs: docs/format.md (the runbook format), docs/journal.md (the run journal), README.md (commands).");
+  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or a failed step, 2 bad usage or input, 3 aborted, 70 a bug in runbook, 130 interrupted.\nDocs: docs/format.md (the runbook format), docs/journal.md (the run journal), README.md (commands).");
 
   const run = <A extends unknown[]>(load: () => Promise<{ default: (io: Io, ...args: A) => Promise<number> }>) =>
     async (...args: A) => {
@@ -71,40 +72,53 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
       .option("--force", forceHelp)
       .option("-c, --config <file>", "config file");
+  /** What to do with a step (or rollback block) whose outcome is unknown, without a terminal. */
+  const interruptedOptions = (cmd: Command): Command =>
+    cmd
+      .option("--rerun-interrupted", "run the interrupted step (or rollback block) again")
+      .option("--skip-interrupted", "skip the interrupted step")
+      .option("--mark-interrupted-done", "record the interrupted step as done without running it");
+  const fileOption = (cmd: Command): Command => cmd.option("--file <path>", "the runbook, when it is not where the run started nor at the same path in this checkout");
   const secretsAgain = "give secrets again (they are never journaled)";
+  const changedForce = "go on even if the runbook changed since the run started, or its lock is held from another host";
   sessionOptions(
     program
       .command("run")
       .description("run a runbook step by step, journaling every event (a terminal gets prompts; scripts pass --yes)")
       .argument("<file>", "runbook file"),
     "set a param (repeatable); RUNBOOK_PARAM_<NAME> in the environment works too",
-    "take the runbook's lock even if its holder looks alive",
+    "take the runbook's lock from a holder on another host, or an unreadable lock",
   )
     .option("-y, --yes", "answer yes to every confirmation and mark manual steps done (needed without a terminal)")
-    .option("-n, --dry-run", "print the plan and run nothing")
+    .option("-n, --dry-run", "print the plan and run nothing; exits 2 when a param value is wrong")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
-    .option("--record", "when every step is done (none skipped, no rollback), record the drill as a verification")
+    .option("--from <step-id>", "start at this step; the steps before it are assumed done by the operator (never run, never rolled back)")
+    .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")
+    .option("--record", "when every step is done (none skipped, assumed or rolled back), record the drill as a verification")
     .option("--commit", "with --record: commit the verification")
     .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, 3 aborted, 130 interrupted.")
     .action(run(() => import("./commands/run.js")));
 
-  sessionOptions(
-    program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`)"),
-    secretsAgain,
-    "resume even if the runbook changed since the run started, or its lock looks held",
+  fileOption(
+    interruptedOptions(
+      sessionOptions(program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`)"), secretsAgain, changedForce),
+    ),
   )
     .option("-y, --yes", "answer yes to the remaining confirmations")
-    .option("--rerun-interrupted", "run the interrupted step again")
-    .option("--skip-interrupted", "skip the interrupted step")
-    .option("--mark-interrupted-done", "record the interrupted step as done without running it")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
     .action(run(() => import("./commands/resume.js")));
 
-  sessionOptions(
-    program.command("rollback").description("roll back a run from its journal: completed steps in reverse order, then ## Rollback").argument("<run-id>", "run id (see `runbook runs`)"),
-    secretsAgain,
-    "roll back even if the runbook changed since the run started, or its lock looks held",
+  fileOption(
+    interruptedOptions(
+      sessionOptions(
+        program.command("rollback").description("undo a run from its journal: what its steps changed, newest first, then ## Rollback").argument("<run-id>", "run id (see `runbook runs`)"),
+        secretsAgain,
+        changedForce,
+      ),
+    ),
   )
+    .option("-n, --dry-run", "print what would be undone, in order, and undo nothing")
+    .option("-y, --yes", "roll back without asking (a terminal otherwise shows the list and asks once)")
     .action(run(() => import("./commands/rollback.js")));
 
   program

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 
 export const DEFAULT_PATTERNS: readonly string[] = ["runbooks/**/*.md"];
 /** Markdown, and Markdown with ERB (GOV.UK Tech Docs sites name pages `*.html.md.erb`). */

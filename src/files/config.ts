@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { RunbookError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import { RULE_IDS } from "../lint/registry.js";
 import { parseYaml } from "../parse/frontmatter.js";
 import { LineIndex } from "../parse/positions.js";
@@ -32,11 +32,11 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   if (!found.configFile) return { config: {}, root: found.root, file: undefined };
   const rel = path.relative(cwd, found.configFile) || CONFIG_FILE;
   const text = await readFile(found.configFile, "utf8").catch((e: NodeJS.ErrnoException) => {
-    throw new RunbookError(`Cannot read config ${rel}: ${e.code ?? e.message}`);
+    throw new InputError(`Cannot read config ${rel}: ${e.code ?? e.message}`);
   });
   const lines = new LineIndex(text);
   const source = parseYaml(text, 0, lines);
-  const fail = (p: { line: number; column: number }, message: string) => new RunbookError(`${rel}:${p.line}:${p.column}: ${message}`);
+  const fail = (p: { line: number; column: number }, message: string) => new InputError(`${rel}:${p.line}:${p.column}: ${message}`);
   const first = source.problems[0];
   if (first) {
     const at = "start" in first.place ? first.place.start : first.place;

@@ -4,9 +4,10 @@ import path from "node:path";
 /**
  * `mkdir -p` that fails instead of hanging. Node's own recursive mkdir spins forever when the
  * kernel answers ENOENT for a folder whose parent exists (as /proc does), so each level is made
- * one at a time. Returns the first folder it created, like mkdirSync's recursive form.
+ * one at a time. Returns the first folder it created, like mkdirSync's recursive form. `mode` applies
+ * to the folders it creates (less the umask).
  */
-export function mkdirp(dir: string): string | undefined {
+export function mkdirp(dir: string, mode?: number): string | undefined {
   const target = path.resolve(dir);
   const missing: string[] = [];
   for (let d = target; ; d = path.dirname(d)) {
@@ -21,7 +22,7 @@ export function mkdirp(dir: string): string | undefined {
   }
   for (const d of missing) {
     try {
-      mkdirSync(d);
+      mkdirSync(d, mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { RunbookError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import type { Runbook } from "../model/types.js";
 
@@ -16,6 +16,6 @@ export async function readText(file: string, cwd: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code === "EACCES" ? "permission denied" : (code ?? String(error));
-    throw new RunbookError(`Cannot read ${file}: ${why}`);
+    throw new InputError(`Cannot read ${file}: ${why}`);
   }
 }

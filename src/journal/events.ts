@@ -1,10 +1,16 @@
 import { z } from "zod";
 
-/** Bumped when an event's meaning changes; readers refuse versions they do not know. */
-export const JOURNAL_VERSION = 1;
+/**
+ * Bumped when an event's meaning changes; readers refuse versions they do not know. Version 2 added
+ * the runbook's repository-relative path, `--from`/`--only`, the skip-undo and rollback questions, the
+ * `assumed` step status, captures on the attempt that made them, and `rollback_started.cause`.
+ * Version 1 journals are still read: every version 1 event is a valid version 2 event.
+ */
+export const JOURNAL_VERSION = 2;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
-const base = { v: z.literal(JOURNAL_VERSION), seq: z.number().int().positive(), ts: z.string() };
-const phase = z.enum(["check", "command", "verify", "rollback"]);
+const base = { v: z.union([z.literal(1), z.literal(2)]), seq: z.number().int().positive(), ts: z.string() };
+export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
 const attemptResult = {
@@ -15,15 +21,29 @@ const attemptResult = {
   error: z.string().optional(),
 };
 
+/** A value a step captured from its stdout. A secret one is never stored: `value` is null. */
+const capture = z.strictObject({ name: z.string(), value: z.string().nullable(), secret: z.boolean() });
+
 /** What a run or a rollback refers to: a prerequisite check, a step, or the runbook's ## Rollback block. */
 const target = z.string();
+
+export const QUESTIONS = ["confirm", "manual", "failed", "interrupted", "undo_before_skip", "rollback"] as const;
 
 export const eventSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...base,
     type: z.literal("run_started"),
     runId: z.string(),
-    runbook: z.strictObject({ id: z.string(), file: z.string(), sha256: z.string(), title: z.string().nullable() }),
+    runbook: z.strictObject({
+      id: z.string(),
+      /** Absolute path where the run was started. */
+      file: z.string(),
+      /** The same file relative to `base`: how another checkout finds it (version 2). */
+      path: z.string().optional(),
+      base: z.enum(["repository", "state"]).optional(),
+      sha256: z.string(),
+      title: z.string().nullable(),
+    }),
     git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
     operator: z.string(),
     host: z.string(),
@@ -31,27 +51,77 @@ export const eventSchema = z.discriminatedUnion("type", [
     /** Param values, with secrets replaced by ***. */
     params: z.record(z.string(), z.string()),
     secrets: z.array(z.string()),
+    /** Names of inherited environment variables the runbook declares (values are never stored). */
+    env: z.array(z.string()).optional(),
     order: z.array(z.string()),
-    options: z.strictObject({ onFailure: z.enum(["abort", "rollback", "ask"]), yes: z.boolean(), record: z.boolean() }),
+    options: z.strictObject({
+      onFailure: z.enum(["abort", "rollback", "ask"]),
+      yes: z.boolean(),
+      record: z.boolean(),
+      /** `--from`: steps before it are assumed done by the operator. */
+      from: z.string().optional(),
+      /** `--only`: every other step is assumed done by the operator. */
+      only: z.array(z.string()).optional(),
+    }),
   }),
-  z.strictObject({ ...base, type: z.literal("run_resumed"), operator: z.string(), host: z.string(), pid: z.number().int(), forced: z.boolean() }),
-  z.strictObject({ ...base, type: z.literal("attempt_started"), target, phase, attempt: z.number().int().positive() }),
+  z.strictObject({
+    ...base,
+    type: z.literal("run_resumed"),
+    operator: z.string(),
+    host: z.string(),
+    pid: z.number().int(),
+    forced: z.boolean(),
+    /** `rollback` when `runbook rollback` took the run over. */
+    mode: z.enum(["resume", "rollback"]).optional(),
+    /** Where the runbook was found this time, when not where the run started. */
+    file: z.string().optional(),
+    sha256: z.string().optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal("attempt_started"),
+    target,
+    phase: phaseSchema,
+    attempt: z.number().int().positive(),
+    /** 0 for a first try, n for the nth automatic retry (`retries=`), so retries count across a resume. */
+    retry: z.number().int().nonnegative().optional(),
+  }),
   /** The attempt's process group, so a resume after a crash can make sure it is gone. */
-  z.strictObject({ ...base, type: z.literal("attempt_spawned"), target, phase, attempt: z.number().int().positive(), pid: z.number().int(), startTime: z.string().nullable() }),
-  z.strictObject({ ...base, type: z.literal("output"), target, phase, stream: z.enum(["stdout", "stderr"]), text: z.string() }),
-  z.strictObject({ ...base, type: z.literal("attempt_finished"), target, phase, attempt: z.number().int().positive(), ...attemptResult, retryInMs: z.number().nonnegative().nullable() }),
+  z.strictObject({ ...base, type: z.literal("attempt_spawned"), target, phase: phaseSchema, attempt: z.number().int().positive(), pid: z.number().int(), startTime: z.string().nullable() }),
+  z.strictObject({ ...base, type: z.literal("output"), target, phase: phaseSchema, stream: z.enum(["stdout", "stderr"]), text: z.string() }),
+  z.strictObject({
+    ...base,
+    type: z.literal("attempt_finished"),
+    target,
+    phase: phaseSchema,
+    attempt: z.number().int().positive(),
+    ...attemptResult,
+    retryInMs: z.number().nonnegative().nullable(),
+    /** Stopped because the run was interrupted (a signal, Ctrl-C twice): its outcome is unknown (version 2). */
+    interrupted: z.boolean().optional(),
+    /** What a successful command captured (version 2; version 1 put it on step_finished). */
+    capture: capture.optional(),
+  }),
   z.strictObject({
     ...base,
     type: z.literal("step_finished"),
     target,
-    status: z.enum(["done", "failed", "skipped"]),
-    /** How the outcome was decided: by running it, or by the operator (skip, mark done). */
+    status: z.enum(["done", "failed", "skipped", "assumed"]),
+    /** How the outcome was decided: by running it, by the operator (skip, mark done, --from/--only), or at a resume. */
     by: z.enum(["run", "operator", "resume"]),
-    capture: z.strictObject({ name: z.string(), value: z.string().nullable(), secret: z.boolean() }).optional(),
+    capture: capture.optional(),
   }),
-  z.strictObject({ ...base, type: z.literal("answer"), target, question: z.enum(["confirm", "manual", "failed", "interrupted"]), answer: z.string(), by: z.string() }),
+  z.strictObject({ ...base, type: z.literal("answer"), target, question: z.enum(QUESTIONS), answer: z.string(), by: z.string() }),
   z.strictObject({ ...base, type: z.literal("check_finished"), target, status: z.enum(["passed", "failed"]) }),
-  z.strictObject({ ...base, type: z.literal("rollback_started"), reason: z.string(), targets: z.array(target) }),
+  z.strictObject({
+    ...base,
+    type: z.literal("rollback_started"),
+    reason: z.string(),
+    /** In the order they will be rolled back. */
+    targets: z.array(target),
+    /** `request`: `runbook rollback` (a clean rollback exits 0); `failure`: a step failed (exits 1). */
+    cause: z.enum(["failure", "request"]).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal("rollback_finished"), target, status: z.enum(["rolled_back", "failed", "none"]), note: z.string().optional() }),
   z.strictObject({ ...base, type: z.literal("run_interrupted"), signal: z.string(), target: target.nullable() }),
   z.strictObject({
@@ -67,6 +137,10 @@ export const eventSchema = z.discriminatedUnion("type", [
 
 export type JournalEvent = z.output<typeof eventSchema>;
 export type EventType = JournalEvent["type"];
+export type Phase = z.output<typeof phaseSchema>;
+export type Question = (typeof QUESTIONS)[number];
+export type Capture = z.output<typeof capture>;
 /** An event before the journal stamps its version, sequence number and time. */
 export type NewEvent = JournalEvent extends infer E ? (E extends JournalEvent ? Omit<E, "v" | "seq" | "ts"> : never) : never;
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
+export type NewEventOf<T extends EventType> = Extract<NewEvent, { type: T }>;

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Root } from "mdast";
 import type { Plugin } from "unified";
 import type { VFile } from "vfile";
-import { RunbookError } from "../cli/errors.js";
+import { RunbookError } from "../errors.js";
 import { commandLookup } from "../files/command-exists.js";
 import { loadConfig } from "../files/config.js";
 import { lintRunbook } from "../lint/lint.js";

@@ -1,7 +1,6 @@
 import { render } from "ink";
-import type { Operator } from "../engine/engine.js";
 import type { Plan } from "../engine/plan.js";
-import type { JournalEvent } from "../journal/events.js";
+import type { FrontEnd } from "../run/world.js";
 import { App } from "./components/App.js";
 import { tuiOperator } from "./operator.js";
 import { TuiStore } from "./store.js";
@@ -10,20 +9,12 @@ export interface TuiOptions {
   readonly stdin: NodeJS.ReadStream;
   readonly stdout: NodeJS.WriteStream;
   readonly color: boolean;
+  readonly operatorName: string;
   readonly onStop: () => void;
 }
 
-export interface Tui {
-  readonly onEvent: (e: JournalEvent) => void;
-  seed(events: readonly JournalEvent[]): void;
-  operator(name: string, yes: boolean): Operator;
-  askParam(name: string, description: string | undefined, secret: boolean, validate: (v: string) => string | undefined): Promise<string>;
-  /** Shows the summary and gives the terminal back. */
-  finish(journalFile: string | undefined): Promise<void>;
-}
-
 /** Opens the interactive screen. Loaded only on the interactive path: ink is heavy to import. */
-export function startTui(plan: Plan, options: TuiOptions): Tui {
+export function startTui(plan: Plan, options: TuiOptions): FrontEnd {
   const store = new TuiStore(plan);
   const instance = render(<App store={store} theme={{ color: options.color }} onStop={options.onStop} />, {
     stdin: options.stdin,
@@ -47,14 +38,21 @@ export function startTui(plan: Plan, options: TuiOptions): Tui {
   });
   return {
     onEvent: store.onEvent,
-    seed: (events) => store.seed(events),
-    operator: (name, yes) => tuiOperator(store, name, yes),
-    askParam: (name, description, secret, validate) =>
-      new Promise<string>((resolve) => {
-        store.ask({ kind: "param", name, description, secret, validate, answer: (v) => (store.answered(), resolve(v)) });
+    show: (state) => store.show(state),
+    notice: (text) => store.notice(text),
+    operator: tuiOperator(store, options.operatorName),
+    askParam: (p, signal) =>
+      new Promise<string>((resolve, reject) => {
+        const onAbort = () => {
+          store.answered();
+          reject(new Error("interrupted"));
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener("abort", onAbort, { once: true });
+        store.ask({ kind: "param", ...p, answer: (v) => (signal.removeEventListener("abort", onAbort), store.answered(), resolve(v)) });
       }),
-    finish: async (journalFile) => {
-      if (journalFile !== undefined) store.finish(journalFile);
+    finish: async (state, journal) => {
+      store.finish(state, journal);
       await close();
     },
   };

@@ -1,15 +1,13 @@
-import type { FailedAnswer, InterruptedAnswer, ConfirmAnswer, ManualAnswer } from "../engine/engine.js";
-import type { Plan, PlanStep } from "../engine/plan.js";
+import type { Plan } from "../engine/plan.js";
 import type { JournalEvent } from "../journal/events.js";
-import { progressOf, type Progress } from "../journal/progress.js";
+import type { Ask } from "../run/ask.js";
+import type { RunState } from "../run/state.js";
+import { toView, type RunView } from "../run/view.js";
 
 /** What the operator is being asked, and how to answer it. */
 export type Question =
-  | { kind: "confirm"; step: PlanStep; answer: (a: ConfirmAnswer) => void }
-  | { kind: "manual"; step: PlanStep; answer: (a: ManualAnswer) => void }
-  | { kind: "failed"; step: PlanStep; answer: (a: FailedAnswer) => void }
-  | { kind: "interrupted"; step: PlanStep; answer: (a: InterruptedAnswer) => void }
-  | { kind: "param"; name: string; description: string | undefined; secret: boolean; validate: (v: string) => string | undefined; answer: (v: string) => void };
+  | (Ask & { readonly answer: (a: string) => void })
+  | { readonly kind: "param"; readonly name: string; readonly description: string | undefined; readonly secret: boolean; readonly validate: (v: string) => string | undefined; readonly answer: (v: string) => void };
 
 export interface OutputLine {
   readonly target: string;
@@ -19,11 +17,13 @@ export interface OutputLine {
 
 export interface TuiSnapshot {
   readonly plan: Plan;
-  readonly progress: Progress;
+  /** The run as its state says; undefined before the run has started (while params are asked). */
+  readonly view: RunView | undefined;
   /** The last lines of output, newest last. */
   readonly output: readonly OutputLine[];
   readonly outputTotal: number;
   readonly question: Question | undefined;
+  readonly notices: readonly string[];
   /** Ctrl-C was pressed once: the next one stops the running step. */
   readonly stopArmed: boolean;
   readonly journalFile: string | undefined;
@@ -34,18 +34,19 @@ export interface TuiSnapshot {
 const KEEP_LINES = 500;
 
 /**
- * The screen's state, fed by engine events and operator questions. Output is kept as a ring of
- * the last lines (the journal has all of it), and subscribers are told of changes at most every
- * `intervalMs`, so a step printing 200,000 lines costs the screen a few renders, not 200,000.
+ * The screen's state: the run's state (from the session, after each event), a ring of the last
+ * output lines (the journal has all of it), and the question on screen. Subscribers are told of
+ * changes at most every `intervalMs`, so a step printing 200,000 lines costs a few renders.
  */
 export class TuiStore {
   readonly #plan: Plan;
-  readonly #events: JournalEvent[] = [];
-  #progress: Progress;
+  #state: RunState | undefined;
+  #view: RunView | undefined;
   #output: OutputLine[] = [];
   #outputTotal = 0;
   #partial = new Map<string, string>();
   #question: Question | undefined;
+  #notices: string[] = [];
   #stopArmed = false;
   #journalFile: string | undefined;
   #done = false;
@@ -53,11 +54,10 @@ export class TuiStore {
   #snapshot: TuiSnapshot;
   readonly #listeners = new Set<() => void>();
   #timer: NodeJS.Timeout | undefined;
-  #progressDirty = false;
+  #viewDirty = false;
 
   constructor(plan: Plan, readonly intervalMs = 80) {
     this.#plan = plan;
-    this.#progress = progressOf([]);
     this.#snapshot = this.#makeSnapshot();
   }
 
@@ -68,21 +68,26 @@ export class TuiStore {
 
   getSnapshot = (): TuiSnapshot => this.#snapshot;
 
-  seed(events: readonly JournalEvent[]): void {
-    for (const e of events) if (e.type !== "output") this.#events.push(e);
-    this.#progressDirty = true;
+  /** A run taken over: its state so far, and the output tail of what ran last. */
+  show(state: RunState): void {
+    this.#state = state;
+    const last = state.lastEvent.type === "output" ? state.lastEvent.target : [...state.tails.keys()].at(-1);
+    const tail = last ? state.tails.get(last) : undefined;
+    if (last && tail) this.#addOutput(last, "stdout", tail.endsWith("\n") ? tail : `${tail}\n`);
+    this.#viewDirty = true;
     this.#changed(true);
   }
 
-  onEvent = (e: JournalEvent): void => {
+  onEvent = (e: JournalEvent, state: RunState): void => {
+    this.#state = state;
     if (e.type === "output") {
       this.#addOutput(e.target, e.stream, e.text);
+      this.#viewDirty = true;
       this.#changed(false);
       return;
     }
     if (e.type === "attempt_started") this.#partial.clear();
-    this.#events.push(e);
-    this.#progressDirty = true;
+    this.#viewDirty = true;
     this.#changed(true);
   };
 
@@ -96,14 +101,21 @@ export class TuiStore {
     this.#changed(true);
   }
 
+  notice(text: string): void {
+    this.#notices = [...this.#notices.slice(-2), text];
+    this.#changed(true);
+  }
+
   setStopArmed(armed: boolean): void {
     this.#stopArmed = armed;
     this.#changed(true);
   }
 
-  finish(journalFile: string): void {
+  finish(state: RunState | undefined, journalFile: string | undefined): void {
+    if (state) this.#state = state;
     this.#journalFile = journalFile;
     this.#done = true;
+    this.#viewDirty = true;
     this.#changed(true);
   }
 
@@ -132,10 +144,8 @@ export class TuiStore {
   }
 
   #publish(): void {
-    if (this.#progressDirty) {
-      this.#progress = progressOf(this.#events);
-      this.#progressDirty = false;
-    }
+    if (this.#viewDirty && this.#state) this.#view = toView(this.#state, this.#plan);
+    this.#viewDirty = false;
     this.#version++;
     this.#snapshot = this.#makeSnapshot();
     for (const l of this.#listeners) l();
@@ -145,10 +155,11 @@ export class TuiStore {
     const partials = [...this.#partial].filter(([, v]) => v !== "").map(([k, text]) => ({ target: k.slice(0, k.lastIndexOf(":")), stream: k.endsWith(":stderr") ? ("stderr" as const) : ("stdout" as const), text }));
     return {
       plan: this.#plan,
-      progress: this.#progress,
+      view: this.#view,
       output: [...this.#output.slice(-KEEP_LINES), ...partials],
       outputTotal: this.#outputTotal,
       question: this.#question,
+      notices: this.#notices,
       stopArmed: this.#stopArmed,
       journalFile: this.#journalFile,
       done: this.#done,

@@ -1,8 +1,9 @@
+import { InputError } from "../errors.js";
 import { isMap, isScalar, parseDocument, type Pair } from "yaml";
 import { parseMarkdown } from "../parse/markdown.js";
 import { LineIndex } from "../parse/positions.js";
 
-export class FrontmatterEditError extends Error {
+export class FrontmatterEditError extends InputError {
   override name = "FrontmatterEditError";
 }
 

@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit } from "simple-git";
@@ -9,7 +10,7 @@ export interface Verification {
   readonly commit: string | undefined;
 }
 
-export class VerifyError extends Error {
+export class VerifyError extends InputError {
   override name = "VerifyError";
 }
 

@@ -1,7 +1,8 @@
 // Races for a lock: waits until the given instant so that both racers start together.
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { acquireLock } from "../../dist/engine/lock.js";
+import os from "node:os";
+import { acquireLock, thisHost } from "../../dist/state/lock.js";
 
 const [dir, startAt, name] = process.argv.slice(2);
 const tried = path.join(dir, "tried");
@@ -10,7 +11,7 @@ while (Date.now() < Number(startAt)) {
 }
 let result;
 try {
-  acquireLock(dir, "race", { runId: name, user: "u", startedAt: new Date().toISOString() });
+  acquireLock(dir, "race", { runId: name, user: "u", startedAt: new Date().toISOString() }, thisHost(os.hostname(), process.pid));
   result = "won";
 } catch (e) {
   result = e.name === "LockHeldError" ? "lost" : `error ${e.message}`;

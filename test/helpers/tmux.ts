@@ -28,6 +28,13 @@ export class TmuxSession {
     this.#tmux(["send-keys", "-t", this.name, ...keys]);
   }
 
+  /** Writes `text` to the terminal in one write, as a paste or a slow link delivers it: all keys in one read. */
+  paste(text: string): void {
+    this.#tmux(["set-buffer", "-b", "in", text]);
+    // -r: send line feeds as they are; -d: drop the buffer after.
+    this.#tmux(["paste-buffer", "-r", "-d", "-b", "in", "-t", this.name]);
+  }
+
   screen(): string {
     return this.#tmux(["capture-pane", "-p", "-t", this.name]);
   }

@@ -7,6 +7,8 @@ import { buildStepGraph } from "../../src/model/graph.js";
 import { answerFor, App } from "../../src/tui/components/App.js";
 import { Footer } from "../../src/tui/components/Footer.js";
 import { TuiStore } from "../../src/tui/store.js";
+import { apply, initialState, type RunState } from "../../src/run/state.js";
+import { keyPresses } from "../../src/tui/keys.js";
 import { fence } from "../helpers/runbooks.js";
 
 const runbook = buildRunbook(
@@ -19,11 +21,21 @@ const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 1, seq: ++seq, ts
 const started = () => ev({ type: "run_started", runId: "20260101T000000Z-ui-abcd", runbook: { id: "ui", file: "/tmp/x/rb.md", sha256: "0", title: "UI test" }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: ["lag", "fence", "repoint"], options: { onFailure: "ask", yes: false, record: false } });
 const theme = { color: false };
 
+/** Feeds events to a store as the session does: each with the state it gives. */
+function feed(store: TuiStore, events: JournalEvent[], from?: RunState): RunState | undefined {
+  let state = from;
+  for (const e of events) {
+    state = state ? apply(state, e) : initialState(e as Extract<JournalEvent, { type: "run_started" }>);
+    store.onEvent(e, state);
+  }
+  return state;
+}
+
 function setup(events: JournalEvent[]) {
   const store = new TuiStore(plan, 0);
-  for (const e of events) store.onEvent(e);
+  const state = feed(store, events);
   const ui = render(<App store={store} theme={theme} onStop={() => undefined} />);
-  return { store, ui };
+  return { store, ui, state };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 30));
@@ -66,7 +78,7 @@ describe("TUI components", () => {
     ["failed", "The step failed.", / r +retry +s +skip +b +roll back +a +abort/],
     ["interrupted", "This step was interrupted; its outcome is unknown.", / r +re-run +s +skip +d +mark done/],
   ] as const)("footer for a %s question", (kind, text, keys) => {
-    const q = { kind, step: plan.steps[0]!, answer: () => undefined } as never;
+    const q = { kind, step: plan.steps[0]!, target: "lag", phase: "command", answer: () => undefined } as never;
     const ui = render(<Footer question={q} stopArmed={false} running={false} theme={theme} />);
     expect(ui.lastFrame()).toContain(text);
     expect(ui.lastFrame()).toMatch(keys);
@@ -74,17 +86,21 @@ describe("TUI components", () => {
 
   it("maps keys to answers per question, ignoring keys that mean nothing", () => {
     const step = plan.steps[0]!;
-    const q = (kind: "confirm" | "manual" | "failed" | "interrupted") => ({ kind, step, answer: () => undefined }) as never;
-    expect(answerFor(q("confirm"), "y", false)).toBe("yes");
-    expect(answerFor(q("confirm"), "r", false)).toBeUndefined();
-    expect(answerFor(q("manual"), "", true)).toBe("done");
-    expect(answerFor(q("failed"), "b", false)).toBe("rollback");
-    expect(answerFor(q("interrupted"), "d", false)).toBe("done");
+    const q = (kind: "confirm" | "manual" | "failed" | "interrupted" | "undo_before_skip" | "rollback") => ({ kind, step, answer: () => undefined }) as never;
+    const key = (input: string, over: Record<string, boolean> = {}) => keyPresses(input, { return: false, ctrl: false, ...over } as never)[0]!;
+    expect(answerFor(q("confirm"), key("y"))).toBe("yes");
+    expect(answerFor(q("confirm"), key("r"))).toBeUndefined();
+    expect(answerFor(q("manual"), key("", { return: true }))).toBe("done");
+    expect(answerFor(q("failed"), key("b"))).toBe("rollback");
+    expect(answerFor(q("interrupted"), key("d"))).toBe("done");
+    expect(answerFor(q("undo_before_skip"), key("", { return: true }))).toBe("yes");
+    expect(answerFor(q("undo_before_skip"), key("n"))).toBe("no");
+    expect(answerFor(q("rollback"), key("", { return: true }))).toBeUndefined();
   });
 
   it("arms on the first Ctrl-C and stops on the second", async () => {
     const store = new TuiStore(plan, 0);
-    store.onEvent(started());
+    feed(store, [started()]);
     let stopped = 0;
     const ui = render(<App store={store} theme={theme} onStop={() => stopped++} />);
     ui.stdin.write("\u0003");
@@ -105,12 +121,12 @@ describe("TUI components", () => {
       ev({ type: "step_finished", target: "lag", status: "failed", by: "run" }),
       ev({ type: "run_finished", status: "failed", exitCode: 1, note: "step lag failed" }),
     ]);
-    store.finish("/state/runs/x.jsonl");
+    store.finish(undefined, "/state/runs/x.jsonl");
     await tick();
     const frame = ui.lastFrame() ?? "";
     expect(frame).toContain("Run failed");
     expect(frame).toMatch(/✖ lag +failed +1\.5s/);
-    expect(frame).toMatch(/⊘ fence +blocked/);
+    expect(frame).toMatch(/· fence +pending/);
     expect(frame).toContain("runbook resume 20260101T000000Z-ui-abcd");
     expect(frame).toContain("runbook rollback 20260101T000000Z-ui-abcd");
     ui.unmount();
@@ -118,9 +134,9 @@ describe("TUI components", () => {
 
   it("keeps only the last lines of a flood of output, and counts them all", () => {
     const store = new TuiStore(plan, 10_000);
-    store.onEvent(started());
-    for (let i = 0; i < 200; i++) store.onEvent(ev({ type: "output", target: "lag", phase: "command", stream: "stdout", text: Array.from({ length: 1000 }, (_, j) => `line ${i * 1000 + j}`).join("\n") + "\n" }));
-    store.onEvent(ev({ type: "attempt_finished", target: "lag", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 1, retryInMs: null }));
+    let state = feed(store, [started()]);
+    for (let i = 0; i < 200; i++) state = feed(store, [ev({ type: "output", target: "lag", phase: "command", stream: "stdout", text: Array.from({ length: 1000 }, (_, j) => `line ${i * 1000 + j}`).join("\n") + "\n" })], state);
+    feed(store, [ev({ type: "attempt_finished", target: "lag", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 1, retryInMs: null })], state);
     const snap = store.getSnapshot();
     expect(snap.outputTotal).toBe(200_000);
     expect(snap.output.length).toBeLessThanOrEqual(1000);

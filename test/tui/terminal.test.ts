@@ -1,8 +1,12 @@
+import { execa } from "execa";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { fence, journalEvents, marks, onlyRunId, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
+import { fence, journalEvents, journalFiles, marks, onlyRunId, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 const sessions: TmuxSession[] = [];
+/** Every event of every run in a state folder. */
+const journalEventsAll = (state: string) => journalFiles(state).flatMap((f) => readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown> & { type: string }));
 afterEach(() => sessions.splice(0).forEach((s) => s.kill()));
 const open = (p: { dir: string; env: Record<string, string> }, args: string[]) => {
   const s = new TmuxSession(args, { cwd: p.dir, env: p.env });
@@ -46,6 +50,12 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     const t = open(p, ["run", "rb.md"]);
     await t.waitFor(/The step failed\./);
     t.send("b");
+    // A preview first, and one question: nothing is undone before the answer.
+    const preview = await t.waitFor(/Roll back what the list above shows\?/);
+    expect(preview).toMatch(/1\. b: B +nothing runs \(no rollback block\)/);
+    expect(preview).toMatch(/2\. a: A +echo undo-a/);
+    expect(marks(p.mark)).toEqual(["a"]);
+    t.send("y");
     const end = await t.waitFor(/Run rolled back/);
     expect(end).toMatch(/↺ a +rolled back/);
     expect(await t.exitCode()).toBe(1);
@@ -58,11 +68,8 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     await t.waitFor(/REGION/);
     t.send("-l", "EU");
     expect(await t.waitFor(/does not match/)).toContain("does not match");
-    // One key per send: a terminal delivers keys typed by a person one read at a time.
-    for (const key of ["BSpace", "BSpace"]) {
-      t.send(key);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    // Both backspaces at once: keys that arrive in one read are each taken.
+    t.send("BSpace", "BSpace");
     await t.waitFor(/› *\n|› *│/);
     t.send("-l", "eu-1");
     t.send("Enter");
@@ -74,6 +81,30 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     await t.waitFor(/Run completed/);
     expect(marks(p.mark)).toEqual(["eu-1"]);
   });
+
+  it("takes text and Enter that arrive in one read as those keys in order, 20 times in a row on a busy machine", async () => {
+    // Both cores busy, as on a loaded CI machine: keys then arrive together.
+    const burners = [0, 1].map(() => execa(process.execPath, ["-e", "for(;;){}"], { reject: false }));
+    try {
+      const p = await runbookProject(`## Steps\n### Use {#use}\n${fence("sh", 'printf "%s|%s\\n" "$REGION" "$TOKEN" >> "$MARK"')}`, "params:\n  REGION: {pattern: '^[a-z]+-[0-9]$'}\n  TOKEN: {secret: true}\n");
+      for (let i = 0; i < 20; i++) {
+        const t = open(p, ["run", "rb.md"]);
+        await t.waitFor(/REGION/);
+        // A wrong value first, cleared with Ctrl-U, then the value and Enter in one write.
+        t.paste("EU\u0015eu-1\r");
+        await t.waitFor(/TOKEN.*hidden/);
+        t.paste(`s3cr3t-${i}\r`);
+        await t.waitFor(/Run completed/);
+        expect(await t.exitCode()).toBe(0);
+        t.kill();
+      }
+      expect(marks(p.mark)).toEqual(Array.from({ length: 20 }, (_, i) => `eu-1|s3cr3t-${i}`));
+      // Nothing but the value reached the journal: no carriage return, no control character.
+      expect(journalEventsAll(p.state).filter((e) => e.type === "run_started").map((e) => (e.params as Record<string, string>).REGION)).toEqual(Array(20).fill("eu-1"));
+    } finally {
+      for (const b of burners) b.kill("SIGKILL");
+    }
+  }, 240_000);
 
   it("--plain in a terminal asks by line prompts, secrets hidden, and prints plain lines", async () => {
     const p = await runbookProject(`## Steps\n### Change {#change}\n${fence("sh confirm irreversible=\"test\"", 'echo "changed with $TOKEN" >> "$MARK"')}`, "params:\n  TOKEN: {secret: true}\n");

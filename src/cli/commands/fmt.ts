@@ -5,7 +5,7 @@ import { loadConfig } from "../../files/config.js";
 import { readText } from "../../files/read-runbook.js";
 import { replaceFile } from "../../files/write-atomic.js";
 import { formatRunbook } from "../../format/format-runbook.js";
-import { EXIT, RunbookError } from "../errors.js";
+import { EXIT, RunbookError } from "../../errors.js";
 import type { Io } from "../io.js";
 
 interface FmtFlags {

@@ -7,7 +7,7 @@ import { mkdirp } from "../../files/mkdirp.js";
 import { readText } from "../../files/read-runbook.js";
 import { ownersOf, parseCodeowners } from "../../import/codeowners.js";
 import { importId, importRunbook, type ImportReport } from "../../import/import-runbook.js";
-import { EXIT, RunbookError, UsageError } from "../errors.js";
+import { EXIT, RunbookError, UsageError } from "../../errors.js";
 import type { Io } from "../io.js";
 
 interface ImportFlags {

@@ -14,7 +14,7 @@ import type { RuleSetting } from "../../lint/lint.js";
 import { effectiveSeverities } from "../../lint/severities.js";
 import { didYouMean } from "../../schema/suggest.js";
 import type { Runbook } from "../../model/types.js";
-import { EXIT, RunbookError, UsageError } from "../errors.js";
+import { EXIT, RunbookError, UsageError } from "../../errors.js";
 import { useColor, type Io } from "../io.js";
 import { parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";

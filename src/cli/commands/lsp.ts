@@ -1,4 +1,4 @@
-import { EXIT } from "../errors.js";
+import { EXIT } from "../../errors.js";
 import type { Io } from "../io.js";
 
 /**

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { mkdirp } from "../../files/mkdirp.js";
 import path from "node:path";
 import { ID_PATTERN } from "../../schema/frontmatter.js";
-import { EXIT, RunbookError, UsageError } from "../errors.js";
+import { EXIT, InputError, UsageError } from "../../errors.js";
 import type { Io } from "../io.js";
 
 const TEMPLATE = new URL("../../../runbooks/template.md", import.meta.url);
@@ -21,8 +21,8 @@ export default async function newRunbook(io: Io, id: string, flags: { owner: str
     await writeFile(path.resolve(io.cwd, target), text, { flag: "wx" });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new RunbookError(`${target} already exists; not overwriting it`);
-    throw new RunbookError(`cannot create ${target}: ${code ?? (error as Error).message}`);
+    if (code === "EEXIST") throw new InputError(`${target} already exists; not overwriting it`);
+    throw new InputError(`cannot create ${target}: ${code ?? (error as Error).message}`);
   }
   io.stdout.write(`Created ${target}\nNext: edit it, then run \`runbook lint ${target}\`.\n`);
   return EXIT.ok;

@@ -1,42 +1,20 @@
-import { EXIT } from "../errors.js";
+import { EXIT } from "../../errors.js";
+import { checkRunId } from "../../state/layout.js";
+import { continueRun, previewRollback } from "../../run/session.js";
+import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
-import { continueRun } from "../run/continue-run.js";
-import { reopen } from "../run/reopen.js";
-import { isInteractive, operatorName } from "../run/session.js";
-import { collectParamFlags } from "./run.js";
+import { continueRequest, sessionSetup, type SessionFlags } from "../session-setup.js";
 
-export interface RollbackFlags {
-  param: string[];
-  force?: boolean;
-  plain?: boolean;
-  format?: "text" | "json";
-  config?: string;
-}
-
-/** Rolls back a finished, failed, aborted or interrupted run from its journal. */
-export default async function rollback(io: Io, runId: string, flags: RollbackFlags): Promise<number> {
-  const given = collectParamFlags(flags.param, io.env);
-  // JSON output is for machines: nobody to prompt.
-  const interactive = isInteractive(io) && flags.format !== "json";
-  const r = await reopen(io, runId, flags);
-  const { state, writer } = r;
-  try {
-    if (state.finished?.status === "rolled_back") {
-      io.stdout.write(`Run ${runId} was already rolled back.\n`);
-      return EXIT.ok;
-    }
-    return await continueRun(io, r, {
-      given,
-      interactive,
-      plain: flags.plain === true,
-      json: flags.format === "json",
-      force: flags.force === true,
-      // Rolling back is what was asked for: no step-by-step confirmation.
-      yes: true,
-      onFailure: "abort",
-      what: (engine) => engine.rollbackOnly(state, `requested by ${operatorName(io.env)}`),
-    });
-  } finally {
-    writer.close();
+/** Rolls back a run from its journal: what it changed, newest first, then `## Rollback`. */
+export default async function rollback(io: Io, runId: string, flags: SessionFlags & { dryRun?: boolean }): Promise<number> {
+  checkRunId(runId);
+  const s = await sessionSetup(io, flags);
+  const req = continueRequest(io, s, "rollback", runId, flags);
+  if (flags.dryRun) {
+    const { lines } = await previewRollback(req, s.world);
+    const out = lines.length ? lines.map((l, i) => `  ${i + 1}. ${printableLine(l.label)}: ${printableLine(l.action)}`) : ["  nothing: no step of this run has changed anything"];
+    io.stdout.write(`Rolling back run ${runId} would undo, in this order (nothing runs now):\n${out.join("\n")}\n`);
+    return EXIT.ok;
   }
+  return continueRun(req, s.world);
 }

@@ -1,6 +1,6 @@
 import { RULE_INFO } from "../../lint/registry.js";
 import { rulesMarkdown } from "../../lint/rules-doc.js";
-import { EXIT } from "../errors.js";
+import { EXIT } from "../../errors.js";
 import type { Io } from "../io.js";
 
 export default async function rules(io: Io, flags: { format: "stylish" | "json" | "markdown" }): Promise<number> {

@@ -1,27 +1,30 @@
+import os from "node:os";
 import path from "node:path";
+import { EXIT } from "../../errors.js";
 import { loadConfig } from "../../files/config.js";
-import { progressOf } from "../../journal/progress.js";
-import { reduceRun } from "../../journal/reduce.js";
-import { readJournal } from "../../journal/store.js";
-import { EXIT } from "../errors.js";
+import { asStopped } from "../../run/state.js";
+import { toView } from "../../run/view.js";
+import { fileJournalStore, readRun } from "../../state/journals.js";
+import { stateDirOf } from "../../state/layout.js";
+import { runIsLive, thisHost } from "../../state/lock.js";
+import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
-import { listRuns } from "../run/reopen.js";
-import { journalPath, stateDir } from "../run/state-dir.js";
 
-/** Runs in the state folder: what a person taking over an incident looks at first. */
+/** Runs in the state folder and where each stands: what a person taking over an incident looks at first. */
 export default async function runs(io: Io, flags: { format: "stylish" | "json"; config?: string }): Promise<number> {
   const loaded = await loadConfig(io.cwd, flags.config);
-  const dir = stateDir(io.env, loaded, io.cwd);
-  const rows = listRuns(dir).map((id) => {
+  const dir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
+  const store = fileJournalStore(dir);
+  const machine = thisHost(os.hostname(), process.pid);
+  const rows = store.list().map((id) => {
     try {
-      const { events, torn } = readJournal(journalPath(dir, id));
-      const state = reduceRun(events);
-      const p = progressOf(events);
-      const status = state.finished?.status ?? (p.interrupted ? "interrupted" : "unfinished");
-      const done = p.steps.filter((s) => s.status === "done").length;
-      return { runId: id, runbook: state.started.runbook.id, status, operator: state.started.operator, host: state.started.host, startedAt: state.started.ts, lastEventAt: state.lastEvent.ts, steps: `${done}/${p.steps.length}`, torn: torn !== undefined };
+      const { state, scanned } = readRun(store, id);
+      const live = runIsLive(dir, state.started.runbook.id, id, machine);
+      const view = toView(live ? state : asStopped(state), { title: state.started.runbook.title ?? state.started.runbook.id, steps: state.started.order.map((s) => ({ id: s, title: s })) }, live);
+      const done = view.rows.filter((r) => r.word === "done").length;
+      return { runId: id, runbook: state.started.runbook.id, title: view.title, status: view.word, operator: state.started.operator, host: state.started.host, startedAt: view.startedAt, lastEventAt: view.lastAt, steps: `${done}/${view.rows.length}`, current: view.current ?? null, torn: scanned.torn !== undefined };
     } catch (e) {
-      return { runId: id, runbook: "?", status: `unreadable: ${(e as Error).message}`, operator: "?", host: "?", startedAt: "?", lastEventAt: "?", steps: "?", torn: false };
+      return { runId: id, runbook: "?", title: "?", status: `unreadable: ${(e as Error).message}`, operator: "?", host: "?", startedAt: "?", lastEventAt: "?", steps: "?", current: null, torn: false };
     }
   });
   if (flags.format === "json") {
@@ -33,6 +36,9 @@ export default async function runs(io: Io, flags: { format: "stylish" | "json"; 
     return EXIT.ok;
   }
   const w = rows.reduce((n, r) => Math.max(n, r.runId.length), 0);
-  for (const r of rows) io.stdout.write(`${r.runId.padEnd(w)}  ${r.status.padEnd(15)}  steps ${r.steps.padEnd(5)}  ${r.operator}@${r.host}  last event ${r.lastEventAt}\n`);
+  for (const r of rows) {
+    const at = r.current ? `  at ${printableLine(r.current)}` : "";
+    io.stdout.write(`${r.runId.padEnd(w)}  ${r.status.padEnd(12)}  steps ${r.steps.padEnd(5)}  ${printableLine(r.operator)}@${printableLine(r.host)}  last event ${r.lastEventAt}${at}\n`);
+  }
   return EXIT.ok;
 }

@@ -12,7 +12,7 @@ import { stepsHistory } from "../../verify/file-history.js";
 import { assessStaleness, type Staleness } from "../../verify/staleness.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
-import { EXIT } from "../errors.js";
+import { EXIT } from "../../errors.js";
 import { useColor, type Io } from "../io.js";
 import { VERSION } from "../version.js";
 

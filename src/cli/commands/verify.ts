@@ -1,23 +1,17 @@
 import path from "node:path";
 import { readRunbook } from "../../files/read-runbook.js";
-import { FrontmatterEditError } from "../../verify/frontmatter-edit.js";
-import { defaultVerifier, recordVerification, VerifyError } from "../../verify/record.js";
+import { defaultVerifier, recordVerification } from "../../verify/record.js";
 import { isoDate, parseDateFlag } from "../dates.js";
-import { EXIT, RunbookError } from "../errors.js";
+import { EXIT, InputError } from "../../errors.js";
 import type { Io } from "../io.js";
 
 export default async function verify(io: Io, file: string, flags: { by?: string; date?: string; commit?: boolean }): Promise<number> {
   const runbook = await readRunbook(file, io.cwd);
-  if (!runbook.frontmatter) throw new RunbookError(`${file} has no frontmatter to record a verification in`);
+  if (!runbook.frontmatter) throw new InputError(`${file} has no frontmatter to record a verification in`);
   const absolute = path.resolve(io.cwd, file);
   const date = isoDate(parseDateFlag(flags.date, "--date") ?? new Date());
   const by = flags.by ?? (await defaultVerifier(absolute, io.env));
-  try {
-    const v = await recordVerification(absolute, { date, by }, flags.commit === true);
-    io.stdout.write(`Verified ${file}: last_verified ${v.date}, verified_by ${v.by}${v.commit ? `, verified_commit ${v.commit.slice(0, 12)}` : " (not in git: no verified_commit)"}${v.committed ? `; committed ${v.committed}` : ""}\n`);
-    return EXIT.ok;
-  } catch (e) {
-    if (e instanceof VerifyError || e instanceof FrontmatterEditError) throw new RunbookError(`${file}: ${e.message}`);
-    throw e;
-  }
+  const v = await recordVerification(absolute, { date, by }, flags.commit === true);
+  io.stdout.write(`Verified ${file}: last_verified ${v.date}, verified_by ${v.by}${v.commit ? `, verified_commit ${v.commit.slice(0, 12)}` : " (not in git: no verified_commit)"}${v.committed ? `; committed ${v.committed}` : ""}\n`);
+  return EXIT.ok;
 }

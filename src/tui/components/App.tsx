@@ -1,9 +1,12 @@
 import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { printableLine } from "../../views/printable.js";
+import { keyPresses, type KeyPress } from "../keys.js";
 import type { Question, TuiStore } from "../store.js";
 import { Footer } from "./Footer.js";
 import { OutputPane } from "./OutputPane.js";
 import { ParamForm } from "./ParamForm.js";
+import { RollbackPreview } from "./RollbackPreview.js";
 import { StepDetail } from "./StepDetail.js";
 import { StepList } from "./StepList.js";
 import { Summary } from "./Summary.js";
@@ -16,21 +19,20 @@ export interface AppProps {
   readonly onStop: () => void;
 }
 
+const LETTERS: Record<Exclude<Question["kind"], "param">, Record<string, string>> = {
+  confirm: { y: "yes", s: "skip", a: "abort" },
+  manual: { s: "skip", a: "abort" },
+  failed: { r: "retry", s: "skip", b: "rollback", a: "abort" },
+  interrupted: { r: "rerun", s: "skip", d: "done" },
+  undo_before_skip: { y: "yes", n: "no" },
+  rollback: { y: "yes", n: "no" },
+};
+
 /** Maps a key to an answer for the question on screen; undefined when the key means nothing here. */
-export function answerFor(q: Question, input: string, enter: boolean): string | undefined {
-  const k = input.toLowerCase();
-  switch (q.kind) {
-    case "confirm":
-      return ({ y: "yes", s: "skip", a: "abort" } as Record<string, string>)[k];
-    case "manual":
-      return enter ? "done" : ({ s: "skip", a: "abort" } as Record<string, string>)[k];
-    case "failed":
-      return ({ r: "retry", s: "skip", b: "rollback", a: "abort" } as Record<string, string>)[k];
-    case "interrupted":
-      return ({ r: "rerun", s: "skip", d: "done" } as Record<string, string>)[k];
-    default:
-      return undefined;
-  }
+export function answerFor(q: Question, k: KeyPress): string | undefined {
+  if (q.kind === "param") return undefined;
+  if (k.return) return q.kind === "manual" ? "done" : q.kind === "undo_before_skip" ? "yes" : undefined;
+  return LETTERS[q.kind][k.text.toLowerCase()];
 }
 
 function useNow(active: boolean): number {
@@ -48,39 +50,46 @@ export function App({ store, theme, onStop }: AppProps) {
   const { stdout } = useStdout();
   const rows = stdout.rows || 30;
   const columns = stdout.columns || 100;
-  const running = snap.progress.steps.some((s) => s.status === "running");
+  const view = snap.view;
+  const running = view?.rows.some((s) => s.runningSince !== undefined) ?? false;
   const now = useNow(running);
 
   useInput((input, key) => {
-    if (key.ctrl && input === "c") {
-      if (snap.stopArmed) {
+    // Keys that arrive in one read are taken one by one, in order.
+    for (const k of keyPresses(input, key)) {
+      const s = store.getSnapshot();
+      if (k.ctrl === "c") {
+        if (s.stopArmed) {
+          store.setStopArmed(false);
+          onStop();
+        } else store.setStopArmed(true);
+        continue;
+      }
+      if (s.stopArmed) {
         store.setStopArmed(false);
-        onStop();
-      } else store.setStopArmed(true);
-      return;
+        continue;
+      }
+      const q = s.question;
+      if (!q || q.kind === "param") continue;
+      const answer = answerFor(q, k);
+      if (answer !== undefined) q.answer(answer);
     }
-    if (snap.stopArmed) {
-      store.setStopArmed(false);
-      return;
-    }
-    const q = snap.question;
-    if (!q || q.kind === "param") return;
-    const answer = answerFor(q, input, key.return);
-    if (answer !== undefined) (q.answer as (a: string) => void)(answer);
   });
 
   const q = snap.question;
-  const focusId = q && q.kind !== "param" ? q.step.id : (snap.progress.current ?? snap.progress.steps.find((s) => s.status === "pending")?.id);
+  const askStep = q && q.kind !== "param" && "step" in q ? q.step : undefined;
+  const focusId = askStep?.id ?? view?.current;
   const focus = snap.plan.steps.find((s) => s.id === focusId);
   const listHeight = snap.plan.steps.length + 1;
   const detailHeight = Math.min(12, Math.max(4, Math.floor(rows / 4)));
   const outputHeight = Math.max(3, rows - listHeight - detailHeight - 7);
 
   if (snap.done) {
+    if (!view) return null;
     return (
       <Box flexDirection="column">
         <Text bold>{snap.plan.title}</Text>
-        <Summary progress={snap.progress} journalFile={snap.journalFile} theme={theme} />
+        <Summary view={view} journalFile={snap.journalFile} theme={theme} />
       </Box>
     );
   }
@@ -88,14 +97,19 @@ export function App({ store, theme, onStop }: AppProps) {
     <Box flexDirection="column">
       <Text>
         <Text bold>{snap.plan.title}</Text>
-        <Text dimColor>{snap.progress.runId ? `  run ${snap.progress.runId}` : ""}</Text>
+        <Text dimColor>{view ? `  run ${view.runId}` : ""}</Text>
       </Text>
-      <StepList plan={snap.plan} progress={snap.progress} now={now} theme={theme} />
-      {focus ? <StepDetail step={focus} maxLines={detailHeight} theme={theme} /> : null}
+      {snap.notices.map((n, i) => (
+        <Text key={i} dimColor>
+          {printableLine(n)}
+        </Text>
+      ))}
+      {view ? <StepList view={view} now={now} theme={theme} /> : null}
+      {q?.kind === "rollback" ? <RollbackPreview items={q.items} theme={theme} /> : focus ? <StepDetail step={focus} maxLines={detailHeight} theme={theme} /> : null}
       {q?.kind === "param" ? (
         <ParamForm name={q.name} description={q.description} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />
       ) : (
-        <OutputPane lines={snap.output} total={snap.outputTotal} height={outputHeight} width={columns - 1} theme={theme} runId={snap.progress.runId} />
+        <OutputPane lines={snap.output} total={snap.outputTotal} height={outputHeight} width={columns - 1} theme={theme} runId={view?.runId} />
       )}
       <Footer question={q} stopArmed={snap.stopArmed} running={running} theme={theme} />
     </Box>

@@ -2,19 +2,25 @@ import { Box, Text } from "ink";
 import type { Question } from "../store.js";
 import { fg, type Theme } from "./theme.js";
 
+type AskKind = Exclude<Question["kind"], "param">;
+
 /** The keys that work right now, always on screen. */
-export const KEYS: Record<Exclude<Question["kind"], "param">, ReadonlyArray<readonly [string, string]>> = {
+export const KEYS: Record<AskKind, ReadonlyArray<readonly [string, string]>> = {
   confirm: [["y", "run"], ["s", "skip"], ["a", "abort"]],
   manual: [["Enter", "done"], ["s", "skip"], ["a", "abort"]],
   failed: [["r", "retry"], ["s", "skip"], ["b", "roll back"], ["a", "abort"]],
   interrupted: [["r", "re-run"], ["s", "skip"], ["d", "mark done"]],
+  undo_before_skip: [["Enter", "run its rollback, then skip"], ["n", "skip, leave it"]],
+  rollback: [["y", "roll back"], ["n", "not now"]],
 };
 
-const PROMPT: Record<Exclude<Question["kind"], "param">, string> = {
+const PROMPT: Record<AskKind, string> = {
   confirm: "Run this step?",
   manual: "Do this step by hand, then press Enter.",
   failed: "The step failed.",
   interrupted: "This step was interrupted; its outcome is unknown.",
+  undo_before_skip: "Skip it: undo its change first?",
+  rollback: "Roll back what the list above shows?",
 };
 
 export interface FooterProps {

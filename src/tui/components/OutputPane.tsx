@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import type { OutputLine } from "../store.js";
+import { printableOutput } from "../../views/printable.js";
 import { fg, type Theme } from "./theme.js";
 
 export interface OutputPaneProps {
@@ -21,9 +22,15 @@ export function OutputPane({ lines, total, height, width, theme, runId }: Output
       </Text>
       {shown.map((l, i) => (
         <Text key={i} {...fg(theme, l.stream === "stderr" ? "red" : undefined)} wrap="truncate-end">
-          {l.text.length > width ? l.text.slice(0, width) : l.text}
+          {asShown(l.text, width)}
         </Text>
       ))}
     </Box>
   );
+}
+
+/** A line as a terminal would leave it (after its last carriage return), escaped, cut to the width. */
+function asShown(text: string, width: number): string {
+  const line = printableOutput(text.slice(text.lastIndexOf("\r") + 1)).replace(/\t/g, "  ");
+  return line.length > width ? line.slice(0, width) : line;
 }

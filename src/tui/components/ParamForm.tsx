@@ -1,6 +1,6 @@
-import { PasswordInput, TextInput } from "@inkjs/ui";
 import { Box, Text } from "ink";
 import { useState } from "react";
+import { LineInput } from "./LineInput.js";
 import { fg, type Theme } from "./theme.js";
 
 export interface ParamFormProps {
@@ -16,8 +16,10 @@ export interface ParamFormProps {
 export function ParamForm({ name, description, secret, validate, onSubmit, theme }: ParamFormProps) {
   const [value, setValue] = useState("");
   const error = value === "" ? undefined : validate(value);
-  const submit = (v: string) => {
-    if (validate(v) === undefined) onSubmit(v);
+  const submit = (v: string): boolean => {
+    if (validate(v) !== undefined) return false;
+    onSubmit(v);
+    return true;
   };
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -28,9 +30,9 @@ export function ParamForm({ name, description, secret, validate, onSubmit, theme
       </Text>
       <Box>
         <Text>› </Text>
-        {secret ? <PasswordInput key={name} onChange={setValue} onSubmit={submit} /> : <TextInput key={name} onChange={setValue} onSubmit={submit} />}
+        <LineInput key={name} secret={secret} onChange={setValue} onSubmit={submit} />
       </Box>
-      {error ? <Text {...fg(theme, "red")}>{error}</Text> : <Text dimColor>Enter to confirm</Text>}
+      {error ? <Text {...fg(theme, "red")}>{error}</Text> : <Text dimColor>Enter to confirm; Ctrl-U clears</Text>}
     </Box>
   );
 }

@@ -1,37 +1,35 @@
 import { Spinner } from "@inkjs/ui";
 import { Box, Text } from "ink";
-import type { Plan } from "../../engine/plan.js";
-import type { Progress } from "../../journal/progress.js";
+import type { RunView } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
-import { fg, STATUS_COLOR, STATUS_ICON, type Theme } from "./theme.js";
+import { printableLine } from "../../views/printable.js";
+import { fg, STATUS_COLOR, STATUS_ICON, stepLabel, type Theme } from "./theme.js";
 
 export interface StepListProps {
-  readonly plan: Plan;
-  readonly progress: Progress;
+  readonly view: RunView;
   readonly now: number;
   readonly theme: Theme;
 }
 
-/** Every step with its status; the running one spins and shows its elapsed time. */
-export function StepList({ plan, progress, now, theme }: StepListProps) {
-  const titles = new Map(plan.steps.map((s) => [s.id, s.title]));
-  const width = plan.steps.reduce((n, s) => Math.max(n, s.id.length), 0);
+/** Every step with its state; the running one spins and shows its elapsed time. */
+export function StepList({ view, now, theme }: StepListProps) {
+  const width = view.rows.reduce((n, s) => Math.max(n, s.id.length), 0);
   return (
     <Box flexDirection="column">
-      {progress.steps.map((s) => {
-        const running = s.status === "running";
-        const elapsed = running && s.runningSince ? now - Date.parse(s.runningSince) + s.durationMs : s.durationMs;
+      {view.rows.map((s) => {
+        const running = s.runningSince !== undefined;
+        const elapsed = running ? now - Date.parse(s.runningSince!) + s.durationMs : s.durationMs;
         const time = running || s.attempts ? formatDuration(Math.max(0, elapsed)) : "";
         const attempts = s.attempts > 1 ? ` (attempt ${s.attempts})` : "";
         return (
           <Box key={s.id}>
-            <Box width={2}>{running && theme.color ? <Spinner /> : <Text {...fg(theme, STATUS_COLOR[s.status])}>{STATUS_ICON[s.status]}</Text>}</Box>
-            <Text {...fg(theme, STATUS_COLOR[s.status])} bold={running}>
-              {s.id.padEnd(width)}
+            <Box width={2}>{running && theme.color ? <Spinner /> : <Text {...fg(theme, STATUS_COLOR[s.word])}>{STATUS_ICON[s.word]}</Text>}</Box>
+            <Text {...fg(theme, STATUS_COLOR[s.word])} bold={running}>
+              {printableLine(s.id).padEnd(width)}
             </Text>
-            <Text> {titles.get(s.id) ?? ""} </Text>
+            <Text> {printableLine(s.title)} </Text>
             <Text dimColor>
-              {s.status === "pending" ? "" : s.status}
+              {s.word === "pending" ? "" : stepLabel(s.word)}
               {time ? ` ${time}` : ""}
               {attempts}
             </Text>

@@ -1,33 +1,38 @@
-import type { StepDisplayStatus } from "../../journal/progress.js";
+import type { StepWord } from "../../run/state.js";
 
 /** Colours only when the terminal wants them (NO_COLOR is honoured by the caller). */
 export interface Theme {
   readonly color: boolean;
 }
 
-export const STATUS_ICON: Record<StepDisplayStatus, string> = {
+export const STATUS_ICON: Record<StepWord, string> = {
   pending: "·",
   running: "▶",
+  interrupted: "■",
   done: "✔",
   failed: "✖",
   skipped: "↷",
+  assumed: "↷",
   "rolled back": "↺",
   "rollback failed": "✖",
-  interrupted: "■",
-  blocked: "⊘",
+  "not rolled back": "·",
 };
 
-export const STATUS_COLOR: Record<StepDisplayStatus, string | undefined> = {
+export const STATUS_COLOR: Record<StepWord, string | undefined> = {
   pending: undefined,
   running: "cyan",
+  interrupted: "yellow",
   done: "green",
   failed: "red",
   skipped: "yellow",
+  assumed: "gray",
   "rolled back": "magenta",
   "rollback failed": "red",
-  interrupted: "yellow",
-  blocked: "gray",
+  "not rolled back": "yellow",
 };
+
+/** How a step's state reads on screen: `assumed` is "assumed done". */
+export const stepLabel = (word: StepWord): string => (word === "assumed" ? "assumed done" : word);
 
 /** Props to spread on a Text: a colour only when colours are on. */
 export const fg = (theme: Theme, color: string | undefined): { color?: string } => (theme.color && color ? { color } : {});

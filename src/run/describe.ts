@@ -1,5 +1,5 @@
-import { formatDuration } from "../../schema/duration.js";
-import type { Plan, PlanBlock } from "../../engine/plan.js";
+import { formatDuration } from "../schema/duration.js";
+import type { Plan, PlanBlock } from "../engine/plan.js";
 
 const indent = (s: string, by = "      ") => s.split("\n").map((l) => `${by}${l}`).join("\n");
 
@@ -11,8 +11,10 @@ function attrs(b: PlanBlock): string {
 }
 
 /** `--dry-run`: the order, the commands, which steps confirm and which can be rolled back. Nothing runs. */
-export function describePlan(plan: Plan, params: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): string {
+export function describePlan(plan: Plan, params: Readonly<Record<string, string>>, secrets: ReadonlySet<string>, pick: { from?: string | undefined; only?: readonly string[] | undefined } = {}): string {
   const out: string[] = [`Plan for ${plan.title} (${plan.runbookId}), nothing will run:`, ""];
+  const order = plan.steps.map((s) => s.id);
+  const assumed = (id: string) => (pick.only ? !pick.only.includes(id) : pick.from !== undefined && order.indexOf(id) < order.indexOf(pick.from));
   const names = Object.keys(params);
   if (names.length) {
     out.push("Params:");
@@ -27,6 +29,10 @@ export function describePlan(plan: Plan, params: Readonly<Record<string, string>
   }
   out.push("Steps, in order:");
   plan.steps.forEach((s, i) => {
+    if (assumed(s.id)) {
+      out.push(`  ${i + 1}. ${s.id}: ${s.title}  [assumed done by the operator: not run, not rolled back]`);
+      return;
+    }
     const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : ""].filter(Boolean);
     out.push(`  ${i + 1}. ${s.id}: ${s.title}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
     if (s.command) out.push(`     run${attrs(s.command)}:`, indent(s.command.source));

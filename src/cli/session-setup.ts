@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { UsageError } from "../errors.js";
+import { loadConfig, type LoadedConfig } from "../files/config.js";
+import { repoRootOf } from "../files/repo-root.js";
+import type { Answers, Policy } from "../run/ask.js";
+import type { Plan } from "../engine/plan.js";
+import { collectParamFlags } from "../run/params.js";
+import { checkRequires, prepare, sha256, type Prepared } from "../run/prepare.js";
+import type { ContinueRequest } from "../run/session.js";
+import type { World } from "../run/world.js";
+import { stateDirOf } from "../state/layout.js";
+import type { ViewMode } from "../views/front-end.js";
+import { useColor, type Io } from "./io.js";
+import { VERSION } from "./version.js";
+import { isInteractive, realWorld } from "./world.js";
+
+/** The flags run, resume and rollback share. */
+export interface SessionFlags {
+  param: string[];
+  plain?: boolean;
+  format?: "text" | "json";
+  force?: boolean;
+  config?: string;
+  yes?: boolean;
+  onFailure?: "abort" | "rollback";
+  rerunInterrupted?: boolean;
+  skipInterrupted?: boolean;
+  markInterruptedDone?: boolean;
+  file?: string;
+}
+
+export interface SessionSetup {
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  readonly interactive: boolean;
+  readonly given: Record<string, string>;
+  readonly policy: Policy;
+  readonly world: World;
+  readonly prepare: (file: string) => Promise<Prepared>;
+  readonly checkRequires: (plan: Plan) => void;
+}
+
+/** Turns the shared flags into what a session needs: one place for the checks run, resume and rollback share. */
+export async function sessionSetup(io: Io, flags: SessionFlags): Promise<SessionSetup> {
+  const loaded = await loadConfig(io.cwd, flags.config);
+  const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
+  // JSON output is for machines: nobody to prompt.
+  const interactive = isInteractive(io) && flags.format !== "json";
+  const mode: ViewMode = flags.format === "json" ? "json" : interactive && !flags.plain ? "tui" : "plain";
+  const given = collectParamFlags(flags.param, io.env);
+  const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
+  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) });
+  const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
+  return { loaded, stateDir, interactive, given, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
+}
+
+/** What resume and rollback need to find a journal's runbook and carry on. */
+export function continueRequest(io: Io, s: SessionSetup, mode: "resume" | "rollback", runId: string, flags: SessionFlags): ContinueRequest {
+  return {
+    mode,
+    runId,
+    given: s.given,
+    policy: s.policy,
+    interactive: s.interactive,
+    force: flags.force === true,
+    lookup: { checkoutRoot: repoRootOf(io.cwd), stateDir: s.stateDir, explicit: flags.file, cwd: io.cwd },
+    hashOf: (file) => {
+      try {
+        return sha256(readFileSync(file, "utf8"));
+      } catch {
+        return undefined;
+      }
+    },
+    prepare: s.prepare,
+    checkRequires: s.checkRequires,
+  };
+}
+
+function interruptedFlag(flags: SessionFlags): Answers["interrupted"] | undefined {
+  const chosen = [flags.rerunInterrupted && "rerun", flags.skipInterrupted && "skip", flags.markInterruptedDone && "done"].filter((x): x is Answers["interrupted"] => typeof x === "string");
+  if (chosen.length > 1) throw new UsageError("choose one of --rerun-interrupted, --skip-interrupted and --mark-interrupted-done");
+  return chosen[0];
+}

@@ -1,0 +1,99 @@
+import os from "node:os";
+import { stopOrphanGroup } from "../engine/proc.js";
+import { runBlock } from "../engine/process-runner.js";
+import { gitState } from "../git/git.js";
+import { inheritedEnv } from "../engine/block-env.js";
+import type { Clock } from "../run/engine.js";
+import type { World } from "../run/world.js";
+import { fileJournalStore } from "../state/journals.js";
+import { acquireLock, lockHolder, thisHost } from "../state/lock.js";
+import { assertCommittable, recordVerification } from "../verify/record.js";
+import { openFrontEnd, type ViewMode } from "../views/front-end.js";
+import type { Io } from "./io.js";
+
+/** The real world of a run session: files, processes, signals, git, this host and its clock. */
+export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }): World {
+  const host = os.hostname();
+  const machine = thisHost(host, process.pid);
+  const operator = operatorName(io.env);
+  const hook = crashHook(io.env);
+  return {
+    store: fileJournalStore(stateDir, hook ? { afterWrite: hook } : {}),
+    locks: {
+      acquire: (runbookId, me, force) => acquireLock(stateDir, runbookId, me, machine, force),
+      holder: (runbookId) => lockHolder(stateDir, runbookId),
+      // A holder on another host cannot be checked from here: it counts as live.
+      alive: (h) => h.host !== host || machine.alive(h),
+    },
+    runner: runBlock,
+    processes: { stopLeftover: stopOrphanGroup },
+    clock: realClock,
+    git: { state: gitState, assertCommittable, recordVerification },
+    host,
+    pid: process.pid,
+    operator,
+    onSignal: (handler) => {
+      const on = (signal: NodeJS.Signals) => handler(signal);
+      for (const s of SIGNALS) process.on(s, on);
+      return () => {
+        for (const s of SIGNALS) process.off(s, on);
+      };
+    },
+    env: inheritedEnv(io.env),
+    graceMs: killGrace(io.env),
+    notice: (text) => io.stderr.write(`runbook: ${text}\n`),
+    // JSON Lines on stdout stay JSON Lines: a sentence goes to stderr then.
+    print: (text) => (view.mode === "json" ? io.stderr : io.stdout).write(text),
+    openFrontEnd: (plan, onStop) => openFrontEnd(io, plan, { ...view, operatorName: operator, onStop }),
+  };
+}
+
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Who is running this: RUNBOOK_OPERATOR, else the login name. */
+export function operatorName(env: Io["env"]): string {
+  if (env.RUNBOOK_OPERATOR) return env.RUNBOOK_OPERATOR;
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER ?? "unknown";
+  }
+}
+
+/** A person can answer when both ends are a terminal and this is not CI. (`--plain` only changes the screen.) */
+export function isInteractive(io: Io): boolean {
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
+}
+
+/** `RUNBOOK_KILL_GRACE_MS`: between TERM and KILL when a block is stopped (default 5 s). */
+export function killGrace(env: Io["env"]): number {
+  const n = Number(env.RUNBOOK_KILL_GRACE_MS ?? 5000);
+  return Number.isFinite(n) && n >= 0 ? n : 5000;
+}
+
+/** Test hook: SIGKILL this process right after the Nth journal write (crash-at-every-point tests). */
+function crashHook(env: Io["env"]): ((count: number) => void) | undefined {
+  const n = Number(env.RUNBOOK_TEST_CRASH_AFTER_WRITE);
+  if (!Number.isInteger(n) || n <= 0) return undefined;
+  return (count) => {
+    if (count === n) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(new Error("aborted"));
+      const t = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.min(ms, 2_147_483_647));
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(new Error("aborted"));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+    }),
+  random: Math.random,
+};

@@ -1,0 +1,94 @@
+import type { Phase } from "../journal/events.js";
+import type { PlanStep } from "../engine/plan.js";
+import type { AttemptResult } from "./state.js";
+
+/** One line of a rollback preview: what undoing a target will do. */
+export interface RollbackItem {
+  readonly target: string;
+  readonly label: string;
+  /** The rollback block's first line, or why nothing will run. */
+  readonly action: string;
+  readonly runs: boolean;
+}
+
+/** What the engine asks the operator. Each question's answers are in `Answers`. */
+export type Ask =
+  | { readonly kind: "confirm"; readonly step: PlanStep }
+  | { readonly kind: "manual"; readonly step: PlanStep }
+  | { readonly kind: "failed"; readonly step: PlanStep; readonly phase: Phase; readonly result: AttemptResult; readonly output: string }
+  | { readonly kind: "undo_before_skip"; readonly step: PlanStep }
+  | { readonly kind: "rollback"; readonly step: PlanStep | undefined; readonly items: readonly RollbackItem[] }
+  | { readonly kind: "interrupted"; readonly target: string; readonly step: PlanStep | undefined; readonly phase: Phase };
+
+export interface Answers {
+  confirm: "yes" | "skip" | "abort";
+  manual: "done" | "skip" | "abort";
+  failed: "retry" | "skip" | "rollback" | "abort";
+  undo_before_skip: "yes" | "no";
+  rollback: "yes" | "no";
+  interrupted: "rerun" | "skip" | "done";
+}
+
+export type Answer<K extends Ask["kind"] = Ask["kind"]> = Answers[K];
+
+/** Whoever answers the engine's questions: a person at a terminal, or the flags of a script. */
+export interface Operator {
+  /** Recorded with each answer. */
+  readonly name: string;
+  ask<Q extends Ask>(question: Q, signal: AbortSignal): Promise<Answer<Q["kind"]>>;
+}
+
+/** What flags decide, so that nobody is asked: `--yes`, `--on-failure`, `--rerun-interrupted`… */
+export interface Policy {
+  readonly yes: boolean;
+  readonly onFailure: "ask" | "abort" | "rollback";
+  readonly interrupted: Answers["interrupted"] | undefined;
+  /** `runbook rollback` was asked for: its preview needs no second yes. */
+  readonly rollbackRequested?: boolean;
+}
+
+/** Refused when a question reaches nobody: the session checks before it starts that this cannot happen. */
+export class NobodyToAskError extends Error {
+  override name = "NobodyToAskError";
+}
+
+/** Nobody at a terminal: every question must be answered by the policy. */
+export const nobody: Operator = {
+  name: "nobody",
+  ask: (q) => Promise.reject(new NobodyToAskError(`${q.kind} needs an operator: run in a terminal or pass the flag`)),
+};
+
+export const INTERRUPTED_FLAG: Record<Answers["interrupted"], string> = { rerun: "--rerun-interrupted", skip: "--skip-interrupted", done: "--mark-interrupted-done" };
+
+/**
+ * Puts the flags' answers in front of an operator: what the flags decide is answered at once and
+ * recorded as answered by the flag; everything else is asked.
+ */
+export function withPolicy(operator: Operator, policy: Policy): Operator & { by(q: Ask): string } {
+  const decided = (q: Ask): { answer: string; by: string } | undefined => {
+    switch (q.kind) {
+      case "confirm":
+        return policy.yes ? { answer: "yes", by: "--yes" } : undefined;
+      case "manual":
+        return policy.yes ? { answer: "done", by: "--yes" } : undefined;
+      case "failed":
+        return policy.onFailure === "ask" ? undefined : { answer: policy.onFailure, by: `--on-failure ${policy.onFailure}` };
+      case "rollback":
+        if (policy.rollbackRequested && (operator === nobody || policy.yes)) return { answer: "yes", by: policy.yes ? "runbook rollback --yes" : "runbook rollback" };
+        return policy.onFailure === "rollback" ? { answer: "yes", by: "--on-failure rollback" } : undefined;
+      case "interrupted":
+        return policy.interrupted ? { answer: policy.interrupted, by: INTERRUPTED_FLAG[policy.interrupted] } : undefined;
+      case "undo_before_skip":
+        return undefined;
+    }
+  };
+  return {
+    name: operator.name,
+    by: (q) => decided(q)?.by ?? operator.name,
+    ask: async (q, signal) => {
+      const d = decided(q);
+      if (d) return d.answer as never;
+      return operator.ask(q, signal);
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { EXIT, RunRefusedError } from "../errors.js";
+import { backoffDelay } from "../engine/backoff.js";
+import { SecretMasker } from "../engine/mask.js";
+import type { Plan, PlanStep } from "../engine/plan.js";
+import type { BlockResult, ProcessRunner } from "../engine/process-runner.js";
+import type { Capture } from "../journal/events.js";
+import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
+import { next, type Action } from "./next.js";
+import type { RunJournal } from "./run-journal.js";
+import { currentStep } from "./state.js";
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or rejects when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export interface EngineDeps {
+  readonly plan: Plan;
+  readonly runId: string;
+  /** The session's journal: the engine appends, and reads the state from it. */
+  readonly journal: RunJournal;
+  readonly runner: ProcessRunner;
+  readonly operator: Operator & { by(q: Ask): string };
+  readonly clock: Clock;
+  /** Aborted on SIGINT, SIGTERM, SIGHUP or a second Ctrl-C: the running block is stopped, the run left resumable. */
+  readonly signal: AbortSignal;
+  /** What blocks inherit (the runner's environment, less what could hijack the shell). */
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string>>;
+  readonly secretParams: ReadonlySet<string>;
+  /** Values of secret captures: never journaled, so given again at a resume; new ones are added here. */
+  readonly secretCaptures: Map<string, string>;
+  readonly graceMs: number;
+}
+
+/**
+ * Walks the plan until the run ends or is interrupted, and returns its exit code. Each turn asks
+ * `next` what to do from the journal's state, does it, and journals what happened: nothing else
+ * keeps state, so a resumed run is driven exactly like a new one.
+ */
+export async function drive(d: EngineDeps): Promise<number> {
+  for (;;) {
+    if (d.signal.aborted) return interrupt(d, currentStep(d.journal.state)?.id ?? null);
+    const action = next(d.journal.state, d.plan);
+    switch (action.kind) {
+      case "end":
+        return action.exitCode;
+      case "record":
+        for (const e of action.events) d.journal.append(e);
+        break;
+      case "ask": {
+        const answer = await ask(d, action);
+        if (answer === undefined) return interrupt(d, action.target);
+        d.journal.append({ type: "answer", target: action.target, question: action.question.kind, answer, by: d.operator.by(action.question) });
+        break;
+      }
+      case "run": {
+        if (action.notBefore !== undefined) {
+          const wait = action.notBefore - d.clock.now();
+          if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
+          if (d.signal.aborted) return interrupt(d, action.block.target);
+        }
+        const result = await runAttempt(d, action);
+        if (result.interrupted) return interrupt(d, action.block.target);
+        break;
+      }
+    }
+  }
+}
+
+/** The operator's answer, or undefined when the run was interrupted while asking. */
+async function ask(d: EngineDeps, action: Extract<Action, { kind: "ask" }>): Promise<string | undefined> {
+  try {
+    return await d.operator.ask(action.question, d.signal);
+  } catch (e) {
+    if (d.signal.aborted) return undefined;
+    if (e instanceof NobodyToAskError) {
+      // The checks before the start should make this impossible; if not, leave the run resumable.
+      d.journal.append({ type: "run_interrupted", signal: "no operator", target: action.target });
+      throw new RunRefusedError(`${action.target}: ${e.message}`, { hint: `Resume it in a terminal: runbook resume ${d.runId}` });
+    }
+    throw e;
+  }
+}
+
+function interrupt(d: EngineDeps, target: string | null): number {
+  const r: unknown = d.signal.reason;
+  d.journal.append({ type: "run_interrupted", signal: typeof r === "string" ? r : "SIGINT", target });
+  return EXIT.interrupted;
+}
+
+/** One attempt of one block: journaled before it starts, its output masked as it arrives, its end recorded. */
+async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }>): Promise<BlockResult> {
+  const { block, step, attempt, retry } = action;
+  const { target, phase } = block;
+  d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
+  const secrets = secretValues(d);
+  // One masker per stream, so held-back text stays in its own stream.
+  const maskers = { stdout: new SecretMasker(secrets), stderr: new SecretMasker(secrets) };
+  const local = new AbortController();
+  const onAbort = () => local.abort(d.signal.reason);
+  d.signal.addEventListener("abort", onAbort, { once: true });
+  let journalError: unknown;
+  const write = (stream: "stdout" | "stderr", text: string) => {
+    if (!text || journalError) return;
+    try {
+      d.journal.append({ type: "output", target, phase, stream, text }, false);
+    } catch (e) {
+      // The journal cannot keep up: stop the block rather than run on unrecorded.
+      journalError = e;
+      local.abort();
+    }
+  };
+  const wantsCapture = phase === "command" && step?.capture !== undefined;
+  let result: BlockResult;
+  try {
+    result = await d.runner({
+      source: block.source,
+      shell: d.plan.shell,
+      cwd: block.cwd,
+      env: env(d, step?.id ?? target, attempt),
+      timeoutMs: block.timeoutMs,
+      graceMs: d.graceMs,
+      captureStdout: wantsCapture,
+      signal: local.signal,
+      onSpawn: (pid, startTime) => {
+        if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
+      },
+      onOutput: (stream, text) => write(stream, maskers[stream].push(text)),
+    });
+    for (const stream of ["stdout", "stderr"] as const) write(stream, maskers[stream].flush());
+  } finally {
+    d.signal.removeEventListener("abort", onAbort);
+  }
+  if (journalError) throw journalError;
+  const ok = result.exitCode === 0 && !result.timedOut && !result.interrupted && result.error === undefined;
+  const retryInMs = !ok && !result.interrupted && retry < block.retries ? backoffDelay(block.backoffMs, retry + 1, d.clock.random()) : null;
+  const capture = ok && wantsCapture && step ? captured(d, step, result.stdout ?? "") : undefined;
+  d.journal.append({
+    type: "attempt_finished",
+    target,
+    phase,
+    attempt,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    durationMs: Math.round(result.durationMs),
+    retryInMs,
+    ...(result.error ? { error: result.error } : {}),
+    ...(result.interrupted ? { interrupted: true } : {}),
+    ...(capture ? { capture } : {}),
+  });
+  return result;
+}
+
+/**
+ * A value captured from stdout. It is secret when the step reads a secret, or when it contains one in
+ * any form the masker knows: then only its name reaches the journal, and its value stays in memory.
+ */
+function captured(d: EngineDeps, step: PlanStep, stdout: string): Capture {
+  const name = step.capture!;
+  const raw = stdout.replace(/\r?\n$/, "");
+  const readsSecret = step.reads.some((n) => d.secretParams.has(n) || d.journal.state.captures.get(n)?.secret === true || d.secretCaptures.has(n));
+  const secret = readsSecret || new SecretMasker(secretValues(d)).mask(raw) !== raw;
+  if (secret) d.secretCaptures.set(name, raw);
+  else d.secretCaptures.delete(name);
+  return { name, value: secret ? null : raw, secret };
+}
+
+function secretValues(d: EngineDeps): string[] {
+  const values: string[] = [];
+  for (const name of d.secretParams) {
+    const v = d.params[name];
+    if (v) values.push(v);
+  }
+  for (const v of d.secretCaptures.values()) if (v) values.push(v);
+  return values;
+}
+
+function env(d: EngineDeps, stepId: string, attempt: number): Record<string, string> {
+  const out: Record<string, string> = { ...d.baseEnv, ...d.params };
+  for (const [name, c] of d.journal.state.captures) if (c.value !== null) out[name] = c.value;
+  for (const [name, value] of d.secretCaptures) out[name] = value;
+  out.RUNBOOK_RUN_ID = d.runId;
+  out.RUNBOOK_STEP_ID = stepId;
+  out.RUNBOOK_ATTEMPT = String(attempt);
+  out.RUNBOOK_FILE = d.plan.file;
+  out.RUNBOOK_DIR = d.plan.dir;
+  return out;
+}

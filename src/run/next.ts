@@ -1,0 +1,182 @@
+import { EXIT } from "../errors.js";
+import type { NewEvent, Phase } from "../journal/events.js";
+import type { Plan, PlanBlock, PlanStep } from "../engine/plan.js";
+import type { Ask } from "./ask.js";
+import { rollbackBlock, rollbackItems, rollbackTargets, whyNoRollback } from "./rollback-plan.js";
+import { attemptOk, type Attempt, type RunState, type StepState } from "./state.js";
+
+/**
+ * What the engine does next. Decided from the run's state and the plan alone, so a run, a resume
+ * after a crash at any point and a rollback are the same loop: nothing else remembers where a run is.
+ */
+export type Action =
+  | { readonly kind: "run"; readonly block: PlanBlock; readonly step: PlanStep | undefined; readonly attempt: number; readonly retry: number; readonly notBefore: number | undefined }
+  | { readonly kind: "ask"; readonly target: string; readonly question: Ask }
+  | { readonly kind: "record"; readonly events: readonly NewEvent[] }
+  | { readonly kind: "end"; readonly exitCode: number };
+
+export function next(state: RunState, plan: Plan): Action {
+  if (state.ended) return { kind: "end", exitCode: state.ended.exitCode };
+  if (state.status === "interrupted") return { kind: "end", exitCode: EXIT.interrupted };
+  if (state.rollback) return nextInRollback(state, plan);
+
+  for (const check of plan.checks) {
+    const c = state.checks.get(check.target);
+    if (c?.status === "passed") continue;
+    if (c?.status === "failed") return record({ type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `prerequisite ${check.target} (line ${check.line}) failed; no step ran` });
+    const a = c?.attempt;
+    if (!a?.result || a.result.interrupted) return run(state, check, undefined, undefined);
+    if (attemptOk(a.result)) return record({ type: "check_finished", target: check.target, status: "passed" });
+    if (a.result.retryInMs !== null) return run(state, check, undefined, a);
+    return record({ type: "check_finished", target: check.target, status: "failed" });
+  }
+
+  for (const ps of plan.steps) {
+    const s = state.steps.get(ps.id) ?? pending(ps.id);
+    if (s.status === "done" || s.status === "skipped" || s.status === "assumed") continue;
+    return nextForStep(state, plan, ps, s);
+  }
+  return record({ type: "run_finished", status: "completed", exitCode: EXIT.ok });
+}
+
+function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): Action {
+  const finish = (status: "done" | "skipped" | "assumed", by: "run" | "operator" | "resume"): Action => record({ type: "step_finished", target: ps.id, status, by });
+  const fail = (): NewEvent[] => [{ type: "step_finished", target: ps.id, status: "failed", by: "run" }];
+  const ask = (question: Ask): Action => ({ kind: "ask", target: ps.id, question });
+  const failedAsk = (): Action => {
+    const a = s.attempt;
+    const result = a?.result ?? { exitCode: null, signal: null, timedOut: false, durationMs: 0, error: "no result", retryInMs: null, interrupted: false };
+    return ask({ kind: "failed", step: ps, phase: a?.phase ?? "command", result, output: state.tails.get(ps.id) ?? "" });
+  };
+  const start = (): Action => (ps.manual ? ask({ kind: "manual", step: ps }) : runPhase(state, ps, "command"));
+
+  if (s.status === "failed") return record({ type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `step ${ps.id} failed` });
+
+  const ans = s.answer;
+  if (ans) {
+    switch (`${ans.question}:${ans.answer}`) {
+      case "confirm:yes":
+        return runPhase(state, ps, "command");
+      case "confirm:skip":
+      case "manual:skip":
+        return finish("skipped", "operator");
+      case "confirm:abort":
+      case "manual:abort":
+        return record({ type: "run_finished", status: "aborted", exitCode: EXIT.aborted, note: `aborted by ${ans.by} at ${ps.id}` });
+      case "manual:done":
+        return ps.verify ? runPhase(state, ps, "verify") : finish("done", "operator");
+      case "failed:retry":
+        return start();
+      case "failed:skip":
+        return ps.rollback ? ask({ kind: "undo_before_skip", step: ps }) : finish("skipped", "operator");
+      case "failed:rollback":
+        return ask({ kind: "rollback", step: ps, items: rollbackItems(rollbackTargets(state, plan), plan) });
+      case "failed:abort":
+        return record(...fail(), { type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `step ${ps.id} failed` });
+      case "undo_before_skip:yes":
+        return runPhase(state, ps, "rollback");
+      case "undo_before_skip:no":
+        return finish("skipped", "operator");
+      case "rollback:yes":
+        return record(...fail(), { type: "rollback_started", reason: `step ${ps.id} failed`, targets: rollbackTargets(state, plan), cause: "failure" });
+      case "rollback:no":
+        return failedAsk();
+      case "interrupted:rerun": {
+        const phase = s.attempt?.phase === "verify" || s.attempt?.phase === "rollback" ? s.attempt.phase : "command";
+        return ps.manual && phase === "command" ? ask({ kind: "manual", step: ps }) : runPhase(state, ps, phase);
+      }
+      case "interrupted:skip":
+        return finish("skipped", "resume");
+      case "interrupted:done":
+        return finish("done", "resume");
+      default:
+        break;
+    }
+  }
+
+  if (s.status === "pending") {
+    if (!selected(state, plan, ps.id)) return finish("assumed", "operator");
+    if (ps.manual) return ask({ kind: "manual", step: ps });
+    if (ps.confirm) return ask({ kind: "confirm", step: ps });
+    return runPhase(state, ps, "command");
+  }
+  const a = s.attempt;
+  // An attempt with no end was cut short (the engine waits for every attempt it starts).
+  if (s.status === "interrupted" || !a?.result || a.result.interrupted) return ask({ kind: "interrupted", target: ps.id, step: ps, phase: a?.phase ?? "command" });
+  if (a.phase === "rollback") {
+    // The step's own rollback, run because the operator skipped it after it failed.
+    if (!attemptOk(a.result) && a.result.retryInMs !== null) return runPhase(state, ps, "rollback", a);
+    return finish("skipped", "operator");
+  }
+  if (attemptOk(a.result)) {
+    if (a.phase === "command" && ps.verify) return runPhase(state, ps, "verify");
+    return finish("done", ps.manual ? "operator" : "run");
+  }
+  if (a.result.retryInMs !== null) return runPhase(state, ps, a.phase, a);
+  return failedAsk();
+}
+
+function nextInRollback(state: RunState, plan: Plan): Action {
+  const rb = state.rollback!;
+  for (const target of rb.targets) {
+    if (rb.results.has(target)) continue;
+    const block = rollbackBlock(plan, target);
+    const step = plan.steps.find((s) => s.id === target);
+    const done = (status: "rolled_back" | "failed" | "none", note?: string): Action => record({ type: "rollback_finished", target, status, ...(note ? { note } : {}) });
+    switch (rb.answers.get(target)) {
+      case "rerun":
+        if (block) return run(state, block, step, undefined);
+        break;
+      case "skip":
+        return done("none", "skipped by the operator after an interruption");
+      case "done":
+        return done("rolled_back", "marked done by the operator after an interruption");
+      default:
+        break;
+    }
+    if (!block) return done("none", whyNoRollback(step));
+    const a = rb.attempts.get(target);
+    if (!a) return run(state, block, step, undefined);
+    if (!a.result || a.result.interrupted) return { kind: "ask", target, question: { kind: "interrupted", target, step, phase: "rollback" } };
+    if (attemptOk(a.result)) return done("rolled_back");
+    if (a.result.retryInMs !== null) return run(state, block, step, a);
+    return done("failed");
+  }
+  const failures = [...rb.results.values()].filter((r) => r.status === "failed").length;
+  if (failures) {
+    return record({ type: "run_finished", status: "rollback_failed", exitCode: EXIT.findings, note: `${failures} rollback block${failures === 1 ? "" : "s"} failed; check the system by hand` });
+  }
+  // Asked for explicitly, a clean rollback is a success; after a failure the run still failed.
+  return record({ type: "run_finished", status: "rolled_back", exitCode: rb.cause === "request" ? EXIT.ok : EXIT.findings, note: rb.reason });
+}
+
+/** `--from` and `--only`: the steps this run runs; the others are assumed done by the operator. */
+export function selected(state: RunState, plan: Plan, id: string): boolean {
+  const { from, only } = state.started.options;
+  if (only) return only.includes(id);
+  if (from === undefined) return true;
+  const order = plan.steps.map((s) => s.id);
+  return order.indexOf(id) >= order.indexOf(from);
+}
+
+function runPhase(state: RunState, ps: PlanStep, phase: Phase, retryOf?: Attempt): Action {
+  const block = phase === "verify" ? ps.verify : phase === "rollback" ? ps.rollback : ps.command;
+  // A runbook changed under --force may have lost the block: nothing to run is a pass.
+  if (!block) return record({ type: "step_finished", target: ps.id, status: "done", by: "run" });
+  return run(state, block, ps, retryOf);
+}
+
+function run(state: RunState, block: PlanBlock, step: PlanStep | undefined, retryOf: Attempt | undefined): Action {
+  const attempt = (state.attemptNumbers.get(`${block.target}:${block.phase}`) ?? 0) + 1;
+  const retryIn = retryOf?.result?.retryInMs;
+  const notBefore = retryOf?.endedAt && retryIn != null ? Date.parse(retryOf.endedAt) + retryIn : undefined;
+  return { kind: "run", block, step, attempt, retry: retryOf ? retryOf.retry + 1 : 0, notBefore };
+}
+
+function record(...events: NewEvent[]): Action {
+  return { kind: "record", events };
+}
+
+function pending(id: string): StepState {
+  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined };
+}

@@ -1,0 +1,305 @@
+import path from "node:path";
+import { EXIT, RunRefusedError, UsageError } from "../errors.js";
+import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
+import type { EventOf } from "../journal/events.js";
+import { newRunId } from "../journal/run-id.js";
+import type { Lock } from "../state/lock.js";
+import { drillShortfall } from "../verify/drill.js";
+import { missingEnv } from "../engine/inherited-env.js";
+import { withPolicy, type Policy } from "./ask.js";
+import { drive } from "./engine.js";
+import { locateRunbook, type LookupContext } from "./locate.js";
+import { reopenParams, resolveRunParams } from "./params.js";
+import type { Prepared } from "./prepare.js";
+import { rollbackItems, rollbackTargets } from "./rollback-plan.js";
+import { RunJournal } from "./run-journal.js";
+import { createFold, initialState, interruptedStep, openProcess, stepList, type RunState } from "./state.js";
+import type { World } from "./world.js";
+
+/** `runbook run`: what the flags asked for, turned into a request. */
+export interface StartRequest {
+  readonly prepared: Prepared;
+  readonly given: Readonly<Record<string, string>>;
+  readonly policy: Policy;
+  readonly interactive: boolean;
+  readonly force: boolean;
+  readonly record: boolean;
+  readonly commit: boolean;
+  readonly from: string | undefined;
+  readonly only: readonly string[] | undefined;
+}
+
+/** `runbook resume` and `runbook rollback`. */
+export interface ContinueRequest {
+  readonly mode: "resume" | "rollback";
+  readonly runId: string;
+  readonly given: Readonly<Record<string, string>>;
+  readonly policy: Policy;
+  readonly interactive: boolean;
+  readonly force: boolean;
+  readonly lookup: Omit<LookupContext, "hashOf">;
+  readonly hashOf: LookupContext["hashOf"];
+  /** Reads, lints and plans the runbook found. */
+  readonly prepare: (file: string) => Promise<Prepared>;
+  readonly checkRequires: (plan: Plan) => void;
+}
+
+/**
+ * Starts a run. The one owner of a run session: signals are handled before anything else, then the
+ * params, the lock, the journal (created with its first event), the front end and the engine.
+ */
+export async function startRun(req: StartRequest, world: World): Promise<number> {
+  const { plan, runbook } = req.prepared;
+  const needy = stepsNeedingOperator(plan);
+  if (!req.interactive && !req.policy.yes && needy.length) {
+    throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
+  }
+  refuseMissingEnv(req.prepared, world);
+  return withSignals(world, async (signal, stop) => {
+    const front = await world.openFrontEnd(plan, stop);
+    let journal: RunJournal | undefined;
+    let file: string | undefined;
+    try {
+      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      // Stopped while params were asked: nothing was journaled, nothing ran.
+      if (!resolved || signal.aborted) return EXIT.interrupted;
+      const now = new Date(world.clock.now());
+      const runId = newRunId(plan.runbookId, now);
+      const lock = world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
+      try {
+        await stopLeftovers(world, lock, undefined, front.notice);
+        const { sink, event } = world.store.create(runId, {
+          type: "run_started",
+          runId,
+          runbook: { id: plan.runbookId, file: req.prepared.file, path: req.prepared.location.path, base: req.prepared.location.base, sha256: req.prepared.sha256, title: runbook.title ?? null },
+          git: await world.git.state(req.prepared.file),
+          operator: world.operator,
+          host: world.host,
+          pid: world.pid,
+          params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
+          secrets: [...resolved.secrets],
+          ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
+          order: plan.steps.map((s) => s.id),
+          options: { onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}) },
+        });
+        file = world.store.pathOf(runId);
+        journal = new RunJournal(sink, initialState(event), (e, s) => front.onEvent(e, s));
+        front.onEvent(event, journal.state);
+        const code = await drive({
+          plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs,
+        });
+        if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
+        return code;
+      } finally {
+        journal?.close();
+        lock.release();
+      }
+    } finally {
+      await front.finish(journal?.state, file);
+    }
+  });
+}
+
+/**
+ * Resumes a run, or rolls it back, from its journal. The lock comes first: a run that is still live
+ * elsewhere is refused before anything is asked or read twice.
+ */
+export async function continueRun(req: ContinueRequest, world: World): Promise<number> {
+  return withSignals(world, async (signal, stop) => {
+    const first = firstEvent(world, req.runId);
+    const now = new Date(world.clock.now()).toISOString();
+    const lock = world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
+    try {
+      // Read under the lock: nothing else writes this journal now.
+      const fold = createFold();
+      const scanned = world.store.scan(req.runId, (e) => fold.add(e));
+      const state = fold.result();
+      const done = alreadyOver(req, state, world);
+      if (done !== undefined) return done;
+      await stopLeftovers(world, lock, state, (t) => world.notice(t));
+
+      const found = locateRunbook(state.started, { ...req.lookup, hashOf: req.hashOf });
+      if (!found.same && !req.force) {
+        throw new RunRefusedError(`${found.file} changed since run ${req.runId} started; its steps may no longer match the journal`, { hint: "Pass --force to continue anyway, or --file to point at the runbook it ran." });
+      }
+      const root = req.lookup.checkoutRoot;
+      const outside = root !== undefined && path.relative(root, found.file).startsWith("..");
+      // Never run another checkout's file silently.
+      if (found.how !== "where the run started" || outside) world.notice(`using ${found.file} (${found.how}${outside ? ", outside this checkout" : ""})`);
+      const prepared = await req.prepare(found.file);
+      const { plan } = prepared;
+      refuseWithoutOperator(req, state, plan);
+      refuseMissingEnv(prepared, world);
+      if (req.mode === "resume") req.checkRequires(plan);
+
+      const sink = world.store.continue(req.runId, scanned);
+      if (scanned.torn) world.notice(`dropped a torn last line (line ${scanned.torn.line}, ${scanned.torn.bytes} bytes) left by a crash`);
+      let journal: RunJournal | undefined;
+      const front = await world.openFrontEnd(plan, stop);
+      try {
+        front.show(state);
+        const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
+        if (!reopened || signal.aborted) return EXIT.interrupted;
+        const { params, secrets, secretCaptures } = reopened;
+        const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
+        const startRollback = req.mode === "rollback" && !state.rollback;
+        if (startRollback) {
+          const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
+          const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
+          if (answer === undefined) return EXIT.interrupted;
+          if (answer === "no") {
+            front.notice("nothing was rolled back");
+            return EXIT.aborted;
+          }
+        }
+        journal = new RunJournal(sink, state, (e, s) => front.onEvent(e, s));
+        journal.append({
+          type: "run_resumed", operator: world.operator, host: world.host, pid: world.pid, forced: req.force, mode: req.mode,
+          ...(found.how !== "where the run started" ? { file: found.file, sha256: prepared.sha256 } : {}),
+        });
+        if (startRollback) {
+          journal.append({ type: "answer", target: req.runId, question: "rollback", answer: "yes", by: operator.by({ kind: "rollback", step: undefined, items: [] }) });
+          journal.append({ type: "rollback_started", reason: `requested by ${world.operator}`, targets: rollbackTargets(journal.state, plan), cause: "request" });
+        }
+        return await drive({
+          plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs,
+        });
+      } finally {
+        if (journal) journal.close();
+        else sink.close();
+        await front.finish(journal?.state, world.store.pathOf(req.runId));
+      }
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/** What `runbook rollback --dry-run` shows: the targets in order, and what each will do. Reads only. */
+export async function previewRollback(req: ContinueRequest, world: World): Promise<{ state: RunState; lines: ReturnType<typeof rollbackItems> }> {
+  firstEvent(world, req.runId);
+  const fold = createFold();
+  world.store.scan(req.runId, (e) => fold.add(e));
+  const state = fold.result();
+  const found = locateRunbook(state.started, { ...req.lookup, hashOf: req.hashOf });
+  const { plan } = await req.prepare(found.file);
+  const targets = state.rollback ? state.rollback.targets.filter((t) => !state.rollback?.results.has(t)) : rollbackTargets(state, plan);
+  return { state, lines: rollbackItems(targets, plan) };
+}
+
+/** The journal's first event: which run, which runbook (and so which lock). */
+function firstEvent(world: World, runId: string): EventOf<"run_started"> {
+  if (!world.store.exists(runId)) {
+    const recent = world.store.list().slice(-5);
+    throw new UsageError(`no run ${runId} in ${world.store.location}`, { hint: recent.length ? `Recent runs: ${recent.join(", ")}` : "See `runbook runs`." });
+  }
+  const fold = createFold();
+  world.store.scan(runId, (e) => fold.add(e), 1);
+  return fold.result().started;
+}
+
+/** A run with nothing left to do for this command: says so and gives the exit code. */
+function alreadyOver(req: ContinueRequest, state: RunState, world: World): number | undefined {
+  const id = req.runId;
+  if (req.mode === "resume") {
+    if (state.status === "completed") return (world.print(`Run ${id} already completed; nothing to resume.\n`), EXIT.ok);
+    if (state.status === "rolled_back" || state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was rolled back; start a new run instead`);
+    if (state.rollback) {
+      const done = state.rollback.targets.filter((t) => state.rollback?.results.has(t));
+      const left = state.rollback.targets.filter((t) => !state.rollback?.results.has(t));
+      throw new RunRefusedError(`a rollback of run ${id} was interrupted: undone ${done.length ? done.join(", ") : "nothing yet"}; not yet ${left.join(", ")}`, { hint: `Continue the rollback: runbook rollback ${id}` });
+    }
+    return undefined;
+  }
+  if (state.status === "rolled_back") return (world.print(`Run ${id} was already rolled back.\n`), EXIT.ok);
+  if (state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was already rolled back, and some rollback blocks failed`, { hint: `See \`runbook log ${id}\` and check the system by hand.` });
+  return undefined;
+}
+
+/** Refuses, before anything is journaled, a continuation that would need a person where there is none. */
+function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan): void {
+  if (req.interactive) return;
+  const cut = req.mode === "resume" ? interruptedStep(state) : undefined;
+  const cutRollback = state.rollback && [...state.rollback.attempts].some(([t, a]) => a.result === undefined && !state.rollback?.results.has(t));
+  if ((cut || cutRollback) && !req.policy.interrupted) {
+    throw new RunRefusedError(`${cut ? `step ${cut.id}` : "a rollback block"} was interrupted and its outcome is unknown`, { hint: "Say what to do with --rerun-interrupted, --skip-interrupted or --mark-interrupted-done." });
+  }
+  if (req.mode === "resume" && !req.policy.yes) {
+    const finished = new Set(stepList(state).filter((s) => s.status === "done" || s.status === "skipped" || s.status === "assumed").map((s) => s.id));
+    const pending = stepsNeedingOperator(plan).filter((s) => !finished.has(s.id));
+    if (pending.length) throw new RunRefusedError(`no terminal to answer for ${pending.map((s) => s.id).join(", ")}`, { hint: "Run it in a terminal, or pass --yes." });
+  }
+}
+
+/** Variables the runbook declares under `env:` must be set before anything runs (their values are never journaled). */
+function refuseMissingEnv(prepared: Prepared, world: World): void {
+  const missing = missingEnv(prepared.runbook.meta?.env ?? [], world.env);
+  if (missing.length) {
+    throw new RunRefusedError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, and the runbook needs ${missing.length === 1 ? "it" : "them"} (env: in its frontmatter)`, { hint: "Set them in this shell (export NAME=…), then run again." });
+  }
+}
+
+/**
+ * After a runner was killed, the process group of the block it was running may still be alive:
+ * stop it before anything runs again, so a step never runs twice at once. That is this run's own
+ * block when taking it over, and the block of whatever run held the lock before.
+ */
+async function stopLeftovers(world: World, lock: Lock, state: RunState | undefined, notice: (t: string) => void): Promise<void> {
+  const before = lock.tookOverFrom;
+  if (before) notice(`took over the lock of run ${before.runId} (pid ${before.pid} on ${before.host} is gone)`);
+  const runs: RunState[] = state ? [state] : [];
+  if (before && before.runId !== state?.started.runId && world.store.exists(before.runId)) {
+    try {
+      const fold = createFold();
+      world.store.scan(before.runId, (e) => fold.add(e));
+      runs.push(fold.result());
+    } catch {
+      // Its journal is unreadable: nothing recorded to stop.
+    }
+  }
+  for (const s of runs) {
+    const open = openProcess(s);
+    if (!open) continue;
+    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs);
+    if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
+  }
+}
+
+/** A drill that did every step becomes a verification; one that did not says why in the journal. */
+async function recordDrill(journal: RunJournal, file: string, commit: boolean, world: World): Promise<void> {
+  const shortfall = drillShortfall(journal.state);
+  if (shortfall) {
+    journal.append({ type: "verification_skipped", reason: shortfall });
+    return;
+  }
+  try {
+    const v = await world.git.recordVerification(file, { date: new Date(world.clock.now()).toISOString().slice(0, 10), by: world.operator }, commit);
+    journal.append({ type: "verification_recorded", date: v.date, by: v.by, commit: v.committed ?? null });
+  } catch (e) {
+    journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
+  }
+}
+
+/** A question or prompt cut short by an interruption gives undefined; any other failure stays one. */
+function unlessInterrupted(signal: AbortSignal) {
+  return (e: unknown): undefined => {
+    if (signal.aborted) return undefined;
+    throw e;
+  };
+}
+
+/**
+ * Handles SIGINT, SIGTERM and SIGHUP for the whole session, from its first moment: a signal aborts
+ * the session's signal, which stops the running block and journals the interruption.
+ */
+async function withSignals(world: World, body: (signal: AbortSignal, stop: () => void) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const remove = world.onSignal((s) => controller.abort(s));
+  try {
+    return await body(controller.signal, () => controller.abort("SIGINT"));
+  } finally {
+    remove();
+  }
+}

@@ -1,0 +1,419 @@
+import { JournalError } from "../errors.js";
+import type { Capture, EventOf, JournalEvent, Phase } from "../journal/events.js";
+
+/**
+ * A run's state, and the only fold that builds it: `apply(state, event)`. The engine applies each
+ * event right after the journal has it; resume, rollback, `runs`, `log`, the plain view and the TUI
+ * all read the state this fold gives. Pure: the same events give the same state, whatever reads it.
+ *
+ * The one vocabulary of step states (docs/journal.md):
+ * - `pending`     not started, or to be tried again after a resume
+ * - `running`     an attempt of one of its blocks has started and has not ended
+ * - `interrupted` the run stopped (a signal, a crash) while it ran: its outcome is unknown
+ * - `done`        ran and passed (or the operator did it by hand, or marked it done)
+ * - `failed`      failed, and the run stopped or rolled back there
+ * - `skipped`     skipped by the operator (before running it, or after it failed)
+ * - `assumed`     assumed done by the operator (`--from`, `--only`): never run, never rolled back
+ * and, once a rollback has dealt with a step: `rolled back`, `rollback failed`, `not rolled back`.
+ */
+export type StepStatus = "pending" | "running" | "interrupted" | "done" | "failed" | "skipped" | "assumed";
+export type RollbackStatus = "rolled_back" | "failed" | "none";
+export type RunStatus = "running" | "interrupted" | "completed" | "failed" | "aborted" | "rolled_back" | "rollback_failed";
+export type StepWord = StepStatus | "rolled back" | "rollback failed" | "not rolled back";
+
+export interface AttemptResult {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly error: string | undefined;
+  readonly retryInMs: number | null;
+  /** Stopped by an interruption of the run: its outcome is unknown. */
+  readonly interrupted: boolean;
+}
+
+/** The latest attempt of one block (a target's phase). */
+export interface Attempt {
+  readonly phase: Phase;
+  readonly attempt: number;
+  /** 0 for a first try, n for the nth automatic retry. */
+  readonly retry: number;
+  readonly startedAt: string;
+  /** The process group, once spawned. */
+  readonly pid: number | null;
+  readonly startTime: string | null;
+  /** Undefined while it runs (or when the run died while it ran). */
+  readonly result: AttemptResult | undefined;
+  readonly endedAt: string | undefined;
+  readonly capture: Capture | undefined;
+}
+
+export const attemptOk = (r: AttemptResult): boolean => r.exitCode === 0 && !r.timedOut && !r.interrupted && r.error === undefined && r.signal === null;
+
+export interface StepState {
+  readonly id: string;
+  readonly status: StepStatus;
+  /** How it finished: by running, by the operator, or by an answer at a resume. */
+  readonly by: "run" | "operator" | "resume" | undefined;
+  /** The latest attempt of any of its blocks. */
+  readonly attempt: Attempt | undefined;
+  /** Attempts of its command, over the whole run. */
+  readonly attempts: number;
+  /** Time spent in its command and verify blocks. */
+  readonly durationMs: number;
+  /** The latest answer the engine has not acted on yet (dropped at a resume: questions are asked again). */
+  readonly answer: { readonly question: string; readonly answer: string; readonly by: string } | undefined;
+  /** It failed, and the operator skipped it: its change may still be in place. */
+  readonly skippedAfterFailure: boolean;
+  /** Its rollback block ran when it was skipped after failing. */
+  readonly undone: RollbackStatus | undefined;
+  /** What the run's rollback did with it. */
+  readonly rollback: { readonly status: RollbackStatus; readonly note: string | undefined } | undefined;
+}
+
+export interface CheckState {
+  readonly target: string;
+  readonly status: "pending" | "running" | "passed" | "failed";
+  readonly attempt: Attempt | undefined;
+}
+
+export interface RollbackState {
+  readonly reason: string;
+  readonly cause: "failure" | "request";
+  readonly targets: readonly string[];
+  readonly results: ReadonlyMap<string, { readonly status: RollbackStatus; readonly note: string | undefined }>;
+  /** A target's rollback block in flight or last run, by target. */
+  readonly attempts: ReadonlyMap<string, Attempt>;
+  /** An answer about an interrupted rollback block, not acted on yet. */
+  readonly answers: ReadonlyMap<string, string>;
+}
+
+/** Who started or took over the run, when and where. */
+export interface Session {
+  readonly kind: "started" | "resumed" | "rollback";
+  readonly operator: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly at: string;
+}
+
+export interface RunState {
+  readonly started: EventOf<"run_started">;
+  readonly status: RunStatus;
+  readonly steps: ReadonlyMap<string, StepState>;
+  readonly checks: ReadonlyMap<string, CheckState>;
+  readonly captures: ReadonlyMap<string, Capture>;
+  /** Highest attempt number so far per `target:phase`, so numbering continues across a resume. */
+  readonly attemptNumbers: ReadonlyMap<string, number>;
+  /** Steps whose blocks have run, most recently touched last: what a rollback undoes, newest first. */
+  readonly touched: readonly string[];
+  readonly rollback: RollbackState | undefined;
+  readonly ended: EventOf<"run_finished"> | undefined;
+  readonly interrupted: EventOf<"run_interrupted"> | undefined;
+  readonly sessions: readonly Session[];
+  /** The last few KB of output per target (for failure screens and handoffs; the journal has all of it). */
+  readonly tails: ReadonlyMap<string, string>;
+  readonly verification: EventOf<"verification_recorded"> | EventOf<"verification_skipped"> | undefined;
+  readonly lastEvent: JournalEvent;
+}
+
+export const TAIL_CHARS = 4096;
+
+/** Events that do not make a run: no run_started first, or none at all. */
+export class JournalStateError extends JournalError {
+  override name = "JournalStateError";
+}
+
+type Draft = { -readonly [K in keyof RunState]: RunState[K] } & {
+  steps: Map<string, StepState>;
+  checks: Map<string, CheckState>;
+  captures: Map<string, Capture>;
+  attemptNumbers: Map<string, number>;
+  tails: Map<string, string>;
+};
+
+/** The state right after `run_started`. */
+export function initialState(started: EventOf<"run_started">): RunState {
+  const step = (id: string): StepState => ({ id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined });
+  return {
+    started,
+    status: "running",
+    steps: new Map(started.order.map((id) => [id, step(id)])),
+    checks: new Map(),
+    captures: new Map(),
+    attemptNumbers: new Map(),
+    touched: [],
+    rollback: undefined,
+    ended: undefined,
+    interrupted: undefined,
+    sessions: [{ kind: "started", operator: started.operator, host: started.host, pid: started.pid, at: started.ts }],
+    tails: new Map(),
+    verification: undefined,
+    lastEvent: started,
+  };
+}
+
+function draftOf(s: RunState): Draft {
+  return { ...s, steps: new Map(s.steps), checks: new Map(s.checks), captures: new Map(s.captures), attemptNumbers: new Map(s.attemptNumbers), tails: new Map(s.tails) };
+}
+
+/** The state after one more event. Pure: `state` is not changed. */
+export function apply(state: RunState, event: JournalEvent): RunState {
+  if (event.type === "output") {
+    // The commonest event by far: copy only what it changes.
+    return { ...state, tails: appendTail(new Map(state.tails), event.target, event.text), lastEvent: event };
+  }
+  const d = draftOf(state);
+  step(d, event);
+  return d;
+}
+
+/** The state a journal's events give. Throws JournalStateError when they do not begin a run. */
+export function reduce(events: Iterable<JournalEvent>): RunState {
+  const fold = createFold();
+  for (const e of events) fold.add(e);
+  return fold.result();
+}
+
+/**
+ * The same fold, fed one event at a time: a journal is read as a stream and never held whole.
+ * `result()` throws JournalStateError when no event began a run.
+ */
+export function createFold(): { add(e: JournalEvent): void; result(): RunState } {
+  let d: Draft | undefined;
+  return {
+    add(e) {
+      if (!d) {
+        if (e.type !== "run_started") throw new JournalStateError(`the journal begins with ${e.type}, not run_started`);
+        d = draftOf(initialState(e));
+      } else if (e.type === "output") {
+        appendTail(d.tails, e.target, e.text);
+        d.lastEvent = e;
+      } else step(d, e);
+    },
+    result() {
+      if (!d) throw new JournalStateError("the journal holds no event");
+      return d;
+    },
+  };
+}
+
+function appendTail(tails: Map<string, string>, target: string, text: string): Map<string, string> {
+  const joined = (tails.get(target) ?? "") + text;
+  tails.set(target, joined.length > TAIL_CHARS ? joined.slice(-TAIL_CHARS) : joined);
+  return tails;
+}
+
+function updateStep(d: Draft, id: string, change: (s: StepState) => Partial<StepState>): void {
+  const s = d.steps.get(id);
+  if (s) d.steps.set(id, { ...s, ...change(s) });
+}
+
+function touch(d: Draft, id: string): void {
+  d.touched = [...d.touched.filter((t) => t !== id), id];
+}
+
+function resultOf(e: EventOf<"attempt_finished">): AttemptResult {
+  return { exitCode: e.exitCode, signal: e.signal, timedOut: e.timedOut, durationMs: e.durationMs, error: e.error, retryInMs: e.retryInMs, interrupted: e.interrupted === true };
+}
+
+/** The one switch over event types that builds state. Mutates the draft it is given. */
+function step(d: Draft, e: JournalEvent): void {
+  d.lastEvent = e;
+  switch (e.type) {
+    case "run_started":
+      break;
+    case "run_resumed":
+      resumed(d, e);
+      break;
+    case "attempt_started": {
+      d.attemptNumbers.set(`${e.target}:${e.phase}`, e.attempt);
+      d.tails.delete(e.target);
+      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
+      if (e.phase === "check") {
+        d.checks.set(e.target, { target: e.target, status: "running", attempt });
+      } else if (d.rollback && e.phase === "rollback" && d.rollback.targets.includes(e.target)) {
+        const answers = new Map(d.rollback.answers);
+        answers.delete(e.target);
+        d.rollback = { ...d.rollback, attempts: new Map(d.rollback.attempts).set(e.target, attempt), answers };
+      } else if (d.steps.has(e.target)) {
+        touch(d, e.target);
+        updateStep(d, e.target, (s) => ({ status: "running", attempt, answer: undefined, attempts: s.attempts + (e.phase === "command" ? 1 : 0) }));
+      }
+      break;
+    }
+    case "attempt_spawned": {
+      const spawned = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, pid: e.pid, startTime: e.startTime } : a);
+      onAttempt(d, e.target, e.phase, spawned);
+      break;
+    }
+    case "attempt_finished": {
+      const result = resultOf(e);
+      const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture } : a);
+      onAttempt(d, e.target, e.phase, finished);
+      if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
+      if (e.phase === "rollback" && !d.rollback) {
+        // The step's own rollback, run when the operator skipped it after it failed.
+        updateStep(d, e.target, () => ({ undone: attemptOk(result) ? "rolled_back" : "failed" }));
+      }
+      break;
+    }
+    case "answer":
+      if (d.rollback && d.rollback.targets.includes(e.target) && e.question === "interrupted") {
+        // About a rollback block that was cut short.
+        d.rollback = { ...d.rollback, answers: new Map(d.rollback.answers).set(e.target, e.answer) };
+      } else if (d.steps.has(e.target)) {
+        updateStep(d, e.target, () => ({
+          answer: { question: e.question, answer: e.answer, by: e.by },
+          ...(e.question === "failed" && e.answer === "skip" ? { skippedAfterFailure: true } : {}),
+          ...(e.question === "undo_before_skip" && e.answer === "no" ? { undone: "none" as const } : {}),
+        }));
+        // A manual step done by hand has changed the world: a rollback must consider it.
+        if (e.question === "manual" && e.answer === "done") touch(d, e.target);
+      }
+      break;
+    case "step_finished": {
+      const capture = e.capture ?? (e.status === "done" ? d.steps.get(e.target)?.attempt?.capture : undefined);
+      if (e.status === "done" && capture) d.captures.set(capture.name, capture);
+      updateStep(d, e.target, () => ({ status: e.status, by: e.by, answer: undefined }));
+      break;
+    }
+    case "check_finished": {
+      const c = d.checks.get(e.target);
+      d.checks.set(e.target, { target: e.target, status: e.status, attempt: c?.attempt });
+      break;
+    }
+    case "rollback_started":
+      d.rollback = { reason: e.reason, cause: e.cause ?? "failure", targets: e.targets, results: new Map(), attempts: new Map(), answers: new Map() };
+      break;
+    case "rollback_finished":
+      if (d.rollback) d.rollback = { ...d.rollback, results: new Map(d.rollback.results).set(e.target, { status: e.status, note: e.note }) };
+      updateStep(d, e.target, () => ({ rollback: { status: e.status, note: e.note } }));
+      break;
+    case "run_interrupted":
+      d.status = "interrupted";
+      d.interrupted = e;
+      // Version 1 recorded an interrupted attempt as a finished one: the interruption names it.
+      if (e.v === 1 && e.target) updateStep(d, e.target, (s) => (s.status === "running" && s.attempt?.result ? { attempt: { ...s.attempt, result: { ...s.attempt.result, interrupted: true } } } : {}));
+      markStopped(d);
+      break;
+    case "run_finished":
+      d.status = e.status;
+      d.ended = e;
+      break;
+    case "verification_recorded":
+    case "verification_skipped":
+      d.verification = e;
+      break;
+    case "output":
+      appendTail(d.tails, e.target, e.text);
+      break;
+    default: {
+      const never: never = e;
+      throw new JournalStateError(`unknown event ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+function onAttempt(d: Draft, target: string, phase: Phase, change: (a: Attempt | undefined) => Attempt | undefined): void {
+  if (phase === "check") {
+    const c = d.checks.get(target);
+    if (c) d.checks.set(target, { ...c, attempt: change(c.attempt) });
+    return;
+  }
+  if (d.rollback && phase === "rollback" && d.rollback.attempts.has(target)) {
+    const a = change(d.rollback.attempts.get(target));
+    if (a) d.rollback = { ...d.rollback, attempts: new Map(d.rollback.attempts).set(target, a) };
+    return;
+  }
+  updateStep(d, target, (s) => ({ attempt: change(s.attempt) }));
+}
+
+/**
+ * Another process took the run over: the one before it is gone. What it was running has an unknown
+ * outcome; answers it had not acted on are asked again; a failed step or check is tried again.
+ */
+function resumed(d: Draft, e: EventOf<"run_resumed">): void {
+  d.sessions = [...d.sessions, { kind: e.mode === "rollback" ? "rollback" : "resumed", operator: e.operator, host: e.host, pid: e.pid, at: e.ts }];
+  d.status = "running";
+  d.ended = undefined;
+  d.interrupted = undefined;
+  if (d.rollback) d.rollback = { ...d.rollback, answers: new Map() };
+  markStopped(d);
+  for (const [id, s] of d.steps) {
+    const status = s.status === "failed" ? "pending" : s.status;
+    d.steps.set(id, { ...s, status, answer: undefined, skippedAfterFailure: status === "pending" ? false : s.skippedAfterFailure });
+  }
+  for (const [id, c] of d.checks) {
+    // A check only reads: one that was cut short or failed simply runs again.
+    if (c.status === "failed" || c.status === "running") d.checks.set(id, { ...c, status: "pending", attempt: undefined });
+  }
+}
+
+/**
+ * The process that ran the run is gone: a block it had started and not seen end has an unknown
+ * outcome. (A step between blocks, or waiting for an answer, keeps what its last attempt says.)
+ */
+function markStopped(d: Draft): void {
+  for (const [id, s] of d.steps) if (s.status === "running" && (s.attempt?.result === undefined || s.attempt.result.interrupted)) d.steps.set(id, { ...s, status: "interrupted" });
+}
+
+/** How a run that no process holds any more looks: what a crash left running is interrupted. */
+export function asStopped(state: RunState): RunState {
+  if (state.status !== "running") return state;
+  const d = draftOf(state);
+  d.status = "interrupted";
+  markStopped(d);
+  return d;
+}
+
+/** The steps in run order. */
+export function stepList(state: RunState): StepState[] {
+  return [...state.steps.values()];
+}
+
+/** The step a person should look at: running or interrupted, else the first not finished. */
+export function currentStep(state: RunState): StepState | undefined {
+  const steps = stepList(state);
+  return steps.find((s) => s.status === "running" || s.status === "interrupted") ?? steps.find((s) => s.status === "pending");
+}
+
+/** The one word for a step, the same in every view. */
+export function stepWord(s: StepState): StepWord {
+  // Between blocks or at the failure menu: what its last attempt says.
+  if (s.status === "running" && s.attempt?.result && !attemptOk(s.attempt.result) && s.attempt.phase !== "rollback") return "failed";
+  if (s.rollback) return s.rollback.status === "rolled_back" ? "rolled back" : s.rollback.status === "failed" ? "rollback failed" : s.status === "done" || s.status === "failed" ? "not rolled back" : s.status;
+  return s.status;
+}
+
+/**
+ * A run whose journal says it is running, seen from outside: `live` when a process holds it,
+ * `interrupted` when that process is gone (a crash, a kill -9, a lost machine).
+ */
+export function runWord(state: RunState, live: boolean): string {
+  if (state.status === "running") return live ? (state.rollback ? "rolling back" : "live") : "interrupted";
+  return state.status.replace("_", " ");
+}
+
+/** The step with an unknown outcome, if any. */
+export function interruptedStep(state: RunState): StepState | undefined {
+  return stepList(state).find((s) => s.status === "interrupted" || s.status === "running");
+}
+
+/** The process group a dead runner may have left running, if the journal recorded one. */
+export function openProcess(state: RunState): { target: string; pid: number; startTime: string | null } | undefined {
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined && a.pid !== null ? { target, pid: a.pid, startTime: a.startTime } : undefined);
+  for (const s of state.steps.values()) {
+    const o = open(s.id, s.attempt);
+    if (o) return o;
+  }
+  for (const c of state.checks.values()) {
+    const o = open(c.target, c.attempt);
+    if (o) return o;
+  }
+  for (const [t, a] of state.rollback?.attempts ?? []) {
+    const o = open(t, a);
+    if (o) return o;
+  }
+  return undefined;
+}

@@ -1,0 +1,89 @@
+import type { Plan } from "../engine/plan.js";
+import type { ProcessRunner } from "../engine/process-runner.js";
+import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
+import type { JournalSink, ScanResult } from "../journal/store.js";
+import type { Lock, LockHolder } from "../state/lock.js";
+import type { Operator } from "./ask.js";
+import type { Clock } from "./engine.js";
+import type { AskParam } from "./params.js";
+import type { RunState } from "./state.js";
+
+/**
+ * Everything a run session touches outside itself. `main` builds the real one once; tests pass
+ * fakes (an in-memory store, a scripted runner, a fixed clock) for fast cases and keep one real test
+ * per kind of process or file behaviour.
+ */
+export interface World {
+  readonly store: JournalStore;
+  readonly locks: Locks;
+  readonly runner: ProcessRunner;
+  readonly processes: Processes;
+  readonly clock: Clock;
+  readonly git: Git;
+  readonly host: string;
+  readonly pid: number;
+  /** Who is running this: RUNBOOK_OPERATOR, else the login name. */
+  readonly operator: string;
+  /** Calls `handler` on SIGINT, SIGTERM and SIGHUP; returns what removes it. */
+  onSignal(handler: (signal: string) => void): () => void;
+  /** The environment blocks inherit. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Between TERM and KILL when a block is stopped. */
+  readonly graceMs: number;
+  /** A line for the operator that is not part of a run's screen (stderr). */
+  notice(text: string): void;
+  /** A short answer that is the command's output (stdout), such as "already completed". */
+  print(text: string): void;
+  /** Opens the screen side of a run: the terminal UI, plain lines, or JSON Lines. */
+  openFrontEnd(plan: Plan, onStop: () => void): Promise<FrontEnd>;
+}
+
+/** Where runs are journaled: the state folder's `runs/`, or memory in tests. */
+export interface JournalStore {
+  /** The state folder, for messages. */
+  readonly location: string;
+  pathOf(runId: string): string;
+  exists(runId: string): boolean;
+  /** Run ids, oldest first. */
+  list(): string[];
+  /** A new journal holding its first event, created all at once. */
+  create(runId: string, first: NewEventOf<"run_started">): { sink: JournalSink; event: EventOf<"run_started"> };
+  /** Reads a journal as a stream (at most `limit` events); never changes it. */
+  scan(runId: string, onEvent: (e: JournalEvent) => void, limit?: number): ScanResult;
+  /** Continues a journal: only with the runbook's lock held (a torn tail is cut off). */
+  continue(runId: string, scanned: ScanResult): JournalSink;
+}
+
+export interface Locks {
+  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock;
+  holder(runbookId: string): LockHolder | undefined;
+  /** Whether a holder is a live process (on another host: assumed live). */
+  alive(holder: LockHolder): boolean;
+}
+
+export interface Processes {
+  /** Stops what a dead runner left of a block's process group, unless the pid is now another process's. */
+  stopLeftover(pid: number, startTime: string | null, graceMs: number): Promise<"none" | "stopped" | "not-ours">;
+}
+
+export interface Git {
+  state(file: string): Promise<{ commit: string; dirty: boolean } | null>;
+  assertCommittable(file: string): Promise<void>;
+  recordVerification(file: string, v: { date: string; by: string }, commit: boolean): Promise<{ date: string; by: string; committed: string | undefined }>;
+}
+
+/** The screen side of a run. It only shows and asks; it never runs anything. */
+export interface FrontEnd {
+  /** Sees every event once it is journaled and applied. */
+  onEvent(event: JournalEvent, state: RunState): void;
+  /** Shows a run taken over (resume, rollback) as it stands. */
+  show(state: RunState): void;
+  /** Something the operator should know that is not an event (a lock taken over, a process stopped). */
+  notice(text: string): void;
+  /** Asks the engine's questions; `nobody` without a terminal. */
+  readonly operator: Operator;
+  /** Undefined without a person to ask. */
+  readonly askParam: AskParam | undefined;
+  /** The summary, and the terminal given back. */
+  finish(state: RunState | undefined, journal: string | undefined): Promise<void>;
+}

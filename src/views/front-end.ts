@@ -1,0 +1,47 @@
+import type { Plan } from "../engine/plan.js";
+import { nobody } from "../run/ask.js";
+import type { FrontEnd } from "../run/world.js";
+import { PlainView } from "./plain.js";
+import { promptOperator, promptParam } from "./prompts.js";
+
+export interface FrontEndIo {
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: { write(chunk: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(chunk: string): unknown };
+}
+
+export type ViewMode = "tui" | "plain" | "json";
+
+/**
+ * The screen side of a run: the interactive UI, plain lines (with line prompts when a person is at
+ * the terminal), or JSON Lines for machines. All of them only show events and ask.
+ */
+export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: ViewMode; interactive: boolean; color: boolean; operatorName: string; onStop: () => void }): Promise<FrontEnd> {
+  const notice = (text: string) => io.stderr.write(`runbook: ${text}\n`);
+  if (options.mode === "json") {
+    return {
+      onEvent: (e) => io.stdout.write(`${JSON.stringify(e)}\n`),
+      show: () => undefined,
+      notice,
+      operator: nobody,
+      askParam: undefined,
+      finish: async () => undefined,
+    };
+  }
+  if (options.mode === "tui") {
+    // ink is heavy to import: only the interactive path pays for it.
+    const { startTui } = await import("../tui/run-tui.js");
+    return startTui(plan, { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, color: options.color, operatorName: options.operatorName, onStop: options.onStop });
+  }
+  const view = new PlainView(io.stdout, plan, options.color);
+  return {
+    onEvent: view.onEvent,
+    show: () => undefined,
+    notice,
+    operator: options.interactive ? promptOperator(io, options.operatorName) : nobody,
+    askParam: options.interactive ? promptParam(io) : undefined,
+    finish: async (state, journal) => {
+      if (state) io.stdout.write(view.summary(state, journal));
+    },
+  };
+}

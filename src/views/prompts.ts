@@ -1,0 +1,92 @@
+import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
+import type { Ask, Operator } from "../run/ask.js";
+import type { AskParam } from "../run/params.js";
+import { printableLine } from "./printable.js";
+
+export interface PromptIo {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: { write(chunk: string): unknown };
+}
+
+const KEYS: { [K in Ask["kind"]]: Record<string, string> } = {
+  confirm: { y: "yes", yes: "yes", s: "skip", a: "abort" },
+  manual: { "": "done", s: "skip", a: "abort" },
+  failed: { r: "retry", s: "skip", b: "rollback", a: "abort" },
+  interrupted: { r: "rerun", s: "skip", d: "done" },
+  undo_before_skip: { "": "yes", y: "yes", yes: "yes", n: "no", no: "no" },
+  rollback: { y: "yes", yes: "yes", n: "no", no: "no" },
+};
+
+function question(q: Ask): string {
+  switch (q.kind) {
+    case "confirm":
+      return `Run ${q.step.id}? [y]es, [s]kip, [a]bort: `;
+    case "manual":
+      return `Manual step ${q.step.id}: ${printableLine(q.step.instructions.split("\n")[0] ?? "")}\n[Enter] when done, [s]kip, [a]bort: `;
+    case "failed":
+      return `${q.step.id} failed. [r]etry, [s]kip, roll [b]ack, [a]bort: `;
+    case "interrupted":
+      return `${q.target} was interrupted; its outcome is unknown. [r]e-run, [s]kip, mark [d]one: `;
+    case "undo_before_skip":
+      return `Run ${q.step.id}'s rollback before skipping it, so its change is undone? [Y/n]: `;
+    case "rollback": {
+      const lines = q.items.map((it, i) => `  ${i + 1}. ${printableLine(it.label)}: ${printableLine(it.action)}`);
+      return `Rolling back will undo, in this order:\n${lines.join("\n") || "  (nothing)"}\nRoll back now? [y]es, [n]o: `;
+    }
+  }
+}
+
+/** Line prompts on a terminal, for `--plain` runs that still have a person at the keyboard. */
+export function promptOperator(io: PromptIo, name: string): Operator {
+  return {
+    name,
+    ask: async (q, signal) => {
+      const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream, terminal: true });
+      try {
+        for (;;) {
+          const reply = (await rl.question(question(q), { signal })).trim().toLowerCase();
+          const hit = KEYS[q.kind][reply];
+          if (hit) return hit as never;
+          io.stdout.write(`Please answer one of: ${Object.keys(KEYS[q.kind]).map((k) => (k === "" ? "Enter" : k)).join(", ")}\n`);
+        }
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** Asks for a param on a terminal until the value is valid; a secret is not echoed. */
+export function promptParam(io: PromptIo): AskParam {
+  return async ({ name, description, secret, validate }, signal) => {
+    const label = `${name}${description ? ` (${description})` : ""}${secret ? " [hidden]" : ""}: `;
+    for (;;) {
+      const value = await readLine(io, label, secret, signal);
+      const problem = validate(value);
+      if (problem === undefined) return value;
+      io.stdout.write(`${problem}\n`);
+    }
+  };
+}
+
+async function readLine(io: PromptIo, label: string, secret: boolean, signal: AbortSignal): Promise<string> {
+  // readline echoes what is typed through its output: for a secret, that output goes nowhere.
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (!muted) io.stdout.write(chunk.toString());
+      callback();
+    },
+  });
+  const rl = createInterface({ input: io.stdin, output, terminal: true });
+  try {
+    io.stdout.write(label);
+    muted = secret;
+    return await rl.question("", { signal });
+  } finally {
+    muted = false;
+    rl.close();
+    if (secret) io.stdout.write("\n");
+  }
+}

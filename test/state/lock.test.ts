@@ -1,0 +1,91 @@
+import { execa } from "execa";
+import { readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { acquireLock, LockHeldError, thisHost } from "../../src/state/lock.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const RACER = fileURLToPath(new URL("../helpers/lock-race.mjs", import.meta.url));
+const here = thisHost(os.hostname(), process.pid);
+const me = (runId: string) => ({ runId, user: "tester", startedAt: new Date().toISOString() });
+const holder = (over: Record<string, unknown>) => JSON.stringify({ runId: "old-run", user: "someone", host: os.hostname(), pid: process.pid, startTime: null, startedAt: "2026-01-01T00:00:00Z", ...over });
+
+describe("runbook lock", () => {
+  it("lets exactly one of two racing processes win, 100 times out of 100", async () => {
+    const rounds = 100;
+    let exactlyOne = 0;
+    // Ten pairs at a time: fifty spinning processes at once swamp a busy two-core machine.
+    for (let batch = 0; batch < rounds; batch += 10) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const dir = await tempDir("runbook-lock-");
+          const startAt = String(Date.now() + 1000);
+          const [a, b] = await Promise.all(["a", "b"].map((n) => execa(process.execPath, [RACER, dir, startAt, n], { reject: false })));
+          return [String(a?.stdout), String(b?.stdout)].sort().join(",");
+        }),
+      );
+      exactlyOne += results.filter((r) => r === "lost,won").length;
+      expect(results.filter((r) => r !== "lost,won")).toEqual([]);
+    }
+    expect(exactlyOne).toBe(rounds);
+  }, 240_000);
+
+  it("refuses while the holder is alive, and releases on release()", async () => {
+    const dir = await tempDir();
+    const lock = acquireLock(dir, "rb", me("first"), here);
+    expect(() => acquireLock(dir, "rb", me("second"), here)).toThrow(LockHeldError);
+    lock.release();
+    acquireLock(dir, "rb", me("third"), here).release();
+  });
+
+  it("takes over a lock whose holder died on this host, and says whose it was", async () => {
+    const dir = await tempDir();
+    const dead = await execa(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+    acquireLock(dir, "rb", me("x"), here).release();
+    writeFileSync(path.join(dir, "locks", "rb.lock"), holder({ pid: Number(dead.stdout) }));
+    const lock = acquireLock(dir, "rb", me("new"), here);
+    expect(lock.tookOverFrom?.runId).toBe("old-run");
+    lock.release();
+  });
+
+  it("never takes over a holder alive on this host, even with --force; one on another host only with --force", async () => {
+    const dir = await tempDir();
+    acquireLock(dir, "rb", me("x"), here).release();
+    writeFileSync(path.join(dir, "locks", "rb.lock"), holder({ pid: process.pid }));
+    expect(() => acquireLock(dir, "rb", me("new"), here)).toThrow(LockHeldError);
+    const live = (() => {
+      try {
+        acquireLock(dir, "rb", me("forced"), here, true);
+      } catch (e) {
+        return e as LockHeldError;
+      }
+    })();
+    expect(live?.hint).toMatch(/Wait for it to finish, or stop it first/);
+    writeFileSync(path.join(dir, "locks", "rb.lock"), holder({ host: "another-host", pid: 999_999 }));
+    expect(() => acquireLock(dir, "rb", me("new"), here)).toThrow(LockHeldError);
+    const forced = acquireLock(dir, "rb", me("forced"), here, true);
+    expect(forced.tookOverFrom?.runId).toBe("old-run");
+    forced.release();
+  });
+
+  it("creates the state folder private to its owner, ignoring itself in git, and refuses a symlinked lock", async () => {
+    const root = await tempDir();
+    const dir = path.join(root, "state");
+    acquireLock(dir, "rb", me("x"), here).release();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^\*$/m);
+    symlinkSync(path.join(root, "target"), path.join(dir, "locks", "rb.lock"));
+    writeFileSync(path.join(root, "target"), "keep me");
+    expect(() => acquireLock(dir, "rb", me("y"), here)).toThrow(LockHeldError);
+    expect(readFileSync(path.join(root, "target"), "utf8")).toBe("keep me");
+  });
+
+  it("treats a reused pid (same pid, different start time) as dead", async () => {
+    const dir = await tempDir();
+    acquireLock(dir, "rb", me("x"), here).release();
+    writeFileSync(path.join(dir, "locks", "rb.lock"), holder({ pid: process.pid, startTime: "1" }));
+    expect(acquireLock(dir, "rb", me("new"), here).tookOverFrom?.runId).toBe("old-run");
+  });
+});
