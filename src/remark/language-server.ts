@@ -1,5 +1,5 @@
-import remarkStringify from "remark-stringify";
 import type { Plugin } from "unified";
+import runbookCompiler from "../format/remark-compiler.js";
 import { createUnifiedLanguageServer } from "unified-language-server";
 import { markdownParser } from "../parse/markdown.js";
 import remarkRunbook from "./index.js";
@@ -7,7 +7,8 @@ import remarkRunbook from "./index.js";
 /**
  * A language server over stdio: unified-language-server runs remark with the project's own
  * `.remarkrc` plugins (remark-lint presets included) plus `remarkRunbook`, and publishes every
- * message as a diagnostic as the author types. Without a local `remark`, the runbook parser is used.
+ * message as a diagnostic as the author types. Without a local `remark`, the runbook parser is used
+ * and "Format Document" is `runbook fmt`.
  */
 export function startLanguageServer(): void {
   createUnifiedLanguageServer({
@@ -19,7 +20,8 @@ export function startLanguageServer(): void {
     plugins: [remarkRunbook as Plugin],
     processorName: "remark",
     processorSpecifier: "remark",
-    defaultProcessor: markdownParser().use(remarkStringify),
+    // Formatting a document writes what `runbook fmt` writes.
+    defaultProcessor: markdownParser().use(runbookCompiler),
     rcName: ".remarkrc",
   });
 }

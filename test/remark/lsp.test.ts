@@ -7,6 +7,7 @@ import {
   CodeActionRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentFormattingRequest,
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
@@ -16,6 +17,7 @@ import {
   type PublishDiagnosticsParams,
 } from "vscode-languageserver-protocol";
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node.js";
+import { formatRunbook } from "../../src/format/format-runbook.js";
 import { BIN } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -89,6 +91,12 @@ describe("runbook lsp", () => {
     await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
     const changed = await diagnostics(uri, (d) => !d.some((x) => x.code === "fence-attributes"));
     expect(changed.map((d) => [d.code, d.severity, d.range.start.line])).toEqual([["stale-never-verified", 2, 0]]);
+
+    // "Format Document" writes what `runbook fmt` writes (the project has no remark of its own).
+    const edits = await connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const fmt = formatRunbook(fixed);
+    expect("output" in fmt && fmt.output).toContain("### Check {#check}\n");
+    expect(edits?.map((e) => e.newText)).toEqual(["output" in fmt ? fmt.output : ""]);
 
     await connection.sendRequest(ShutdownRequest.type);
     await connection.sendNotification(ExitNotification.type);
