@@ -50,6 +50,9 @@ export function splitCommand(lang: string | null | undefined, value: string): Sp
         commands.push(line.replace(DOLLAR, ""));
       } else if (SESSION_LANGS.has(l) && ROOT_PROMPT.test(line)) {
         commands.push(line.replace(ROOT_PROMPT, ""));
+      } else if (!SESSION_LANGS.has(l) && /^\s*#/.test(line)) {
+        // In a `bash` block with prompts, a `#` line is the author's comment on the commands.
+        commands.push(line.trimStart());
       } else {
         output.push(line);
         continue;

@@ -243,56 +243,74 @@ function nonEmpty(v: unknown): string | undefined {
   return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 }
 
-function holdsCommand(node: RootContent): boolean {
-  if (node.type === "code") return isCommandBlock(node.lang, node.value);
-  if (node.type === "list") return node.children.some((item) => commandsOfItem(item).length > 0);
-  return false;
+function isCommandCode(node: RootContent): node is Code {
+  return node.type === "code" && isCommandBlock(node.lang, node.value);
 }
 
-/** Commands in a list item: its code blocks that are commands, else an inline command in its text. */
-function commandsOfItem(item: ListItem): Code[] {
-  const blocks = item.children.filter((c): c is Code => c.type === "code" && isCommandBlock(c.lang, c.value));
-  if (blocks.length) return blocks;
+function holdsCommand(node: RootContent): boolean {
+  if (isCommandCode(node)) return true;
+  return node.type === "list" && node.children.some(itemHoldsCommand);
+}
+
+/** A list item with a command: a command block, a nested list with one, or an inline command. */
+function itemHoldsCommand(item: ListItem): boolean {
+  return item.children.some((c) => holdsCommand(c as RootContent)) || inlineCommandOf(item) !== undefined;
+}
+
+function inlineCommandOf(item: ListItem): Code | undefined {
   const first = item.children.find((c): c is Paragraph => c.type === "paragraph");
   const inline = first?.children.find((c) => c.type === "inlineCode" && looksLikeCommand(c.value));
-  return inline?.type === "inlineCode" ? [{ type: "code", lang: "sh", meta: null, value: inline.value.replace(/^\s*\$ /, "") }] : [];
+  return inline?.type === "inlineCode" ? { type: "code", lang: "sh", meta: null, value: inline.value.replace(/^\s*\$ /, "") } : undefined;
+}
+
+interface Collecting {
+  readonly steps: StepDraft[];
+  /** Prose waiting for the next command: it becomes that step's instructions. */
+  pending: RootContent[];
+}
+
+/**
+ * Walks a section's nodes (or a list item's children) in order: each command block is a step
+ * titled `title`; each list item holding commands is walked the same way under its own title,
+ * however deep the lists nest; everything else is prose for the next step.
+ */
+function collect(nodes: readonly RootContent[], title: string, ctx: Collecting): void {
+  const count = nodes.filter(isCommandCode).length;
+  let k = 0;
+  for (const node of nodes) {
+    if (isCommandCode(node)) {
+      k++;
+      ctx.steps.push({ title: count > 1 ? `${title} (${k})` : title, before: ctx.pending, command: node, after: [] });
+      ctx.pending = [];
+    } else if (node.type === "list" && holdsCommand(node)) {
+      const kept: ListItem[] = [];
+      const flush = () => {
+        if (kept.length) ctx.pending.push({ ...node, children: kept.splice(0) } as List);
+      };
+      node.children.forEach((item, index) => {
+        if (!itemHoldsCommand(item)) return void kept.push(item);
+        flush();
+        const label = itemTitle(item) ?? `${title} ${node.ordered ? `step ${(node.start ?? 1) + index}` : `(${index + 1})`}`;
+        const children = item.children as RootContent[];
+        if (children.some(holdsCommand)) return collect(children, label, ctx);
+        ctx.steps.push({ title: label, before: [...ctx.pending, ...children], command: inlineCommandOf(item)!, after: [] });
+        ctx.pending = [];
+      });
+      flush();
+    } else ctx.pending.push(node);
+  }
 }
 
 /** The steps of a section in the procedure: one per command, titled by the section or list item. */
 function stepsOf(section: Section, fallback: string): StepDraft[] {
   const heading = section.heading ? toString(section.heading).trim() : fallback;
-  const steps: StepDraft[] = [];
-  let pending: RootContent[] = [];
-  const commandCount = section.nodes.filter((n) => n.type === "code" && isCommandBlock(n.lang, n.value)).length;
-  let k = 0;
-  for (const node of section.nodes) {
-    if (node.type === "code" && isCommandBlock(node.lang, node.value)) {
-      k++;
-      steps.push({ title: commandCount > 1 ? `${heading} (${k})` : heading, before: pending, command: node, after: [] });
-      pending = [];
-    } else if (node.type === "list" && node.children.some((i) => commandsOfItem(i).length)) {
-      const kept: ListItem[] = [];
-      const flush = () => {
-        if (kept.length) pending.push({ ...node, children: kept.splice(0) } as List);
-      };
-      node.children.forEach((item, index) => {
-        const commands = commandsOfItem(item);
-        if (!commands.length) return void kept.push(item);
-        flush();
-        const label = itemTitle(item) ?? `${heading} ${node.ordered ? `step ${(node.start ?? 1) + index}` : `(${index + 1})`}`;
-        const rest = item.children.filter((c) => !(c.type === "code" && commands.includes(c)));
-        commands.forEach((command, j) => {
-          steps.push({ title: commands.length > 1 ? `${label} (${j + 1})` : label, before: j === 0 ? [...pending, ...(rest as RootContent[])] : [], command, after: [] });
-          pending = [];
-        });
-      });
-      flush();
-    } else pending.push(node);
-  }
-  if (pending.length) {
+  const ctx: Collecting = { steps: [], pending: [] };
+  collect(section.nodes, heading, ctx);
+  const { steps } = ctx;
+  if (ctx.pending.length) {
     const lastStep = steps.at(-1);
-    if (lastStep) lastStep.after.push(...pending);
-    else if (section.heading) steps.push({ title: heading, before: pending, after: [] });
+    if (lastStep) lastStep.after.push(...ctx.pending);
+    else if (section.heading) steps.push({ title: heading, before: ctx.pending, after: [] });
   }
   // Steps titled by their list items would lose the section's heading: keep it in the first one's prose.
   const firstStep = steps[0];

@@ -13,6 +13,7 @@ describe("splitCommand", () => {
     expect(splitCommand("console", "oc get nodes\noc get pods").command).toBe("oc get nodes\noc get pods");
     expect(splitCommand("console", "# systemctl restart kubelet\nok").command).toBe("systemctl restart kubelet");
     expect(splitCommand("bash", "# a comment\nsystemctl restart kubelet").command).toBe("# a comment\nsystemctl restart kubelet");
+    expect(splitCommand("bash", "# Stop the VM\n$ virtctl stop vm-1\nVM vm-1 was scheduled to stop")).toMatchObject({ command: "# Stop the VM\nvirtctl stop vm-1", output: "VM vm-1 was scheduled to stop" });
   });
 
   it("turns <placeholders> into variables, quoted as the context needs, and leaves redirections alone", () => {
