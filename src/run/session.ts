@@ -1,4 +1,5 @@
 import path from "node:path";
+import { blockTag } from "../engine/proc.js";
 import { EXIT, RunRefusedError, UsageError } from "../errors.js";
 import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
@@ -87,7 +88,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.onEvent(event, journal.state);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
-          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs,
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit,
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
@@ -164,7 +165,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit,
         });
       } finally {
         if (journal) journal.close();
@@ -262,7 +263,7 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   for (const s of runs) {
     const open = openProcess(s);
     if (!open) continue;
-    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs);
+    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }

@@ -47,7 +47,7 @@ export class MemoryStore implements JournalStore {
   scan = (runId: string, onEvent: (e: JournalEvent) => void, limit = Infinity): ScanResult => {
     const events = (this.runs.get(runId) ?? []).slice(0, limit);
     for (const e of events) onEvent(e);
-    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false };
+    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false, bytes: events.length };
   };
 
   continue = (runId: string) => this.#sink(runId);

@@ -34,7 +34,7 @@ export default defineRule({
         const prefix = block.source[ref.offset + 1] === "{" ? "${" : "$";
         const reference = { start: sourcePoint(block, ref.offset), end: sourcePoint(block, ref.offset + prefix.length + n.length) };
         const hint = meant === undefined ? "" : ` (did you mean \`${meant}\`?)`;
-        report(`\`$${n}\` is not a declared param${hint}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, reference, undefined, meant === undefined ? undefined : [prefix + meant]);
+        if (!report(`\`$${n}\` is not a declared param${hint}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, reference, undefined, meant === undefined ? undefined : [prefix + meant])) return;
       }
     }
   },
