@@ -59,6 +59,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-q, --quiet", "report errors only")
     .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
     .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
+    .option("--rule <id=severity>", "set a rule to error, warning or off for this run, over the config (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .addHelpText("after", "\nOn CI (CI set) requires-installed is off unless runbook.config.yaml names it.")
     .action(run(() => import("./commands/lint.js")));
 
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -208,6 +210,30 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-t, --title <title>", "title (default: from the id)")
     .option("-d, --dir <folder>", "folder to create it in", "runbooks")
     .action(run(() => import("./commands/new.js")));
+
+  program
+    .command("fmt")
+    .description("rewrite runbooks in canonical Markdown without changing their meaning; every step gets an explicit {#id}")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .option("--check", "change nothing; list the files that would change and exit 1 if any")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 formatted (or nothing to do), 1 --check found files to reformat, 2 a file could not be read or has a broken structure (left alone).")
+    .action(run(() => import("./commands/fmt.js")));
+
+  program
+    .command("import")
+    .description("convert existing Markdown runbooks ($ prompts, console blocks, numbered lists of commands) into this format")
+    .argument("<file|folder>", "a Markdown file, or a folder of them")
+    .option("-o, --out <folder>", "write the results here, keeping sub-folders (needed for a folder; a file without it prints to stdout)")
+    .addOption(format(["text", "json"], "text"))
+    .addHelpText("after", "\nThe report (steps, params, what needs a human) goes to stderr; --format json prints it on stdout instead.")
+    .action(run(() => import("./commands/import.js")));
+
+  program
+    .command("lsp")
+    .description("start a language server on stdio: runbook diagnostics in any LSP editor (see docs/editors.md)")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(run(() => import("./commands/lsp.js")));
 
   program
     .command("rules")
