@@ -119,3 +119,24 @@ describe("the GitHub Action (action.yml)", () => {
     expect(warnings[0]!.stderr).toContain("1 warnings is more than --max-warnings 0");
   }, 180_000);
 });
+
+describe("the GitHub Action from a branch ref (no dist/ checked in)", () => {
+  // `uses: owner/runbook@main` checks out sources only: the install step compiles them with the
+  // TypeScript compiler alone, in a throwaway folder, and leaves no dev tool behind.
+  it("compiles with tsc alone, installs no dev dependency, and lints", async () => {
+    const actionPath = await tempDir("runbook-action-src-");
+    for (const f of ["action.yml", "package.json", "package-lock.json", ".github/action", "src", "tsconfig.json", "tsconfig.build.json"]) await cp(path.join(ROOT, f), path.join(actionPath, f), { recursive: true });
+    const install = await runAction(actionPath, actionPath, {}, "install");
+    expect(install.map((s) => [s.name, s.exitCode]), install[0]?.stderr).toEqual([["Install runbook", 0]]);
+    expect(install[0]!.stdout.trim().split("\n").at(-1)).toMatch(/^\d+\.\d+\.\d+/);
+    const installed = await readFile(path.join(actionPath, "node_modules/.package-lock.json"), "utf8");
+    expect(installed).not.toMatch(/"node_modules\/(eslint|vitest|typescript)"/);
+
+    const repo = await gitRepo();
+    await repo.write("runbooks/top.md", runbook("top", 'echo "$UNDECLARED_TOP"'));
+    await repo.commit("runbooks");
+    const log = await runAction(actionPath, repo.dir, { paths: "runbooks/**/*.md", stale: "false" });
+    expect(log.map((s) => [s.name, s.exitCode])).toEqual([["runbook lint", 1]]);
+    expect(files(log[0]!.stdout, "error")).toEqual(["runbooks/top.md param-declared"]);
+  }, 300_000);
+});
