@@ -148,7 +148,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("note")
-    .description("leave a note on a run, journaled with who and when (shown by handoff and log)")
+    .description("leave a note on a run, journaled with who and when (shown by handoff and log; a live run here journals it and shows it to its operator)")
     .argument("<run-id>", "run id, a unique prefix of one, or last")
     .argument("<text>", "the note")
     .option("-c, --config <file>", "config file")

@@ -5,13 +5,14 @@ import { z } from "zod";
  * know, so an older runbook says "a newer runbook wrote it" instead of calling the line damaged.
  * Version 2 added the runbook's repository-relative path, `--from`/`--only`, the skip-undo and
  * rollback questions, the `assumed` step status, captures on the attempt that made them, and
- * `rollback_started.cause`. Version 3 added `note`. Older journals are still read: every version 1
- * event is a valid version 2 event, and every version 2 event a valid version 3 event.
+ * `rollback_started.cause`. Version 3 added `note`; version 4 its `queued` (a note left while the run
+ * was live, journaled by its runner). Older journals are still read: every event of a version is a
+ * valid event of the next.
  */
-export const JOURNAL_VERSION = 3;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
+export const JOURNAL_VERSION = 4;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -135,8 +136,12 @@ export const eventSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable() }),
   z.strictObject({ ...base, type: z.literal("verification_skipped"), reason: z.string() }),
-  /** `runbook note`: words left on a run for whoever looks at it next (version 3); `ts` says when. */
-  z.strictObject({ ...base, type: z.literal("note"), text: z.string(), by: z.string() }),
+  /**
+   * `runbook note`: words left on a run for whoever looks at it next (version 3); `ts` says when.
+   * `queued` (version 4): left while the run was live, in its note inbox, and journaled by its runner;
+   * `at` is when it was written, `id` keeps it from being journaled twice.
+   */
+  z.strictObject({ ...base, type: z.literal("note"), text: z.string(), by: z.string(), queued: z.strictObject({ id: z.string(), at: z.string() }).optional() }),
 ]);
 
 export type JournalEvent = z.output<typeof eventSchema>;

@@ -132,7 +132,7 @@ function decode(line: string): JournalEvent | string {
     return "not JSON";
   }
   const v = typeof data === "object" && data !== null ? (data as { v?: unknown }).v : undefined;
-  if (typeof v !== "number" || !READABLE_VERSIONS.includes(v)) return `!unknown journal version ${String(v)} (this runbook reads ${READABLE_VERSIONS.join(" and ")}; a newer runbook wrote it)`;
+  if (typeof v !== "number" || !READABLE_VERSIONS.includes(v)) return `!unknown journal version ${String(v)} (this runbook reads versions ${READABLE_VERSIONS.join(", ")}; a newer runbook wrote it)`;
   const parsed = eventSchema.safeParse(data);
   return parsed.success ? parsed.data : `!invalid event: ${parsed.error.issues[0]?.message ?? "?"}`;
 }

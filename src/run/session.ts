@@ -13,6 +13,7 @@ import { locateRunbook, type LookupContext } from "./locate.js";
 import { reopenParams, resolveRunParams } from "./params.js";
 import type { Prepared } from "./prepare.js";
 import { rollbackItems, rollbackTargets } from "./rollback-plan.js";
+import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { createFold, initialState, interruptedStep, openProcess, stepList, type RunState } from "./state.js";
 import type { World } from "./world.js";
@@ -59,6 +60,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   return withSignals(world, async (signal, stop) => {
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
+    let notes: { stop(): void } | undefined;
     let file: string | undefined;
     try {
       const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
@@ -86,6 +88,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         file = world.store.pathOf(runId);
         journal = new RunJournal(sink, initialState(event), (e, s) => front.onEvent(e, s));
         front.onEvent(event, journal.state);
+        notes = watchQueuedNotes(journal, world.store.notes, runId);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
@@ -93,6 +96,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
       } finally {
+        notes?.stop();
         journal?.close();
         await lock.release();
       }
@@ -137,6 +141,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const sink = world.store.continue(req.runId, scanned);
       if (scanned.torn) world.notice(`dropped a torn last line (line ${scanned.torn.line}, ${scanned.torn.bytes} bytes) left by a crash`);
       let journal: RunJournal | undefined;
+      let notes: { stop(): void } | undefined;
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state);
@@ -159,6 +164,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
           type: "run_resumed", operator: world.operator, host: world.host, pid: world.pid, forced: req.force, mode: req.mode,
           ...(found.how !== "where the run started" ? { file: found.file, sha256: prepared.sha256 } : {}),
         });
+        notes = watchQueuedNotes(journal, world.store.notes, req.runId);
         if (startRollback) {
           journal.append({ type: "answer", target: req.runId, question: "rollback", answer: "yes", by: operator.by({ kind: "rollback", step: undefined, items: [] }) });
           journal.append({ type: "rollback_started", reason: `requested by ${world.operator}`, targets: rollbackTargets(journal.state, plan), cause: "request" });
@@ -168,6 +174,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
           baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
       } finally {
+        notes?.stop();
         if (journal) journal.close();
         else sink.close();
         await front.finish(journal?.state, world.store.pathOf(req.runId));

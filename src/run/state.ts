@@ -124,6 +124,8 @@ export interface Note {
   readonly at: string;
   readonly by: string;
   readonly text: string;
+  /** The note inbox's id, for a note left while the run was live. */
+  readonly queued?: string;
 }
 
 export const TAIL_CHARS = 4096;
@@ -230,7 +232,7 @@ function resultOf(e: EventOf<"attempt_finished">): AttemptResult {
 /** The one switch over event types that builds state. Mutates the draft it is given. */
 function step(d: Draft, e: JournalEvent): void {
   if (e.type === "note") {
-    d.notes = [...d.notes, { at: e.ts, by: e.by, text: e.text }];
+    d.notes = [...d.notes, { at: e.queued?.at ?? e.ts, by: e.by, text: e.text, ...(e.queued ? { queued: e.queued.id } : {}) }];
     return;
   }
   d.lastEvent = e;

@@ -3,6 +3,7 @@ import type { ProcessRunner } from "../engine/process-runner.js";
 import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
 import type { JournalSink, ScanResult } from "../journal/store.js";
 import type { Lock, LockHolder } from "../state/lock.js";
+import type { NoteInbox } from "../state/note-inbox.js";
 import type { Operator } from "./ask.js";
 import type { Clock } from "./engine.js";
 import type { AskParam } from "./params.js";
@@ -54,6 +55,8 @@ export interface JournalStore {
   scan(runId: string, onEvent: (e: JournalEvent) => void, limit?: number): ScanResult;
   /** Continues a journal: only with the runbook's lock held (a torn tail is cut off). */
   continue(runId: string, scanned: ScanResult): JournalSink;
+  /** Notes left while another process writes a run's journal; its writer journals them. */
+  readonly notes: NoteInbox;
 }
 
 export interface Locks {

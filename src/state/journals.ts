@@ -8,6 +8,7 @@ import { createFold, type RunState } from "../run/state.js";
 import type { JournalStore } from "../run/world.js";
 import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./layout.js";
 import { holdsWriterLock } from "./lock.js";
+import { fileNoteInbox } from "./note-inbox.js";
 
 /**
  * Journals as files in the state folder's `runs/`. It writes a journal only while this process holds
@@ -33,6 +34,7 @@ export function fileJournalStore(state: string, options: WriterOptions = {}): Jo
     },
     scan: (runId, onEvent, limit) => scanJournal(journalPath(state, runId), onEvent, limit),
     continue: (runId, scanned) => JournalWriter.continue(writable(runId), scanned, options),
+    notes: fileNoteInbox(state),
   };
 }
 

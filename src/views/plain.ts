@@ -103,6 +103,10 @@ export class PlainView {
       case "verification_skipped":
         this.#line(c.yellow(`· no verification recorded: ${printableLine(e.reason)}`));
         break;
+      case "note":
+        // A colleague's note, left with `runbook note` while this run is live.
+        if (e.queued) this.#line(c.cyan(`✎ note from ${printableLine(e.by)}: ${printableLine(e.text)}`));
+        break;
       default:
         break;
     }

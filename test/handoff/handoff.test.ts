@@ -57,9 +57,10 @@ describe("runbook handoff, from real runs", () => {
     const ids = Object.fromEntries(readdirSync(path.join(repo.dir, ".runbook", "runs")).filter((f) => f.endsWith(".jsonl")).map((f) => [f.replace(/^\d{8}T\d{6}Z-(.*)-[0-9a-f]{4}\.jsonl$/, "$1"), f.slice(0, -".jsonl".length)]));
     const noted = await cli(["note", ids["kill-me"]!.slice(0, 26), "waiting on the DBA"], { RUNBOOK_OPERATOR: "bob" });
     expect(noted.exitCode, noted.stderr).toBe(0);
-    const notLive = await cli(["note", ids["live-one"]!, "how is it going?"]);
-    expect(notLive.exitCode).toBe(2);
-    expect(notLive.stderr).toMatch(/cannot leave a note on run .* now/);
+    // A note on a live run goes through its inbox: the runner journals it and shows it.
+    const onLive = await cli(["note", ids["live-one"]!, "how is it going?"]);
+    expect(onLive.exitCode, onLive.stderr).toBe(0);
+    expect(onLive.stdout).toMatch(/its live runner \(pid \d+, alice\) journaled it and shows it/);
 
     const md = await cli(["handoff", "--format", "markdown"]);
     expect(md.exitCode, md.stderr).toBe(0);
@@ -86,7 +87,9 @@ describe("runbook handoff, from real runs", () => {
     const ended = section("Ended in the window (2)");
     expect(ended).toMatch(new RegExp(`\`${ids["ok-check"]}\` Health check: completed in `));
     expect(ended).toMatch(new RegExp(`\`${ids.rollme}\` Cache flush: rolled back in `));
-    expect(section("Notes (1)")).toMatch(/bob: waiting on the DBA/);
+    expect(section("Notes (2)")).toMatch(/bob: waiting on the DBA/);
+    expect(section("Notes (2)")).toMatch(/alice: how is it going\?/);
+    expect(l).toMatch(/note: .*alice: how is it going\?/);
     expect(section("Stale runbooks (5)")).toContain("`runbooks/kill.md` (kill-me)");
     const changed = section("Runbooks whose steps changed in the window (1)");
     expect(changed).toContain("`runbooks/kill.md` (kill-me): steps changed");
@@ -97,7 +100,7 @@ describe("runbook handoff, from real runs", () => {
     const outputs = [md, await cli(["handoff", "--format", "text"]), await cli(["handoff", "--format", "json"]), await cli(["runs"]), await cli(["log", ids["kill-me"]!, "--format", "markdown"])];
     for (const o of outputs) expect(o.stdout + o.stderr).not.toContain(SECRET);
     expect(outputs[1]!.stdout).toMatch(/OPEN RUNS \(3\)/);
-    expect(JSON.parse(outputs[2]!.stdout)).toMatchObject({ open: [{}, {}, {}], ended: [{}, {}], notes: [{ by: "bob", text: "waiting on the DBA" }] });
+    expect(JSON.parse(outputs[2]!.stdout)).toMatchObject({ open: [{}, {}, {}], ended: [{}, {}], notes: expect.arrayContaining([expect.objectContaining({ by: "bob", text: "waiting on the DBA" }), expect.objectContaining({ by: "alice", text: "how is it going?" })]) });
 
     // The resume command the report prints works, given the secret it names and the answer it names.
     const command = /resume: `(runbook resume \S+)`/.exec(k)![1]!.split(" ").slice(1);
@@ -105,7 +108,9 @@ describe("runbook handoff, from real runs", () => {
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(resumed.stdout + resumed.stderr).not.toContain(SECRET);
     writeFileSync(`${mark}.release`, "");
-    expect((await live).exitCode).toBe(0);
+    const liveDone = await live;
+    expect(liveDone.exitCode).toBe(0);
+    expect(String(liveDone.stdout)).toContain("✎ note from alice: how is it going?");
     expect(marks(mark).filter((m) => m === "one")).toHaveLength(1);
     expect(marks(mark).filter((m) => m === "three")).toHaveLength(1);
 

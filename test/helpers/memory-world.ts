@@ -13,6 +13,7 @@ import type { RunState } from "../../src/run/state.js";
 import type { FrontEnd, JournalStore, World } from "../../src/run/world.js";
 import type { Lock, LockHolder } from "../../src/state/lock.js";
 import { LockHeldError } from "../../src/state/lock.js";
+import type { NoteInbox, QueuedNote } from "../../src/state/note-inbox.js";
 
 /** Journals in memory: the same contract as the files, without a disk. */
 export class MemoryStore implements JournalStore {
@@ -51,6 +52,20 @@ export class MemoryStore implements JournalStore {
   };
 
   continue = (runId: string) => this.#sink(runId);
+
+  /** Notes queued while a run is live; `writerOf` plays the journal's writer lock. */
+  readonly inbox = new Map<string, QueuedNote[]>();
+  writerOf = new Map<string, LockHolder>();
+  notes: NoteInbox = {
+    writer: (runId) => this.writerOf.get(runId),
+    queue: (runId, note) => {
+      const q = { id: `${note.at.replace(/[-:.]/g, "")}-${String(this.inbox.get(runId)?.length ?? 0).padStart(8, "0")}`, ...note };
+      this.inbox.set(runId, [...(this.inbox.get(runId) ?? []), q]);
+      return q;
+    },
+    queued: (runId) => [...(this.inbox.get(runId) ?? [])],
+    drop: (runId, id) => void this.inbox.set(runId, (this.inbox.get(runId) ?? []).filter((q) => q.id !== id)),
+  };
 
   /** A copy holding only the first `n` events of a run: what a crash right after event n leaves. */
   crashedAfter(runId: string, n: number): MemoryStore {

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync, fsyncSync } from "node:fs";
+import path from "node:path";
+import { JournalError } from "../errors.js";
+import { fsyncDir } from "../journal/store.js";
+import { journalPath, makeStateSubdir } from "./layout.js";
+import { readHolder, type LockHolder } from "./lock.js";
+
+/** A note left on a run while another process was writing its journal; that process journals it. */
+export interface QueuedNote {
+  /** Unique and sortable: when it was written, then random. The note event keeps it (`queued.id`). */
+  readonly id: string;
+  readonly at: string;
+  readonly by: string;
+  readonly text: string;
+}
+
+/**
+ * Notes waiting for a live run's runner, as files beside its journal: `runs/<run-id>.notes/<id>.json`.
+ * Only the journal's writer journals them (then deletes them), so a live run's journal still has one
+ * writer. A file is written whole (a temporary name, fsync, rename), private like the journal.
+ */
+export interface NoteInbox {
+  /** Who holds the journal's writer lock now, if anyone (alive or not: the caller asks). */
+  writer(runId: string): LockHolder | undefined;
+  queue(runId: string, note: { by: string; text: string; at: string }): QueuedNote;
+  /** Oldest first; a file that is not a whole note is left alone. */
+  queued(runId: string): QueuedNote[];
+  drop(runId: string, id: string): void;
+}
+
+const ID = /^\d{8}T\d{6}\d{3}Z-[0-9a-f]{8}$/;
+
+export function fileNoteInbox(state: string): NoteInbox {
+  const dirOf = (runId: string) => `${journalPath(state, runId)}.notes`;
+  return {
+    writer: (runId) => readHolder(`${journalPath(state, runId)}.lock`),
+    queue: (runId, note) => {
+      const dir = dirOf(runId);
+      makeStateSubdir(state, dir);
+      if (!lstatSync(dir).isDirectory()) throw new JournalError(`cannot leave a note in ${dir}: it is not a folder (a symbolic link is never followed)`);
+      const id = `${note.at.replace(/[-:.]/g, "")}-${randomBytes(4).toString("hex")}`;
+      const queued: QueuedNote = { id, ...note };
+      const tmp = path.join(dir, `.${id}.tmp`);
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(queued)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path.join(dir, `${id}.json`));
+      fsyncDir(dir);
+      return queued;
+    },
+    queued: (runId) => {
+      const dir = dirOf(runId);
+      let names: string[];
+      try {
+        // A symbolic link in the state folder is never followed (docs/security.md).
+        if (!lstatSync(dir).isDirectory()) return [];
+        names = readdirSync(dir);
+      } catch {
+        return [];
+      }
+      const out: QueuedNote[] = [];
+      for (const name of names.filter((n) => n.endsWith(".json") && ID.test(n.slice(0, -5))).sort()) {
+        const note = readNote(path.join(dir, name), name.slice(0, -5));
+        if (note) out.push(note);
+      }
+      return out;
+    },
+    drop: (runId, id) => {
+      if (!ID.test(id)) return;
+      const dir = dirOf(runId);
+      try {
+        unlinkSync(path.join(dir, `${id}.json`));
+      } catch {
+        // Already taken by an earlier pass.
+      }
+      try {
+        rmdirSync(dir);
+      } catch {
+        // Not empty yet: another note came in.
+      }
+    },
+  };
+}
+
+function readNote(file: string, id: string): QueuedNote | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile() || fstatSync(fd).size > 64 * 1024) return undefined;
+    const v = JSON.parse(readFileSync(fd, "utf8")) as Partial<QueuedNote>;
+    return v.id === id && typeof v.at === "string" && typeof v.by === "string" && typeof v.text === "string" ? { id, at: v.at, by: v.by, text: v.text } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
