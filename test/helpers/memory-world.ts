@@ -88,7 +88,6 @@ export function memoryLocks() {
       held.set(runbookId, holder);
       return { file: runbookId, tookOverFrom: current, release: () => void (held.get(runbookId) === holder && held.delete(runbookId)) };
     },
-    holder: (runbookId: string) => held.get(runbookId),
     alive: (h: LockHolder) => h.pid === 1,
   };
 }

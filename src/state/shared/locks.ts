@@ -56,8 +56,6 @@ export function sharedLocks(m: SharedMachine, store: JournalStore, held: Map<str
         },
       };
     },
-    // Who holds a shared lock is known only after a fetch (`runs`, `share status` do one); a session never asks.
-    holder: () => undefined,
     alive: (h) => h.host !== m.host || m.aliveHere(h),
   };
 }

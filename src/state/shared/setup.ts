@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../../files/config.js";
 import { repoRootOf } from "../../files/repo-root.js";
 import type { JournalStore, Locks } from "../../run/world.js";
 import { fileJournalStore } from "../journals.js";
-import { acquireRunLocks, acquireWriterLock, lockHolder, thisHost } from "../lock.js";
+import { acquireRunLocks, acquireWriterLock, thisHost } from "../lock.js";
 import { processStartTime } from "../../engine/proc.js";
 import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
@@ -43,7 +43,6 @@ export function storeAndLocks(o: {
   const files = fileJournalStore(o.stateDir, o.afterWrite ? { afterWrite: o.afterWrite } : {});
   const local: Locks = {
     acquire: (runbookId, me, force) => acquireRunLocks(o.stateDir, runbookId, me, machine, force),
-    holder: (runbookId) => lockHolder(o.stateDir, runbookId),
     // A holder on another host cannot be checked from here: it counts as live.
     alive: (h) => h.host !== o.host || machine.alive(h),
   };
