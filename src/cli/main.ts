@@ -162,14 +162,20 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/stats.js")));
 
-  program
-    .command("share")
-    .description("shared runs through the git remote")
+  const share = program.command("share").description("shared runs through the git remote");
+  share
     .command("status")
     .description("what this clone has that the remote has not (and the other way round), and who holds which lock")
     .addOption(format(["text", "json"], "text"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/share.js")));
+  share
+    .command("push")
+    .description("push the runs only this clone has, or has more of (after --offline), each under its runbook's lock for a moment")
+    .argument("[run-ids...]", "runs to push (default: every run the remote lacks)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 everything pushed, 1 a run was left alone (its runbook is held by a live lease), 2 the remote could not be reached.")
+    .action(run(() => import("./commands/share-push.js")));
 
   program
     .command("verify")

@@ -132,5 +132,12 @@ describe("runs shared through the git remote", () => {
     expect(onB.find((r) => r.runId.includes("-dns-switch-"))).toMatchObject({ status: "completed" });
     const status = await b!.run(["share", "status"]);
     expect(status.stdout).toMatch(new RegExp(`${offlineRun.runId}  only in this clone`));
+
+    // `share push` publishes it: the other clone sees it, and nothing is left to push.
+    const pushed = await b!.run(["share", "push"]);
+    expect([pushed.exitCode, pushed.stdout], pushed.stderr).toEqual([0, `${offlineRun.runId}  pushed\n`]);
+    expect(rows((await a!.run(["runs", "--format", "json"])).stdout).find((r) => r.runId === offlineRun.runId)).toMatchObject({ status: "completed" });
+    expect((await b!.run(["share", "status"])).stdout).toMatch(/0 with events not pushed, 0 only in this clone/);
+    expect((await b!.run(["share", "push"])).stdout).toBe("Nothing to push: origin has every run this clone has.\n");
   }, 180_000);
 });

@@ -34,8 +34,8 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
     `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} taken over elsewhere${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
   ];
   for (const r of sync.runs) {
-    if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (pushed by the next resume, rollback or note of the run)`);
-    if (r.status === "local only") lines.push(`  ${r.runId}  only in this clone (${r.events} events; never pushed)`);
+    if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (\`runbook share push\` pushes them; so does the next resume, rollback or note of the run)`);
+    if (r.status === "local only") lines.push(`  ${r.runId}  only in this clone (${r.events} events; never pushed: \`runbook share push\`)`);
     if (r.status === "diverged") lines.push(`  ${r.runId}  went on elsewhere after this clone's last push: the shared journal is used now`);
   }
   if (sync.kept.length) lines.push(`Journals this clone set aside (what it journaled and never pushed; kept, never deleted):`, ...sync.kept.map((k) => `  ${k}`));
