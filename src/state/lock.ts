@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, linkSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { readSmallJson } from "./small-file.js";
 import path from "node:path";
 import { RunRefusedError } from "../errors.js";
 import { isAlive, processStartTime } from "../engine/proc.js";
@@ -178,23 +179,8 @@ function sameHolder(a: LockHolder | undefined, b: LockHolder): boolean {
 
 /** Who holds a lock file, if it is a regular file that says. */
 export function readHolder(file: string): LockHolder | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    const buf = Buffer.alloc(4096);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const data = JSON.parse(buf.subarray(0, n).toString("utf8")) as Partial<LockHolder>;
-    return typeof data.runId === "string" && typeof data.pid === "number" && typeof data.host === "string" ? (data as LockHolder) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const data = readSmallJson(file, 4096) as Partial<LockHolder> | undefined;
+  return data && typeof data.runId === "string" && typeof data.pid === "number" && typeof data.host === "string" ? (data as LockHolder) : undefined;
 }
 
 /** The lock of a runbook, if any (for views: is this run live?). */

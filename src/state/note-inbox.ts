@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync, fsyncSync } from "node:fs";
+import { closeSync, constants, lstatSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync, fsyncSync } from "node:fs";
 import path from "node:path";
 import { JournalError } from "../errors.js";
 import { fsyncDir } from "../journal/store.js";
 import { journalPath, makeStateSubdir } from "./layout.js";
 import { readHolder, type LockHolder } from "./lock.js";
+import { readSmallJson } from "./small-file.js";
 
 /** A note left on a run while another process was writing its journal; that process journals it. */
 export interface QueuedNote {
@@ -88,19 +89,6 @@ export function fileNoteInbox(state: string): NoteInbox {
 }
 
 function readNote(file: string, id: string): QueuedNote | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fstatSync(fd).isFile() || fstatSync(fd).size > 64 * 1024) return undefined;
-    const v = JSON.parse(readFileSync(fd, "utf8")) as Partial<QueuedNote>;
-    return v.id === id && typeof v.at === "string" && typeof v.by === "string" && typeof v.text === "string" ? { id, at: v.at, by: v.by, text: v.text } : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const v = readSmallJson(file, 64 * 1024) as Partial<QueuedNote> | undefined;
+  return v && v.id === id && typeof v.at === "string" && typeof v.by === "string" && typeof v.text === "string" ? { id, at: v.at, by: v.by, text: v.text } : undefined;
 }
