@@ -34,6 +34,8 @@ export interface SessionSetup {
   readonly stateDir: string;
   readonly interactive: boolean;
   readonly given: Record<string, string>;
+  /** Which given params came from `-p` and which from `RUNBOOK_PARAM_*`. */
+  readonly givenBy: Record<string, "flag" | "environment">;
   readonly policy: Policy;
   readonly world: World;
   readonly prepare: (file: string) => Promise<Prepared>;
@@ -48,10 +50,12 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const interactive = isInteractive(io) && flags.format !== "json";
   const mode: ViewMode = flags.format === "json" ? "json" : interactive && !flags.plain ? "tui" : "plain";
   const given = collectParamFlags(flags.param, io.env);
+  const flagged = new Set(flags.param.map((f) => f.slice(0, f.indexOf("="))));
+  const givenBy = Object.fromEntries(Object.keys(given).map((n) => [n, flagged.has(n) ? ("flag" as const) : ("environment" as const)]));
   const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
   const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) });
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
+  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
 }
 
 /** What resume and rollback need to find a journal's runbook and carry on. */

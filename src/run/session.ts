@@ -8,6 +8,7 @@ import { drillShortfall } from "../verify/drill.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
+import { reviewRunParams } from "./param-review.js";
 import { reopenParams, resolveRunParams } from "./params.js";
 import type { Prepared } from "./prepare.js";
 import { rollbackItems, rollbackTargets } from "./rollback-plan.js";
@@ -19,6 +20,8 @@ import type { World } from "./world.js";
 export interface StartRequest {
   readonly prepared: Prepared;
   readonly given: Readonly<Record<string, string>>;
+  /** Which of `given` came from `-p` and which from `RUNBOOK_PARAM_*`, for the param review. */
+  readonly givenBy?: Readonly<Record<string, "flag" | "environment">>;
   readonly policy: Policy;
   readonly interactive: boolean;
   readonly force: boolean;
@@ -58,8 +61,15 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     let journal: RunJournal | undefined;
     let file: string | undefined;
     try {
-      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal);
+      const asked = await resolveRunParams(runbook, req.given, front.askParam, signal);
       if (signal.aborted) return EXIT.interrupted;
+      // A last look at every value before anything is locked or journaled (not with --yes).
+      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, req.given, req.givenBy ?? {}, asked, front.reviewParams, signal);
+      if (signal.aborted) return EXIT.interrupted;
+      if (!resolved) {
+        front.notice("not started: nothing ran");
+        return EXIT.aborted;
+      }
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
@@ -109,7 +119,12 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
     try {
       // Read under the lock: nothing else writes this journal now.
       const fold = createFold();
-      const scanned = world.store.scan(req.runId, (e) => fold.add(e));
+      // The answers so far, for the screen's story of the run (a handful per step).
+      const answers: EventOf<"answer">[] = [];
+      const scanned = world.store.scan(req.runId, (e) => {
+        fold.add(e);
+        if (e.type === "answer") answers.push(e);
+      });
       const state = fold.result();
       const done = alreadyOver(req, state, world);
       if (done !== undefined) return done;
@@ -133,7 +148,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       let journal: RunJournal | undefined;
       const front = await world.openFrontEnd(plan, stop);
       try {
-        front.show(state);
+        front.show(state, answers);
         const { params, secrets, secretCaptures } = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal);
         if (signal.aborted) return EXIT.interrupted;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
