@@ -106,15 +106,19 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     }
   }, 240_000);
 
-  it("--plain in a terminal asks by line prompts, secrets hidden, and prints plain lines", async () => {
+  it("--plain in a terminal asks by line prompts, secrets hidden, an irreversible step by its id, and prints plain lines", async () => {
     const p = await runbookProject(`## Steps\n### Change {#change}\n${fence("sh confirm irreversible=\"test\"", 'echo "changed with $TOKEN" >> "$MARK"')}`, "params:\n  TOKEN: {secret: true}\n");
     const t = open(p, ["run", "rb.md", "--plain"]);
     await t.waitFor(/TOKEN \[hidden\]:/);
     t.send("-l", "very-secret-value");
     t.send("Enter");
-    await t.waitFor(/Run change\? \[y\]es, \[s\]kip, \[a\]bort:/);
+    await t.waitFor(/change is irreversible: test\nType change to run it, \[s\]kip, \[a\]bort:/);
     expect(t.screen()).not.toContain("very-secret-value");
     t.send("y", "Enter");
+    await t.waitFor(/This step cannot be undone: type change to run it/);
+    expect(marks(p.mark)).toEqual([]);
+    t.send("-l", "change");
+    t.send("Enter");
     expect(await t.exitCode()).toBe(0);
     const screen = t.screen();
     expect(screen).toContain("✔ [1/1] change done");
