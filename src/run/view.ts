@@ -133,6 +133,9 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
     const running = s.status === "running" && a !== undefined && a.result === undefined;
     const cap = s.status === "done" ? a?.capture : undefined;
     const block = blockOf(ps, a?.phase);
+    // A rollback block that failed says more than the failure it was undoing.
+    const undo = state.rollback?.attempts.get(s.id);
+    const undoFailed = failureOf(undo, ps?.rollback);
     return {
       id: s.id,
       title: ps?.title ?? s.id,
@@ -142,8 +145,8 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
       runningSince: running ? a?.startedAt : undefined,
       phase: a?.phase,
       last: a?.result,
-      failure: failureOf(a, block),
-      retry: retryOf(a, block, going && s.status === "running"),
+      failure: undoFailed ?? failureOf(a, block),
+      retry: retryOf(a, block, going && s.status === "running") ?? retryOf(undo, ps?.rollback, going && !state.rollback?.results.has(s.id)),
       capture: cap ? `$${cap.name}=${cap.secret ? "***" : cap.value}` : undefined,
     };
   });

@@ -126,3 +126,22 @@ describe("the param review's rows", () => {
     ]);
   });
 });
+
+describe("toView in a rollback", () => {
+  it("a rollback block that failed: its exit code on the step's row", () => {
+    const v = toView(
+      fold([
+        started(),
+        ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }),
+        ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 5, retryInMs: null }),
+        ev({ type: "step_finished", target: "a", status: "done", by: "run" }),
+        ev({ type: "rollback_started", reason: "requested", targets: ["a"], cause: "request" }),
+        ev({ type: "attempt_started", target: "a", phase: "rollback", attempt: 1 }),
+        ev({ type: "attempt_finished", target: "a", phase: "rollback", attempt: 1, exitCode: 127, signal: null, timedOut: false, durationMs: 5, retryInMs: null }),
+        ev({ type: "rollback_finished", target: "a", status: "failed" }),
+      ]),
+      plan,
+    );
+    expect(v.rows[0]).toMatchObject({ word: "rollback failed", failure: { phase: "rollback", what: "exit 127" } });
+  });
+});
