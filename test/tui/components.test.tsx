@@ -479,6 +479,14 @@ describe("TUI: params", () => {
     { name: "HOST", value: "db-1", source: "flag", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined },
   ];
 
+  /** Each argument is one read, rendered before the next. */
+  async function press(ui: ReturnType<typeof renderAt>, ...reads: string[]) {
+    for (const r of reads) {
+      ui.write(r);
+      await tick();
+    }
+  }
+
   function review() {
     const done: Array<Readonly<Record<string, string>> | undefined> = [];
     const ui = renderAt(<ParamReview entries={entries} onDone={(v) => done.push(v)} width={120} height={20} theme={theme} />, { columns: 120, rows: 24 });
@@ -502,32 +510,18 @@ describe("TUI: params", () => {
   it("edits a value (validated), picks a choice from a list, and starts with what is on screen", async () => {
     const { ui, done } = review();
     await tick();
-    ui.write("\u001b[A");
-    await tick();
-    ui.write("\u001b[A");
-    await tick();
-    ui.write("\u001b[A");
-    await tick();
-    ui.write("\r");
-    await tick();
+    await press(ui, "\u001b[A", "\u001b[A", "\u001b[A", "\r");
     expect(ui.lastFrame()).toMatch(/› 1\. staging/);
     expect(ui.lastFrame()).toContain("2. production");
-    ui.write("2");
-    await tick();
+    await press(ui, "2");
     expect(ui.lastFrame()).toMatch(/TARGET_ENV +production +edited/);
-    ui.write("\u001b[A");
-    await tick();
-    ui.write("\r\u0015EU");
-    await tick();
+    await press(ui, "\u001b[A", "\r\u0015EU");
     expect(ui.lastFrame()).toContain("`REGION`: `EU` does not match");
-    ui.write("\r");
-    await tick();
+    await press(ui, "\r");
     expect(done).toEqual([]);
-    ui.write("\u0015us-2\r");
-    await tick();
+    await press(ui, "\u0015us-2\r");
     expect(ui.lastFrame()).toMatch(/REGION +us-2 +edited/);
-    ui.write("s");
-    await tick();
+    await press(ui, "s");
     expect(done).toEqual([{ REGION: "us-2", TARGET_ENV: "production", TOKEN: "s3cr3t-value", HOST: "db-1" }]);
     ui.unmount();
   });
@@ -535,14 +529,11 @@ describe("TUI: params", () => {
   it("leaving without running anything takes a second q", async () => {
     const { ui, done } = review();
     await tick();
-    ui.write("q");
-    await tick();
+    await press(ui, "q");
     expect(ui.lastFrame()).toContain("Leave without running anything? Press q again or Enter; any other key stays.");
-    ui.write("x");
-    await tick();
+    await press(ui, "x");
     expect(done).toEqual([]);
-    ui.write("qq");
-    await tick();
+    await press(ui, "qq");
     expect(done).toEqual([undefined]);
     ui.unmount();
   });

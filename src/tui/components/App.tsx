@@ -1,5 +1,5 @@
 import { Box, Text, useInput, useStdout } from "ink";
-import { useRef, useSyncExternalStore } from "react";
+import { useRef, useSyncExternalStore, type ReactNode } from "react";
 import type { RunView } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
 import { printableLine } from "../../views/printable.js";
@@ -124,44 +124,34 @@ export function App({ store, theme, onStop }: AppProps) {
   ));
   // One line spare: a frame as tall as the terminal makes it scroll.
   const free = rows - 1 - 2 - snap.notices.length;
+  /** Every screen: the title, the run line and the notices, then what this one shows. */
+  const screen = (...parts: ReactNode[]) => (
+    <Box flexDirection="column">
+      {title}
+      {runInfo}
+      {notices}
+      {parts}
+    </Box>
+  );
 
   if (snap.done) {
-    if (!view) return <Box flexDirection="column">{title}{notices}</Box>;
+    if (!view) return screen();
     const summaryMax = Math.max(4, free - PANEL_ROWS - 4);
     const summaryHeight = summaryLines(view, snap.journalFile, width - PANEL_COLUMNS, summaryMax).length + PANEL_ROWS;
-    return (
-      <Box flexDirection="column">
-        {title}
-        {runInfo}
-        {notices}
-        <OutputPane window={snap.output} back={0} chosen={false} height={Math.max(2, free - summaryHeight)} width={width} theme={theme} runId={view.runId} others={false} ended />
-        <Summary view={view} journalFile={snap.journalFile} width={width - PANEL_COLUMNS} max={summaryMax} theme={theme} />
-      </Box>
+    return screen(
+      <OutputPane key="output" window={snap.output} back={0} chosen={false} height={Math.max(2, free - summaryHeight)} width={width} theme={theme} runId={view.runId} others={false} ended />,
+      <Summary key="summary" view={view} journalFile={snap.journalFile} width={width - PANEL_COLUMNS} max={summaryMax} theme={theme} />,
     );
   }
 
   const q = snap.question;
   const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width });
   const body = free - footer.length;
-  if (q?.kind === "review") {
-    return (
-      <Box flexDirection="column">
-        {title}
-        {runInfo}
-        {notices}
-        <ParamReview entries={q.entries} onDone={q.answer} width={width} height={body + footer.length} theme={theme} />
-      </Box>
-    );
-  }
+  if (q?.kind === "review") return screen(<ParamReview key="review" entries={q.entries} onDone={q.answer} width={width} height={body + footer.length} theme={theme} />);
   if (q?.kind === "param") {
-    return (
-      <Box flexDirection="column">
-        {title}
-        {runInfo}
-        {notices}
-        <ParamForm name={q.name} description={q.description} example={q.example} choices={q.choices} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />
-        <Lines lines={footer} theme={theme} />
-      </Box>
+    return screen(
+      <ParamForm key="param" name={q.name} description={q.description} example={q.example} choices={q.choices} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />,
+      <Lines key="footer" lines={footer} theme={theme} />,
     );
   }
 
@@ -176,15 +166,10 @@ export function App({ store, theme, onStop }: AppProps) {
   const listHeight = view ? Math.min(budget.list, view.rows.length) : 0;
   const outputHeight = body - listHeight - (panel ? panel.lines.length + PANEL_ROWS : 0);
   page.current = outputHeight - 1;
-  return (
-    <Box flexDirection="column">
-      {title}
-      {runInfo}
-      {notices}
-      {view ? <StepList view={view} focus={focus} now={now} width={width} height={budget.list} theme={theme} /> : null}
-      {panel ? <Panel content={panel} theme={theme} /> : null}
-      <OutputPane window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={outputHeight} width={width} theme={theme} runId={view?.runId} others={snap.outputTargets.length > 1} ended={false} />
-      <Lines lines={footer} theme={theme} />
-    </Box>
+  return screen(
+    view ? <StepList key="steps" view={view} focus={focus} now={now} width={width} height={budget.list} theme={theme} /> : null,
+    panel ? <Panel key="panel" content={panel} theme={theme} /> : null,
+    <OutputPane key="output" window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={outputHeight} width={width} theme={theme} runId={view?.runId} others={snap.outputTargets.length > 1} ended={false} />,
+    <Lines key="footer" lines={footer} theme={theme} />,
   );
 }
