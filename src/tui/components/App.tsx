@@ -1,6 +1,6 @@
 import { Box, Text, useInput, useStdout } from "ink";
 import { useRef, useSyncExternalStore, type ReactNode } from "react";
-import type { RunView } from "../../run/view.js";
+import { whenText, type RunView } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
 import { printableLine } from "../../views/printable.js";
 import { onQuestionKey } from "../answer-keys.js";
@@ -26,14 +26,15 @@ export interface AppProps {
   readonly onStop: () => void;
 }
 
-/** The second line: which run, where it stands, who took it over. */
+/** The second line: which run, where it stands, since when, who took it over. */
 function runLine(view: RunView | undefined, snap: TuiSnapshot, now: number): string {
   if (!view) return snap.question?.kind === "review" ? "not started: check the params" : "not started yet";
   const at = view.rows.findIndex((r) => r.id === view.current);
   const step = view.ended ? "" : at >= 0 ? ` · step ${at + 1} of ${view.rows.length}` : "";
-  const taken = view.sessions.length > 1 ? ` · ${view.sessions.at(-1)!.kind === "rollback" ? "rollback" : "resumed"} by ${view.sessions.at(-1)!.operator}` : "";
-  const elapsed = view.ended ? formatDuration(view.totalMs) : formatDuration(Math.max(0, now - Date.parse(view.startedAt)));
-  return `run ${view.runId} · ${view.word}${step} · ${elapsed}${taken}`;
+  const last = view.sessions.at(-1);
+  // A start time, not a clock: the line stays true while nothing redraws (a question waiting for an answer).
+  const when = view.ended ? `in ${formatDuration(view.totalMs)}` : last && view.sessions.length > 1 ? `${last.kind === "rollback" ? "rolling back" : "resumed"} by ${last.operator}` : `started ${whenText(view.startedAt, now, false)}`;
+  return `run ${view.runId} · ${view.word}${step} · ${when}`;
 }
 
 /** The panel for what is on screen now: a rollback preview, a run taken over, a prerequisite, or the step in focus. */
