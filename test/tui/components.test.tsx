@@ -251,9 +251,12 @@ describe("TUI: the summary", () => {
       ev({ type: "step_finished", target: "lag", status: "failed", by: "run" }),
       ev({ type: "run_finished", status: "failed", exitCode: 1, note: "step lag failed" }),
     ]);
-    store.finish(undefined, "/state/runs/x.jsonl");
+    const journal = `/home/alice/src/infra/runbooks/.runbook/runs/${RUN}.jsonl`;
+    store.finish(undefined, journal);
     await tick();
     const frame = ui.lastFrame();
+    // A path cut short cannot be copied: it wraps.
+    expect(panelText(frame).replace(/\s+/g, "")).toContain(`journal:${journal}`);
     expect(frame).toContain("── last output of lag ──");
     expect(frame).toContain("replica db-2: streaming");
     expect(frame).toContain("Run failed");

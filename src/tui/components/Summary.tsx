@@ -46,10 +46,14 @@ export function summaryLines(view: RunView, journalFile: string | undefined, wid
   const tail: StyledLine[] = [];
   if (view.verification) tail.push([{ text: view.verification.text, style: view.verification.recorded ? "ok" : "warn" }]);
   tail.push([{ text: `run id:   ${view.runId}`, style: "dim" }]);
-  if (journalFile) tail.push([{ text: `journal:  ${journalFile}`, style: "dim" }]);
-  if (view.commands.resume) tail.push([{ text: `resume:   ${view.commands.resume}`, style: "plain" }]);
-  if (view.commands.rollback) tail.push([{ text: `rollback: ${view.commands.rollback}`, style: "plain" }]);
-  tail.push([{ text: `output:   ${view.commands.log}`, style: "plain" }, { text: "  (every line of every step)", style: "dim" }]);
+  // A path or a command cut short cannot be copied: these wrap.
+  const copyable = (label: string, text: string, style: "dim" | "plain") => tail.push(...wrapCode([{ text, style }], width, label, " ".repeat(label.length)));
+  if (journalFile) copyable("journal:  ", journalFile, "dim");
+  if (view.commands.resume) copyable("resume:   ", view.commands.resume, "plain");
+  if (view.commands.rollback) copyable("rollback: ", view.commands.rollback, "plain");
+  copyable("output:   ", view.commands.log, "plain");
+  const why = "  (every line of every step)";
+  if (Array.from(`output:   ${view.commands.log}${why}`).length <= width) tail[tail.length - 1] = [...tail[tail.length - 1]!, { text: why, style: "dim" }];
 
   const idWidth = Math.min(24, view.rows.reduce((n, s) => Math.max(n, s.id.length), 0));
   const room = Math.max(1, max - head.length - failures.length - tail.length);
