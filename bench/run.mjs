@@ -43,6 +43,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
 
 import { readFileSync, readdirSync } from "node:fs";
+import { HOSTILE_RUNBOOKS } from "./hostile-files.mjs";
 
 /** Step durations of a finished run, from its journal. */
 function attemptDurations(stateDir) {
@@ -140,6 +141,20 @@ export const suites = {
       { name: "200 × bash -euo pipefail -c true", cmd: "bash", args: ["bare.sh"] },
     ], { cwd: dir, env });
     console.log(`  engine overhead per step: ${((engine - bare) / 200).toFixed(1)} ms (median run minus median bare, over 200 steps)`);
+    rmSync(dir, { recursive: true, force: true });
+  },
+
+  "hostile-lint"() {
+    // Issue 13, case 9: each of these crashed lint or took 12 s to over a minute. Target: well under
+    // a second per file (the process start included), like a clean file of the same size.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
+    const clean = `---\nid: clean\nowner: bench\n---\n# Clean\n## Steps\n${Array.from({ length: 400 }, (_, i) => `### Step ${i} {#s${i}}\nSome prose about step ${i}, with *emphasis* and a [link](https://example.com).\n\n- a point\n- another\n\n\`\`\`sh\necho ${i}\n\`\`\`\n`).join("")}`.slice(0, 100_000);
+    writeFileSync(path.join(dir, "clean-100k.md"), clean);
+    for (const [name, make] of Object.entries(HOSTILE_RUNBOOKS)) writeFileSync(path.join(dir, name), make());
+    compare("runbook lint on one hostile file (exit 1 with a finding) vs a clean 100 KB runbook", [
+      { name: "clean-100k.md", cmd: process.execPath, args: [BIN, "lint", "clean-100k.md"] },
+      ...Object.keys(HOSTILE_RUNBOOKS).map((name) => ({ name, cmd: process.execPath, args: [BIN, "lint", name] })),
+    ], { cwd: dir });
     rmSync(dir, { recursive: true, force: true });
   },
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../engine/output-limit.js";
 import { loadConfig, type LoadedConfig } from "../files/config.js";
 import { repoRootOf } from "../files/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
@@ -53,7 +54,7 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const flagged = new Set(flags.param.map((f) => f.slice(0, f.indexOf("="))));
   const givenBy = Object.fromEntries(Object.keys(given).map((n) => [n, flagged.has(n) ? ("flag" as const) : ("environment" as const)]));
   const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
-  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) });
+  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
   return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
 }
@@ -78,6 +79,15 @@ export function continueRequest(io: Io, s: SessionSetup, mode: "resume" | "rollb
     prepare: s.prepare,
     checkRequires: s.checkRequires,
   };
+}
+
+/** `RUNBOOK_OUTPUT_LIMIT`, else the config's `output_limit` (checked by its schema), else the engine's default. */
+function outputLimitOf(env: Io["env"], configured: string | number | undefined): number | undefined {
+  const given = env.RUNBOOK_OUTPUT_LIMIT;
+  if (given === undefined || given === "") return configured === undefined ? undefined : parseOutputLimit(configured);
+  const bytes = parseOutputLimit(given);
+  if (bytes === undefined) throw new UsageError(`RUNBOOK_OUTPUT_LIMIT=${given} is not a size: expected ${OUTPUT_LIMIT_HELP}`);
+  return bytes;
 }
 
 function interruptedFlag(flags: SessionFlags): Answers["interrupted"] | undefined {

@@ -6,13 +6,13 @@ import { inheritedEnv } from "../engine/block-env.js";
 import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
 import { fileJournalStore } from "../state/journals.js";
-import { acquireLock, lockHolder, thisHost } from "../state/lock.js";
+import { acquireRunLocks, lockHolder, thisHost } from "../state/lock.js";
 import { assertCommittable, recordVerification } from "../verify/record.js";
 import { openFrontEnd, type ViewMode } from "../views/front-end.js";
 import type { Io } from "./io.js";
 
 /** The real world of a run session: files, processes, signals, git, this host and its clock. */
-export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }): World {
+export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }, outputLimit?: number): World {
   const host = os.hostname();
   const machine = thisHost(host, process.pid);
   const operator = operatorName(io.env);
@@ -20,7 +20,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
   return {
     store: fileJournalStore(stateDir, hook ? { afterWrite: hook } : {}),
     locks: {
-      acquire: (runbookId, me, force) => acquireLock(stateDir, runbookId, me, machine, force),
+      acquire: (runbookId, me, force) => acquireRunLocks(stateDir, runbookId, me, machine, force),
       holder: (runbookId) => lockHolder(stateDir, runbookId),
       // A holder on another host cannot be checked from here: it counts as live.
       alive: (h) => h.host !== host || machine.alive(h),
@@ -41,6 +41,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
     },
     env: inheritedEnv(io.env),
     graceMs: killGrace(io.env),
+    outputLimit,
     notice: (text) => io.stderr.write(`runbook: ${text}\n`),
     // JSON Lines on stdout stay JSON Lines: a sentence goes to stderr then.
     print: (text) => (view.mode === "json" ? io.stderr : io.stdout).write(text),

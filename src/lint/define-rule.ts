@@ -15,7 +15,11 @@ export interface RuleContext {
   readonly history?: FileHistory | undefined;
   /** The config's default review period, e.g. `90d`. */
   readonly defaultReviewEvery?: string | undefined;
-  readonly report: (message: string, place: Span | Point, related?: readonly RelatedLocation[]) => void;
+  /**
+   * Records a finding. Returns false once the rule has reported as many as are useful: a rule
+   * that may find thousands (one per unknown id) stops there rather than compute them all.
+   */
+  readonly report: (message: string, place: Span | Point, related?: readonly RelatedLocation[]) => boolean;
 }
 
 /** Whether the file's steps changed after the commit it was verified at. Filled in by the git adapter. */

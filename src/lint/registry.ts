@@ -12,6 +12,7 @@ import noShellPrompt from "./rules/no-shell-prompt.js";
 import paramDeclared from "./rules/param-declared.js";
 import paramUsed from "./rules/param-used.js";
 import requiresInstalled from "./rules/requires-installed.js";
+import shellBlockUtf8 from "./rules/shell-block-utf8.js";
 import rollbackOrIrreversible from "./rules/rollback-or-irreversible.js";
 import { staleChanged, staleNeverVerified, staleOverdue } from "./rules/stale.js";
 import stepId from "./rules/step-id.js";
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   paramUsed,
   variableNameReserved,
   noShellPrompt,
+  shellBlockUtf8,
   requiresInstalled,
   staleNeverVerified,
   staleOverdue,

@@ -12,7 +12,8 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
   const infoAt = block.span.start.offset + firstLine.indexOf(block.info);
   const parsed = parseInfoString(block.info);
   const spans = new Map<string, Span>();
-  const input: Record<string, string | true> = {};
+  // Attribute names are user keys: no prototype, so `constructor=x` is an unknown attribute, not Object.
+  const input: Record<string, string | true> = Object.create(null) as Record<string, string | true>;
   const tokenSpan = (offset: number, length: number) => lines.span(infoAt + offset, infoAt + offset + length);
 
   if (parsed.unclosedQuoteAt !== undefined) {
@@ -41,7 +42,7 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
     const partial: Record<string, unknown> = {};
     const shape = attributesSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
     for (const [k, v] of Object.entries(input)) {
-      const one = shape[k]?.safeParse(v);
+      const one = Object.hasOwn(shape, k) ? shape[k]?.safeParse(v) : undefined;
       if (one?.success) partial[k] = one.data;
     }
     attributes = partial as Attributes;

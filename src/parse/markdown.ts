@@ -1,12 +1,16 @@
 import type { Root } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
-import { frontmatterFromMarkdown } from "mdast-util-frontmatter";
-import { frontmatter } from "micromark-extension-frontmatter";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
 
-const extensions = [frontmatter(["yaml"])];
-const mdastExtensions = [frontmatterFromMarkdown(["yaml"])];
+/**
+ * The one unified processor that reads runbooks: remark-parse with YAML frontmatter as a `yaml`
+ * node. Frozen once, so each parse costs only the parse; remark plugins (`runbook/remark`) and
+ * `runbook fmt` start from the same parser, so every tool sees the same tree.
+ */
+export const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).freeze();
 
 /** Markdown text → mdast, with YAML frontmatter as a `yaml` node. Pure. */
 export function parseMarkdown(text: string): Root {
-  return fromMarkdown(text, { extensions, mdastExtensions });
+  return markdownParser.parse(text);
 }

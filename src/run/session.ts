@@ -1,10 +1,12 @@
 import path from "node:path";
+import { blockTag } from "../engine/proc.js";
 import { EXIT, RunRefusedError, UsageError } from "../errors.js";
 import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
 import { drillShortfall } from "../verify/drill.js";
+import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
@@ -56,15 +58,17 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   if (!req.interactive && !req.policy.yes && needy.length) {
     throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
   }
+  refuseMissingEnv(req.prepared, world);
   return withSignals(world, async (signal, stop) => {
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
     let file: string | undefined;
     try {
-      const asked = await resolveRunParams(runbook, req.given, front.askParam, signal);
-      if (signal.aborted) return EXIT.interrupted;
+      const asked = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      // Stopped while params were asked: nothing was journaled, nothing ran.
+      if (!asked || signal.aborted) return EXIT.interrupted;
       // A last look at every value before anything is locked or journaled (not with --yes).
-      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, req.given, req.givenBy ?? {}, asked, front.reviewParams, signal);
+      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, req.given, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
       if (!resolved) {
         front.notice("not started: nothing ran");
@@ -85,6 +89,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           pid: world.pid,
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
           secrets: [...resolved.secrets],
+          ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
           order: plan.steps.map((s) => s.id),
           options: { onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}) },
         });
@@ -93,7 +98,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.onEvent(event, journal.state);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
-          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs,
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit,
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
@@ -141,6 +146,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const prepared = await req.prepare(found.file);
       const { plan } = prepared;
       refuseWithoutOperator(req, state, plan);
+      refuseMissingEnv(prepared, world);
       if (req.mode === "resume") req.checkRequires(plan);
 
       const sink = world.store.continue(req.runId, scanned);
@@ -149,13 +155,14 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state, answers);
-        const { params, secrets, secretCaptures } = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal);
-        if (signal.aborted) return EXIT.interrupted;
+        const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
+        if (!reopened || signal.aborted) return EXIT.interrupted;
+        const { params, secrets, secretCaptures } = reopened;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
         const startRollback = req.mode === "rollback" && !state.rollback;
         if (startRollback) {
           const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
-          const answer = await operator.ask(question, signal).catch((e: unknown) => (signal.aborted ? undefined : Promise.reject(e)));
+          const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
           if (answer === undefined) return EXIT.interrupted;
           if (answer === "no") {
             front.notice("nothing was rolled back");
@@ -173,7 +180,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit,
         });
       } finally {
         if (journal) journal.close();
@@ -242,6 +249,14 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
   }
 }
 
+/** Variables the runbook declares under `env:` must be set before anything runs (their values are never journaled). */
+function refuseMissingEnv(prepared: Prepared, world: World): void {
+  const missing = missingEnv(prepared.runbook.meta?.env ?? [], world.env);
+  if (missing.length) {
+    throw new RunRefusedError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, and the runbook needs ${missing.length === 1 ? "it" : "them"} (env: in its frontmatter)`, { hint: "Set them in this shell (export NAME=…), then run again." });
+  }
+}
+
 /**
  * After a runner was killed, the process group of the block it was running may still be alive:
  * stop it before anything runs again, so a step never runs twice at once. That is this run's own
@@ -263,7 +278,7 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   for (const s of runs) {
     const open = openProcess(s);
     if (!open) continue;
-    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs);
+    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }
@@ -281,6 +296,14 @@ async function recordDrill(journal: RunJournal, file: string, commit: boolean, w
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
   }
+}
+
+/** A question or prompt cut short by an interruption gives undefined; any other failure stays one. */
+function unlessInterrupted(signal: AbortSignal) {
+  return (e: unknown): undefined => {
+    if (signal.aborted) return undefined;
+    throw e;
+  };
 }
 
 /**

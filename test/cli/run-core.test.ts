@@ -100,6 +100,21 @@ describe("run core defects (real processes)", () => {
   });
 });
 
+describe("inherited environment (env: in the frontmatter)", () => {
+  it("refuses to start when a declared variable is not set; journals its name, never its value", async () => {
+    const p = await runbookProject(`## Steps\n### Use {#use}\n${fence("sh", 'echo "$KUBE_TEST_CONFIG" >> "$MARK"')}`, "env: [KUBE_TEST_CONFIG]\n");
+    const refused = await runIn(p, ["run", "rb.md"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("KUBE_TEST_CONFIG is not set, and the runbook needs it");
+    expect(journalFiles(p.state)).toEqual([]);
+    const ok = await runIn(p, ["run", "rb.md"], { KUBE_TEST_CONFIG: "/tmp/kube-config-for-test" });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(marks(p.mark)).toEqual(["/tmp/kube-config-for-test"]);
+    expect(journalEvents(p.state)[0]).toMatchObject({ type: "run_started", env: ["KUBE_TEST_CONFIG"] });
+    expect(readFileSync(journalFiles(p.state)[0]!, "utf8")).not.toContain("kube-config-for-test");
+  });
+});
+
 describe("a journal's runbook is found by its path in the repository", () => {
   async function interruptedRunIn(dir: string, state: string) {
     const env = { RUNBOOK_STATE_DIR: state, RUNBOOK_KILL_GRACE_MS: "500" };

@@ -6,6 +6,7 @@ import { buildRunbook } from "../../src/model/build-runbook.js";
 import { buildStepGraph } from "../../src/model/graph.js";
 import { nobody, type Ask, type Operator } from "../../src/run/ask.js";
 import type { ReviewParams } from "../../src/run/param-review.js";
+import type { AskParam } from "../../src/run/params.js";
 import type { Prepared } from "../../src/run/prepare.js";
 import { sha256 } from "../../src/run/prepare.js";
 import type { ContinueRequest, StartRequest } from "../../src/run/session.js";
@@ -47,7 +48,7 @@ export class MemoryStore implements JournalStore {
   scan = (runId: string, onEvent: (e: JournalEvent) => void, limit = Infinity): ScanResult => {
     const events = (this.runs.get(runId) ?? []).slice(0, limit);
     for (const e of events) onEvent(e);
-    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false };
+    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false, bytes: events.length };
   };
 
   continue = (runId: string) => this.#sink(runId);
@@ -127,7 +128,7 @@ export interface MemoryWorld extends World {
   finished: RunState | undefined;
 }
 
-export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks>; reviewParams?: ReviewParams }): MemoryWorld {
+export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks>; askParam?: (stop: () => void) => AskParam; reviewParams?: ReviewParams }): MemoryWorld {
   const shown: JournalEvent[] = [];
   const notices: string[] = [];
   const printed: string[] = [];
@@ -151,12 +152,12 @@ export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; ope
     notices,
     printed,
     finished: undefined,
-    openFrontEnd: async (): Promise<FrontEnd> => ({
+    openFrontEnd: async (_plan, stop): Promise<FrontEnd> => ({
       onEvent: (e) => shown.push(e),
       show: () => undefined,
       notice: (t) => notices.push(t),
       operator: o.operator ?? nobody,
-      askParam: undefined,
+      askParam: o.askParam?.(stop),
       ...(o.reviewParams ? { reviewParams: o.reviewParams } : {}),
       finish: async (state) => {
         world.finished = state;

@@ -73,3 +73,22 @@ describe("specific findings", () => {
     expect(lint("\u0000\u0001\u0002").map((d) => d.message)).toEqual(["Binary file: expected Markdown text"]);
   });
 });
+
+describe("inherited environment (`env:`)", () => {
+  it("places a listed name that can never be inherited, a duplicate and a param clash on their list items", () => {
+    const text = "---\nid: x\nowner: y\nenv: [KUBECONFIG, BASH_ENV, KUBECONFIG, REGION]\nparams:\n  REGION: {default: eu}\n---\n# T\n## Steps\n### A\n```sh\necho \"$KUBECONFIG\" \"$REGION\"\n```\n";
+    const found = only(text, "frontmatter-schema").map((d) => [d.line, d.column, d.message]);
+    expect(found).toEqual([
+      [4, 19, "This variable never reaches commands: the runner removes it from their environment"],
+      [4, 29, "`KUBECONFIG` is listed twice under `env`"],
+      [4, 41, "`REGION` is both a param and an inherited variable: a param is given at run time, `env` comes from the operator's environment; keep one"],
+    ]);
+  });
+
+  it("suggests `env:` for an undeclared variable, and does not ask that a declared one be mentioned", () => {
+    const [d] = only(runbookExample("## Steps\n### A\n```sh\nkubectl get nodes --context \"$KUBE_CONTEXT\"\n```\n"), "param-declared");
+    expect(d?.message).toContain("or under `env:` if the operator's environment provides it");
+    // kubectl reads KUBECONFIG itself: a declared variable no block names is not a finding.
+    expect(lint(runbookExample("## Steps\n### A\n```sh\nkubectl get nodes\n```\n", "env: [KUBECONFIG]\n")).filter((d) => !d.ruleId.startsWith("stale-"))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers/cli.js";
@@ -14,8 +15,23 @@ const hasPostgres = existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/p
 const required = process.env.RUNBOOK_REQUIRE_POSTGRES === "1";
 if (!hasPostgres && !required) console.warn("PostgreSQL failover tests skipped: no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql); CI installs it and requires them");
 
-// Each lab gets its own ports, so a lab left behind by a killed run cannot collide with the next.
-let nextPort = 55_400 + (process.pid % 50) * 10;
+/**
+ * Two free neighbouring ports for a lab. Each lab gets its own, so a lab left behind by a killed run,
+ * or another test suite running on the same machine, cannot collide with the next.
+ */
+async function freePorts(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 20_000 + 2 * Math.floor(Math.random() * 10_000);
+    if ((await free(port)) && (await free(port + 1))) return port;
+  }
+  throw new Error("no two free neighbouring ports for a PostgreSQL lab");
+}
 
 interface Lab {
   primary: string;
@@ -30,8 +46,7 @@ afterEach(async () => {
 });
 
 async function startLab(): Promise<Lab> {
-  const port = nextPort;
-  nextPort += 2;
+  const port = await freePorts();
   const env = { PGLAB_PRIMARY_PORT: String(port) };
   const lab = async (...args: string[]) => String((await execa(LAB, args, { env })).stdout);
   await lab("down");

@@ -38,8 +38,9 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     try {
       runbooks.push(await readRunbook(file, io.cwd));
     } catch (error) {
-      if (!(error instanceof RunbookError)) throw error;
-      unreadable.push(error.message);
+      // One file that breaks the tool must not hide the findings of every other file.
+      if (error instanceof RunbookError) unreadable.push(error.message);
+      else unreadable.push(`internal error while reading ${file}: ${error instanceof Error ? error.message : String(error)}; please report it`);
     }
     bar.tick();
   });

@@ -6,17 +6,21 @@ import { didYouMean } from "../../schema/suggest.js";
 
 export default defineRule({
   id: "param-declared",
-  description: "An upper-case `$NAME` used in a runnable block is a declared param, a `capture=` variable, assigned in the block, or a standard variable such as `$HOME`.",
+  description: "An upper-case `$NAME` used in a runnable block is a declared param, a variable declared under `env:`, a `capture=` variable, assigned in the block, or a standard variable such as `$HOME`.",
   severity: "error",
   examples: {
     good: [
       runbookExample("## Steps\n### A\n```sh\necho \"$REGION\" \"$HOME\"\nN=1; echo $N\n```\n", "params:\n  REGION: {default: eu}\n"),
       runbookExample("## Steps\n### A\n```sh capture=LEADER\nhostname\n```\n### B\n```sh\necho \"$LEADER\"\n```\n"),
+      runbookExample("## Steps\n### A\n```sh\nkubectl --kubeconfig \"$KUBECONFIG\" get nodes\n```\n", "env: [KUBECONFIG]\n"),
     ],
-    bad: [runbookExample("## Steps\n### A\n```sh\necho \"$REGOIN\"\n```\n", "params:\n  REGION: {default: eu}\n")],
+    bad: [
+      runbookExample("## Steps\n### A\n```sh\necho \"$REGOIN\"\n```\n", "params:\n  REGION: {default: eu}\n"),
+      runbookExample("## Steps\n### A\n```sh\naws s3 ls --profile \"$AWS_PROFILE\"\n```\n"),
+    ],
   },
   check({ runbook, report }) {
-    const declared = new Set(Object.keys(runbook.meta?.params ?? {}));
+    const declared = new Set([...Object.keys(runbook.meta?.params ?? {}), ...(runbook.meta?.env ?? [])]);
     for (const s of runbook.steps) if (s.capture) declared.add(s.capture);
     const known = [...declared];
     for (const { block, references, assigned } of blockVariables(runbook)) {
@@ -25,7 +29,7 @@ export default defineRule({
         const n = ref.name;
         if (n !== n.toUpperCase() || declared.has(n) || assigned.has(n) || AMBIENT_VARIABLES.has(n) || reported.has(n)) continue;
         reported.add(n);
-        report(`\`$${n}\` is not a declared param${didYouMean(n, known)}: declare it under \`params:\` in the frontmatter`, sourcePoint(block, ref.offset));
+        if (!report(`\`$${n}\` is not a declared param${didYouMean(n, known)}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, sourcePoint(block, ref.offset))) return;
       }
     }
   },
