@@ -1,4 +1,5 @@
 import type { Piece } from "../run/display-values.js";
+import { printableLine } from "../views/printable.js";
 
 /** How a run of text looks: the theme decides the colours (none without colour). */
 export type Style = "plain" | "bold" | "dim" | "code" | "command" | "value" | "secret" | "unset" | "key" | "warn" | "error" | "ok" | "break";
@@ -15,9 +16,9 @@ export const lineText = (line: StyledLine): string => line.map((s) => s.text).jo
 
 const length = (s: string): number => Array.from(s).length;
 
-/** Display pieces (values put in) as spans; plain text takes `style`. */
+/** Display pieces (values put in) as spans; plain text takes `style`. A value stays on one line: its newlines are shown as \n, so it cannot forge a line. */
 export function piecesToSpans(pieces: readonly Piece[], style: Style): Span[] {
-  return pieces.map((p) => ({ text: p.text, style: p.kind === "text" ? style : p.kind }));
+  return pieces.map((p) => (p.kind === "text" ? { text: p.text, style } : { text: printableLine(p.text), style: p.kind }));
 }
 
 /** Splits spans at newlines: one array of spans per line. */

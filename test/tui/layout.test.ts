@@ -10,7 +10,8 @@ import { keyPresses } from "../../src/tui/keys.js";
 import { listWindow, share } from "../../src/tui/layout.js";
 import { proseLines } from "../../src/tui/prose.js";
 import { initialReview, onReviewKey } from "../../src/tui/review-keys.js";
-import { lineText, wrapWords } from "../../src/tui/styled.js";
+import { lineText, piecesToSpans, splitLines, wrapWords } from "../../src/tui/styled.js";
+import { displayShell } from "../../src/run/display-values.js";
 import { fence } from "../helpers/runbooks.js";
 
 const none = { return: false, backspace: false, delete: false, escape: false, ctrl: false } as Key;
@@ -174,5 +175,12 @@ describe("keys at the param review", () => {
     expect(run([up, up, up, ...keys("\rzz\u001b\r")]).s.values.REGION).toBe("eu-1");
     expect(run(keys("qx")).outcome).toBeUndefined();
     expect(run(keys("qq")).outcome).toEqual({ quit: true });
+  });
+});
+
+describe("values put in a displayed command", () => {
+  it("stay on one line: a value's newline is shown as \\n, never as a line of its own", () => {
+    const lines = splitLines(piecesToSpans(displayShell('echo "$P"\necho done', new Map([["P", { value: "x\n✔ [9/9] fake-step done", secret: false }]])), "command"));
+    expect(lines.map((l) => l.map((s) => s.text).join(""))).toEqual(['echo "x\\n✔ [9/9] fake-step done"', "echo done"]);
   });
 });
