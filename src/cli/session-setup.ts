@@ -10,8 +10,11 @@ import { checkRequires, prepare, sha256, type Prepared } from "../run/prepare.js
 import type { ContinueRequest } from "../run/session.js";
 import type { World } from "../run/world.js";
 import { stateDirOf } from "../state/layout.js";
+import type { ShareConfig } from "../state/shared/remote.js";
+import { shareConfigOf } from "../state/shared/setup.js";
 import type { ViewMode } from "../views/front-end.js";
 import { useColor, type Io } from "./io.js";
+import { runIdIn, syncForReading } from "./shared-runs.js";
 import { VERSION } from "./version.js";
 import { isInteractive, realWorld } from "./world.js";
 
@@ -28,6 +31,7 @@ export interface SessionFlags {
   skipInterrupted?: boolean;
   markInterruptedDone?: boolean;
   file?: string;
+  offline?: boolean;
 }
 
 export interface SessionSetup {
@@ -41,6 +45,7 @@ export interface SessionSetup {
   readonly world: World;
   readonly prepare: (file: string) => Promise<Prepared>;
   readonly checkRequires: (plan: Plan) => void;
+  readonly share: ShareConfig | undefined;
 }
 
 /** Turns the shared flags into what a session needs: one place for the checks run, resume and rollback share. */
@@ -54,9 +59,19 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const flagged = new Set(flags.param.map((f) => f.slice(0, f.indexOf("="))));
   const givenBy = Object.fromEntries(Object.keys(given).map((n) => [n, flagged.has(n) ? ("flag" as const) : ("environment" as const)]));
   const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
-  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, outputLimitOf(io.env, loaded.config.output_limit));
+  const share = shareConfigOf(loaded, io.env);
+  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
+  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
+}
+
+/**
+ * The run `resume` or `rollback` names (an id, a unique prefix, `last`), after fetching shared runs:
+ * a run started on another machine is continued here from the shared journal.
+ */
+export async function continuedRun(io: Io, s: SessionSetup, given: string): Promise<string> {
+  await syncForReading(io, s.share, s.stateDir);
+  return runIdIn(s.world.store, io.cwd, given);
 }
 
 /** What resume and rollback need to find a journal's runbook and carry on. */

@@ -9,6 +9,7 @@ import frontmatterSchema from "./rules/frontmatter-schema.js";
 import needsAcyclic from "./rules/needs-acyclic.js";
 import needsKnown from "./rules/needs-known.js";
 import noShellPrompt from "./rules/no-shell-prompt.js";
+import ownerPlaceholder from "./rules/owner-placeholder.js";
 import paramDeclared from "./rules/param-declared.js";
 import paramUsed from "./rules/param-used.js";
 import requiresInstalled from "./rules/requires-installed.js";
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   fileContent,
   yamlSyntax,
   frontmatterSchema,
+  ownerPlaceholder,
   titlePresent,
   stepsSection,
   stepId,

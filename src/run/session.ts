@@ -76,7 +76,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
       }
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
-      const lock = world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
+      const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
       try {
         await stopLeftovers(world, lock, undefined, front.notice);
         const { sink, event } = world.store.create(runId, {
@@ -98,13 +98,13 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.onEvent(event, journal.state);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
-          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit,
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
       } finally {
         journal?.close();
-        lock.release();
+        await lock.release();
       }
     } finally {
       await front.finish(journal?.state, file);
@@ -120,7 +120,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
   return withSignals(world, async (signal, stop) => {
     const first = firstEvent(world, req.runId);
     const now = new Date(world.clock.now()).toISOString();
-    const lock = world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
+    const lock = await world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
     try {
       // Read under the lock: nothing else writes this journal now.
       const fold = createFold();
@@ -180,7 +180,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
       } finally {
         if (journal) journal.close();
@@ -188,7 +188,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         await front.finish(journal?.state, world.store.pathOf(req.runId));
       }
     } finally {
-      lock.release();
+      await lock.release();
     }
   });
 }
@@ -264,7 +264,7 @@ function refuseMissingEnv(prepared: Prepared, world: World): void {
  */
 async function stopLeftovers(world: World, lock: Lock, state: RunState | undefined, notice: (t: string) => void): Promise<void> {
   const before = lock.tookOverFrom;
-  if (before) notice(`took over the lock of run ${before.runId} (pid ${before.pid} on ${before.host} is gone)`);
+  if (before) notice(lock.takeover ?? `took over the lock of run ${before.runId} (pid ${before.pid} on ${before.host} is gone)`);
   const runs: RunState[] = state ? [state] : [];
   if (before && before.runId !== state?.started.runId && world.store.exists(before.runId)) {
     try {
@@ -277,7 +277,8 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   }
   for (const s of runs) {
     const open = openProcess(s);
-    if (!open) continue;
+    // A process group recorded on another machine (a shared run taken over) is not this machine's to stop.
+    if (!open || (s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
     const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }

@@ -114,7 +114,16 @@ export interface RunState {
   /** The last few KB of output per target (for failure screens and handoffs; the journal has all of it). */
   readonly tails: ReadonlyMap<string, string>;
   readonly verification: EventOf<"verification_recorded"> | EventOf<"verification_skipped"> | undefined;
+  /** Notes left on the run (`runbook note`), oldest first. */
+  readonly notes: readonly Note[];
+  /** The run's own last event: a note left afterwards is not the run going on. */
   readonly lastEvent: JournalEvent;
+}
+
+export interface Note {
+  readonly at: string;
+  readonly by: string;
+  readonly text: string;
 }
 
 export const TAIL_CHARS = 4096;
@@ -149,6 +158,7 @@ export function initialState(started: EventOf<"run_started">): RunState {
     sessions: [{ kind: "started", operator: started.operator, host: started.host, pid: started.pid, at: started.ts }],
     tails: new Map(),
     verification: undefined,
+    notes: [],
     lastEvent: started,
   };
 }
@@ -219,6 +229,10 @@ function resultOf(e: EventOf<"attempt_finished">): AttemptResult {
 
 /** The one switch over event types that builds state. Mutates the draft it is given. */
 function step(d: Draft, e: JournalEvent): void {
+  if (e.type === "note") {
+    d.notes = [...d.notes, { at: e.ts, by: e.by, text: e.text }];
+    return;
+  }
   d.lastEvent = e;
   switch (e.type) {
     case "run_started":

@@ -58,7 +58,8 @@ export interface JournalStore {
 }
 
 export interface Locks {
-  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock;
+  /** Takes the runbook's lock for a run; a shared lock (docs/handoff.md) asks the git remote first. */
+  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock | Promise<Lock>;
   holder(runbookId: string): LockHolder | undefined;
   /** Whether a holder is a live process (on another host: assumed live). */
   alive(holder: LockHolder): boolean;

@@ -1,5 +1,5 @@
 /** Levenshtein distance, small strings only (keys, attribute names). */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0] ?? 0;

@@ -31,7 +31,15 @@ export interface Lock {
   readonly file: string;
   /** Set when a dead holder's lock was taken over: its run may have left a step's processes behind. */
   readonly tookOverFrom: LockHolder | undefined;
-  release(): void;
+  /** How the takeover reads, when the default ("pid N on H is gone") would not be true (an expired lease). */
+  readonly takeover?: string;
+  release(): void | Promise<void>;
+  /**
+   * Asked before each block starts: resolves when the run may go on (a shared lock whose lease is
+   * renewed), waits while it may not, rejects when the lock was lost. What it resolves to, if
+   * anything, is a note to journal (such as going on offline).
+   */
+  gate?(signal: AbortSignal): Promise<string | undefined>;
 }
 
 /** What a lock needs to know about this machine; tests pass their own. */

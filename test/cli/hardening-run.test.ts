@@ -126,6 +126,11 @@ describe("issue 13, run side (real processes)", () => {
     closeSync(fd);
     expect(log.status, `log: ${String(log.stderr)}`).toBe(0);
     expect(statSync(logged).size).toBeGreaterThan(size);
+    // Into a pipe read more slowly than it is written (a pager): log writes as fast as it is read,
+    // never queueing the journal in its memory.
+    const slow = await execa("bash", ["-c", `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} log ${id} | { sleep 2; wc -c; }; echo "status=\${PIPESTATUS[0]}"`], { cwd: p.dir, env: capped, reject: false });
+    expect(String(slow.stdout), String(slow.stderr)).toMatch(/status=0$/);
+    expect(Number(String(slow.stdout).split("\n")[0])).toBeGreaterThan(size);
     writeFileSync(`${p.mark}.ok`, "");
     const resume = await execa(process.execPath, [BIN, "resume", id], { cwd: p.dir, env: capped, reject: false });
     expect(resume.exitCode, `resume: ${String(resume.stderr)}`).toBe(0);

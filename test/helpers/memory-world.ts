@@ -72,7 +72,7 @@ export function memoryLocks() {
       if (current && current.pid === 1 && !force) throw new LockHeldError(current, runbookId, "it is live");
       const holder = { ...me, host: "memory", pid: 2, startTime: null };
       held.set(runbookId, holder);
-      return { file: runbookId, tookOverFrom: current, release: () => held.get(runbookId) === holder && held.delete(runbookId) };
+      return { file: runbookId, tookOverFrom: current, release: () => void (held.get(runbookId) === holder && held.delete(runbookId)) };
     },
     holder: (runbookId: string) => held.get(runbookId),
     alive: (h: LockHolder) => h.pid === 1,

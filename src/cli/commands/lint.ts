@@ -9,9 +9,12 @@ import { loadConfig } from "../../files/config.js";
 import { readRunbook } from "../../files/read-runbook.js";
 import { lintRunbook } from "../../lint/lint.js";
 import { lintProject } from "../../lint/project.js";
-import { RULE_INFO } from "../../lint/registry.js";
+import { RULE_IDS, RULE_INFO } from "../../lint/registry.js";
+import type { RuleSetting } from "../../lint/lint.js";
+import { effectiveSeverities } from "../../lint/severities.js";
+import { didYouMean } from "../../schema/suggest.js";
 import type { Runbook } from "../../model/types.js";
-import { EXIT, RunbookError } from "../../errors.js";
+import { EXIT, RunbookError, UsageError } from "../../errors.js";
 import { useColor, type Io } from "../io.js";
 import { parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
@@ -23,10 +26,12 @@ interface LintFlags {
   quiet?: boolean;
   config?: string;
   asOf?: string;
+  rule?: string[];
 }
 
 export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
   const { config } = await loadConfig(io.cwd, flags.config);
+  const severities = effectiveSeverities(config.rules, io.env, ruleFlags(flags.rule ?? []));
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const commandExists = commandLookup(io.env.PATH);
@@ -49,9 +54,9 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
 
   const histories = await historiesFor(runbooks, io.cwd);
   const byFile = new Map<string, Diagnostic[]>(
-    runbooks.map((r) => [r.file, lintRunbook(r, { severities: config.rules ?? {}, commandExists, today, defaultReviewEvery: config.review_every, history: histories.get(r.file) })]),
+    runbooks.map((r) => [r.file, lintRunbook(r, { severities, commandExists, today, defaultReviewEvery: config.review_every, history: histories.get(r.file) })]),
   );
-  for (const d of lintProject(runbooks, config.rules ?? {})) byFile.get(d.file)?.push(d);
+  for (const d of lintProject(runbooks, severities)) byFile.get(d.file)?.push(d);
   const reports: FileReport[] = runbooks.map((r) => {
     const all = byFile.get(r.file) ?? [];
     return { file: r.file, diagnostics: flags.quiet ? all.filter((d) => d.severity === "error") : all };
@@ -71,6 +76,19 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+/** `--rule stale-overdue=off` → { "stale-overdue": "off" }; a bad one is a usage error. */
+function ruleFlags(values: readonly string[]): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const v of values) {
+    const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
+    if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);
+    const [, id = "", setting] = m;
+    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${didYouMean(id, RULE_IDS)}`);
+    out[id] = setting as RuleSetting;
+  }
+  return out;
 }
 
 /** Git is asked only when some runbook records the commit it was verified at. */

@@ -1,15 +1,11 @@
-import path from "node:path";
 import { createColors } from "picocolors";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatGithub } from "../../diagnostics/formatters/github.js";
-import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
-import { readRunbook } from "../../files/read-runbook.js";
-import { readRepoHistory } from "../../git/history.js";
 import { RULE_INFO } from "../../lint/registry.js";
 import type { Runbook } from "../../model/types.js";
-import { stepsHistory } from "../../verify/file-history.js";
-import { assessStaleness, type Staleness } from "../../verify/staleness.js";
+import { assessRunbooks } from "../../verify/assess.js";
+import type { Staleness } from "../../verify/staleness.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { EXIT } from "../../errors.js";
@@ -22,20 +18,9 @@ const RULE_FOR = { "never-verified": "stale-never-verified", overdue: "stale-ove
 export default async function stale(io: Io, paths: string[], flags: { asOf?: string; format: "stylish" | "json" | "github"; config?: string }): Promise<number> {
   const { config } = await loadConfig(io.cwd, flags.config);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
-  const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
-  const runbooks: Runbook[] = [];
-  const bar = progress(io, "reading", files.length);
-  for (const f of files) {
-    runbooks.push(await readRunbook(f, io.cwd));
-    bar.tick();
-  }
-  bar.done();
-
-  const repo = await readRepoHistory(io.cwd);
+  const wanted = paths.length ? paths : (config.runbooks ?? []);
+  const { runbooks: results, repo } = await assessRunbooks({ cwd: io.cwd, paths: wanted, today, reviewEvery: config.review_every, progress: (n) => progress(io, "reading", n) });
   if (!repo) io.stderr.write("runbook: not in a git repository: the check for steps changed since verification is skipped\n");
-  const histories = repo ? await stepsHistory(repo, runbooks.map((r) => ({ runbook: r, absoluteFile: path.resolve(io.cwd, r.file) }))) : new Map();
-
-  const results = runbooks.map((r) => ({ runbook: r, staleness: assessStaleness(r, { today, defaultReviewEvery: config.review_every, history: histories.get(r.file) }) }));
   const staleOnes = results.filter((r) => r.staleness.findings.length > 0);
 
   if (flags.format === "json") {
