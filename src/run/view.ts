@@ -2,7 +2,7 @@ import type { EventOf, Phase } from "../journal/events.js";
 import { formatDuration } from "../schema/duration.js";
 import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
-import { attemptOk, currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type RunState, type Session, type StepWord } from "./state.js";
+import { attemptOk, currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "./state.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
 export interface RunView {
@@ -25,6 +25,8 @@ export interface RunView {
   readonly values: DisplayValues;
   /** The block that ran last and the end of its output: what a summary or a resume shows first. */
   readonly lastOutput: { readonly target: string; readonly text: string } | undefined;
+  /** Notes left on the run (`runbook note`), oldest first. */
+  readonly notes: readonly Note[];
   /** How the run was stopped, when it was. */
   readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string } | undefined;
   readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
@@ -169,6 +171,7 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
     current: ended ? undefined : currentStep(state)?.id,
     values: displayValues(state, plan),
     lastOutput: lastOutput(state),
+    notes: state.notes,
     interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts } : undefined,
     verification: v === undefined ? undefined : v.type === "verification_recorded" ? { recorded: true, text: `verification recorded: last_verified ${v.date} by ${v.by}${v.commit ? ` (committed ${v.commit.slice(0, 8)})` : ""}` } : { recorded: false, text: `no verification recorded: ${v.reason}` },
     commands: {
@@ -245,5 +248,7 @@ export function storyLines(view: RunView, answers: ReadonlyArray<EventOf<"answer
     lines.push(`Answered so far: ${answers.length}${last.length < answers.length ? `, the last ${last.length} below (${view.commands.log} has every one)` : ""}`);
     for (const a of last) lines.push(`  ${a.target}: ${a.question.replace(/_/g, " ")} → ${a.answer} (${a.by}, ${whenText(a.ts, now, false)})`);
   }
+  // What the people before left for whoever takes the run over.
+  for (const n of view.notes.slice(-3)) lines.push(`Note by ${n.by} at ${whenText(n.at, now, false)}: ${n.text}`);
   return lines;
 }

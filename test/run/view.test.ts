@@ -109,6 +109,8 @@ describe("toView", () => {
       "  a: confirm → yes (alice, 10:00 UTC)",
     ]);
     expect(storyLines(toView(fold([started()]), plan), [], Date.UTC(2026, 0, 3)).slice(-1)).toEqual(["No question was answered before."]);
+    const noted = fold([...events, ev({ type: "note", text: "db-2 is the new primary; do not run fence again", by: "alice" })]);
+    expect(storyLines(toView(noted, plan, false), answers, Date.UTC(2026, 0, 1, 12, 30, 1)).at(-1)).toBe("Note by alice at 10:00 UTC: db-2 is the new primary; do not run fence again");
   });
 });
 
