@@ -556,3 +556,140 @@ describe("TUI: params", () => {
     ui.unmount();
   });
 });
+
+describe("TUI: the other questions and ends, one frame each", () => {
+  const answering = () => {
+    const answers: string[] = [];
+    return { answers, answer: (a: string) => answers.push(a) };
+  };
+
+  it("a manual step: its instructions, Enter says it is done", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "manual", step: plan.steps[4]!, answer });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(/Repoint \(repoint; manual\)/);
+    expect(frame).toContain("Update DNS.");
+    expect(lines(frame).at(-1)).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort/);
+    ui.write("\r");
+    await tick();
+    expect(answers).toEqual(["done"]);
+    ui.unmount();
+  });
+
+  it("skip after a failure asks once more: another key cancels; s twice in one read skips", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lagging\n"), finished("lag", { exitCode: 1 })]);
+    store.ask({ kind: "failed", step: plan.steps[0]!, phase: "command", result: { exitCode: 1, signal: null, timedOut: false, durationMs: 5, error: undefined, retryInMs: null, interrupted: false }, output: "", answer });
+    await tick();
+    ui.write("s");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/Skip this failed step and go on\? Its change may be half done\. Press +s +again/);
+    ui.write("x");
+    await tick();
+    expect(ui.lastFrame()).toContain("Cancelled: did not skip.");
+    expect(answers).toEqual([]);
+    ui.write("ss");
+    await tick();
+    expect(answers).toEqual(["skip"]);
+    ui.unmount();
+  });
+
+  it("undo before a skip: Enter runs the rollback block first", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "undo_before_skip", step: plan.steps[1]!, answer });
+    await tick();
+    expect(lines(ui.lastFrame()).slice(-2).join(" ")).toMatch(/Skip it: undo its change first\? +Enter +run its rollback, then skip +n +skip, leave it/);
+    ui.write("\r");
+    await tick();
+    expect(answers).toEqual(["yes"]);
+    ui.unmount();
+  });
+
+  it("the rollback preview: what will be undone, in order, before anything is; n goes back", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    const items = [
+      { target: "fence", label: "fence: Fence", action: "unfence", runs: true },
+      { target: "lag", label: "lag: Check lag", action: "nothing runs (no rollback block)", runs: false },
+    ];
+    store.ask({ kind: "rollback", step: plan.steps[1]!, items, answer });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("Rolling back will undo, in this order:");
+    expect(frame).toMatch(/1\. fence: Fence unfence/);
+    expect(frame).toMatch(/2\. lag: Check lag nothing runs \(no rollback block\)/);
+    expect(lines(frame).at(-1)).toMatch(/Roll back what the list above shows\? +y +roll back +n +not now/);
+    ui.write("n");
+    await tick();
+    expect(answers).toEqual(["no"]);
+    ui.unmount();
+  });
+
+  it("before any output: the pane says so", () => {
+    const frame = render(<OutputPane window={undefined} back={0} chosen={false} height={3} width={80} theme={theme} runId={RUN} others={false} ended={false} />).lastFrame() ?? "";
+    expect(frame).toBe("── output ──\n(none yet)");
+  });
+
+  it.each([
+    ["interrupted", ev({ type: "run_interrupted", signal: "SIGINT", target: "fence" }), /Run interrupted/, [`runbook resume ${RUN}`, `runbook rollback ${RUN}`]],
+    ["aborted", ev({ type: "run_finished", status: "aborted", exitCode: 3 }), /Run aborted/, [`runbook resume ${RUN}`, `runbook rollback ${RUN}`]],
+    ["completed", ev({ type: "run_finished", status: "completed", exitCode: 0 }), /Run completed/, []],
+  ] as const)("the summary of a run %s: the last output, what to type next", async (_word, end, head, commands) => {
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag ok\n"), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), attempt("fence"), out("fence", "fencing db-1\n"), end]);
+    store.finish(undefined, "/state/runs/x.jsonl");
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(head);
+    expect(frame).toContain("── last output of fence ──");
+    expect(frame).toContain("fencing db-1");
+    for (const c of commands) expect(frame).toContain(c);
+    expect(frame).toContain(`runbook log ${RUN}`);
+    expect(lines(frame).length).toBeLessThan(24);
+    ui.unmount();
+  });
+});
+
+describe("TUI: params, the other states", () => {
+  it("a typed param: a secret shows only stars; a value the declaration refuses says why and is not taken; text and Enter in one read", async () => {
+    const got: string[] = [];
+    const ui = renderAt(<ParamForm name="TOKEN" description="API token" example={undefined} choices={undefined} secret validate={(v) => (v.length < 4 ? "`TOKEN` is too short" : undefined)} onSubmit={(v) => got.push(v)} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/TOKEN API token \(hidden\)/);
+    ui.write("ab");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/› \*\* /);
+    expect(ui.lastFrame()).not.toContain("ab");
+    expect(ui.lastFrame()).toContain("`TOKEN` is too short");
+    ui.write("\r");
+    await tick();
+    expect(got).toEqual([]);
+    ui.write("\u0015s3cr3t\r");
+    await tick();
+    expect(got).toEqual(["s3cr3t"]);
+    expect(ui.lastFrame()).not.toContain("s3cr3t");
+    ui.unmount();
+  });
+
+  it("more params than fit 80×24: the list scrolls around the cursor, the start row always in sight", async () => {
+    const many: ParamEntry[] = Array.from({ length: 20 }, (_, i) => ({ name: `P${i + 1}`, value: `v${i + 1}`, source: "default", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined }));
+    const ui = renderAt(<ParamReview entries={many} onDone={() => undefined} width={80} height={21} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    let frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThanOrEqual(21);
+    expect(frame).toMatch(/… \d+ more above/);
+    expect(frame).toMatch(/P20 +v20 +default/);
+    expect(frame).toMatch(/› ▶ Start the run/);
+    ui.write("\u001b[H");
+    await tick();
+    frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThanOrEqual(21);
+    expect(frame).toMatch(/› P1 +v1 +default/);
+    expect(frame).toMatch(/… \d+ more\s*│/);
+    expect(frame).not.toMatch(/more above/);
+    expect(frame).toContain("▶ Start the run");
+    ui.unmount();
+  });
+});

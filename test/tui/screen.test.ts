@@ -182,8 +182,9 @@ describe.skipIf(!hasTmux && !tmuxRequired)("the operator's screen in a real term
     expect(marks(p.mark)).toEqual([]);
   });
 
-  it("the param review lists every param and where it came from; an edited value reaches the step", async () => {
-    const p = await runbookProject(`## Steps\n### Use {#use}\n${fence("sh", 'echo "$REGION $TARGET_ENV" >> "$MARK"')}`, "params:\n  REGION: {description: Region to fail over in, default: eu-1, pattern: '^[a-z]+-[0-9]$', example: us-2}\n  TARGET_ENV: {enum: [staging, production]}\n");
+  it("the param review lists every param and where it came from; an edited value reaches the step, shown in its command but never put in what runs", async () => {
+    // set -v: bash echoes the source it was given as it reads it; that must be the runbook's, references and all.
+    const p = await runbookProject(`## Steps\n### Use {#use}\n${fence("sh confirm", 'set -v\necho "$REGION $TARGET_ENV" >> "$MARK"')}${fence("sh rollback", "true")}`, "params:\n  REGION: {description: Region to fail over in, default: eu-1, pattern: '^[a-z]+-[0-9]$', example: us-2}\n  TARGET_ENV: {enum: [staging, production]}\n");
     const t = open(p, ["run", "rb.md", "-p", "TARGET_ENV=staging"]);
     const review = await t.waitFor(/Check the params before the run starts/);
     expect(review).toMatch(/MARK +\/.+ +RUNBOOK_PARAM_/);
@@ -207,8 +208,13 @@ describe.skipIf(!hasTmux && !tmuxRequired)("the operator's screen in a real term
     t.paste("\u0015us-2\r");
     await t.waitFor(/REGION +us-2 +edited/);
     t.send("s");
+    const asked = await t.waitFor(/Run this step\?/);
+    expect(asked).toMatch(/\$ set -v *│\n│ +echo "us-2 production" >> "/);
+    t.send("y");
     await t.waitFor(/Run completed/);
     expect(marks(p.mark)).toEqual(["us-2 production"]);
+    const ran = journalEvents(p.state).filter((e) => e.type === "output" && e.target === "use").map((e) => e.text).join("");
+    expect(ran).toContain('echo "$REGION $TARGET_ENV" >> "$MARK"');
     expect(journalEvents(p.state)[0]).toMatchObject({ type: "run_started", params: { REGION: "us-2", TARGET_ENV: "production" } });
   });
 
