@@ -3,6 +3,7 @@ import { stopOrphanGroup } from "../engine/proc.js";
 import { runBlock } from "../engine/process-runner.js";
 import { gitState } from "../git/git.js";
 import { inheritedEnv } from "../engine/block-env.js";
+import { onCi } from "../on-ci.js";
 import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
 import type { ShareConfig } from "../state/shared/remote.js";
@@ -58,7 +59,7 @@ export function operatorName(env: Io["env"]): string {
 
 /** A person can answer when both ends are a terminal and this is not CI. (`--plain` only changes the screen.) */
 export function isInteractive(io: Io): boolean {
-  return io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && !onCi(io.env);
 }
 
 /** `RUNBOOK_KILL_GRACE_MS`: between TERM and KILL when a block is stopped (default 5 s). */

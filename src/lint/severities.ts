@@ -1,3 +1,4 @@
+import { onCi } from "../on-ci.js";
 import type { RuleSetting } from "./lint.js";
 
 /**
@@ -11,7 +12,6 @@ export function effectiveSeverities(
   env: Readonly<Record<string, string | undefined>>,
   flags: Readonly<Record<string, RuleSetting>> = {},
 ): Record<string, RuleSetting> {
-  const onCi = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
-  const ciDefaults: Record<string, RuleSetting> = onCi && !(config && Object.hasOwn(config, "requires-installed")) ? { "requires-installed": "off" } : {};
+  const ciDefaults: Record<string, RuleSetting> = onCi(env) && !(config && Object.hasOwn(config, "requires-installed")) ? { "requires-installed": "off" } : {};
   return { ...ciDefaults, ...config, ...flags };
 }

@@ -1,7 +1,7 @@
 import type { Plugin } from "unified";
 import runbookCompiler from "../format/remark-compiler.js";
 import { createUnifiedLanguageServer } from "unified-language-server";
-import { markdownParser } from "../parse/markdown.js";
+import { markdownParser, refuseSlowShapes } from "../parse/markdown.js";
 import remarkRunbook from "./index.js";
 
 /**
@@ -21,7 +21,7 @@ export function startLanguageServer(): void {
     processorName: "remark",
     processorSpecifier: "remark",
     // Formatting a document writes what `runbook fmt` writes.
-    defaultProcessor: markdownParser().use(runbookCompiler),
+    defaultProcessor: markdownParser().use(refuseSlowShapes).use(runbookCompiler),
     rcName: ".remarkrc",
   });
 }

@@ -46,7 +46,7 @@ describe("runbook handoff, from real runs", () => {
     const rolled = await cli(["run", "runbooks/rollme.md", "--on-failure", "rollback"]);
     expect(rolled.exitCode, rolled.stderr).toBe(1);
     // Aborted at a confirmation, by a person at a terminal (a pty).
-    const aborted = await execa("script", ["-qfec", `${process.execPath} ${BIN} run runbooks/ab.md --plain`, "/dev/null"], { cwd: repo.dir, env: { NO_COLOR: "1", RUNBOOK_OPERATOR: "carol", RUNBOOK_PARAM_MARK: mark, PATH: process.env.PATH! }, input: "a\n", reject: false });
+    const aborted = await execa("script", ["-qfec", `${process.execPath} ${BIN} run runbooks/ab.md --plain`, "/dev/null"], { cwd: repo.dir, env: { NO_COLOR: "1", RUNBOOK_OPERATOR: "carol", RUNBOOK_PARAM_MARK: mark, PATH: process.env.PATH! }, extendEnv: false, input: "a\n", reject: false });
     expect(aborted.exitCode, String(aborted.stdout)).toBe(3);
     const killed = spawn(["run", "runbooks/kill.md", "-p", `TOKEN=${SECRET}`]);
     await waitFor(() => existsSync(`${mark}.two`), 60_000);

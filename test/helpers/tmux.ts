@@ -58,7 +58,7 @@ export class TmuxSession {
     return this.#tmux(["capture-pane", "-p", "-t", this.name]);
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
@@ -68,7 +68,7 @@ export class TmuxSession {
     }
   }
 
-  async exitCode(timeoutMs = 20_000): Promise<number> {
+  async exitCode(timeoutMs = 60_000): Promise<number> {
     const s = await this.waitFor(/EXIT=\d+/, timeoutMs);
     return Number(/EXIT=(\d+)/.exec(s)?.[1]);
   }

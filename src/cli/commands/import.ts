@@ -1,3 +1,5 @@
+import { MAX_RUNBOOK_CHARS } from "../../model/build-runbook.js";
+import { checkMarkdownLimits } from "../../parse/markdown-limits.js";
 import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -36,6 +38,13 @@ export default async function importCommand(io: Io, source: string, flags: Impor
     } catch (error) {
       if (!(error instanceof RunbookError)) throw error;
       io.stderr.write(`runbook: ${error.message}\n`);
+      unreadable++;
+      continue;
+    }
+    // A file the Markdown parser would take far too long over is refused, as lint refuses it.
+    const refused = text.length > MAX_RUNBOOK_CHARS ? `too large (over ${MAX_RUNBOOK_CHARS / 1024} KiB)` : checkMarkdownLimits(text)?.message;
+    if (refused) {
+      io.stderr.write(`runbook: ${file}: not imported: ${refused}\n`);
       unreadable++;
       continue;
     }
