@@ -39,6 +39,8 @@ export interface SessionSetup {
   readonly stateDir: string;
   readonly interactive: boolean;
   readonly given: Record<string, string>;
+  /** Which given params came from `-p` and which from `RUNBOOK_PARAM_*`. */
+  readonly givenBy: Record<string, "flag" | "environment">;
   readonly policy: Policy;
   readonly world: World;
   readonly prepare: (file: string) => Promise<Prepared>;
@@ -54,11 +56,13 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const interactive = isInteractive(io) && flags.format !== "json";
   const mode: ViewMode = flags.format === "json" ? "json" : interactive && !flags.plain ? "tui" : "plain";
   const given = collectParamFlags(flags.param, io.env);
+  const flagged = new Set(flags.param.map((f) => f.slice(0, f.indexOf("="))));
+  const givenBy = Object.fromEntries(Object.keys(given).map((n) => [n, flagged.has(n) ? ("flag" as const) : ("environment" as const)]));
   const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
   const share = shareConfigOf(loaded, io.env);
   const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
+  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
 }
 
 /**

@@ -23,7 +23,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
     locks,
     runner: runBlock,
     processes: { stopLeftover: stopOrphanGroup },
-    clock: realClock,
+    clock: withTestRandom(realClock, io.env),
     git: { state: gitState, assertCommittable, recordVerification },
     host,
     pid: process.pid,
@@ -75,6 +75,12 @@ function crashHook(env: Io["env"]): ((count: number) => void) | undefined {
   return (count) => {
     if (count === n) process.kill(process.pid, "SIGKILL");
   };
+}
+
+/** Test hook: `RUNBOOK_TEST_RANDOM` fixes the backoff's jitter, so a test can wait for a retry it can see coming. */
+function withTestRandom(clock: Clock, env: Io["env"]): Clock {
+  const r = Number(env.RUNBOOK_TEST_RANDOM);
+  return env.RUNBOOK_TEST_RANDOM !== undefined && r >= 0 && r < 1 ? { ...clock, random: () => r } : clock;
 }
 
 export const realClock: Clock = {

@@ -1,10 +1,27 @@
 import { UsageError } from "../errors.js";
 import { checkParamValue, parseParamFlag, paramsFromEnv, resolveParams, type ResolvedParams } from "../engine/params.js";
 import type { Runbook } from "../model/types.js";
+import type { Param } from "../schema/frontmatter.js";
 import type { RunState } from "./state.js";
 
+/** What a person is asked about one param. */
+export interface ParamQuestion {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly secret: boolean;
+  /** The only values allowed (`enum:`): chosen from a list. */
+  readonly choices?: readonly string[] | undefined;
+  readonly example?: string | undefined;
+  readonly validate: (v: string) => string | undefined;
+}
+
 /** Asks a person for one param; a secret is not echoed. Rejects when the run is interrupted. */
-export type AskParam = (param: { name: string; description: string | undefined; secret: boolean; validate: (v: string) => string | undefined }, signal: AbortSignal) => Promise<string>;
+export type AskParam = (param: ParamQuestion, signal: AbortSignal) => Promise<string>;
+
+/** Why a value cannot be a param's: its declaration's checks, and no control characters. */
+export function paramValidator(name: string, d: Param): (v: string) => string | undefined {
+  return (v) => checkParamValue(name, d, v) ?? (controlCharacterIn(v) ? "control characters are not allowed" : undefined);
+}
 
 /**
  * C0 control characters and DEL, but tab and newline (a certificate or a key spans lines). A value
@@ -42,8 +59,7 @@ export async function resolveRunParams(runbook: Runbook, given: Readonly<Record<
     const wanted = [...resolved.missing, ...resolved.problems.filter((p) => p.name in declared).map((p) => p.name)];
     for (const name of wanted) {
       const d = declared[name] ?? {};
-      const hint = d.description ?? (d.enum ? `one of ${d.enum.join(", ")}` : d.example !== undefined ? `e.g. ${d.example}` : undefined);
-      answers[name] = await ask({ name, description: hint, secret: d.secret === true, validate: (v) => checkParamValue(name, d, v) ?? (controlCharacterIn(v) ? "control characters are not allowed" : undefined) }, signal);
+      answers[name] = await ask({ name, description: d.description, secret: d.secret === true, choices: d.enum, example: d.example, validate: paramValidator(name, d) }, signal);
     }
     resolved = resolveParams(declared, answers);
   }

@@ -10,6 +10,7 @@ import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
+import { reviewRunParams } from "./param-review.js";
 import { reopenParams, resolveRunParams } from "./params.js";
 import type { Prepared } from "./prepare.js";
 import { rollbackItems, rollbackTargets } from "./rollback-plan.js";
@@ -22,6 +23,8 @@ import type { World } from "./world.js";
 export interface StartRequest {
   readonly prepared: Prepared;
   readonly given: Readonly<Record<string, string>>;
+  /** Which of `given` came from `-p` and which from `RUNBOOK_PARAM_*`, for the param review. */
+  readonly givenBy?: Readonly<Record<string, "flag" | "environment">>;
   readonly policy: Policy;
   readonly interactive: boolean;
   readonly force: boolean;
@@ -63,9 +66,16 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     let notes: { stop(): void } | undefined;
     let file: string | undefined;
     try {
-      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      const asked = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
       // Stopped while params were asked: nothing was journaled, nothing ran.
-      if (!resolved || signal.aborted) return EXIT.interrupted;
+      if (!asked || signal.aborted) return EXIT.interrupted;
+      // A last look at every value before anything is locked or journaled (not with --yes).
+      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, req.given, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
+      if (signal.aborted) return EXIT.interrupted;
+      if (!resolved) {
+        front.notice("not started: nothing ran");
+        return EXIT.aborted;
+      }
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
@@ -118,7 +128,12 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
     try {
       // Read under the lock: nothing else writes this journal now.
       const fold = createFold();
-      const scanned = world.store.scan(req.runId, (e) => fold.add(e));
+      // The answers so far, for the screen's story of the run (a handful per step).
+      const answers: EventOf<"answer">[] = [];
+      const scanned = world.store.scan(req.runId, (e) => {
+        fold.add(e);
+        if (e.type === "answer") answers.push(e);
+      });
       const state = fold.result();
       const done = alreadyOver(req, state, world);
       if (done !== undefined) return done;
@@ -144,7 +159,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       let notes: { stop(): void } | undefined;
       const front = await world.openFrontEnd(plan, stop);
       try {
-        front.show(state);
+        front.show(state, answers);
         const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
         if (!reopened || signal.aborted) return EXIT.interrupted;
         const { params, secrets, secretCaptures } = reopened;

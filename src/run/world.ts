@@ -6,6 +6,7 @@ import type { Lock, LockHolder } from "../state/lock.js";
 import type { NoteInbox } from "../state/note-inbox.js";
 import type { Operator } from "./ask.js";
 import type { Clock } from "./engine.js";
+import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
 import type { RunState } from "./state.js";
 
@@ -84,14 +85,16 @@ export interface Git {
 export interface FrontEnd {
   /** Sees every event once it is journaled and applied. */
   onEvent(event: JournalEvent, state: RunState): void;
-  /** Shows a run taken over (resume, rollback) as it stands. */
-  show(state: RunState): void;
+  /** Shows a run taken over (resume, rollback) as it stands, with the answers its journal holds. */
+  show(state: RunState, answers: ReadonlyArray<EventOf<"answer">>): void;
   /** Something the operator should know that is not an event (a lock taken over, a process stopped). */
   notice(text: string): void;
   /** Asks the engine's questions; `nobody` without a terminal. */
   readonly operator: Operator;
   /** Undefined without a person to ask. */
   readonly askParam: AskParam | undefined;
+  /** Every param before the run starts, to look at and change; absent where nobody can (plain lines, JSON). */
+  readonly reviewParams?: ReviewParams | undefined;
   /** The summary, and the terminal given back. */
   finish(state: RunState | undefined, journal: string | undefined): Promise<void>;
 }

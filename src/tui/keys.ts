@@ -1,5 +1,8 @@
 import type { Key } from "ink";
 
+/** Keys that move rather than type. */
+export type NavKey = "up" | "down" | "left" | "right" | "pageup" | "pagedown" | "home" | "end";
+
 /** One key, whatever read it arrived in. */
 export interface KeyPress {
   /** The printable character, or "" for a control key. */
@@ -9,10 +12,24 @@ export interface KeyPress {
   readonly escape: boolean;
   /** Ctrl and a letter: `ctrl` is that letter. */
   readonly ctrl: string | undefined;
+  /** An arrow, PgUp/PgDn, Home or End. */
+  readonly nav: NavKey | undefined;
   readonly key: Key | undefined;
 }
 
-const press = (over: Partial<KeyPress>): KeyPress => ({ text: "", return: false, backspace: false, escape: false, ctrl: undefined, key: undefined, ...over });
+const press = (over: Partial<KeyPress>): KeyPress => ({ text: "", return: false, backspace: false, escape: false, ctrl: undefined, nav: undefined, key: undefined, ...over });
+
+function navOf(key: Key): NavKey | undefined {
+  if (key.upArrow) return "up";
+  if (key.downArrow) return "down";
+  if (key.leftArrow) return "left";
+  if (key.rightArrow) return "right";
+  if (key.pageUp) return "pageup";
+  if (key.pageDown) return "pagedown";
+  if (key.home) return "home";
+  if (key.end) return "end";
+  return undefined;
+}
 
 /**
  * The keys in one read. A terminal hands over several keys at once when they arrive together (a
@@ -24,6 +41,9 @@ export function keyPresses(input: string, key: Key): KeyPress[] {
   // A raw control character (some terminals, some tests) is read as such, whatever ink made of it.
   if (chars.length === 1 && !isPrintable(input)) return [fromChar(input)];
   if (chars.length <= 1) {
+    // ink reads an escape sequence (an arrow, PgUp…) as one key of its own, never inside text.
+    const nav = navOf(key);
+    if (nav) return [press({ nav, key })];
     if (key.return) return [press({ return: true, key })];
     if (key.backspace || key.delete) return [press({ backspace: true, key })];
     if (key.escape && input === "") return [press({ escape: true, key })];
@@ -52,6 +72,6 @@ export function editLine(value: string, k: KeyPress): { value: string; submit: b
   if (k.backspace) return { value: Array.from(value).slice(0, -1).join(""), submit: false };
   if (k.ctrl === "u") return { value: "", submit: false };
   if (k.ctrl === "w") return { value: value.replace(/\S+\s*$/, ""), submit: false };
-  if (k.ctrl !== undefined || k.escape) return { value, submit: false };
+  if (k.ctrl !== undefined || k.escape || k.nav) return { value, submit: false };
   return { value: value + k.text, submit: false };
 }

@@ -36,21 +36,28 @@ export function startTui(plan: Plan, options: TuiOptions): FrontEnd {
   process.once("exit", () => {
     if (!closed) instance.unmount();
   });
+  /** Puts a question on screen until it is answered or the session is interrupted. */
+  const asked = <T,>(put: (answer: (v: T) => void) => void, signal: AbortSignal) =>
+    new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        store.answered();
+        reject(new Error("interrupted"));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      put((v) => {
+        signal.removeEventListener("abort", onAbort);
+        store.answered();
+        resolve(v);
+      });
+    });
   return {
     onEvent: store.onEvent,
-    show: (state) => store.show(state),
+    show: (state, answers) => store.show(state, answers),
     notice: (text) => store.notice(text),
     operator: tuiOperator(store, options.operatorName),
-    askParam: (p, signal) =>
-      new Promise<string>((resolve, reject) => {
-        const onAbort = () => {
-          store.answered();
-          reject(new Error("interrupted"));
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener("abort", onAbort, { once: true });
-        store.ask({ kind: "param", ...p, answer: (v) => (signal.removeEventListener("abort", onAbort), store.answered(), resolve(v)) });
-      }),
+    askParam: (p, signal) => asked<string>((answer) => store.ask({ kind: "param", ...p, answer }), signal),
+    reviewParams: (entries, signal) => asked<Readonly<Record<string, string>> | undefined>((answer) => store.ask({ kind: "review", entries, answer }), signal),
     finish: async (state, journal) => {
       store.finish(state, journal);
       await close();

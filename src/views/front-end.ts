@@ -36,7 +36,7 @@ export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: 
   const view = new PlainView(io.stdout, plan, options.color);
   return {
     onEvent: view.onEvent,
-    show: () => undefined,
+    show: (state, answers) => view.story(state, answers, Date.now()),
     notice,
     operator: options.interactive ? promptOperator(io, options.operatorName) : nobody,
     askParam: options.interactive ? promptParam(io) : undefined,

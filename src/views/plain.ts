@@ -1,10 +1,10 @@
 import { createColors } from "picocolors";
-import type { JournalEvent } from "../journal/events.js";
+import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
+import { describeFailure } from "../run/failure-text.js";
 import type { RunState } from "../run/state.js";
-import { toView, type ViewPlan } from "../run/view.js";
+import { storyLines, toView, type ViewBlock, type ViewPlan } from "../run/view.js";
 import { formatDuration } from "../schema/duration.js";
 import { printableLine, printableOutput } from "./printable.js";
-
 
 export interface Out {
   write(chunk: string): unknown;
@@ -20,6 +20,8 @@ export class PlainView {
   readonly #plan: ViewPlan;
   readonly #c: ReturnType<typeof createColors>;
   #partial = "";
+  /** The automatic retry each running block is at, by `target:phase`: for "attempt 2 of 4". */
+  readonly #retries = new Map<string, number>();
 
   constructor(out: Out, plan: ViewPlan, color: boolean) {
     this.#out = out;
@@ -35,6 +37,13 @@ export class PlainView {
     return printableLine(target);
   }
 
+  #block(target: string, phase: Phase): ViewBlock | undefined {
+    const check = this.#plan.checks?.find((c) => c.target === target);
+    if (check) return check;
+    const step = this.#plan.steps.find((s) => s.id === target);
+    return phase === "command" ? step?.command : phase === "verify" ? step?.verify : phase === "rollback" ? step?.rollback : undefined;
+  }
+
   #line(s: string): void {
     this.#out.write(`${s}\n`);
   }
@@ -48,13 +57,18 @@ export class PlainView {
     const c = this.#c;
     if (e.type !== "output") this.#flushOutput();
     switch (e.type) {
-      case "run_started":
+      case "run_started": {
         this.#line(c.bold(`▶ ${this.#plan.title}`) + c.dim(` (run ${e.runId})`));
+        const params = Object.entries(e.params);
+        // Secrets are *** in the event already.
+        if (params.length) this.#line(c.dim(`  params: ${params.map(([k, v]) => `${k}=${printableLine(v)}`).join(" ")}`));
         break;
+      }
       case "run_resumed":
         this.#line(c.bold(`▶ ${e.mode === "rollback" ? "rolling back" : "resuming"} ${this.#plan.title}`) + c.dim(` (by ${printableLine(e.operator)}@${printableLine(e.host)})`));
         break;
       case "attempt_started": {
+        this.#retries.set(`${e.target}:${e.phase}`, e.retry ?? 0);
         const step = this.#plan.steps.find((s) => s.id === e.target);
         const what = e.phase === "command" ? (step ? `: ${printableLine(step.title)}` : "") : e.phase === "check" ? "" : ` ${e.phase}`;
         this.#line(`${c.cyan("●")} ${this.#label(e.target)}${what}${e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : ""}`);
@@ -67,14 +81,9 @@ export class PlainView {
         if (lines.length) this.#out.write(`  │ ${lines.map(shown).join("\n  │ ")}\n`);
         break;
       }
-      case "attempt_finished": {
-        // An interrupted attempt is told by the interruption's own line.
-        if ((e.exitCode === 0 && !e.timedOut && e.error === undefined) || e.interrupted) break;
-        const why = e.timedOut ? "timed out" : e.error ? printableLine(e.error) : e.signal ? `killed by ${e.signal}` : `exit ${e.exitCode}`;
-        const retry = e.retryInMs !== null ? `; retrying in ${formatDuration(e.retryInMs)}` : "";
-        this.#line(`${c.red("✖")} ${this.#label(e.target)} ${e.phase} failed (${why}) after ${formatDuration(e.durationMs)}${retry}`);
+      case "attempt_finished":
+        this.#failed(e);
         break;
-      }
       case "check_finished":
         this.#line(e.status === "passed" ? `${c.green("✔")} ${this.#label(e.target)} passed` : `${c.red("✖")} ${this.#label(e.target)} failed`);
         break;
@@ -112,6 +121,33 @@ export class PlainView {
     }
   };
 
+  /** Why an attempt failed, what the code usually means, when the next attempt starts; a check's command. */
+  #failed(e: EventOf<"attempt_finished">): void {
+    // An interrupted attempt is told by the interruption's own line.
+    if ((e.exitCode === 0 && !e.timedOut && e.error === undefined && e.signal === null) || e.interrupted) return;
+    const c = this.#c;
+    const block = this.#block(e.target, e.phase);
+    const why = describeFailure({ ...e, error: e.error, interrupted: false }, block?.timeoutMs);
+    const of = block ? ` of ${block.retries + 1}` : "";
+    const retry = e.retryInMs !== null ? `; attempt ${(this.#retries.get(`${e.target}:${e.phase}`) ?? 0) + 2}${of} in ${formatDuration(e.retryInMs)}` : "";
+    this.#line(`${c.red("✖")} ${this.#label(e.target)} ${e.phase} failed: ${printableLine(why.what)} after ${formatDuration(e.durationMs)}${retry}`);
+    if (why.hint) this.#line(c.dim(`  ${why.hint}`));
+    if (e.phase === "check" && block && e.retryInMs === null) this.#line(`  ${c.dim("$")} ${printableOutput(block.source).split("\n").join("\n    ")}`);
+  }
+
+  /** A run taken over: who started it, how it stopped, what was answered, and the end of the last output. */
+  story(state: RunState, answers: ReadonlyArray<EventOf<"answer">>, now: number): void {
+    const c = this.#c;
+    const v = toView(state, this.#plan);
+    this.#line(c.bold(`▶ ${this.#plan.title}`) + c.dim(` (run ${v.runId})`));
+    for (const l of storyLines(v, answers, now)) this.#line(`  ${printableLine(l)}`);
+    if (v.lastOutput) {
+      const lines = v.lastOutput.text.replace(/\n$/, "").split("\n").slice(-10);
+      this.#line(c.dim(`  last output of ${this.#label(v.lastOutput.target)} (${v.commands.log} --step ${printableLine(v.lastOutput.target)} has all of it):`));
+      this.#out.write(`  │ ${lines.map(shown).join("\n  │ ")}\n`);
+    }
+  }
+
   /** The closing summary: each step's outcome and time, and what to do next. */
   summary(state: RunState, journalFile: string | undefined, live = true): string {
     this.#flushOutput();
@@ -121,12 +157,18 @@ export class PlainView {
     const lines = ["", c.bold("Summary")];
     for (const s of v.rows) {
       const time = s.attempts ? `${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}` : "";
-      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}`);
+      const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
+      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}${why}`);
+    }
+    for (const ch of v.checks.filter((x) => x.status === "failed")) {
+      lines.push(`  ${ch.label} failed${ch.failure ? `: ${printableLine(ch.failure.what)}` : ""}`);
+      if (ch.command) lines.push(`    $ ${printableOutput(ch.command).split("\n").join("\n      ")}`);
     }
     lines.push(`  total ${formatDuration(v.totalMs)}; run ${v.runId}: ${v.word}${v.note ? ` (${printableLine(v.note)})` : ""}`);
     if (journalFile) lines.push(c.dim(`  journal: ${journalFile}`));
     if (v.commands.resume) lines.push(`  resume:   ${v.commands.resume}`);
     if (v.commands.rollback) lines.push(`  rollback: ${v.commands.rollback}`);
+    lines.push(`  output:   ${v.commands.log}`);
     return `${lines.join("\n")}\n`;
   }
 }

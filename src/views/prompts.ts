@@ -18,9 +18,13 @@ const KEYS: { [K in Ask["kind"]]: Record<string, string> } = {
   rollback: { y: "yes", yes: "yes", n: "no", no: "no" },
 };
 
+/** An irreversible step is run by typing its id, never by one key. */
+const irreversible = (q: Ask): string | undefined => (q.kind === "confirm" && q.step.irreversible !== undefined ? q.step.id : undefined);
+
 function question(q: Ask): string {
   switch (q.kind) {
     case "confirm":
+      if (q.step.irreversible !== undefined) return `${q.step.id} is irreversible: ${printableLine(q.step.irreversible)}\nType ${q.step.id} to run it, [s]kip, [a]bort: `;
       return `Run ${q.step.id}? [y]es, [s]kip, [a]bort: `;
     case "manual":
       return `Manual step ${q.step.id}: ${printableLine(q.step.instructions.split("\n")[0] ?? "")}\n[Enter] when done, [s]kip, [a]bort: `;
@@ -45,7 +49,15 @@ export function promptOperator(io: PromptIo, name: string): Operator {
       const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream, terminal: true });
       try {
         for (;;) {
-          const reply = (await rl.question(question(q), { signal })).trim().toLowerCase();
+          const typed = (await rl.question(question(q), { signal })).trim();
+          const reply = typed.toLowerCase();
+          const id = irreversible(q);
+          if (id !== undefined) {
+            if (typed === id) return "yes" as never;
+            if (reply === "s" || reply === "a") return KEYS.confirm[reply] as never;
+            io.stdout.write(`This step cannot be undone: type ${id} to run it, or s to skip, a to abort.\n`);
+            continue;
+          }
           const hit = KEYS[q.kind][reply];
           if (hit) return hit as never;
           io.stdout.write(`Please answer one of: ${Object.keys(KEYS[q.kind]).map((k) => (k === "" ? "Enter" : k)).join(", ")}\n`);
@@ -59,10 +71,15 @@ export function promptOperator(io: PromptIo, name: string): Operator {
 
 /** Asks for a param on a terminal until the value is valid; a secret is not echoed. */
 export function promptParam(io: PromptIo): AskParam {
-  return async ({ name, description, secret, validate }, signal) => {
-    const label = `${name}${description ? ` (${description})` : ""}${secret ? " [hidden]" : ""}: `;
+  return async ({ name, description, secret, choices, example, validate }, signal) => {
+    const about = [description, example !== undefined ? `e.g. ${example}` : undefined].filter(Boolean).join("; ");
+    const list = choices ? `\n${choices.map((c, i) => `  ${i + 1}) ${printableLine(c)}`).join("\n")}\nChoose 1-${choices.length} or type the value` : "";
+    const label = `${name}${about ? ` (${printableLine(about)})` : ""}${list}${secret ? " [hidden]" : ""}: `;
     for (;;) {
-      const value = await readLine(io, label, secret, signal);
+      const typed = await readLine(io, label, secret, signal);
+      // A number picks from the list, unless it is itself one of the values.
+      const n = Number(typed);
+      const value = choices && !choices.includes(typed) && Number.isInteger(n) && n >= 1 && n <= choices.length ? choices[n - 1]! : typed;
       const problem = validate(value);
       if (problem === undefined) return value;
       io.stdout.write(`${problem}\n`);

@@ -18,6 +18,17 @@ const alive = (pid: number) => {
     return false;
   }
 };
+/** When a process started (clock ticks since boot): with it, a pid the system gave to another process since is not taken for the old one. */
+const startOf = (pid: number): string | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+};
+/** The same process, still alive: pids wrap around fast (pid_max is 32768 here) on a machine running several suites. */
+const stillAlive = (p: { pid: number; start: string | undefined }) => alive(p.pid) && startOf(p.pid) === p.start;
 /** Every event of a run's journal, as text (the raw bytes, to look for what must not be there). */
 const journalText = (state: string) => journalFiles(state).map((f) => readFileSync(f, "utf8")).join("");
 /** The step is running and the journal says so (its process group is journaled just after it starts). */
@@ -53,14 +64,14 @@ describe("issue 13, run side (real processes)", () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", `echo START >> "$MARK"; sleep ${tag}`)}`);
     const first = spawnCli(p, ["run", "rb.md"]);
     await waitFor(() => marks(p.mark).length === 1 && processesMatching(`sleep ${tag}`).length === 1);
-    const leftover = processesMatching(`sleep ${tag}`);
+    const leftover = processesMatching(`sleep ${tag}`).map((pid) => ({ pid, start: startOf(pid) }));
     first.kill("SIGKILL");
     await first;
-    expect(leftover.every(alive)).toBe(true);
+    expect(leftover.every(stillAlive)).toBe(true);
     const second = spawnCli(p, ["run", "rb.md"]);
     await waitFor(() => marks(p.mark).length === 2);
     // The second START is written by the new step: by then the old group is gone.
-    expect(leftover.filter(alive)).toEqual([]);
+    expect(leftover.filter(stillAlive)).toEqual([]);
     await waitFor(() => processesMatching(`sleep ${tag}`).length === 1);
     second.kill("SIGINT");
     const r = await second;

@@ -5,6 +5,7 @@ import type { ScanResult } from "../../src/journal/store.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { buildStepGraph } from "../../src/model/graph.js";
 import { nobody, type Ask, type Operator } from "../../src/run/ask.js";
+import type { ReviewParams } from "../../src/run/param-review.js";
 import type { AskParam } from "../../src/run/params.js";
 import type { Prepared } from "../../src/run/prepare.js";
 import { sha256 } from "../../src/run/prepare.js";
@@ -141,7 +142,7 @@ export interface MemoryWorld extends World {
   finished: RunState | undefined;
 }
 
-export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks>; askParam?: (stop: () => void) => AskParam }): MemoryWorld {
+export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks>; askParam?: (stop: () => void) => AskParam; reviewParams?: ReviewParams }): MemoryWorld {
   const shown: JournalEvent[] = [];
   const notices: string[] = [];
   const printed: string[] = [];
@@ -171,6 +172,7 @@ export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; ope
       notice: (t) => notices.push(t),
       operator: o.operator ?? nobody,
       askParam: o.askParam?.(stop),
+      ...(o.reviewParams ? { reviewParams: o.reviewParams } : {}),
       finish: async (state) => {
         world.finished = state;
       },

@@ -30,7 +30,7 @@ export class TmuxSession {
   }
 
   #tmux(args: string[]): string {
-    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
+    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
   send(...keys: string[]): void {
@@ -42,6 +42,11 @@ export class TmuxSession {
     this.#tmux(["set-buffer", "-b", "in", text]);
     // -r: send line feeds as they are; -d: drop the buffer after.
     this.#tmux(["paste-buffer", "-r", "-d", "-b", "in", "-t", this.name]);
+  }
+
+  /** Resizes the terminal, as dragging the window's corner does. */
+  resize(width: number, height: number): void {
+    this.#tmux(["resize-window", "-t", this.name, "-x", String(width), "-y", String(height)]);
   }
 
   /** The title the terminal shows, which an OSC 2 escape sequence sets. */

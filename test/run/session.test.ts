@@ -220,3 +220,49 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     expect(crashed.runs.get(runIdOf(w))!.filter((e) => e.type === "attempt_started").map((e) => e.type === "attempt_started" && [e.attempt, e.retry ?? 0])).toEqual([[1, 0], [2, 1], [3, 2]]);
   });
 });
+
+describe("the param review before a run starts", () => {
+  const rb = () => preparedFrom(`## Steps\n### Use {#use}\n${block("sh", "use")}`, "params:\n  REGION: {default: eu-1, pattern: '^[a-z]+-[0-9]$', description: where}\n  HOST: {}\n  TOKEN: {secret: true}\n  MODE: {enum: [dry, real]}\n");
+
+  it("shows every param with its value and where it came from; the values it returns are the ones the steps get", async () => {
+    const runner = scriptedRunner(() => ({}));
+    let seen: ReadonlyArray<{ name: string; value: string; source: string; secret: boolean }> = [];
+    const w = memoryWorld({
+      runner,
+      reviewParams: async (entries) => {
+        seen = entries;
+        expect(entries.find((e) => e.name === "REGION")?.validate("EU")).toContain("does not match");
+        return { ...Object.fromEntries(entries.map((e) => [e.name, e.value])), REGION: "us-2" };
+      },
+    });
+    const given = { HOST: "db-1", TOKEN: "s3cr3t-token", MODE: "dry" };
+    expect(await startRun(startRequest(rb(), { given, givenBy: { HOST: "flag", TOKEN: "environment", MODE: "flag" } }), w)).toBe(0);
+    expect(seen.map((e) => [e.name, e.value, e.source, e.secret])).toEqual([
+      ["REGION", "eu-1", "default", false],
+      ["HOST", "db-1", "flag", false],
+      ["TOKEN", "s3cr3t-token", "environment", true],
+      ["MODE", "dry", "flag", false],
+    ]);
+    expect(runner.ran[0]?.env.REGION).toBe("us-2");
+    expect(events(w)[0]).toMatchObject({ type: "run_started", params: { REGION: "us-2", HOST: "db-1", TOKEN: "***", MODE: "dry" } });
+  });
+
+  it("not starting journals nothing and runs nothing (exit 3); a value the declarations refuse is refused", async () => {
+    const runner = scriptedRunner(() => ({}));
+    const quit = memoryWorld({ runner, reviewParams: async () => undefined });
+    const given = { HOST: "db-1", TOKEN: "s3cr3t-token", MODE: "dry" };
+    expect(await startRun(startRequest(rb(), { given }), quit)).toBe(3);
+    expect(quit.store.runs.size).toBe(0);
+    expect(quit.notices).toContain("not started: nothing ran");
+    const bad = memoryWorld({ runner, reviewParams: async () => ({ ...given, REGION: "nowhere" }) });
+    await expect(startRun(startRequest(rb(), { given }), bad)).rejects.toThrow(/`REGION`: `nowhere` does not match/);
+    expect(bad.store.runs.size).toBe(0);
+    expect(runner.ran).toHaveLength(0);
+  });
+
+  it("is not shown with --yes", async () => {
+    const runner = scriptedRunner(() => ({}));
+    const w = memoryWorld({ runner, reviewParams: async () => Promise.reject(new Error("must not be asked")) });
+    expect(await startRun(startRequest(rb(), { given: { HOST: "db-1", TOKEN: "s3cr3t-token", MODE: "dry" }, policy: { yes: true, onFailure: "ask", interrupted: undefined } }), w)).toBe(0);
+  });
+});

@@ -4,21 +4,44 @@ import { buildPlan } from "../../src/engine/plan.js";
 import type { JournalEvent } from "../../src/journal/events.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { buildStepGraph } from "../../src/model/graph.js";
-import { answerFor, App } from "../../src/tui/components/App.js";
-import { Footer } from "../../src/tui/components/Footer.js";
-import { TuiStore } from "../../src/tui/store.js";
+import type { ParamEntry } from "../../src/run/param-review.js";
 import { apply, initialState, type RunState } from "../../src/run/state.js";
-import { keyPresses } from "../../src/tui/keys.js";
+import { toView } from "../../src/run/view.js";
+import { NO_UI } from "../../src/tui/answer-keys.js";
+import { App } from "../../src/tui/components/App.js";
+import { Footer } from "../../src/tui/components/Footer.js";
+import { OutputPane } from "../../src/tui/components/OutputPane.js";
+import { Panel } from "../../src/tui/components/Panel.js";
+import { ParamForm } from "../../src/tui/components/ParamForm.js";
+import { ParamReview } from "../../src/tui/components/ParamReview.js";
+import { StepList } from "../../src/tui/components/StepList.js";
+import { OutputLog } from "../../src/tui/output-log.js";
+import { checkPanel, stepPanel } from "../../src/tui/panels.js";
+import { TuiStore } from "../../src/tui/store.js";
+import { renderAt, tick } from "../helpers/ink.js";
 import { fence } from "../helpers/runbooks.js";
 
-const runbook = buildRunbook(
-  "/tmp/x/rb.md",
-  `---\nid: ui\nowner: o\n---\n# UI test\n## Steps\n### Check lag {#lag}\nThe **replica** must be [caught up](https://example.com).\n${fence("sh retries=2", "check-lag")}### Fence {#fence}\n${fence("sh confirm", "fence-it")}${fence("sh rollback", "unfence")}### Repoint {#repoint}\nUpdate DNS.\n`,
-);
+const text = [
+  "---\nid: ui\nowner: o\nparams:\n  PRIMARY: {default: db-1}\n  TOKEN: {secret: true}\n---\n# UI test\n",
+  `## Prerequisites\n${fence("sh retries=2", "pg_isready -h db-2")}`,
+  "## Steps\n### Check lag {#lag}\nThe **replica** must be [caught up](https://example.com).\nIt is checked on `$PRIMARY` with ${TOKEN};\nthe leader is $LEADER.\n\n- first\n- second\n",
+  fence("sh retries=3 timeout=30s", 'check-lag "$PRIMARY" | grep -q streaming'),
+  `### Fence {#fence}\n${fence("sh confirm", "fence-it")}${fence("sh rollback", "unfence")}`,
+  `### Find the leader {#leader}\n${fence("sh capture=LEADER", "find-leader")}`,
+  `### Promote {#promote}\n${fence('sh confirm irreversible="a promoted replica cannot be demoted"', 'promote "$LEADER"')}`,
+  "### Repoint {#repoint}\nUpdate DNS.\n",
+].join("");
+const runbook = buildRunbook("/tmp/x/rb.md", text);
 const plan = buildPlan(runbook, buildStepGraph(runbook), "/tmp/x/rb.md");
+const RUN = "20260101T000000Z-ui-abcd";
 let seq = 0;
-const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 1, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(), ...e }) as JournalEvent;
-const started = () => ev({ type: "run_started", runId: "20260101T000000Z-ui-abcd", runbook: { id: "ui", file: "/tmp/x/rb.md", sha256: "0", title: "UI test" }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: ["lag", "fence", "repoint"], options: { onFailure: "ask", yes: false, record: false } });
+const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 2, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(), ...e }) as JournalEvent;
+const started = () =>
+  ev({ type: "run_started", runId: RUN, runbook: { id: "ui", file: "/tmp/x/rb.md", sha256: "0", title: "UI test" }, git: null, operator: "alice", host: "db-admin-1", pid: 1, params: { PRIMARY: "db-1", TOKEN: "***" }, secrets: ["TOKEN"], order: plan.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
+const attempt = (target: string, n = 1, phase = "command", retry = 0) => ev({ type: "attempt_started", target, phase, attempt: n, ...(retry ? { retry } : {}) });
+const out = (target: string, t: string, stream = "stdout", phase = "command") => ev({ type: "output", target, phase, stream, text: t });
+const finished = (target: string, over: Record<string, unknown> = {}, n = 1, phase = "command") => ev({ type: "attempt_finished", target, phase, attempt: n, exitCode: 0, signal: null, timedOut: false, durationMs: 1500, retryInMs: null, ...over });
+const checked = () => [attempt("@prerequisite/1", 1, "check"), finished("@prerequisite/1", {}, 1, "check"), ev({ type: "check_finished", target: "@prerequisite/1", status: "passed" })];
 const theme = { color: false };
 
 /** Feeds events to a store as the session does: each with the state it gives. */
@@ -31,77 +54,158 @@ function feed(store: TuiStore, events: JournalEvent[], from?: RunState): RunStat
   return state;
 }
 
-function setup(events: JournalEvent[]) {
+function stateOf(events: JournalEvent[]): RunState {
+  let state = initialState(events[0] as Extract<JournalEvent, { type: "run_started" }>);
+  for (const e of events.slice(1)) state = apply(state, e);
+  return state;
+}
+
+function setup(events: JournalEvent[], size = { columns: 80, rows: 24 }) {
   const store = new TuiStore(plan, 0);
   const state = feed(store, events);
-  const ui = render(<App store={store} theme={theme} onStop={() => undefined} />);
+  const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, size);
   return { store, ui, state };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
+const lines = (frame: string) => frame.replace(/\n$/, "").split("\n");
+/** The text inside a panel's border, its lines joined: what wraps where does not matter. */
+const panelText = (frame: string) => lines(frame).filter((l) => l.startsWith("│")).map((l) => l.slice(2, -1).trim()).join(" ");
 
-describe("TUI components", () => {
-  it("shows every step with its status, the current step's prose and command, and live output", async () => {
-    const { ui } = setup([started(), ev({ type: "attempt_started", target: "lag", phase: "command", attempt: 1 }), ev({ type: "output", target: "lag", phase: "command", stream: "stdout", text: "lag is 42 bytes\npartial" })]);
+describe("TUI: the running screen", () => {
+  it("shows the steps, the current step's prose re-wrapped with values put in, its command, and live output", async () => {
+    const { ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag is 42 bytes\npartial")], { columns: 100, rows: 40 });
     await tick();
-    const frame = ui.lastFrame() ?? "";
-    expect(frame).toContain("UI test");
-    expect(frame).toMatch(/lag +Check lag running/);
+    const frame = ui.lastFrame();
+    expect(lines(frame)[0]).toBe("UI test");
+    expect(lines(frame)[1]).toMatch(new RegExp(`^run ${RUN} · live · step 1 of 5`));
+    expect(frame).toMatch(/▶ lag +Check lag +running/);
     expect(frame).toMatch(/· fence +Fence/);
-    expect(frame).toContain("The replica must be caught up (https://example.com).");
-    expect(frame).toContain("$ check-lag");
+    // Source line breaks are gone, Markdown is rendered, values are put in (a secret as ***, a capture not made yet marked).
+    expect(panelText(frame)).toContain("The replica must be caught up (https://example.com). It is checked on db-1 with ***; the leader is $LEADER(unset).");
+    expect(frame).toMatch(/• first\s*│\n│ • second/);
+    expect(frame).toContain('$ check-lag "db-1" | grep -q streaming');
+    expect(frame).toContain("── output of lag ──");
     expect(frame).toContain("lag is 42 bytes");
     expect(frame).toContain("partial");
     expect(frame).toContain("Running… Ctrl-C to stop");
     ui.unmount();
   });
 
-  it("shows a confirmation prompt with its keys, and answers from a key press", async () => {
-    const { store, ui } = setup([started(), ev({ type: "step_finished", target: "lag", status: "done", by: "run" })]);
-    const answers: string[] = [];
-    store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
+  it("a failed step: ✖, the exit code and what it means, the last lines of output, then the menu", async () => {
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "checking replicas\n"), out("lag", "warning: db-3 lagging\n", "stderr"), finished("lag", { exitCode: 141, durationMs: 230 })]);
+    store.ask({ kind: "failed", step: plan.steps[0]!, phase: "command", result: { exitCode: 141, signal: null, timedOut: false, durationMs: 230, error: undefined, retryInMs: null, interrupted: false }, output: "", answer: () => undefined });
     await tick();
-    const frame = ui.lastFrame() ?? "";
-    expect(frame).toContain("Run this step?");
-    expect(frame).toMatch(/ y +run +s +skip +a +abort/);
-    expect(frame).toContain("$ fence-it");
-    expect(frame).toContain("needs confirmation; has a rollback");
-    ui.stdin.write("x");
-    ui.stdin.write("y");
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(/✖ lag +Check lag +failed: exit 141/);
+    expect(frame).toContain("✖ attempt 1 failed: exit 141 after 230ms");
+    expect(frame).toContain("SIGPIPE: a reader closed the pipe early");
+    expect(frame).toContain("checking replicas");
+    expect(frame).toContain("warning: db-3 lagging");
+    expect(lines(frame).at(-1)).toMatch(/The step failed\. +r +retry +s +skip +b +roll back +a +abort/);
+    expect(lines(frame).length).toBeLessThanOrEqual(23);
+    ui.unmount();
+  });
+
+  it("a retry being waited for: the row and the panel count down to the next attempt", async () => {
+    const soon = new Date(Date.now() - 500).toISOString();
+    const fail = { ...finished("lag", { exitCode: 1, durationMs: 80, retryInMs: 60_000 }), ts: soon } as JournalEvent;
+    const { ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag is 9000 bytes\n", "stderr"), fail]);
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(/↻ lag +Check lag +exit 1 · attempt 2 of 4 in 59\.\ds/);
+    expect(frame).toMatch(/✖ attempt 1 failed: exit 1 after 80ms · attempt 2 of 4 in 59\.\ds/);
+    expect(frame).toContain("lag is 9000 bytes");
+    ui.unmount();
+  });
+
+  it("fits 80×24 with 30 steps: title, run id, current step and prompt on screen, the list scrolled around the step", async () => {
+    const many = buildRunbook("/tmp/x/many.md", `---\nid: many\nowner: o\n---\n# Thirty steps\n## Steps\n${Array.from({ length: 30 }, (_, i) => `### Step ${i + 1} {#s${i + 1}}\nDo thing ${i + 1}.\n${fence(i === 19 ? "sh confirm" : "sh", `echo ${i + 1}`)}${i === 19 ? fence("sh rollback", "true") : ""}`).join("")}`);
+    const manyPlan = buildPlan(many, buildStepGraph(many), "/tmp/x/many.md");
+    const store = new TuiStore(manyPlan, 0);
+    const start = ev({ type: "run_started", runId: RUN, runbook: { id: "many", file: "/tmp/x/many.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: manyPlan.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
+    const done = manyPlan.steps.slice(0, 19).flatMap((s) => [attempt(s.id), out(s.id, `${s.id} says hello\n`), finished(s.id), ev({ type: "step_finished", target: s.id, status: "done", by: "run" })]);
+    feed(store, [start, ...done]);
+    store.ask({ kind: "confirm", step: manyPlan.steps[19]!, answer: () => undefined });
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
+    await tick();
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 60 }, { columns: 80, rows: 24 }]) {
+      ui.resize(size.columns, size.rows);
+      await tick();
+      const frame = lines(ui.lastFrame());
+      expect(frame.length).toBeLessThan(size.rows);
+      expect(frame[0]).toBe("Thirty steps");
+      expect(frame[1]).toContain(`run ${RUN}`);
+      expect(frame[1]).toContain("step 20 of 30");
+      expect(frame.join("\n")).toMatch(/· s20 +Step 20/);
+      expect(frame.join("\n")).toMatch(/… \d+ more above/);
+      expect(frame.join("\n")).toMatch(/… \d+ more\n/);
+      expect(frame.at(-1)).toMatch(/Run this step\? +y +run +s +skip +a +abort/);
+      expect(frame.every((l) => Array.from(l).length <= size.columns)).toBe(true);
+    }
+    ui.unmount();
+  });
+
+  it("an irreversible step shows its reason and asks for its id to be typed; a single y is refused with a hint", async () => {
+    const answers: string[] = [];
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "confirm", step: plan.steps[3]!, answer: (a) => answers.push(a) });
+    await tick();
+    expect(ui.lastFrame()).toContain("⚠ irreversible: a promoted replica cannot be demoted");
+    expect(ui.lastFrame()).toContain("Irreversible: type promote and press Enter to run it ›");
+    ui.write("y\r");
+    await tick();
+    expect(answers).toEqual([]);
+    expect(ui.lastFrame()).toContain('"y" is not promote: type the step id to run this irreversible step.');
+    ui.write("\u001b");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/Irreversible step, not run\. +s +skip +a +abort +Esc +type the id to run it/);
+    ui.write("\u001b");
+    await tick();
+    ui.write("promote\r");
     await tick();
     expect(answers).toEqual(["yes"]);
     ui.unmount();
   });
 
-  it.each([
-    ["manual", "Do this step by hand, then press Enter.", / Enter +done +s +skip +a +abort/],
-    ["failed", "The step failed.", / r +retry +s +skip +b +roll back +a +abort/],
-    ["interrupted", "This step was interrupted; its outcome is unknown.", / r +re-run +s +skip +d +mark done/],
-  ] as const)("footer for a %s question", (kind, text, keys) => {
-    const q = { kind, step: plan.steps[0]!, target: "lag", phase: "command", answer: () => undefined } as never;
-    const ui = render(<Footer question={q} stopArmed={false} running={false} theme={theme} />);
-    expect(ui.lastFrame()).toContain(text);
-    expect(ui.lastFrame()).toMatch(keys);
+  it("abort asks once more: another key cancels, the second a confirms", async () => {
+    const answers: string[] = [];
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
+    await tick();
+    ui.write("a");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/Abort the run here\? Nothing more will run\. Press +a +again or\s+Enter +to confirm; any other key cancels\./);
+    ui.write("x");
+    await tick();
+    expect(ui.lastFrame()).toContain("Cancelled: did not abort.");
+    expect(answers).toEqual([]);
+    ui.write("n");
+    await tick();
+    expect(ui.lastFrame()).toContain("n does nothing here: s to skip, a to abort the run.");
+    ui.write("aa");
+    await tick();
+    expect(answers).toEqual(["abort"]);
+    ui.unmount();
   });
 
-  it("maps keys to answers per question, ignoring keys that mean nothing", () => {
-    const step = plan.steps[0]!;
-    const q = (kind: "confirm" | "manual" | "failed" | "interrupted" | "undo_before_skip" | "rollback") => ({ kind, step, answer: () => undefined }) as never;
-    const key = (input: string, over: Record<string, boolean> = {}) => keyPresses(input, { return: false, ctrl: false, ...over } as never)[0]!;
-    expect(answerFor(q("confirm"), key("y"))).toBe("yes");
-    expect(answerFor(q("confirm"), key("r"))).toBeUndefined();
-    expect(answerFor(q("manual"), key("", { return: true }))).toBe("done");
-    expect(answerFor(q("failed"), key("b"))).toBe("rollback");
-    expect(answerFor(q("interrupted"), key("d"))).toBe("done");
-    expect(answerFor(q("undo_before_skip"), key("", { return: true }))).toBe("yes");
-    expect(answerFor(q("undo_before_skip"), key("n"))).toBe("no");
-    expect(answerFor(q("rollback"), key("", { return: true }))).toBeUndefined();
+  it("answers a confirmation with y, the keys always in the footer", async () => {
+    const { store, ui } = setup([started(), ...checked(), ev({ type: "step_finished", target: "lag", status: "done", by: "run" })]);
+    const answers: string[] = [];
+    store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/Run this step\? +y +run +s +skip +a +abort/);
+    expect(ui.lastFrame()).toContain("$ fence-it");
+    expect(ui.lastFrame()).toContain("needs confirmation; has a rollback");
+    ui.write("y");
+    await tick();
+    expect(answers).toEqual(["yes"]);
+    ui.unmount();
   });
 
   it("arms on the first Ctrl-C and stops on the second", async () => {
+    let stopped = 0;
     const store = new TuiStore(plan, 0);
     feed(store, [started()]);
-    let stopped = 0;
     const ui = render(<App store={store} theme={theme} onStop={() => stopped++} />);
     ui.stdin.write("\u0003");
     await tick();
@@ -113,34 +217,479 @@ describe("TUI components", () => {
     ui.unmount();
   });
 
-  it("shows the summary with resume and rollback commands when a run did not complete", async () => {
+  it("a run taken over tells its story: who started it, when, where, how it stopped, what was answered; and the last output", async () => {
+    const events = [started(), ...checked(), attempt("lag"), out("lag", "replica is 0 bytes behind\n"), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), ev({ type: "answer", target: "fence", question: "confirm", answer: "yes", by: "alice" }), attempt("fence"), out("fence", "fencing db-1\n"), ev({ type: "run_interrupted", signal: "SIGHUP", target: "fence" })];
+    const store = new TuiStore(plan, 0);
+    const answers = events.filter((e): e is Extract<JournalEvent, { type: "answer" }> => e.type === "answer");
+    store.show(stateOf(events), answers, Date.UTC(2026, 0, 1, 2, 0, 0));
+    store.ask({ kind: "interrupted", target: "fence", step: plan.steps[1]!, phase: "command", answer: () => undefined });
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(/Started by alice on host db-admin-1 at 00:\d\d UTC \(1h\d+m ago\)\./);
+    expect(frame).toMatch(/Stopped by SIGHUP during fence at 00:\d\d UTC\./);
+    expect(frame).toMatch(/fence: confirm → yes \(alice, 00:\d\d UTC\)/);
+    expect(frame).toContain("── output of fence");
+    expect(frame).toContain("fencing db-1");
+    expect(lines(frame).at(-1)).toMatch(/mark done/);
+    // Earlier steps' output is there too.
+    ui.write("\u001b[D");
+    await tick();
+    expect(ui.lastFrame()).toContain("replica is 0 bytes behind");
+    ui.unmount();
+  });
+});
+
+describe("TUI: the summary", () => {
+  it("keeps the last step's output in sight, says why it failed, and prints resume, rollback and log commands", async () => {
     const { store, ui } = setup([
       started(),
-      ev({ type: "attempt_started", target: "lag", phase: "command", attempt: 1 }),
-      ev({ type: "attempt_finished", target: "lag", phase: "command", attempt: 1, exitCode: 1, signal: null, timedOut: false, durationMs: 1500, retryInMs: null }),
+      ...checked(),
+      attempt("lag"),
+      out("lag", "checking replicas\nreplica db-2: streaming\n"),
+      finished("lag", { exitCode: 127 }),
       ev({ type: "step_finished", target: "lag", status: "failed", by: "run" }),
       ev({ type: "run_finished", status: "failed", exitCode: 1, note: "step lag failed" }),
     ]);
-    store.finish(undefined, "/state/runs/x.jsonl");
+    const journal = `/home/alice/src/infra/runbooks/.runbook/runs/${RUN}.jsonl`;
+    store.finish(undefined, journal);
     await tick();
-    const frame = ui.lastFrame() ?? "";
+    const frame = ui.lastFrame();
+    // A path cut short cannot be copied: it wraps.
+    expect(panelText(frame).replace(/\s+/g, "")).toContain(`journal:${journal}`);
+    expect(frame).toContain("── last output of lag ──");
+    expect(frame).toContain("replica db-2: streaming");
     expect(frame).toContain("Run failed");
-    expect(frame).toMatch(/✖ lag +failed +1\.5s/);
+    expect(frame).toMatch(/✖ lag +failed +1\.5s exit 127/);
+    expect(frame).toContain("command not found");
     expect(frame).toMatch(/· fence +pending/);
-    expect(frame).toContain("runbook resume 20260101T000000Z-ui-abcd");
-    expect(frame).toContain("runbook rollback 20260101T000000Z-ui-abcd");
+    expect(frame).toContain(`runbook resume ${RUN}`);
+    expect(frame).toContain(`runbook rollback ${RUN}`);
+    expect(frame).toContain(`output:   runbook log ${RUN}`);
+    expect(lines(frame).length).toBeLessThan(24);
     ui.unmount();
   });
 
-  it("keeps only the last lines of a flood of output, and counts them all", () => {
-    const store = new TuiStore(plan, 10_000);
-    let state = feed(store, [started()]);
-    for (let i = 0; i < 200; i++) state = feed(store, [ev({ type: "output", target: "lag", phase: "command", stream: "stdout", text: Array.from({ length: 1000 }, (_, j) => `line ${i * 1000 + j}`).join("\n") + "\n" })], state);
-    feed(store, [ev({ type: "attempt_finished", target: "lag", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 1, retryInMs: null })], state);
-    const snap = store.getSnapshot();
-    expect(snap.outputTotal).toBe(200_000);
-    expect(snap.output.length).toBeLessThanOrEqual(1000);
-    expect(snap.output.at(-1)?.text).toBe("line 199999");
+  it("a failed prerequisite: its command, its output, and that no step ran", async () => {
+    const { store, ui } = setup([
+      started(),
+      attempt("@prerequisite/1", 1, "check"),
+      out("@prerequisite/1", "pg_isready: db-2:5432 - no response\n", "stderr", "check"),
+      finished("@prerequisite/1", { exitCode: 2, durationMs: 40 }, 1, "check"),
+      ev({ type: "check_finished", target: "@prerequisite/1", status: "failed" }),
+      ev({ type: "run_finished", status: "failed", exitCode: 1, note: "prerequisite @prerequisite/1 (line 10) failed; no step ran" }),
+    ]);
+    store.finish(undefined, "/state/runs/x.jsonl");
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("── last output of prerequisite 1 ──");
+    expect(frame).toContain("pg_isready: db-2:5432 - no response");
+    expect(frame).toMatch(/✖ prerequisite 1 \(line \d+\) failed: exit 2/);
+    expect(frame).toContain("$ pg_isready -h db-2");
+    ui.unmount();
+  });
+
+  it("folds the steps that went as planned when they do not fit", async () => {
+    const many = buildRunbook("/tmp/x/many.md", `---\nid: many\nowner: o\n---\n# Thirty steps\n## Steps\n${Array.from({ length: 30 }, (_, i) => `### Step ${i + 1} {#s${i + 1}}\n${fence("sh", `echo ${i + 1}`)}`).join("")}`);
+    const manyPlan = buildPlan(many, buildStepGraph(many), "/tmp/x/many.md");
+    const store = new TuiStore(manyPlan, 0);
+    const start = ev({ type: "run_started", runId: RUN, runbook: { id: "many", file: "/tmp/x/many.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: manyPlan.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
+    feed(store, [start, ...manyPlan.steps.flatMap((s) => [attempt(s.id), out(s.id, `${s.id} ok\n`), finished(s.id), ev({ type: "step_finished", target: s.id, status: "done", by: "run" })]), ev({ type: "run_finished", status: "completed", exitCode: 0 })]);
+    store.finish(undefined, "/state/runs/x.jsonl");
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("✔ 30 steps done");
+    expect(frame).toContain("s30 ok");
+    expect(frame).toContain(`runbook log ${RUN}`);
+    expect(lines(frame).length).toBeLessThan(24);
+    ui.unmount();
+  });
+});
+
+describe("TUI: panels, one per state", () => {
+  const view = (events: JournalEvent[]) => toView(stateOf(events), plan);
+  const frameOf = (content: ReturnType<typeof stepPanel>) => render(<Panel content={content} theme={theme} />).lastFrame() ?? "";
+
+  it.each([
+    ["a timeout", { exitCode: null, signal: "SIGTERM", timedOut: true }, /timed out after 30s/, /process group was stopped/],
+    ["a signal", { exitCode: null, signal: "SIGKILL" }, /killed by SIGKILL/, /out-of-memory killer/],
+    ["exit 126", { exitCode: 126 }, /exit 126/, /not executable/],
+    ["exit 127", { exitCode: 127 }, /exit 127/, /command not found/],
+    ["exit 130", { exitCode: 130 }, /exit 130/, /Ctrl-C/],
+    ["exit 137", { exitCode: 137 }, /exit 137/, /SIGKILL/],
+    ["exit 143", { exitCode: 143 }, /exit 143/, /SIGTERM/],
+    ["exit 139", { exitCode: 139 }, /exit 139/, /signal 11 \(SIGSEGV\)/],
+    ["a block that could not start", { exitCode: null, error: "spawn bash ENOENT" }, /could not start: spawn bash ENOENT/, /./],
+  ])("a step that failed with %s says so, and what it usually means", (_name, over, what, hint) => {
+    const v = view([started(), attempt("lag"), finished("lag", over)]);
+    const frame = frameOf(stepPanel({ step: plan.steps[0]!, row: v.rows[0], values: v.values, width: 76, max: 20, now: Date.now() }));
+    expect(frame).toMatch(what);
+    expect(frame).toMatch(hint);
+  });
+
+  it("a failed verify block shows the verify command, not the step's command", () => {
+    const rb = buildRunbook("/tmp/x/v.md", `---\nid: v\nowner: o\n---\n# V\n## Steps\n### S {#s}\n${fence("sh", "do-it")}${fence("sh verify", "check-it")}`);
+    const p = buildPlan(rb, buildStepGraph(rb), "/tmp/x/v.md");
+    const s0 = ev({ type: "run_started", runId: RUN, runbook: { id: "v", file: "/tmp/x/v.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: ["s"], options: { onFailure: "ask", yes: false, record: false } });
+    const v = toView(stateOf([s0, attempt("s"), finished("s"), attempt("s", 1, "verify"), finished("s", { exitCode: 1 }, 1, "verify")]), p);
+    const frame = frameOf(stepPanel({ step: p.steps[0]!, row: v.rows[0], values: v.values, width: 76, max: 20, now: Date.now() }));
+    expect(frame).toContain("✖ verify attempt 1 failed: exit 1");
+    expect(frame).toContain("verify $ check-it");
+    expect(frame).not.toContain("do-it");
+  });
+
+  it("shows a captured value once it is captured, and a secret param as ***", () => {
+    const v = view([started(), ...checked(), attempt("leader"), finished("leader", { capture: { name: "LEADER", value: "db-2", secret: false } }), ev({ type: "step_finished", target: "leader", status: "done", by: "run" })]);
+    const frame = frameOf(stepPanel({ step: plan.steps[3]!, row: v.rows[3], values: v.values, width: 76, max: 20, now: Date.now() }));
+    expect(frame).toContain('$ promote "db-2"');
+    const lag = frameOf(stepPanel({ step: plan.steps[0]!, row: v.rows[0], values: v.values, width: 76, max: 20, now: Date.now() }));
+    expect(lag).toContain("with ***;");
+    expect(lag).toContain("the leader is db-2.");
+  });
+
+  it("keeps the command before the prose when space is short", () => {
+    const v = view([started()]);
+    const frame = frameOf(stepPanel({ step: plan.steps[0]!, row: v.rows[0], values: v.values, width: 40, max: 4, now: Date.now() }));
+    expect(frame).toContain("check-lag");
+    expect(frame).toContain("Check lag (lag)");
+    expect(lines(frame).length).toBe(6);
+  });
+
+  it("a prerequisite check being retried shows its command and the countdown", () => {
+    const fail = { ...finished("@prerequisite/1", { exitCode: 2, retryInMs: 10_000 }, 1, "check"), ts: new Date().toISOString() } as JournalEvent;
+    const v = view([started(), attempt("@prerequisite/1", 1, "check"), fail]);
+    const frame = frameOf(checkPanel(v.checks[0]!, v.values, 76, 10, Date.now()));
+    expect(frame).toMatch(/prerequisite 1 \(line \d+\)/);
+    expect(frame).toMatch(/exit 2 after 1\.5s · attempt 2 of 3 in \d+\.\ds/);
+    expect(frame).toContain("$ pg_isready -h db-2");
+  });
+});
+
+describe("TUI: the step list and the footer", () => {
+  it("a long list scrolls around the focus, saying how many rows are hidden above and below", () => {
+    const many = buildRunbook("/tmp/x/many.md", `---\nid: many\nowner: o\n---\n# Many\n## Steps\n${Array.from({ length: 30 }, (_, i) => `### Step ${i + 1} {#s${i + 1}}\n${fence("sh", "true")}`).join("")}`);
+    const p = buildPlan(many, buildStepGraph(many), "/tmp/x/many.md");
+    const start = ev({ type: "run_started", runId: RUN, runbook: { id: "many", file: "/tmp/x/many.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: p.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
+    const v = toView(stateOf([start]), p);
+    const frame = render(<StepList view={v} focus="s15" now={Date.now()} width={80} height={6} theme={theme} />).lastFrame() ?? "";
+    expect(lines(frame)).toHaveLength(6);
+    expect(frame).toContain("… 13 more above");
+    expect(frame).toMatch(/s15 +Step 15/);
+    expect(frame).toContain("… 13 more");
+  });
+
+  it.each([
+    ["manual", "Do this step by hand, then press Enter.", / Enter +done +s +skip +a +abort/],
+    ["failed", "The step failed.", / r +retry +s +skip +b +roll back +a +abort/],
+    ["interrupted", "This step was interrupted; its outcome is unknown.", / r +re-run +s +skip +d +mark done/],
+    ["undo_before_skip", "Skip it: undo its change first?", / Enter +run its rollback, then skip +n +skip, leave it/],
+    ["rollback", "Roll back what the list above shows?", / y +roll back +n +not now/],
+  ] as const)("footer for a %s question", (kind, text, keys) => {
+    const q = { kind, step: plan.steps[0]!, target: "lag", phase: "command", items: [], answer: () => undefined } as never;
+    const ui = render(<Footer question={q} ui={NO_UI} stopArmed={false} running={false} width={100} theme={theme} />);
+    expect(ui.lastFrame()).toContain(text);
+    expect(ui.lastFrame()).toMatch(keys);
+  });
+
+  it("footer while a skip after a failure waits for its second key", () => {
+    const q = { kind: "failed", step: plan.steps[0]!, answer: () => undefined } as never;
+    const guard = { key: "s", label: "skip", answer: "skip", confirm: "Skip this failed step and go on? Its change may be half done." };
+    const frame = render(<Footer question={q} ui={{ ...NO_UI, guard }} stopArmed={false} running={false} width={80} theme={theme} />).lastFrame() ?? "";
+    expect(frame).toMatch(/Skip this failed step and go on\? Its change may be half done\. Press +s +again or\s+Enter +to confirm; any other key cancels\./);
+  });
+});
+
+describe("TUI: output, every line reachable", () => {
+  function storeWith(events: JournalEvent[]) {
+    const store = new TuiStore(plan, 0);
+    feed(store, events);
+    return store;
+  }
+
+  it("scrolls the current step's output and brings up an earlier step's", async () => {
+    const numbered = Array.from({ length: 100 }, (_, i) => `lag line ${i + 1}`).join("\n");
+    const store = storeWith([started(), ...checked(), attempt("lag"), out("lag", `${numbered}\n`), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), attempt("fence"), out("fence", "fencing\n")]);
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).toContain("── output of fence ── ↑↓ PgUp PgDn Home End · ←→ other steps");
+    ui.write("\u001b[D");
+    await tick();
+    expect(ui.lastFrame()).toContain("lag line 100");
+    expect(ui.lastFrame()).not.toContain("lag line 50\n");
+    ui.write("\u001b[H");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/── output of lag · lines 1–\d+ of 100 ──/);
+    expect(ui.lastFrame()).toContain("lag line 1\n");
+    ui.write("\u001b[6~");
+    await tick();
+    expect(ui.lastFrame()).not.toContain("lag line 1\n");
+    ui.write("\u001b[F");
+    await tick();
+    expect(ui.lastFrame()).toContain("── output of fence");
+    expect(ui.lastFrame()).toContain("fencing");
+    ui.unmount();
+  });
+
+  it("keeps the lines on screen in place while more arrive below, when scrolled back", async () => {
+    const store = storeWith([started(), attempt("lag"), out("lag", "a\nb\nc\nd\n")]);
+    store.scroll(2, 1);
+    const before = store.getSnapshot().scrollBack;
+    let state = stateOf([started(), attempt("lag"), out("lag", "a\nb\nc\nd\n")]);
+    const more = out("lag", "e\nf\n");
+    state = apply(state, more);
+    store.onEvent(more, state);
+    await tick();
+    expect(store.getSnapshot().scrollBack).toBe(before + 2);
     store.dispose();
+  });
+
+  it("bounds memory per step however much it prints, and counts every line; runbook log has the rest", async () => {
+    const log = new OutputLog();
+    for (let i = 0; i < 200; i++) log.add("lag", "stdout", Array.from({ length: 1000 }, (_, j) => `line ${i * 1000 + j}`).join("\n") + "\n");
+    log.add("lag", "stdout", `${"x".repeat(100_000)}\n`);
+    const w = log.window("lag")!;
+    expect(w.total).toBe(200_001);
+    expect(w.lines.length).toBeLessThanOrEqual(1000);
+    expect(w.lines.at(-2)?.text).toBe("line 199999");
+    expect(w.lines.at(-1)?.text).toMatch(/^x{2000}… \(98,000 more characters\)$/);
+    expect(w.dropped).toBe(200_001 - w.lines.length);
+    const ui = render(<OutputPane window={w} back={w.lines.length} chosen height={6} width={80} theme={theme} runId={RUN} others={false} ended={false} />);
+    expect(ui.lastFrame()).toContain(`earlier lines: runbook log ${RUN} --step lag`);
+  });
+
+  it("wraps a long line instead of cutting it", () => {
+    const log = new OutputLog();
+    log.add("lag", "stdout", `${"a".repeat(70)}${"b".repeat(20)}\n`);
+    const frame = render(<OutputPane window={log.window("lag")} back={0} chosen={false} height={4} width={80} theme={theme} runId={RUN} others={false} ended={false} />).lastFrame() ?? "";
+    expect(frame).toContain(`${"a".repeat(70)}${"b".repeat(10)}\n${"b".repeat(10)}`);
+  });
+
+  it("marks where a new attempt's output begins", () => {
+    const log = new OutputLog();
+    log.add("lag", "stdout", "first try\n");
+    log.startAttempt("lag", "command", 2);
+    log.add("lag", "stdout", "second try\n");
+    expect(log.window("lag")?.lines.map((l) => l.text)).toEqual(["first try", "── attempt 2 ──", "second try"]);
+  });
+});
+
+describe("TUI: params", () => {
+  const entries: ParamEntry[] = [
+    { name: "REGION", value: "eu-1", source: "typed", secret: false, description: "Region to fail over in", example: "eu-1", choices: undefined, defaultValue: undefined, validate: (v) => (/^[a-z]+-\d$/.test(v) ? undefined : `\`REGION\`: \`${v}\` does not match`) },
+    { name: "TARGET_ENV", value: "staging", source: "default", secret: false, description: "Which environment", example: undefined, choices: ["staging", "production"], defaultValue: "staging", validate: () => undefined },
+    { name: "TOKEN", value: "s3cr3t-value", source: "environment", secret: true, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined },
+    { name: "HOST", value: "db-1", source: "flag", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined },
+  ];
+
+  /** Each argument is one read, rendered before the next. */
+  async function press(ui: ReturnType<typeof renderAt>, ...reads: string[]) {
+    for (const r of reads) {
+      ui.write(r);
+      await tick();
+    }
+  }
+
+  function review() {
+    const done: Array<Readonly<Record<string, string>> | undefined> = [];
+    const ui = renderAt(<ParamReview entries={entries} onDone={(v) => done.push(v)} width={120} height={20} theme={theme} />, { columns: 120, rows: 24 });
+    return { ui, done };
+  }
+
+  it("lists every param with its value, where it came from and what the runbook says of it; a secret as ***", async () => {
+    const { ui } = review();
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("Check the params before the run starts");
+    expect(frame).toMatch(/REGION +eu-1 +typed *│\n│ +Region to fail over in · e\.g\. eu-1/);
+    expect(frame).toMatch(/TARGET_ENV +staging +default *│\n│ +Which environment · default staging · one of staging, production/);
+    expect(frame).toMatch(/TOKEN +\*\*\* +RUNBOOK_PARAM_ *│\n│ +secret: never shown/);
+    expect(frame).toMatch(/HOST +db-1 +-p flag/);
+    expect(frame).toMatch(/› ▶ Start the run/);
+    expect(frame).not.toContain("s3cr3t-value");
+    ui.unmount();
+  });
+
+  it("edits a value (validated), picks a choice from a list, and starts with what is on screen", async () => {
+    const { ui, done } = review();
+    await tick();
+    await press(ui, "\u001b[A", "\u001b[A", "\u001b[A", "\r");
+    expect(ui.lastFrame()).toMatch(/› 1\. staging/);
+    expect(ui.lastFrame()).toContain("2. production");
+    await press(ui, "2");
+    expect(ui.lastFrame()).toMatch(/TARGET_ENV +production +edited/);
+    await press(ui, "\u001b[A", "\r\u0015EU");
+    expect(ui.lastFrame()).toContain("`REGION`: `EU` does not match");
+    await press(ui, "\r");
+    expect(done).toEqual([]);
+    await press(ui, "\u0015us-2\r");
+    expect(ui.lastFrame()).toMatch(/REGION +us-2 +edited/);
+    await press(ui, "s");
+    expect(done).toEqual([{ REGION: "us-2", TARGET_ENV: "production", TOKEN: "s3cr3t-value", HOST: "db-1" }]);
+    ui.unmount();
+  });
+
+  it("leaving without running anything takes a second q", async () => {
+    const { ui, done } = review();
+    await tick();
+    await press(ui, "q");
+    expect(ui.lastFrame()).toContain("Leave without running anything? Press q again or Enter; any other key stays.");
+    await press(ui, "x");
+    expect(done).toEqual([]);
+    await press(ui, "qq");
+    expect(done).toEqual([undefined]);
+    ui.unmount();
+  });
+
+  it("asks for a param with choices from a list, showing its example", async () => {
+    const got: string[] = [];
+    const ui = renderAt(<ParamForm name="TARGET_ENV" description="Which environment" example="staging" choices={["staging", "production"]} secret={false} validate={() => undefined} onSubmit={(v) => got.push(v)} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).toContain("e.g. staging");
+    expect(ui.lastFrame()).toMatch(/› 1\. staging[\s│]*2\. production/);
+    ui.write("\u001b[B");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/› 2\. production/);
+    ui.write("\r");
+    await tick();
+    expect(got).toEqual(["production"]);
+    ui.unmount();
+  });
+});
+
+describe("TUI: the other questions and ends, one frame each", () => {
+  const answering = () => {
+    const answers: string[] = [];
+    return { answers, answer: (a: string) => answers.push(a) };
+  };
+
+  it("a manual step: its instructions, Enter says it is done", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "manual", step: plan.steps[4]!, answer });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(/Repoint \(repoint; manual\)/);
+    expect(frame).toContain("Update DNS.");
+    expect(lines(frame).at(-1)).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort/);
+    ui.write("\r");
+    await tick();
+    expect(answers).toEqual(["done"]);
+    ui.unmount();
+  });
+
+  it("skip after a failure asks once more: another key cancels; s twice in one read skips", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lagging\n"), finished("lag", { exitCode: 1 })]);
+    store.ask({ kind: "failed", step: plan.steps[0]!, phase: "command", result: { exitCode: 1, signal: null, timedOut: false, durationMs: 5, error: undefined, retryInMs: null, interrupted: false }, output: "", answer });
+    await tick();
+    ui.write("s");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/Skip this failed step and go on\? Its change may be half done\. Press +s +again/);
+    ui.write("x");
+    await tick();
+    expect(ui.lastFrame()).toContain("Cancelled: did not skip.");
+    expect(answers).toEqual([]);
+    ui.write("ss");
+    await tick();
+    expect(answers).toEqual(["skip"]);
+    ui.unmount();
+  });
+
+  it("undo before a skip: Enter runs the rollback block first", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    store.ask({ kind: "undo_before_skip", step: plan.steps[1]!, answer });
+    await tick();
+    expect(lines(ui.lastFrame()).slice(-2).join(" ")).toMatch(/Skip it: undo its change first\? +Enter +run its rollback, then skip +n +skip, leave it/);
+    ui.write("\r");
+    await tick();
+    expect(answers).toEqual(["yes"]);
+    ui.unmount();
+  });
+
+  it("the rollback preview: what will be undone, in order, before anything is; n goes back", async () => {
+    const { answers, answer } = answering();
+    const { store, ui } = setup([started()]);
+    const items = [
+      { target: "fence", label: "fence: Fence", action: "unfence", runs: true },
+      { target: "lag", label: "lag: Check lag", action: "nothing runs (no rollback block)", runs: false },
+    ];
+    store.ask({ kind: "rollback", step: plan.steps[1]!, items, answer });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("Rolling back will undo, in this order:");
+    expect(frame).toMatch(/1\. fence: Fence unfence/);
+    expect(frame).toMatch(/2\. lag: Check lag nothing runs \(no rollback block\)/);
+    expect(lines(frame).at(-1)).toMatch(/Roll back what the list above shows\? +y +roll back +n +not now/);
+    ui.write("n");
+    await tick();
+    expect(answers).toEqual(["no"]);
+    ui.unmount();
+  });
+
+  it("before any output: the pane says so", () => {
+    const frame = render(<OutputPane window={undefined} back={0} chosen={false} height={3} width={80} theme={theme} runId={RUN} others={false} ended={false} />).lastFrame() ?? "";
+    expect(frame).toBe("── output ──\n(none yet)");
+  });
+
+  it.each([
+    ["interrupted", ev({ type: "run_interrupted", signal: "SIGINT", target: "fence" }), /Run interrupted/, [`runbook resume ${RUN}`, `runbook rollback ${RUN}`]],
+    ["aborted", ev({ type: "run_finished", status: "aborted", exitCode: 3 }), /Run aborted/, [`runbook resume ${RUN}`, `runbook rollback ${RUN}`]],
+    ["completed", ev({ type: "run_finished", status: "completed", exitCode: 0 }), /Run completed/, []],
+  ] as const)("the summary of a run %s: the last output, what to type next", async (_word, end, head, commands) => {
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag ok\n"), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), attempt("fence"), out("fence", "fencing db-1\n"), end]);
+    store.finish(undefined, "/state/runs/x.jsonl");
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toMatch(head);
+    expect(frame).toContain("── last output of fence ──");
+    expect(frame).toContain("fencing db-1");
+    for (const c of commands) expect(frame).toContain(c);
+    expect(frame).toContain(`runbook log ${RUN}`);
+    expect(lines(frame).length).toBeLessThan(24);
+    ui.unmount();
+  });
+});
+
+describe("TUI: params, the other states", () => {
+  it("a typed param: a secret shows only stars; a value the declaration refuses says why and is not taken; text and Enter in one read", async () => {
+    const got: string[] = [];
+    const ui = renderAt(<ParamForm name="TOKEN" description="API token" example={undefined} choices={undefined} secret validate={(v) => (v.length < 4 ? "`TOKEN` is too short" : undefined)} onSubmit={(v) => got.push(v)} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/TOKEN API token \(hidden\)/);
+    ui.write("ab");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/› \*\* /);
+    expect(ui.lastFrame()).not.toContain("ab");
+    expect(ui.lastFrame()).toContain("`TOKEN` is too short");
+    ui.write("\r");
+    await tick();
+    expect(got).toEqual([]);
+    ui.write("\u0015s3cr3t\r");
+    await tick();
+    expect(got).toEqual(["s3cr3t"]);
+    expect(ui.lastFrame()).not.toContain("s3cr3t");
+    ui.unmount();
+  });
+
+  it("more params than fit 80×24: the list scrolls around the cursor, the start row always in sight", async () => {
+    const many: ParamEntry[] = Array.from({ length: 20 }, (_, i) => ({ name: `P${i + 1}`, value: `v${i + 1}`, source: "default", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined }));
+    const ui = renderAt(<ParamReview entries={many} onDone={() => undefined} width={80} height={21} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    let frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThanOrEqual(21);
+    expect(frame).toMatch(/… \d+ more above/);
+    expect(frame).toMatch(/P20 +v20 +default/);
+    expect(frame).toMatch(/› ▶ Start the run/);
+    ui.write("\u001b[H");
+    await tick();
+    frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThanOrEqual(21);
+    expect(frame).toMatch(/› P1 +v1 +default/);
+    expect(frame).toMatch(/… \d+ more\s*│/);
+    expect(frame).not.toMatch(/more above/);
+    expect(frame).toContain("▶ Start the run");
+    ui.unmount();
   });
 });

@@ -13,6 +13,12 @@ const open = (p: { dir: string; env: Record<string, string> }, args: string[], o
   sessions.push(s);
   return s;
 };
+/** The terminal UI shows the params before the start (every test runbook has one): start from there. */
+const started = async (t: TmuxSession, mode: string[]) => {
+  if (mode.length) return;
+  await t.waitFor(/Check the params before the run starts/);
+  t.send("s");
+};
 
 describe.skipIf(!hasTmux && !tmuxRequired)("issue 13, run side, in a real terminal (tmux)", () => {
   for (const mode of [[], ["--plain"]]) {
@@ -23,6 +29,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("issue 13, run side, in a real termin
       const stderr = path.join(p.dir, "stderr.txt");
       const status = path.join(p.dir, "status.txt");
       const t = open(p, ["run", "rb.md", ...mode], { stderr, status });
+      await started(t, mode);
       await waitFor(() => marks(p.mark).length === 1 && processesMatching(`sleep ${tag}`).length === 1, 20_000);
       // The terminal goes away: SIGHUP, then every write to it fails (EIO), and so would restoring it.
       t.kill();
@@ -45,6 +52,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("issue 13, run side, in a real termin
         "params:\n  P: {}\n",
       );
       const t = open(p, ["run", "rb.md", "-p", `P=x\n${forged}`, ...mode]);
+      await started(t, mode);
       const screen = await t.waitFor(/x\\e\[2Jy\\e]2;pwned\\x07/);
       expect(t.title()).not.toBe("pwned");
       // The param's second line is output of the step, shown where output is, never as a step's line.
@@ -52,7 +60,8 @@ describe.skipIf(!hasTmux && !tmuxRequired)("issue 13, run side, in a real termin
       const outputStarts = mode.length ? lines.findIndex((l) => l.includes("[1/1] echo")) : lines.findIndex((l) => l.includes("── output"));
       expect(outputStarts).toBeGreaterThanOrEqual(0);
       lines.forEach((l, i) => {
-        if (l.includes(forged)) {
+        // The value shown escaped, on one line, in the command as displayed, forges nothing.
+        if (l.includes(forged) && !l.includes(`x\\n${forged}`)) {
           expect(i).toBeGreaterThan(outputStarts);
           if (mode.length) expect(l).toMatch(/^ {2}│ /);
         }

@@ -13,6 +13,11 @@ const open = (p: { dir: string; env: Record<string, string> }, args: string[]) =
   sessions.push(s);
   return s;
 };
+/** Every test runbook has a MARK param: the run starts after a look at the params. */
+const start = async (t: TmuxSession) => {
+  await t.waitFor(/Check the params before the run starts/);
+  t.send("s");
+};
 
 if (!hasTmux && !tmuxRequired) console.warn("terminal UI tests skipped: tmux is not installed (apt-get install tmux); CI installs it and requires these tests");
 
@@ -20,6 +25,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
   it("asks before a confirm step, runs it on `y`, and completes", async () => {
     const p = await runbookProject(`## Steps\n### Change the thing {#change}\nDo the change.\n${fence("sh confirm", 'echo changed >> "$MARK"')}${fence("sh rollback", "true")}### Look at the dashboard {#look}\nCheck that the graphs are green.\n`);
     const t = open(p, ["run", "rb.md"]);
+    await start(t);
     const screen = await t.waitFor(/Run this step\?/);
     expect(screen).toContain("Change the thing");
     expect(screen).toMatch(/ y +run +s +skip +a +abort/);
@@ -37,8 +43,10 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
   it("on a failure offers retry; `r` retries and the run goes on", async () => {
     const p = await runbookProject(`## Steps\n### Flaky {#flaky}\n${fence("sh", 'echo try >> "$MARK"; test "$(wc -l < "$MARK")" -ge 2')}`);
     const t = open(p, ["run", "rb.md"]);
+    await start(t);
     const screen = await t.waitFor(/The step failed\./);
     expect(screen).toMatch(/ r +retry +s +skip +b +roll back +a +abort/);
+    expect(screen).toContain("✖ attempt 1 failed: exit 1");
     t.send("r");
     await t.waitFor(/Run completed/);
     expect(await t.exitCode()).toBe(0);
@@ -48,6 +56,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
   it("on a failure, `b` rolls back what was done", async () => {
     const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", 'echo a >> "$MARK"')}${fence("sh rollback", 'echo undo-a >> "$MARK"')}### B {#b}\n${fence("sh", "exit 4")}`);
     const t = open(p, ["run", "rb.md"]);
+    await start(t);
     await t.waitFor(/The step failed\./);
     t.send("b");
     // A preview first, and one question: nothing is undone before the answer.
@@ -78,6 +87,11 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     const typed = t.screen();
     expect(typed).not.toContain("s3cr3t-token");
     t.send("Enter");
+    const review = await t.waitFor(/Check the params before the run starts/);
+    expect(review).toMatch(/REGION +eu-1 +typed/);
+    expect(review).toMatch(/TOKEN +\*\*\* +typed/);
+    expect(review).not.toContain("s3cr3t-token");
+    t.send("s");
     await t.waitFor(/Run completed/);
     expect(marks(p.mark)).toEqual(["eu-1"]);
   });
@@ -94,6 +108,8 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
         t.paste("EU\u0015eu-1\r");
         await t.waitFor(/TOKEN.*hidden/);
         t.paste(`s3cr3t-${i}\r`);
+        await t.waitFor(/Check the params before the run starts/);
+        t.paste("s");
         await t.waitFor(/Run completed/);
         expect(await t.exitCode()).toBe(0);
         t.kill();
@@ -106,15 +122,19 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     }
   }, 240_000);
 
-  it("--plain in a terminal asks by line prompts, secrets hidden, and prints plain lines", async () => {
+  it("--plain in a terminal asks by line prompts, secrets hidden, an irreversible step by its id, and prints plain lines", async () => {
     const p = await runbookProject(`## Steps\n### Change {#change}\n${fence("sh confirm irreversible=\"test\"", 'echo "changed with $TOKEN" >> "$MARK"')}`, "params:\n  TOKEN: {secret: true}\n");
     const t = open(p, ["run", "rb.md", "--plain"]);
     await t.waitFor(/TOKEN \[hidden\]:/);
     t.send("-l", "very-secret-value");
     t.send("Enter");
-    await t.waitFor(/Run change\? \[y\]es, \[s\]kip, \[a\]bort:/);
+    await t.waitFor(/change is irreversible: test\nType change to run it, \[s\]kip, \[a\]bort:/);
     expect(t.screen()).not.toContain("very-secret-value");
     t.send("y", "Enter");
+    await t.waitFor(/This step cannot be undone: type change to run it/);
+    expect(marks(p.mark)).toEqual([]);
+    t.send("-l", "change");
+    t.send("Enter");
     expect(await t.exitCode()).toBe(0);
     const screen = t.screen();
     expect(screen).toContain("✔ [1/1] change done");
@@ -125,6 +145,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
   it("Ctrl-C asks first, a second Ctrl-C stops the step; the run then resumes", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo start >> "$MARK"; sleep 60')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
     const t = open(p, ["run", "rb.md"]);
+    await start(t);
     await t.waitFor(/Running… Ctrl-C to stop/);
     t.send("C-c");
     await t.waitFor(/Press Ctrl-C again to stop the running step/);
@@ -133,7 +154,9 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     expect(end).toContain(`runbook resume ${onlyRunId(p.state)}`);
     expect(await t.exitCode()).toBe(130);
     const t2 = open(p, ["resume", onlyRunId(p.state)]);
-    await t2.waitFor(/interrupted; its outcome is unknown/);
+    const story = await t2.waitFor(/interrupted; its outcome is unknown/);
+    expect(story).toMatch(/Started by .+ on host .+ at \d\d:\d\d UTC/);
+    expect(story).toMatch(/Stopped by SIGINT during slow at \d\d:\d\d UTC/);
     t2.send("s");
     await t2.waitFor(/Run completed/);
     expect(await t2.exitCode()).toBe(0);
@@ -143,6 +166,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
   it("a lost terminal (SIGHUP) stops the step, journals it, and leaves the run resumable", async () => {
     const p = await runbookProject(`## Steps\n### Slow {#slow}\n${fence("sh", 'echo start >> "$MARK"; sleep 60')}### After {#after}\n${fence("sh", 'echo after >> "$MARK"')}`);
     const t = open(p, ["run", "rb.md"]);
+    await start(t);
     await t.waitFor(/Running… Ctrl-C to stop/);
     t.kill();
     await waitFor(() => journalEvents(p.state).at(-1)?.type === "run_interrupted");

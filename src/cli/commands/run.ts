@@ -37,7 +37,7 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   }
   s.checkRequires(plan);
   if (flags.record && flags.commit) await s.world.git.assertCommittable(prepared.file);
-  return startRun({ prepared, given: s.given, policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
+  return startRun({ prepared, given: s.given, givenBy: s.givenBy, policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
 }
 
 function knownStep(plan: Plan, id: string, flag: string): string {

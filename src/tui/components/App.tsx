@@ -1,15 +1,22 @@
 import { Box, Text, useInput, useStdout } from "ink";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useRef, useSyncExternalStore, type ReactNode } from "react";
+import { whenText, type RunView } from "../../run/view.js";
+import { formatDuration } from "../../schema/duration.js";
 import { printableLine } from "../../views/printable.js";
-import { keyPresses, type KeyPress } from "../keys.js";
-import type { Question, TuiStore } from "../store.js";
-import { Footer } from "./Footer.js";
+import { onQuestionKey } from "../answer-keys.js";
+import { useNow, useTerminalSize } from "../hooks.js";
+import { keyPresses, type NavKey } from "../keys.js";
+import { share } from "../layout.js";
+import { checkPanel, PANEL_COLUMNS, PANEL_ROWS, rollbackPanel, stepPanel, storyPanel, type PanelContent } from "../panels.js";
+import { isEngineQuestion, type TuiSnapshot, type TuiStore } from "../store.js";
+import { footerLines } from "./Footer.js";
+import { Lines } from "./Lines.js";
 import { OutputPane } from "./OutputPane.js";
+import { Panel } from "./Panel.js";
 import { ParamForm } from "./ParamForm.js";
-import { RollbackPreview } from "./RollbackPreview.js";
-import { StepDetail } from "./StepDetail.js";
+import { ParamReview } from "./ParamReview.js";
 import { StepList } from "./StepList.js";
-import { Summary } from "./Summary.js";
+import { summaryLines, Summary } from "./Summary.js";
 import type { Theme } from "./theme.js";
 
 export interface AppProps {
@@ -19,40 +26,58 @@ export interface AppProps {
   readonly onStop: () => void;
 }
 
-const LETTERS: Record<Exclude<Question["kind"], "param">, Record<string, string>> = {
-  confirm: { y: "yes", s: "skip", a: "abort" },
-  manual: { s: "skip", a: "abort" },
-  failed: { r: "retry", s: "skip", b: "rollback", a: "abort" },
-  interrupted: { r: "rerun", s: "skip", d: "done" },
-  undo_before_skip: { y: "yes", n: "no" },
-  rollback: { y: "yes", n: "no" },
-};
-
-/** Maps a key to an answer for the question on screen; undefined when the key means nothing here. */
-export function answerFor(q: Question, k: KeyPress): string | undefined {
-  if (q.kind === "param") return undefined;
-  if (k.return) return q.kind === "manual" ? "done" : q.kind === "undo_before_skip" ? "yes" : undefined;
-  return LETTERS[q.kind][k.text.toLowerCase()];
+/** The second line: which run, where it stands, since when, who took it over. */
+function runLine(view: RunView | undefined, snap: TuiSnapshot, now: number): string {
+  if (!view) return snap.question?.kind === "review" ? "not started: check the params" : "not started yet";
+  const at = view.rows.findIndex((r) => r.id === view.current);
+  const step = view.ended ? "" : at >= 0 ? ` · step ${at + 1} of ${view.rows.length}` : "";
+  const last = view.sessions.at(-1);
+  // A start time, not a clock: the line stays true while nothing redraws (a question waiting for an answer).
+  const when = view.ended ? `in ${formatDuration(view.totalMs)}` : last && view.sessions.length > 1 ? `${last.kind === "rollback" ? "rolling back" : "resumed"} by ${last.operator}` : `started ${whenText(view.startedAt, now, false)}`;
+  return `run ${view.runId} · ${view.word}${step} · ${when}`;
 }
 
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return active ? now : Date.now();
+/** The panel for what is on screen now: a rollback preview, a run taken over, a prerequisite, or the step in focus. */
+function panelFor(snap: TuiSnapshot, focus: string | undefined, width: number, max: number, now: number): PanelContent | undefined {
+  const view = snap.view;
+  const q = snap.question;
+  if (q?.kind === "rollback") return rollbackPanel(q.items, width, max);
+  if (!view) return undefined;
+  const check = view.checks.find((c) => c.status === "running" || (c.status === "failed" && !view.ended));
+  const step = snap.plan.steps.find((s) => s.id === focus);
+  const row = view.rows.find((r) => r.id === focus);
+  const bodyAt = (m: number): PanelContent | undefined => (check ? checkPanel(check, view.values, width, m, now) : step ? stepPanel({ step, row, values: view.values, width, max: m, now }) : undefined);
+  const body = bodyAt(max);
+  if (!snap.story) return body;
+  // A run taken over: its story first, then the step it stopped at (up to half the room).
+  const bodyRoom = body ? Math.min(body.lines.length, Math.ceil(max / 2)) : 0;
+  const story = storyPanel(snap.story, width, body ? Math.max(2, max - bodyRoom - 1) : max);
+  const rest = bodyAt(Math.max(0, max - story.lines.length - 1));
+  if (!rest) return story;
+  return { lines: [...story.lines, [{ text: "─".repeat(Math.min(width, 40)), style: "dim" }], ...rest.lines], tone: "cyan" };
 }
 
 export function App({ store, theme, onStop }: AppProps) {
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { stdout } = useStdout();
-  const rows = stdout.rows || 30;
-  const columns = stdout.columns || 100;
+  const { rows, columns } = useTerminalSize(stdout);
   const view = snap.view;
-  const running = view?.rows.some((s) => s.runningSince !== undefined) ?? false;
-  const now = useNow(running);
+  const running = (view?.rows.some((s) => s.runningSince !== undefined) ?? false) || (view?.checks.some((c) => c.status === "running" && !c.retry) ?? false);
+  const counting = (view?.rows.some((s) => s.retry) ?? false) || (view?.checks.some((c) => c.retry) ?? false);
+  const now = useNow((running || counting) && !snap.done, counting ? 200 : 1000);
+  const page = useRef(5);
+
+  const navigate = (nav: NavKey) => {
+    const height = Math.max(1, page.current);
+    const n = Math.max(1, height - 1);
+    if (nav === "up") store.scroll(1, height);
+    else if (nav === "down") store.scroll(-1, height);
+    else if (nav === "pageup") store.scroll(n, height);
+    else if (nav === "pagedown") store.scroll(-n, height);
+    else if (nav === "home") store.top(height);
+    else if (nav === "end") store.follow();
+    else store.switchOutput(nav === "left" ? -1 : 1);
+  };
 
   useInput((input, key) => {
     // Keys that arrive in one read are taken one by one, in order.
@@ -70,48 +95,82 @@ export function App({ store, theme, onStop }: AppProps) {
         continue;
       }
       const q = s.question;
-      if (!q || q.kind === "param") continue;
-      const answer = answerFor(q, k);
-      if (answer !== undefined) q.answer(answer);
+      if (s.done || q?.kind === "param" || q?.kind === "review") continue;
+      if (k.nav) {
+        navigate(k.nav);
+        continue;
+      }
+      if (!isEngineQuestion(q)) continue;
+      const r = onQuestionKey(q, s.ui, k);
+      if (r.answer !== undefined) q.answer(r.answer);
+      else store.setUi(r.ui);
     }
   });
 
-  const q = snap.question;
-  const askStep = q && q.kind !== "param" && "step" in q ? q.step : undefined;
-  const focusId = askStep?.id ?? view?.current;
-  const focus = snap.plan.steps.find((s) => s.id === focusId);
-  const listHeight = snap.plan.steps.length + 1;
-  const detailHeight = Math.min(12, Math.max(4, Math.floor(rows / 4)));
-  const outputHeight = Math.max(3, rows - listHeight - detailHeight - 7);
+  const width = Math.max(20, columns);
+  const title = (
+    <Text bold wrap="truncate-end">
+      {printableLine(snap.plan.title)}
+    </Text>
+  );
+  const runInfo = (
+    <Text dimColor wrap="truncate-end">
+      {printableLine(runLine(view, snap, now))}
+    </Text>
+  );
+  const notices = snap.notices.map((n, i) => (
+    <Text key={i} {...(theme.color ? { color: "yellow" } : {})} wrap="truncate-end">
+      {printableLine(n)}
+    </Text>
+  ));
+  // One line spare: a frame as tall as the terminal makes it scroll.
+  const free = rows - 1 - 2 - snap.notices.length;
+  /** Every screen: the title, the run line and the notices, then what this one shows. */
+  const screen = (...parts: ReactNode[]) => (
+    <Box flexDirection="column">
+      {title}
+      {runInfo}
+      {notices}
+      {parts}
+    </Box>
+  );
 
   if (snap.done) {
-    if (!view) return null;
-    return (
-      <Box flexDirection="column">
-        <Text bold>{snap.plan.title}</Text>
-        <Summary view={view} journalFile={snap.journalFile} theme={theme} />
-      </Box>
+    if (!view) return screen();
+    const summaryMax = Math.max(4, free - PANEL_ROWS - 4);
+    const summaryHeight = summaryLines(view, snap.journalFile, width - PANEL_COLUMNS, summaryMax).length + PANEL_ROWS;
+    return screen(
+      <OutputPane key="output" window={snap.output} back={0} chosen={false} height={Math.max(2, free - summaryHeight)} width={width} theme={theme} runId={view.runId} others={false} ended />,
+      <Summary key="summary" view={view} journalFile={snap.journalFile} width={width - PANEL_COLUMNS} max={summaryMax} theme={theme} />,
     );
   }
-  return (
-    <Box flexDirection="column">
-      <Text>
-        <Text bold>{snap.plan.title}</Text>
-        <Text dimColor>{view ? `  run ${view.runId}` : ""}</Text>
-      </Text>
-      {snap.notices.map((n, i) => (
-        <Text key={i} dimColor>
-          {printableLine(n)}
-        </Text>
-      ))}
-      {view ? <StepList view={view} now={now} theme={theme} /> : null}
-      {q?.kind === "rollback" ? <RollbackPreview items={q.items} theme={theme} /> : focus ? <StepDetail step={focus} maxLines={detailHeight} theme={theme} /> : null}
-      {q?.kind === "param" ? (
-        <ParamForm name={q.name} description={q.description} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />
-      ) : (
-        <OutputPane lines={snap.output} total={snap.outputTotal} height={outputHeight} width={columns - 1} theme={theme} runId={view?.runId} />
-      )}
-      <Footer question={q} stopArmed={snap.stopArmed} running={running} theme={theme} />
-    </Box>
+
+  const q = snap.question;
+  const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width });
+  const body = free - footer.length;
+  if (q?.kind === "review") return screen(<ParamReview key="review" entries={q.entries} onDone={q.answer} width={width} height={body + footer.length} theme={theme} />);
+  if (q?.kind === "param") {
+    return screen(
+      <ParamForm key="param" name={q.name} description={q.description} example={q.example} choices={q.choices} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />,
+      <Lines key="footer" lines={footer} theme={theme} />,
+    );
+  }
+
+  const askStep = isEngineQuestion(q) && "step" in q ? q.step?.id : undefined;
+  const focus = askStep ?? view?.current;
+  const inner = width - PANEL_COLUMNS;
+  const natural = panelFor(snap, focus, inner, 200, now);
+  // With a question on screen no more output is coming: the panel may use the room it leaves.
+  const outputWanted = isEngineQuestion(q) && snap.output && snap.scrollBack === 0 ? snap.output.lines.length + 1 : undefined;
+  const budget = share(body, view?.rows.length ?? 0, natural ? natural.lines.length + PANEL_ROWS : 0, outputWanted);
+  const panel = natural && budget.panel > PANEL_ROWS ? panelFor(snap, focus, inner, budget.panel - PANEL_ROWS, now) : undefined;
+  const listHeight = view ? Math.min(budget.list, view.rows.length) : 0;
+  const outputHeight = body - listHeight - (panel ? panel.lines.length + PANEL_ROWS : 0);
+  page.current = outputHeight - 1;
+  return screen(
+    view ? <StepList key="steps" view={view} focus={focus} now={now} width={width} height={budget.list} theme={theme} /> : null,
+    panel ? <Panel key="panel" content={panel} theme={theme} /> : null,
+    <OutputPane key="output" window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={outputHeight} width={width} theme={theme} runId={view?.runId} others={snap.outputTargets.length > 1} ended={false} />,
+    <Lines key="footer" lines={footer} theme={theme} />,
   );
 }

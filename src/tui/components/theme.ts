@@ -1,4 +1,5 @@
 import type { StepWord } from "../../run/state.js";
+import type { Style } from "../styled.js";
 
 /** Colours only when the terminal wants them (NO_COLOR is honoured by the caller). */
 export interface Theme {
@@ -37,3 +38,31 @@ export const stepLabel = (word: StepWord): string => (word === "assumed" ? "assu
 /** Props to spread on a Text: a colour only when colours are on. */
 export const fg = (theme: Theme, color: string | undefined): { color?: string } => (theme.color && color ? { color } : {});
 export const border = (theme: Theme, color: string): { borderColor?: string } => (theme.color ? { borderColor: color } : {});
+
+/** Text props for a style of the styled lines (src/tui/styled.ts). */
+export function styleProps(theme: Theme, style: Style): { color?: string; bold?: boolean; dimColor?: boolean; inverse?: boolean } {
+  switch (style) {
+    case "bold":
+      return { bold: true };
+    case "dim":
+    case "secret":
+      return { dimColor: true };
+    case "code":
+      return fg(theme, "cyan");
+    case "command":
+      return fg(theme, "yellow");
+    case "value":
+      return { bold: true, ...fg(theme, "green") };
+    case "unset":
+    case "warn":
+      return fg(theme, "yellow");
+    case "error":
+      return fg(theme, "red");
+    case "ok":
+      return fg(theme, "green");
+    case "key":
+      return { inverse: true };
+    default:
+      return {};
+  }
+}

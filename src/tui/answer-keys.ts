@@ -1,0 +1,100 @@
+import type { Ask } from "../run/ask.js";
+import { editLine, type KeyPress } from "./keys.js";
+
+/** What the keys have done so far at the question on screen. */
+export interface QuestionUi {
+  /** A destructive answer waiting for its second key. */
+  readonly guard: Choice | undefined;
+  /** A line about the last key: why it did nothing, or what was cancelled. */
+  readonly hint: string | undefined;
+  /** Typed so far to confirm an irreversible step. */
+  readonly typed: string;
+  /** At an irreversible step: the skip/abort keys are on, instead of the typing field. */
+  readonly menu: boolean;
+}
+
+export const NO_UI: QuestionUi = { guard: undefined, hint: undefined, typed: "", menu: false };
+
+/** One answer and its key, as the footer shows it. */
+export interface Choice {
+  /** A letter, or `Enter`. */
+  readonly key: string;
+  readonly label: string;
+  readonly answer: string;
+  /** Destructive: this asks once more, and says what it will do. */
+  readonly confirm?: string;
+  /** More keys that give the same answer, not shown. */
+  readonly aliases?: readonly string[];
+}
+
+const ABORT = (question: string): Choice => ({ key: "a", label: "abort", answer: "abort", confirm: question });
+
+/** An irreversible step to confirm: its id is typed, never one key. */
+export const typedConfirmation = (q: Ask): string | undefined => (q.kind === "confirm" && q.step.irreversible !== undefined ? q.step.id : undefined);
+
+/** The answers of each question, in the order the footer shows them. */
+export function choices(q: Ask): readonly Choice[] {
+  switch (q.kind) {
+    case "confirm":
+      if (typedConfirmation(q) !== undefined) return [{ key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run before this irreversible step? Nothing more will run.")];
+      return [{ key: "y", label: "run", answer: "yes" }, { key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run here? Nothing more will run.")];
+    case "manual":
+      return [{ key: "Enter", label: "done", answer: "done" }, { key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run here? Nothing more will run.")];
+    case "failed":
+      return [
+        { key: "r", label: "retry", answer: "retry" },
+        { key: "s", label: "skip", answer: "skip", confirm: "Skip this failed step and go on? Its change may be half done." },
+        { key: "b", label: "roll back", answer: "rollback" },
+        ABORT("Abort the run with this step failed? It can be resumed or rolled back later."),
+      ];
+    case "interrupted":
+      return [{ key: "r", label: "re-run", answer: "rerun" }, { key: "s", label: "skip", answer: "skip" }, { key: "d", label: "mark done", answer: "done" }];
+    case "undo_before_skip":
+      return [{ key: "Enter", label: "run its rollback, then skip", answer: "yes", aliases: ["y"] }, { key: "n", label: "skip, leave it", answer: "no" }];
+    case "rollback":
+      // The preview above is the confirmation of `b`: `b` again, `y` or Enter rolls back.
+      return [{ key: "y", label: "roll back", answer: "yes", aliases: ["b", "Enter"] }, { key: "n", label: "not now", answer: "no", aliases: ["q", "Esc"] }];
+  }
+}
+
+const nameOf = (k: KeyPress): string | undefined => (k.return ? "Enter" : k.escape ? "Esc" : k.text !== "" ? k.text.toLowerCase() : undefined);
+
+const list = (cs: readonly Choice[]) => cs.map((c) => `${c.key} ${c.label}`).join(", ");
+
+/** Why a key did nothing here, naming the keys that do something. */
+function ignored(q: Ask, name: string): string {
+  const cs = choices(q);
+  const skip = cs.find((c) => c.answer === "skip" || c.answer === "no");
+  if ((name === "n" || name === "q" || name === "Esc") && skip) return `${name} does nothing here: ${skip.key} to ${skip.label}${cs.some((c) => c.answer === "abort") ? ", a to abort the run" : ""}.`;
+  return `${name} does nothing here: ${list(cs)}.`;
+}
+
+/**
+ * What a key does at a question: maybe an answer, and what the screen says now. Pure. A destructive
+ * answer takes a second key (the same one, or Enter); any other key cancels it. An irreversible step
+ * is run only by typing its id; Esc shows its other answers.
+ */
+export function onQuestionKey(q: Ask, ui: QuestionUi, k: KeyPress): { ui: QuestionUi; answer?: string } {
+  const name = nameOf(k);
+  if (ui.guard) {
+    if (name?.toLowerCase() === ui.guard.key.toLowerCase() || name === "Enter") return { ui: NO_UI, answer: ui.guard.answer };
+    return { ui: { ...ui, guard: undefined, hint: `Cancelled: did not ${ui.guard.label}.` } };
+  }
+  const id = typedConfirmation(q);
+  if (id !== undefined && !ui.menu) {
+    if (k.escape) return { ui: { ...ui, menu: true, hint: undefined } };
+    if (k.return) {
+      if (ui.typed === id) return { ui: NO_UI, answer: "yes" };
+      return { ui: { ...ui, typed: "", hint: ui.typed === "" ? `Type ${id} and press Enter to run it.` : `"${ui.typed}" is not ${id}: type the step id to run this irreversible step.` } };
+    }
+    const r = editLine(ui.typed, k);
+    return { ui: { ...ui, typed: r.value.slice(0, 200), hint: undefined } };
+  }
+  if (id !== undefined && (k.escape || name === "t")) return { ui: { ...ui, menu: false, hint: undefined } };
+  if (name === undefined) return { ui };
+  const same = (key: string) => key.toLowerCase() === name.toLowerCase();
+  const choice = choices(q).find((c) => same(c.key) || c.aliases?.some(same));
+  if (!choice) return { ui: { ...ui, hint: ignored(q, name) } };
+  if (choice.confirm) return { ui: { ...ui, guard: choice, hint: undefined } };
+  return { ui: NO_UI, answer: choice.answer };
+}

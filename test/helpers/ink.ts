@@ -1,0 +1,54 @@
+import { EventEmitter } from "node:events";
+import { render } from "ink";
+import type { ReactElement } from "react";
+
+/**
+ * Renders an ink tree on a pretend terminal of a given size (ink-testing-library's is 100 columns
+ * with no rows): frames can be checked at 80×24 or 200×60, and a resize can be played.
+ */
+export function renderAt(tree: ReactElement, size: { columns: number; rows: number }) {
+  let last = "";
+  const stdout = Object.assign(new EventEmitter(), {
+    columns: size.columns,
+    rows: size.rows,
+    write: (frame: string) => {
+      last = frame;
+      return true;
+    },
+  });
+  const stderr = Object.assign(new EventEmitter(), { write: () => true });
+  let data: string | null = null;
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    setEncoding: () => undefined,
+    setRawMode: () => undefined,
+    resume: () => undefined,
+    pause: () => undefined,
+    ref: () => undefined,
+    unref: () => undefined,
+    read: () => {
+      const d = data;
+      data = null;
+      return d;
+    },
+  });
+  const instance = render(tree, { stdout: stdout as never, stderr: stderr as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
+  return {
+    lastFrame: () => last,
+    /** One read: several keys written at once arrive together, as from a paste. */
+    write: (text: string) => {
+      data = text;
+      stdin.emit("readable");
+      stdin.emit("data", text);
+    },
+    resize: (columns: number, rows: number) => {
+      stdout.columns = columns;
+      stdout.rows = rows;
+      stdout.emit("resize");
+    },
+    unmount: () => instance.unmount(),
+  };
+}
+
+/** Lets React and ink render what the last change caused. */
+export const tick = () => new Promise((r) => setTimeout(r, 30));

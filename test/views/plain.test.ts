@@ -1,0 +1,102 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { JournalEvent } from "../../src/journal/events.js";
+import { apply, initialState, type RunState } from "../../src/run/state.js";
+import type { ViewPlan } from "../../src/run/view.js";
+import { PlainView } from "../../src/views/plain.js";
+import { promptParam } from "../../src/views/prompts.js";
+
+let seq = 0;
+const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 2, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 10, 0, seq)).toISOString(), ...e }) as JournalEvent;
+const started = () => ev({ type: "run_started", runId: "r1", runbook: { id: "x", file: "/x.md", sha256: "0", title: null }, git: null, operator: "alice", host: "db-admin-1", pid: 1, params: { HOST: "db-1", TOKEN: "***" }, secrets: ["TOKEN"], order: ["look", "next"], options: { onFailure: "ask", yes: false, record: false } });
+const plan: ViewPlan = {
+  title: "Failover",
+  steps: [
+    { id: "look", title: "Look", command: { source: "yes | grep -q y", line: 9, retries: 3, timeoutMs: undefined } },
+    { id: "next", title: "Next", command: { source: "true", line: 12, retries: 0, timeoutMs: undefined } },
+  ],
+  checks: [{ target: "@prerequisite/1", source: "pg_isready -h db-2\necho checked", line: 5, retries: 0, timeoutMs: undefined }],
+};
+function play(events: JournalEvent[]): { text: string; state: RunState; view: PlainView } {
+  let text = "";
+  const view = new PlainView({ write: (s: string) => (text += s) }, plan, false);
+  let state = initialState(events[0] as Extract<JournalEvent, { type: "run_started" }>);
+  view.onEvent(events[0]!);
+  for (const e of events.slice(1)) {
+    state = apply(state, e);
+    view.onEvent(e);
+  }
+  return { get text() { return text; }, state, view };
+}
+
+describe("the plain view says what the screen says", () => {
+  it("the params a run starts with, secrets as ***", () => {
+    expect(play([started()]).text).toContain("  params: HOST=db-1 TOKEN=***");
+  });
+
+  it("a failed attempt: its exit code, what the code means, and the next attempt's countdown", () => {
+    const { text } = play([
+      started(),
+      ev({ type: "attempt_started", target: "look", phase: "command", attempt: 1 }),
+      ev({ type: "attempt_finished", target: "look", phase: "command", attempt: 1, exitCode: 141, signal: null, timedOut: false, durationMs: 120, retryInMs: 3200 }),
+      ev({ type: "attempt_started", target: "look", phase: "command", attempt: 2, retry: 1 }),
+      ev({ type: "attempt_finished", target: "look", phase: "command", attempt: 2, exitCode: 141, signal: null, timedOut: false, durationMs: 120, retryInMs: 6400 }),
+    ]);
+    expect(text).toContain("✖ [1/2] look command failed: exit 141 after 120ms; attempt 2 of 4 in 3.2s\n  SIGPIPE: a reader closed the pipe early");
+    expect(text).toContain("; attempt 3 of 4 in 6.4s");
+  });
+
+  it("a failed prerequisite: its command under the failure, its output above it", () => {
+    const { text } = play([
+      started(),
+      ev({ type: "attempt_started", target: "@prerequisite/1", phase: "check", attempt: 1 }),
+      ev({ type: "output", target: "@prerequisite/1", phase: "check", stream: "stderr", text: "db-2:5432 - no response\n" }),
+      ev({ type: "attempt_finished", target: "@prerequisite/1", phase: "check", attempt: 1, exitCode: 2, signal: null, timedOut: false, durationMs: 30, retryInMs: null }),
+    ]);
+    expect(text).toContain("  │ db-2:5432 - no response\n✖ prerequisite 1 check failed: exit 2 after 30ms\n  $ pg_isready -h db-2\n    echo checked\n");
+  });
+
+  it("the summary says why a step failed and how to see all of its output", () => {
+    const p = play([
+      started(),
+      ev({ type: "attempt_started", target: "look", phase: "command", attempt: 1 }),
+      ev({ type: "attempt_finished", target: "look", phase: "command", attempt: 1, exitCode: 127, signal: null, timedOut: false, durationMs: 5, retryInMs: null }),
+      ev({ type: "step_finished", target: "look", status: "failed", by: "run" }),
+      ev({ type: "run_finished", status: "failed", exitCode: 1, note: "step look failed" }),
+    ]);
+    const summary = p.view.summary(p.state, "/s/r1.jsonl");
+    expect(summary).toMatch(/look +failed +5ms +\(command exit 127\)/);
+    expect(summary).toContain("  output:   runbook log r1");
+  });
+
+  it("a run taken over: its story and the end of the last output", () => {
+    seq = 0;
+    const events = [
+      started(),
+      ev({ type: "answer", target: "look", question: "confirm", answer: "yes", by: "alice" }),
+      ev({ type: "attempt_started", target: "look", phase: "command", attempt: 1 }),
+      ev({ type: "output", target: "look", phase: "command", stream: "stdout", text: "copying 1 of 3\ncopying 2 of 3\n" }),
+      ev({ type: "run_interrupted", signal: "SIGHUP", target: "look" }),
+    ];
+    const p = play(events);
+    let text = "";
+    const fresh = new PlainView({ write: (s: string) => (text += s) }, plan, false);
+    fresh.story(p.state, events.filter((e): e is Extract<JournalEvent, { type: "answer" }> => e.type === "answer"), Date.UTC(2026, 0, 1, 11, 0, 1));
+    expect(text).toContain("Started by alice on host db-admin-1 at 10:00 UTC (1h ago).");
+    expect(text).toContain("Stopped by SIGHUP during look at 10:00 UTC.");
+    expect(text).toContain("  look: confirm → yes (alice, 10:00 UTC)");
+    expect(text).toContain("last output of [1/2] look (runbook log r1 --step look has all of it):\n  │ copying 1 of 3\n  │ copying 2 of 3\n");
+  });
+});
+
+describe("line prompts for params", () => {
+  it("list the choices and take a number or a value; show the example", async () => {
+    const stdin = new PassThrough();
+    let out = "";
+    const ask = promptParam({ stdin, stdout: { write: (s: string) => (out += s) } });
+    const answer = ask({ name: "MODE", description: "how", secret: false, choices: ["dry", "real"], example: "dry", validate: (v) => (["dry", "real"].includes(v) ? undefined : "no") }, new AbortController().signal);
+    stdin.write("2\n");
+    expect(await answer).toBe("real");
+    expect(out).toContain("MODE (how; e.g. dry)\n  1) dry\n  2) real\nChoose 1-2 or type the value: ");
+  });
+});
