@@ -104,6 +104,11 @@ export class TuiStore {
       this.#changed(false);
       return;
     }
+    if (e.type === "note" && e.queued) {
+      // A colleague's note, left with `runbook note` while this run is live: shown where notices are.
+      this.notice(`✎ note from ${e.by}: ${e.text}`);
+      return;
+    }
     if (e.type === "attempt_started") {
       this.#log.startAttempt(e.target, e.phase, e.attempt);
       this.#live = e.target;

@@ -339,6 +339,19 @@ describe("TUI: panels, one per state", () => {
     expect(frame).not.toContain("do-it");
   });
 
+  it("shows a colleague's note on the live run above the screen, escaped, the last two kept", async () => {
+    const { store, ui, state } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag 0\n")]);
+    const note = (by: string, text: string) => ev({ type: "note", by, text, queued: { id: `x-${by}`, at: "2026-01-01T00:00:09.000Z" } });
+    feed(store, [note("bob", "DBA paged"), note("carol", "replica caught up\u001b[2J"), note("dave", "going for coffee")], state);
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).not.toContain("note from bob");
+    expect(frame).toContain("✎ note from carol: replica caught up");
+    expect(frame).not.toContain("\u001b[2J");
+    expect(frame).toContain("✎ note from dave: going for coffee");
+    expect(lines(frame).length).toBeLessThanOrEqual(24);
+  });
+
   it("shows a captured value once it is captured, and a secret param as ***", () => {
     const v = view([started(), ...checked(), attempt("leader"), finished("leader", { capture: { name: "LEADER", value: "db-2", secret: false } }), ev({ type: "step_finished", target: "leader", status: "done", by: "run" })]);
     const frame = frameOf(stepPanel({ step: plan.steps[3]!, row: v.rows[3], values: v.values, width: 76, max: 20, now: Date.now() }));

@@ -30,10 +30,10 @@ describe.skipIf(!hasTmux && !tmuxRequired)("issue 13, run side, in a real termin
       const status = path.join(p.dir, "status.txt");
       const t = open(p, ["run", "rb.md", ...mode], { stderr, status });
       await started(t, mode);
-      await waitFor(() => marks(p.mark).length === 1 && processesMatching(`sleep ${tag}`).length === 1, 20_000);
+      await waitFor(() => marks(p.mark).length === 1 && processesMatching(`sleep ${tag}`).length === 1);
       // The terminal goes away: SIGHUP, then every write to it fails (EIO), and so would restoring it.
       t.kill();
-      await waitFor(() => existsSync(status) && readFileSync(status, "utf8").trim() !== "", 20_000);
+      await waitFor(() => existsSync(status) && readFileSync(status, "utf8").trim() !== "");
       expect(journalEvents(p.state).at(-1)).toMatchObject({ type: "run_interrupted", signal: "SIGHUP", target: "slow" });
       const err = readFileSync(stderr, "utf8");
       expect(err).not.toMatch(/Error|EIO|Assertion|internal|^\s+at /m);
