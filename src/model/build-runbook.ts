@@ -27,9 +27,10 @@ interface StepDraft {
 
 /**
  * Builds the runbook model from its text. Pure: the file name is only used for messages.
- * Never throws on any input; what is wrong is recorded in `problems`.
+ * Never throws on any input; what is wrong is recorded in `problems`. `parsed` is the text's tree
+ * when a caller already has it from `markdownParser` (the language server): not parsed twice.
  */
-export function buildRunbook(file: string, input: string): Runbook {
+export function buildRunbook(file: string, input: string, parsed?: Root): Runbook {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const lines = new LineIndex(text);
   const start = lines.point(0);
@@ -55,7 +56,8 @@ export function buildRunbook(file: string, input: string): Runbook {
     return emptyRunbook(file, text, problems);
   }
 
-  const root = parseMarkdown(text);
+  // Only for the very text given: a BOM taken off here is not taken off there.
+  const root = parsed && text === input ? parsed : parseMarkdown(text);
   const { frontmatter, meta } = readFrontmatter(root, text, lines, problems);
 
   const headings: Heading[] = [];

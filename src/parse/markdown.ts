@@ -8,9 +8,17 @@ import { checkMarkdownLimits } from "./markdown-limits.js";
 /**
  * The one unified processor that reads runbooks: remark-parse with YAML frontmatter as a `yaml`
  * node. Frozen once, so each parse costs only the parse; remark plugins (`runbook/remark`) and
- * `runbook fmt` start from the same parser, so every tool sees the same tree.
+ * `runbook fmt` start from the same parser, so every tool sees the same tree (and `remarkRunbook`,
+ * in a processor made from this one, lints the tree it was given instead of parsing again).
  */
-export const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).freeze();
+export const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).data("runbookParser", true).freeze();
+
+declare module "unified" {
+  interface Data {
+    /** Set on processors made from `markdownParser`: their tree is the one `buildRunbook` would parse. */
+    runbookParser?: boolean;
+  }
+}
 
 /** Markdown text → mdast, with YAML frontmatter as a `yaml` node. Pure. */
 export function parseMarkdown(text: string): Root {

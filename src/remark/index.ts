@@ -24,7 +24,10 @@ export interface RemarkRunbookOptions {
  * (except `stale-changed`, which needs git history and is left to the CLI).
  */
 const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options = {}) {
-  return async (_tree: Root, file: VFile) => {
+  // In a processor made from the runbook parser (the language server's default), the tree given is
+  // the one `buildRunbook` would parse: linted as it is, not parsed a second time.
+  const sameParser = this.data("runbookParser") === true;
+  return async (tree: Root, file: VFile) => {
     const text = String(file.value ?? "");
     if (!options.all && !/^\uFEFF?---[ \t]*\r?\n/.test(text)) return;
     // Listed in a .remarkrc and added by `runbook lsp` too: report once.
@@ -40,7 +43,7 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
       file.message(error.message, { ruleId: "config", source: "runbook" }).fatal = true;
       return;
     }
-    const diagnostics = lintRunbook(buildRunbook(name, text), {
+    const diagnostics = lintRunbook(buildRunbook(name, text, sameParser ? tree : undefined), {
       severities: effectiveSeverities(config.rules, process.env),
       commandExists: commandLookup(process.env.PATH),
       defaultReviewEvery: config.review_every,
