@@ -11,8 +11,13 @@ export async function readRunbook(file: string, cwd: string): Promise<Runbook> {
 }
 
 export async function readText(file: string, cwd: string): Promise<string> {
+  return (await readBytes(file, cwd)).toString("utf8");
+}
+
+/** A file's bytes; an unreadable file is a usage error (exit 2) saying why. */
+export async function readBytes(file: string, cwd: string): Promise<Buffer> {
   try {
-    return await readFile(path.resolve(cwd, file), "utf8");
+    return await readFile(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code === "EACCES" ? "permission denied" : (code ?? String(error));
