@@ -1,19 +1,19 @@
 import path from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { FileHistory } from "../../lint/define-rule.js";
-import { FORMATTERS, type FormatName } from "../../diagnostics/formatters/index.js";
-import type { FileReport } from "../../diagnostics/report.js";
-import { commandLookup } from "../../files/command-exists.js";
+import { WRITERS, type FormatName } from "../../diagnostics/formatters/index.js";
+import type { RuleInfo } from "../../diagnostics/report.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
-import { readRunbook } from "../../files/read-runbook.js";
-import { lintRunbook } from "../../lint/lint.js";
-import { lintProject } from "../../lint/project.js";
-import { RULE_INFO } from "../../lint/registry.js";
-import type { Runbook } from "../../model/types.js";
-import { EXIT, RunbookError } from "../../errors.js";
+import { readBytes } from "../../files/read-runbook.js";
+import { projectChecker } from "../../lint/project.js";
+import { createExecutor } from "../../batch/executor.js";
+import { historyAnswers } from "../../batch/history-answers.js";
+import { inOrder } from "../../batch/in-order.js";
+import type { JobSettings, LintOutcome } from "../../batch/protocol.js";
+import { EXIT, InputError } from "../../errors.js";
+import { bufferedOutput } from "../buffered-output.js";
 import { useColor, type Io } from "../io.js";
-import { parseDateFlag } from "../dates.js";
+import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { VERSION } from "../version.js";
 
@@ -25,67 +25,70 @@ interface LintFlags {
   asOf?: string;
 }
 
+/** Files read ahead of the one being reported: enough to keep every worker busy, few enough to hold. */
+const WINDOW = 64;
+
+/**
+ * Lints files as a stream: each is read and linted (on worker threads too when there are many),
+ * and reported in order as soon as the files before it are, so memory holds a
+ * window of files, never all of them.
+ */
 export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
   const { config } = await loadConfig(io.cwd, flags.config);
-  const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
-  const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
-  const commandExists = commandLookup(io.env.PATH);
+  const files = (await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd)).sort((a, b) => a.localeCompare(b));
+  const today = isoDate(parseDateFlag(flags.asOf, "--as-of") ?? new Date());
+  const settings: JobSettings = { severities: config.rules ?? {}, defaultReviewEvery: config.review_every, today, path: io.env.PATH };
+  const absolute = (file: string) => path.resolve(io.cwd, file);
 
-  const runbooks: Runbook[] = [];
-  const unreadable: string[] = [];
-  const bar = progress(io, "linting", files.length);
-  await forEachLimit(files, 32, async (file) => {
+  const answers = historyAnswers(io.cwd, files.map(absolute));
+  const executor = createExecutor({ settings, answers, expected: files.length, env: io.env });
+
+  const outcomeOf = async (file: string): Promise<LintOutcome | { unreadable: string }> => {
+    let bytes: Buffer;
     try {
-      runbooks.push(await readRunbook(file, io.cwd));
+      bytes = await readBytes(file, io.cwd);
     } catch (error) {
-      if (!(error instanceof RunbookError)) throw error;
-      unreadable.push(error.message);
+      if (error instanceof InputError) return { unreadable: error.message };
+      throw error;
     }
-    bar.tick();
-  });
+    return (await executor.run({ kind: "lint", file, absolute: absolute(file), text: bytes.toString("utf8") })) as LintOutcome;
+  };
+
+  // Rule descriptions are only in SARIF, and loading them means loading every rule.
+  const rules: readonly RuleInfo[] = flags.format === "sarif" ? (await import("../../lint/registry.js")).RULE_INFO : [];
+  const writer = WRITERS[flags.format]({ rules, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) });
+  const bar = progress(io, "linting", files.length);
+  const out = bufferedOutput(io.stdout, () => bar.clear());
+  const checkIds = projectChecker(settings.severities);
+  const unreadable: string[] = [];
+  const totals = { files: 0, errors: 0, warnings: 0 };
+  try {
+    await inOrder(files, WINDOW, outcomeOf, (outcome, file) => {
+      bar.tick();
+      if ("unreadable" in outcome) return void unreadable.push(outcome.unreadable);
+      const diagnostics: Diagnostic[] = outcome.diagnostics.map((d) => ({ file, ...d }));
+      const duplicate = checkIds(outcome.id && { file, ...outcome.id });
+      if (duplicate) diagnostics.push(duplicate);
+      const shown = flags.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
+      // Nothing read at all: "0 runbooks checked, no problems" would only mislead.
+      if (totals.files++ === 0) out.write(writer.start());
+      for (const d of shown) totals[d.severity === "error" ? "errors" : "warnings"]++;
+      out.write(writer.file({ file, diagnostics: shown }));
+    });
+  } finally {
+    answers.close();
+    await executor.close();
+  }
+  if (totals.files) out.write(writer.end(totals));
+  out.flush();
   bar.done();
-  runbooks.sort((a, b) => a.file.localeCompare(b.file));
 
-  const histories = await historiesFor(runbooks, io.cwd);
-  const byFile = new Map<string, Diagnostic[]>(
-    runbooks.map((r) => [r.file, lintRunbook(r, { severities: config.rules ?? {}, commandExists, today, defaultReviewEvery: config.review_every, history: histories.get(r.file) })]),
-  );
-  for (const d of lintProject(runbooks, config.rules ?? {})) byFile.get(d.file)?.push(d);
-  const reports: FileReport[] = runbooks.map((r) => {
-    const all = byFile.get(r.file) ?? [];
-    return { file: r.file, diagnostics: flags.quiet ? all.filter((d) => d.severity === "error") : all };
-  });
-
-  // Nothing read at all: "0 runbooks checked, no problems" would only mislead.
-  if (runbooks.length || !unreadable.length) io.stdout.write(FORMATTERS[flags.format]({ files: reports, rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) }));
   for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
   if (unreadable.length) return EXIT.usage;
-
-  const all = reports.flatMap((r) => r.diagnostics);
-  const errors = all.filter((d) => d.severity === "error").length;
-  const warnings = all.length - errors;
-  if (errors) return EXIT.findings;
-  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
-    io.stderr.write(`runbook: ${warnings} warnings is more than --max-warnings ${flags.maxWarnings}\n`);
+  if (totals.errors) return EXIT.findings;
+  if (flags.maxWarnings !== undefined && totals.warnings > flags.maxWarnings) {
+    io.stderr.write(`runbook: ${totals.warnings} warnings is more than --max-warnings ${flags.maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;
-}
-
-/** Git is asked only when some runbook records the commit it was verified at. */
-async function historiesFor(runbooks: readonly Runbook[], cwd: string): Promise<Map<string, FileHistory>> {
-  const verified = runbooks.filter((r) => typeof (r.frontmatter?.data as Record<string, unknown> | undefined)?.verified_commit === "string");
-  if (verified.length === 0) return new Map();
-  // Loaded only when needed: git and process spawning are not what a plain lint should pay for.
-  const [{ readRepoHistory }, { stepsHistory }] = await Promise.all([import("../../git/history.js"), import("../../verify/file-history.js")]);
-  const repo = await readRepoHistory(cwd);
-  return repo ? stepsHistory(repo, verified.map((r) => ({ runbook: r, absoluteFile: path.resolve(cwd, r.file) }))) : new Map();
-}
-
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

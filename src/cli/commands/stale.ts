@@ -4,12 +4,12 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatGithub } from "../../diagnostics/formatters/github.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
-import { readRunbook } from "../../files/read-runbook.js";
-import { readRepoHistory } from "../../git/history.js";
-import { RULE_INFO } from "../../lint/registry.js";
-import type { Runbook } from "../../model/types.js";
-import { stepsHistory } from "../../verify/file-history.js";
-import { assessStaleness, type Staleness } from "../../verify/staleness.js";
+import { readText } from "../../files/read-runbook.js";
+import type { RepoHistory } from "../../git/history.js";
+import { createExecutor } from "../../batch/executor.js";
+import { historyAnswers } from "../../batch/history-answers.js";
+import { inOrder } from "../../batch/in-order.js";
+import type { JobSettings, StaleOutcome } from "../../batch/protocol.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { EXIT } from "../../errors.js";
@@ -23,58 +23,79 @@ export default async function stale(io: Io, paths: string[], flags: { asOf?: str
   const { config } = await loadConfig(io.cwd, flags.config);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
-  const runbooks: Runbook[] = [];
+  const settings: JobSettings = { severities: config.rules ?? {}, defaultReviewEvery: config.review_every, today: isoDate(today), path: io.env.PATH };
+  const absolute = (file: string) => path.resolve(io.cwd, file);
+
+  // The history is read once, for these files only; old versions are parsed where the files are.
+  const answers = historyAnswers(io.cwd, files.map(absolute));
+  const executor = createExecutor({ settings, answers, expected: files.length, env: io.env });
+  const results: Result[] = [];
+  let repo: RepoHistory | undefined;
   const bar = progress(io, "reading", files.length);
-  for (const f of files) {
-    runbooks.push(await readRunbook(f, io.cwd));
-    bar.tick();
+  try {
+    repo = await answers.repo();
+    if (!repo) io.stderr.write("runbook: not in a git repository: the check for steps changed since verification is skipped\n");
+    await inOrder(
+      files,
+      WINDOW,
+      async (file) => (await executor.run({ kind: "stale", file, absolute: absolute(file), text: await readText(file, io.cwd) })) as StaleOutcome,
+      (staleness, file) => {
+        bar.tick();
+        results.push({ file, staleness });
+      },
+    );
+  } finally {
+    answers.close();
+    await executor.close();
   }
   bar.done();
-
-  const repo = await readRepoHistory(io.cwd);
-  if (!repo) io.stderr.write("runbook: not in a git repository: the check for steps changed since verification is skipped\n");
-  const histories = repo ? await stepsHistory(repo, runbooks.map((r) => ({ runbook: r, absoluteFile: path.resolve(io.cwd, r.file) }))) : new Map();
-
-  const results = runbooks.map((r) => ({ runbook: r, staleness: assessStaleness(r, { today, defaultReviewEvery: config.review_every, history: histories.get(r.file) }) }));
   const staleOnes = results.filter((r) => r.staleness.findings.length > 0);
 
   if (flags.format === "json") {
     io.stdout.write(`${JSON.stringify({ asOf: isoDate(today), gitChecked: repo !== undefined, runbooks: results.map(toJson), summary: { runbooks: results.length, stale: staleOnes.length } }, null, 2)}\n`);
   } else if (flags.format === "github") {
-    io.stdout.write(formatGithub({ files: staleOnes.map(({ runbook, staleness }) => ({ file: runbook.file, diagnostics: toDiagnostics(runbook, staleness, config.rules ?? {}) })), rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: false }));
+    io.stdout.write(formatGithub({ files: staleOnes.map((r) => ({ file: r.file, diagnostics: toDiagnostics(r, config.rules ?? {}) })), rules: [], cwd: io.cwd, toolVersion: VERSION, color: false }));
   } else {
     io.stdout.write(stylish(results, staleOnes.length, today, useColor(io, io.stdout)));
   }
   return staleOnes.length ? EXIT.findings : EXIT.ok;
 }
 
-function toJson({ runbook, staleness }: { runbook: Runbook; staleness: Staleness }) {
+/** Runbooks at a time: read ahead of the one being judged, for the workers. */
+const WINDOW = 64;
+
+interface Result {
+  readonly file: string;
+  readonly staleness: StaleOutcome;
+}
+
+function toJson({ file, staleness }: Result) {
   return {
-    file: runbook.file,
-    id: runbook.meta?.id ?? null,
+    file,
+    id: staleness.id,
     stale: staleness.findings.length > 0,
-    lastVerified: staleness.lastVerified ?? null,
-    due: staleness.due ?? null,
-    findings: staleness.findings.map((f) => ({ kind: f.kind, message: f.message, line: f.place.line, column: f.place.column })),
+    lastVerified: staleness.lastVerified,
+    due: staleness.due,
+    findings: staleness.findings,
   };
 }
 
-function toDiagnostics(runbook: Runbook, s: Staleness, rules: Record<string, string>): Diagnostic[] {
-  return s.findings.map((f) => ({
-    file: runbook.file,
-    line: f.place.line,
-    column: f.place.column,
+function toDiagnostics({ file, staleness }: Result, rules: Record<string, string>): Diagnostic[] {
+  return staleness.findings.map((f) => ({
+    file,
+    line: f.line,
+    column: f.column,
     severity: rules[RULE_FOR[f.kind]] === "error" ? "error" : "warning",
     ruleId: RULE_FOR[f.kind],
     message: f.message,
   }));
 }
 
-function stylish(results: Array<{ runbook: Runbook; staleness: Staleness }>, staleCount: number, today: Date, color: boolean): string {
+function stylish(results: readonly Result[], staleCount: number, today: Date, color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
-  for (const { runbook, staleness } of results) {
-    for (const f of staleness.findings) out.push(`${c.underline(runbook.file)}:${f.place.line}:${f.place.column}  ${c.yellow(f.kind.padEnd(14))}  ${f.message}`);
+  for (const { file, staleness } of results) {
+    for (const f of staleness.findings) out.push(`${c.underline(file)}:${f.line}:${f.column}  ${c.yellow(f.kind.padEnd(14))}  ${f.message}`);
   }
   out.push(
     staleCount
