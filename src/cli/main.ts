@@ -59,6 +59,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-q, --quiet", "report errors only")
     .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
     .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
+    .option("--no-cache", "lint every file again instead of reusing the results of files that did not change")
+    .option("--cache-location <path>", "the cache file, or a folder for it (default: cache/lint-cache.jsonl in the state folder)")
     .action(run(() => import("./commands/lint.js")));
 
   const collect = (value: string, previous: string[]) => [...previous, value];

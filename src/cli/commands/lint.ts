@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { WRITERS, type FormatName } from "../../diagnostics/formatters/index.js";
 import type { RuleInfo } from "../../diagnostics/report.js";
+import { commandLookup } from "../../files/command-exists.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
 import { readBytes } from "../../files/read-runbook.js";
@@ -9,6 +10,7 @@ import { projectChecker } from "../../lint/project.js";
 import { createExecutor } from "../../batch/executor.js";
 import { historyAnswers } from "../../batch/history-answers.js";
 import { inOrder } from "../../batch/in-order.js";
+import { cacheLocation, cacheSalt, depsHold, LintCache } from "../../batch/lint-cache.js";
 import type { JobSettings, LintOutcome } from "../../batch/protocol.js";
 import { EXIT, InputError } from "../../errors.js";
 import { bufferedOutput } from "../buffered-output.js";
@@ -23,26 +25,32 @@ interface LintFlags {
   quiet?: boolean;
   config?: string;
   asOf?: string;
+  /** False with `--no-cache`. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 /** Files read ahead of the one being reported: enough to keep every worker busy, few enough to hold. */
 const WINDOW = 64;
 
 /**
- * Lints files as a stream: each is read and linted (on worker threads too when there are many),
- * and reported in order as soon as the files before it are, so memory holds a
+ * Lints files as a stream: each is read, looked up in the cache or linted (on worker threads when
+ * there are many), and reported in order as soon as the files before it are, so memory holds a
  * window of files, never all of them.
  */
 export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
-  const { config } = await loadConfig(io.cwd, flags.config);
+  const { config, root } = await loadConfig(io.cwd, flags.config);
   const files = (await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd)).sort((a, b) => a.localeCompare(b));
   const today = isoDate(parseDateFlag(flags.asOf, "--as-of") ?? new Date());
   const settings: JobSettings = { severities: config.rules ?? {}, defaultReviewEvery: config.review_every, today, path: io.env.PATH };
   const absolute = (file: string) => path.resolve(io.cwd, file);
 
+  const cache = flags.cache === false ? undefined : await LintCache.open(cacheLocation({ location: flags.cacheLocation, cwd: io.cwd, env: io.env, root, stateDir: config.state_dir }), root, cacheSalt(VERSION, config));
   const answers = historyAnswers(io.cwd, files.map(absolute));
-  const executor = createExecutor({ settings, answers, expected: files.length, env: io.env });
+  const executor = createExecutor({ settings, answers, expected: cache ? files.filter((f) => !cache.has(cache.relative(absolute(f)))).length : files.length, env: io.env });
+  const now = { today, commandExists: commandLookup(io.env.PATH), historyDigest: async (file: string, commit: string) => (await answers.plan(file, commit)).digest };
 
+  /** A file's result: from the cache when it holds one that still holds, else linted now. */
   const outcomeOf = async (file: string): Promise<LintOutcome | { unreadable: string }> => {
     let bytes: Buffer;
     try {
@@ -51,7 +59,16 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
       if (error instanceof InputError) return { unreadable: error.message };
       throw error;
     }
-    return (await executor.run({ kind: "lint", file, absolute: absolute(file), text: bytes.toString("utf8") })) as LintOutcome;
+    const abs = absolute(file);
+    const rel = cache?.relative(abs);
+    const key = cache?.keyOf(file, bytes);
+    if (cache && rel !== undefined && key !== undefined) {
+      const hit = cache.get(rel, key);
+      if (hit && (await depsHold(hit.deps, { ...now, historyDigest: (commit) => now.historyDigest(abs, commit) }))) return hit;
+    }
+    const outcome = (await executor.run({ kind: "lint", file, absolute: abs, text: bytes.toString("utf8") })) as LintOutcome;
+    if (cache && rel !== undefined && key !== undefined) cache.set(rel, key, outcome);
+    return outcome;
   };
 
   // Rule descriptions are only in SARIF, and loading them means loading every rule.
@@ -82,6 +99,7 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
   if (totals.files) out.write(writer.end(totals));
   out.flush();
   bar.done();
+  await cache?.save();
 
   for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
   if (unreadable.length) return EXIT.usage;
