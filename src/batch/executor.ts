@@ -12,6 +12,8 @@ export const POOL_FROM = 32;
 
 export interface Executor {
   run(job: Job): Promise<Outcome>;
+  /** Worker threads started so far. */
+  readonly threads: number;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,12 @@ export function createExecutor(opts: { settings: JobSettings; answers: HistoryAn
   let ranHere = 0;
 
   const runHere = async (job: Job) => (await (here ??= import("./jobs.js"))).runJob(job, opts.settings, opts.answers);
-  const startPool = () => (pool ??= import("./pool.js").then(({ WorkerPool }) => new WorkerPool(workers, opts.settings, opts.answers, url, runHere)));
+  let threads = 0;
+  const startPool = () =>
+    (pool ??= import("./pool.js").then(({ WorkerPool }) => {
+      threads = workers;
+      return new WorkerPool(workers, opts.settings, opts.answers, url, runHere);
+    }));
   if (usePool && (configured !== undefined || opts.expected >= POOL_FROM)) void startPool();
 
   return {
@@ -42,6 +49,9 @@ export function createExecutor(opts: { settings: JobSettings; answers: HistoryAn
       if (pool || (usePool && ranHere >= POOL_FROM)) return (await startPool()).run(job);
       ranHere++;
       return runHere(job);
+    },
+    get threads() {
+      return threads;
     },
     async close() {
       if (pool) await (await pool).close();
