@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 export interface Commit {
@@ -25,32 +25,29 @@ export interface RepoHistory {
   relative(absoluteFile: string): string;
   /** A file's text at a commit; reads asked for together go to one `git cat-file --batch` process. */
   show(commit: string, rel: string): Promise<string | undefined>;
-  /** Ends the `git cat-file` process, if one was started. */
+  /** Ends the `git cat-file` process. */
   close(): void;
 }
 
-/**
- * Reads the history of the repository holding `dir`, or undefined outside a git repository: one
- * `git log --name-only -z`, its file lists limited to the folder the given files share
- * (`--relative`), which spares git the rest of each tree without a pathspec's second pass.
- */
+/** Reads the history of the repository holding `dir` for these files, or undefined outside a git repository. */
 export async function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+  // Where git will say the repository is, guessed from the nearest `.git`: the log starts at once,
+  // beside `rev-parse`, and is read again only when git's answer differs (GIT_DIR, say).
+  const guess = nearestGitRoot(dir);
+  const early = guess === undefined ? undefined : readLog(guess, files);
   const top = await git(dir, ["rev-parse", "--show-toplevel"]);
-  if (top.code !== 0) return undefined;
+  if (top.code !== 0) {
+    void early?.then((l) => l.blobs.close());
+    return undefined;
+  }
   const root = top.stdout.toString("utf8").trim();
-  const realRoot = realpathSync(root);
-  const relative = (file: string) => {
-    let abs = path.resolve(file);
-    try {
-      abs = realpathSync(abs);
-    } catch {
-      // a file that is gone keeps its given path
-    }
-    return path.relative(realRoot, abs).split(path.sep).join("/");
-  };
-
-  const folder = sharedFolder(files.map(relative));
-  const log = await git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
+  let read = early ? await early : undefined;
+  if (!read || read.realRoot !== realpathSync(root)) {
+    read?.blobs.close();
+    read = await readLog(root, files);
+  }
+  const { realRoot, folder, log, blobs } = read;
+  const relative = (file: string) => relativeTo(realRoot, file);
   // No commits yet: an empty history, not an error.
   const commits: Commit[] = [];
   const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
@@ -72,7 +69,6 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
   }
   const byHash = new Map(commits.map((c, i) => [c.hash, i]));
   const resolved = new Map<string, number | undefined>();
-  let blobs: BlobReader | undefined;
   return {
     root,
     head: commits[0]?.hash,
@@ -83,9 +79,42 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
     hashAt: (index) => commits[index]!.hash,
     touched: (rel) => touched.get(rel) ?? [],
     relative,
-    show: (commit, rel) => (blobs ??= new BlobReader(root)).read(`${commit}:${rel}`),
-    close: () => blobs?.close(),
+    show: (commit, rel) => blobs.read(`${commit}:${rel}`),
+    close: () => blobs.close(),
   };
+}
+
+/**
+ * One `git log --name-only -z` in `root`, its file lists limited to the folder the files share
+ * (`--relative`), which spares git the rest of each tree without a pathspec's second pass. History
+ * is read because some runbook records a verified commit, so an old version is read next: the
+ * `git cat-file` reader starts beside the log, not after it.
+ */
+async function readLog(root: string, files: readonly string[]) {
+  const realRoot = realpathSync(root);
+  const folder = sharedFolder(files.map((f) => relativeTo(realRoot, f)));
+  const blobs = new BlobReader(root);
+  const log = await git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
+  return { realRoot, folder, log, blobs };
+}
+
+/** A file's path from the repository's root, with `/`, through symbolic links. */
+function relativeTo(realRoot: string, file: string): string {
+  let abs = path.resolve(file);
+  try {
+    abs = realpathSync(abs);
+  } catch {
+    // a file that is gone keeps its given path
+  }
+  return path.relative(realRoot, abs).split(path.sep).join("/");
+}
+
+/** The nearest folder at or above `dir` holding a `.git` (a folder, or a worktree's file). */
+function nearestGitRoot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 /** The first commit in log order whose hash starts with an abbreviation. */
