@@ -12,7 +12,11 @@ export function historyAnswers(cwd: string, absoluteFiles: readonly string[]): H
   const read = () => (repo ??= readRepoHistory(cwd, absoluteFiles));
   return {
     repo: read,
-    plan: async (absolute, commit) => planHistory(await read(), absolute, commit),
+    plan: async (absolute, commit, withBase) => {
+      const r = await read();
+      const plan = planHistory(r, absolute, commit);
+      return r && withBase && plan.kind === "known" ? { ...plan, baseText: { text: await r.show(plan.base, plan.rel) } } : plan;
+    },
     blobs: async (rel, commits) => {
       const r = await read();
       return r ? Promise.all(commits.map((c) => r.show(c, rel))) : commits.map(() => undefined);

@@ -14,7 +14,7 @@ import type { Deps, HistoryAnswers, Job, LintOutcome, JobSettings, StaleOutcome 
 export async function runJob(job: Job, settings: JobSettings, answers: HistoryAnswers): Promise<LintOutcome | StaleOutcome> {
   const runbook = buildRunbook(job.file, job.text);
   const verified = verifiedCommitOf(runbook);
-  const plan = verified === undefined ? undefined : await answers.plan(job.absolute, verified);
+  const plan = verified === undefined ? undefined : await answers.plan(job.absolute, verified, true);
   const history = plan && (await fileHistory(runbook, plan, (rel, commits) => answers.blobs(rel, commits)));
   if (job.kind === "stale") return stale(runbook, settings, history);
   const deps: Deps = {};

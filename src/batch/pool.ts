@@ -1,12 +1,12 @@
 import { Worker } from "node:worker_threads";
 import type { HistoryAnswers, Job, JobSettings, Outcome } from "./protocol.js";
 
-export type Question = { readonly kind: "plan"; readonly absolute: string; readonly commit: string } | { readonly kind: "blobs"; readonly rel: string; readonly commits: readonly string[] };
+export type Question = { readonly kind: "plan"; readonly absolute: string; readonly commit: string; readonly withBase: boolean } | { readonly kind: "blobs"; readonly rel: string; readonly commits: readonly string[] };
 export type ToWorker = { t: "job"; id: number; job: Job } | { t: "answer"; id: number; value: unknown };
 export type ToMain = { t: "done"; id: number; outcome: Outcome } | { t: "failed"; id: number; error: string } | { t: "ask"; id: number; question: Question };
 
 /** Jobs a worker holds at once: enough that it never idles while the next text crosses over. */
-const DEPTH = 4;
+const DEPTH = 8;
 
 interface Slot {
   readonly worker: Worker;
@@ -30,6 +30,8 @@ export class WorkerPool {
   readonly #running = new Map<number, Pending & { readonly slot: Slot }>();
   readonly #here: ((job: Job) => Promise<Outcome>) | undefined;
   #hereBusy = 0;
+  /** Workers' questions not yet answered: while there are, this thread answers them rather than parse. */
+  #asking = 0;
   #hereNext = false;
   #nextId = 0;
   #failure: Error | undefined;
@@ -57,11 +59,17 @@ export class WorkerPool {
     worker.on("message", (m: ToMain) => {
       if (m.t === "ask") {
         const q = m.question;
-        const answer = q.kind === "plan" ? answers.plan(q.absolute, q.commit) : answers.blobs(q.rel, q.commits);
-        answer.then(
-          (value) => worker.postMessage({ t: "answer", id: m.id, value } satisfies ToWorker),
-          (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
-        );
+        const answer = q.kind === "plan" ? answers.plan(q.absolute, q.commit, q.withBase) : answers.blobs(q.rel, q.commits);
+        this.#asking++;
+        answer
+          .then(
+            (value) => worker.postMessage({ t: "answer", id: m.id, value } satisfies ToWorker),
+            (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+          )
+          .finally(() => {
+            this.#asking--;
+            this.#pump();
+          });
         return;
       }
       const done = this.#running.get(m.id);
@@ -89,7 +97,7 @@ export class WorkerPool {
       slot.busy++;
       slot.worker.postMessage({ t: "job", id, job: next.job } satisfies ToWorker);
     }
-    if (this.#queue.length && this.#here && !this.#hereNext && this.#hereBusy < DEPTH) {
+    if (this.#queue.length && this.#here && !this.#hereNext && this.#hereBusy < DEPTH && this.#asking === 0) {
       this.#hereNext = true;
       setImmediate(() => this.#runHere(this.#here!));
     }

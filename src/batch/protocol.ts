@@ -55,6 +55,7 @@ export type Outcome = LintOutcome | StaleOutcome;
 
 /** What a job asks of the thread that owns git: answered in-process, or across a worker's port. */
 export interface HistoryAnswers {
-  plan(absolute: string, commit: string): Promise<HistoryPlan>;
+  /** With `withBase`, the file at the verified commit comes with the plan: one question, not two. */
+  plan(absolute: string, commit: string, withBase?: boolean): Promise<HistoryPlan>;
   blobs(rel: string, commits: readonly string[]): Promise<ReadonlyArray<string | undefined>>;
 }

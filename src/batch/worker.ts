@@ -19,7 +19,7 @@ function ask<T>(question: Extract<ToMain, { t: "ask" }>["question"]): Promise<T>
 }
 
 const answers: HistoryAnswers = {
-  plan: (absolute, commit) => ask<HistoryPlan>({ kind: "plan", absolute, commit }),
+  plan: (absolute, commit, withBase) => ask<HistoryPlan>({ kind: "plan", absolute, commit, withBase: withBase === true }),
   blobs: (rel, commits) => ask<Array<string | undefined>>({ kind: "blobs", rel, commits }),
 };
 

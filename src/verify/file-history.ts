@@ -13,7 +13,15 @@ import { stepsFingerprint } from "./fingerprint.js";
 export type HistoryPlan =
   | { readonly kind: "no-repo"; readonly digest: string }
   | { readonly kind: "unknown-commit"; readonly digest: string }
-  | { readonly kind: "known"; readonly digest: string; readonly rel: string; readonly base: string; readonly later: readonly Commit[] };
+  | {
+      readonly kind: "known";
+      readonly digest: string;
+      readonly rel: string;
+      readonly base: string;
+      readonly later: readonly Commit[];
+      /** The file at the verified commit, when it was read with the plan (to save asking twice). */
+      readonly baseText?: { readonly text: string | undefined };
+    };
 
 /** The `verified_commit` a runbook records, if any. */
 export function verifiedCommitOf(runbook: Runbook): string | undefined {
@@ -43,7 +51,7 @@ export function planHistory(repo: RepoHistory | undefined, absoluteFile: string,
 export async function fileHistory(runbook: Runbook, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
   if (plan.kind === "no-repo") return undefined;
   if (plan.kind === "unknown-commit") return { stepsChangedSince: undefined, unknownCommit: true };
-  const [baseText] = await read(plan.rel, [plan.base]);
+  const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
   // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
   if (baseText !== undefined && bodyOf(baseText) === bodyOf(runbook.text)) return { stepsChangedSince: undefined };
   const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : stepsFingerprint(buildRunbook(plan.rel, text)));

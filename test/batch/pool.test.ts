@@ -9,7 +9,7 @@ import { ROOT, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 // Worker threads run compiled code, as the CLI does (`npm test` builds first): so does this test.
-const { createExecutor, POOL_FROM } = (await import(pathToFileURL(path.join(ROOT, "dist/batch/executor.js")).href)) as typeof ExecutorModule;
+const { createExecutor, POOL_AFTER } = (await import(pathToFileURL(path.join(ROOT, "dist/batch/executor.js")).href)) as typeof ExecutorModule;
 
 const FORMATS = ["stylish", "json", "github", "sarif"];
 const lintAll = (workers: string, format: string, args: string[], cwd = ROOT) => runCli(["lint", ...args, "--format", format, "--no-cache", "--as-of", "2026-11-27"], { cwd, env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
@@ -61,29 +61,32 @@ describe("where jobs run", () => {
   const settings: JobSettings = { severities: {}, defaultReviewEvery: undefined, today: "2026-11-27", path: process.env.PATH };
   const answers = { plan: () => Promise.reject(new Error("no git here")), blobs: () => Promise.reject(new Error("no git here")) };
   const job = (i: number) => ({ kind: "lint" as const, file: `r${i}.md`, absolute: `/nowhere/r${i}.md`, text: `---\nid: r${i}\nowner: t\n---\n# R\n## Steps\n### A\nx\n` });
+  const big = (i: number) => ({ ...job(i), text: `${job(i).text}${"Prose that an operator reads before acting, at some length.\n\n".repeat(800)}` });
 
   it("starts no thread for one file, and one per other core for many", async () => {
-    const one = createExecutor({ settings, answers, expected: 1, env: {} });
+    const one = createExecutor({ settings, answers, env: {} });
     expect((await one.run(job(1))).kind).toBe("lint");
     expect(one.threads).toBe(0);
     await one.close();
 
-    const many = createExecutor({ settings, answers, expected: POOL_FROM, env: {} });
-    const outcomes = await Promise.all(Array.from({ length: POOL_FROM }, (_, i) => many.run(job(i))));
+    // Enough text that parsing it here would cost more than starting a thread.
+    const count = Math.ceil((2 * POOL_AFTER) / big(0).text.length);
+    const many = createExecutor({ settings, answers, env: {} });
+    const outcomes = await Promise.all(Array.from({ length: count }, (_, i) => many.run(big(i))));
     expect(many.threads).toBe(os.availableParallelism() - 1);
     // Each result is the one for its own job, whichever thread ran it.
-    expect(outcomes.map((o) => (o.kind === "lint" ? o.id?.id : undefined))).toEqual(Array.from({ length: POOL_FROM }, (_, i) => `r${i}`));
+    expect(outcomes.map((o) => (o.kind === "lint" ? o.id?.id : undefined))).toEqual(Array.from({ length: count }, (_, i) => `r${i}`));
     expect(new Set(outcomes.map((o) => JSON.stringify(o.kind === "lint" ? o.diagnostics : undefined))).size).toBe(1);
     await many.close();
 
-    const none = createExecutor({ settings, answers, expected: 1000, env: { RUNBOOK_WORKERS: "0" } });
-    await Promise.all(Array.from({ length: 40 }, (_, i) => none.run(job(i))));
+    const none = createExecutor({ settings, answers, env: { RUNBOOK_WORKERS: "0" } });
+    await Promise.all(Array.from({ length: count }, (_, i) => none.run(big(i))));
     expect(none.threads).toBe(0);
     await none.close();
   });
 
   it("fails the job a worker could not do, and still closes", async () => {
-    const ex = createExecutor({ settings, answers, expected: 1, env: { RUNBOOK_WORKERS: "2" } });
+    const ex = createExecutor({ settings, answers, env: { RUNBOOK_WORKERS: "2" } });
     expect(ex.threads).toBe(0); // started on the first job
     const bad = { ...job(1), text: undefined as unknown as string };
     const results = await Promise.allSettled([ex.run(bad), ex.run(bad), ex.run(bad), ex.run(job(2))]);

@@ -5,7 +5,7 @@ import type { RuleInfo } from "../../diagnostics/report.js";
 import { commandLookup } from "../../files/command-exists.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
-import { readBytes } from "../../files/read-runbook.js";
+import { readBytes } from "../../files/read-bytes.js";
 import { projectChecker } from "../../lint/project.js";
 import { createExecutor } from "../../batch/executor.js";
 import { historyAnswers } from "../../batch/history-answers.js";
@@ -47,7 +47,7 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
 
   const cache = flags.cache === false ? undefined : await LintCache.open(cacheLocation({ location: flags.cacheLocation, cwd: io.cwd, env: io.env, root, stateDir: config.state_dir }), root, cacheSalt(VERSION, config));
   const answers = historyAnswers(io.cwd, files.map(absolute));
-  const executor = createExecutor({ settings, answers, expected: cache ? files.filter((f) => !cache.has(cache.relative(absolute(f)))).length : files.length, env: io.env });
+  const executor = createExecutor({ settings, answers, env: io.env });
   const now = { today, commandExists: commandLookup(io.env.PATH), historyDigest: async (file: string, commit: string) => (await answers.plan(file, commit)).digest };
 
   /** A file's result: from the cache when it holds one that still holds, else linted now. */

@@ -28,7 +28,7 @@ export default async function stale(io: Io, paths: string[], flags: { asOf?: str
 
   // The history is read once, for these files only; old versions are parsed where the files are.
   const answers = historyAnswers(io.cwd, files.map(absolute));
-  const executor = createExecutor({ settings, answers, expected: files.length, env: io.env });
+  const executor = createExecutor({ settings, answers, env: io.env });
   const results: Result[] = [];
   let repo: RepoHistory | undefined;
   const bar = progress(io, "reading", files.length);
