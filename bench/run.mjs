@@ -38,7 +38,8 @@ const NODE_E0 = { name: "node -e 0", node: ["-e", "0"] };
 
 const s = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const mb = (x) => (x === undefined ? "" : `, ${x.toFixed(0)} MB peak`);
-const describe = (r) => `${r.name}: ${s(r.ms)}${mb(r.rssMb)}`;
+const cpu = (x) => (x === undefined ? "" : `, CPU ${s(x)}`);
+const describe = (r) => `${r.name}: ${s(r.ms)}${cpu(r.cpuMs)}${mb(r.rssMb)}`;
 
 /** One line of the table: `value` (lower is better) against `target`. */
 function row(id, work, subject, reference, value, unit, target) {

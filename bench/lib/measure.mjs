@@ -26,8 +26,12 @@ function spawnOnce(c, opts) {
   const r = spawnSync(cmd, args, { cwd: c.cwd ?? opts.cwd ?? ROOT, env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   let rssKb;
+  let cpuMs;
   try {
-    rssKb = Math.max(...readFileSync(rssFile, "utf8").trim().split("\n").map(Number));
+    // One line per node process: the command's own, and any node it started.
+    const lines = readFileSync(rssFile, "utf8").trim().split("\n").map((l) => l.split(" ").map(Number));
+    rssKb = Math.max(...lines.map(([kb]) => kb));
+    cpuMs = lines.reduce((n, [, us]) => n + us, 0) / 1000;
   } catch {
     rssKb = undefined;
   }
@@ -35,13 +39,14 @@ function spawnOnce(c, opts) {
   if (r.error) throw r.error;
   const ok = c.okStatus ?? [0];
   if (!ok.includes(r.status)) throw new Error(`${c.name}: exit ${r.status}\n${String(r.stderr).slice(0, 2000)}`);
-  return { ms, rssMb: rssKb === undefined ? undefined : rssKb / 1024 };
+  return { ms, rssMb: rssKb === undefined ? undefined : rssKb / 1024, cpuMs };
 }
 
 /**
  * Runs each command `runs` times, interleaved, after one warm-up round that is thrown away; `before`
  * runs (untimed) ahead of each timed run of a command, to set up its state (an empty cache, say).
- * Returns per command: median wall ms, median and max peak RSS, and the samples.
+ * Returns per command: median wall ms, median CPU ms (node commands), median and max peak RSS, and
+ * the samples.
  */
 export function interleaved(commands, { runs, ...opts }) {
   const samples = commands.map(() => []);
@@ -56,6 +61,7 @@ export function interleaved(commands, { runs, ...opts }) {
     name: commands[j].name,
     ms: median(xs.map((x) => x.ms)),
     rssMb: median(xs.map((x) => x.rssMb)),
+    cpuMs: median(xs.map((x) => x.cpuMs)),
     maxRssMb: xs.some((x) => x.rssMb !== undefined) ? Math.max(...xs.map((x) => x.rssMb ?? 0)) : undefined,
     samples: xs.map((x) => Math.round(x.ms)),
   }));
