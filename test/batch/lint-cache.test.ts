@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheSalt, LintCache } from "../../src/batch/lint-cache.js";
@@ -56,6 +56,31 @@ describe("the lint cache", () => {
       }
     }
     expect((await readFile(where, "utf8")).split("\n").length).toBeGreaterThan(40);
+  });
+
+  it("holds what worker threads found as one thread finds it, and a warm run takes every file from it", { timeout: 120_000 }, async () => {
+    const where = path.join(await tempDir(), "cache.jsonl");
+    const run = (workers: string, format: string, cache: string[]) =>
+      runCli(["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27", ...cache], { env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
+    for (const format of ["stylish", "json"]) {
+      rmSync(where, { force: true });
+      const none = await run("0", format, ["--no-cache"]);
+      // Filled by the pool, read back on one thread and on the pool.
+      for (const [name, workers] of [["cold, pool", "2"], ["warm, one thread", "0"], ["warm, pool", "2"]] as const) {
+        const r = await run(workers, format, ["--cache-location", where]);
+        expect(r.stdout, `${format}, ${name}`).toBe(none.stdout);
+        expect(r.stderr, `${format}, ${name}`).toBe(none.stderr);
+        expect(r.exitCode, `${format}, ${name}`).toBe(none.exitCode);
+      }
+    }
+
+    // Warm means served from the cache: every file's findings now carry the mark, the corpus sample's too.
+    await markCache(where);
+    const marked = JSON.parse((await run("0", "json", ["--cache-location", where])).stdout) as { files: Array<{ file: string; diagnostics: Array<{ ruleId: string; message: string }> }> };
+    // Unique ids are checked across files after the cache, never stored in it.
+    const perFile = marked.files.map((f) => ({ file: f.file, messages: f.diagnostics.filter((d) => d.ruleId !== "runbook-id-unique").map((d) => d.message) })).filter((f) => f.messages.length > 0);
+    expect(perFile.filter((f) => f.file.startsWith("test/fixtures/corpus-sample/")).length).toBeGreaterThan(30);
+    expect(perFile.filter((f) => !f.messages.every((m) => m.startsWith("CACHED "))).map((f) => f.file)).toEqual([]);
   });
 
   it("lives in the state folder, which ignores itself in git, and answers a second run", async () => {
