@@ -8,9 +8,9 @@ const EXPECTED = path.resolve(import.meta.dirname, "../fixtures/stale-history");
 
 /**
  * What `stale` and `lint` said about a real history before git was read once per repository and old
- * versions went to worker threads: the files in fixtures/stale-history were written by that
- * implementation, over the same repository (its hashes are fixed), and must still come out byte for
- * byte, on one thread and on several.
+ * versions went to worker threads: the files in fixtures/stale-history were written by the build of
+ * c71b13d (the parent of that change) over the same repository (its hashes are fixed), and must
+ * still come out byte for byte, on one thread and on several.
  */
 const CASES: Record<string, string[]> = {
   "stale-default-json": ["stale", "--format", "json", "--as-of", "2026-11-27"],
