@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { HOSTILE_RUNBOOKS } from "./hostile-files.mjs";
 import { attemptDurations, corpusCopies, corpusFolder, markdownFiles, smallRunbooks, staleRepo, tempDir } from "./lib/fixtures.mjs";
 import { interleaved, median, ROOT } from "./lib/measure.mjs";
 
@@ -215,8 +216,21 @@ const suites = {
       row("plain-output", "the same step, --plain to a pipe", `${median(plain).toFixed(0)} ms`, `engine, output to /dev/null ${median(engineQuiet).toFixed(0)} ms`, median(plain) / base, "×", Infinity),
     ];
   },
+
+  "hostile-lint"() {
+    // Issue 13, case 9: each of these crashed lint or took 12 s to over a minute. Target: well under
+    // a second per file, the process start included, like a clean runbook of the same size.
+    const dir = tempDir("runbook-bench-");
+    const clean = `---\nid: clean\nowner: bench\n---\n# Clean\n## Steps\n${Array.from({ length: 400 }, (_, i) => `### Step ${i} {#s${i}}\nSome prose about step ${i}, with *emphasis* and a [link](https://example.com).\n\n- a point\n- another\n\n\`\`\`sh\necho ${i}\n\`\`\`\n`).join("")}`.slice(0, 100_000);
+    writeFileSync(path.join(dir, "clean-100k.md"), clean);
+    for (const [name, make] of Object.entries(HOSTILE_RUNBOOKS)) writeFileSync(path.join(dir, name), make());
+    const names = Object.keys(HOSTILE_RUNBOOKS);
+    const [base, ...hostile] = interleaved([runbook("clean-100k.md", ["lint", "clean-100k.md", ...NO_CACHE]), ...names.map((name) => runbook(name, ["lint", name, ...NO_CACHE]))], { runs: RUNS, cwd: dir });
+    rmSync(dir, { recursive: true, force: true });
+    return hostile.map((h, i) => row(`hostile-${names[i].replace(/\.md$/, "")}`, `lint one hostile file, ${names[i]} (issue 13)`, describe(h), describe(base), h.ms, "ms", 1000));
+  },
 };
-const DEFAULT = ["startup", "lint-corpus", "lint-warm", "lsp-50k", "stale-1000", "engine-overhead", "lint-10k"];
+const DEFAULT = ["startup", "lint-corpus", "lint-warm", "lsp-50k", "stale-1000", "engine-overhead", "lint-10k", "hostile-lint"];
 
 const fmt = (r) => (r.unit === "×" || r.unit === "× linear" ? `${r.value.toFixed(2)}×` : `${r.value.toFixed(r.unit === "ms" ? 1 : 0)} ${r.unit}`);
 const target = (r) => (r.target === Infinity ? "—" : r.unit === "×" || r.unit === "× linear" ? `≤ ${r.target}×` : `≤ ${r.target} ${r.unit}`);

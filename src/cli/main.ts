@@ -59,8 +59,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-q, --quiet", "report errors only")
     .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
     .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
+    .option("--rule <id=severity>", "set a rule to error, warning or off for this run, over the config (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
     .option("--no-cache", "lint every file again instead of reusing the results of files that did not change")
     .option("--cache-location <path>", "the cache file, or a folder for it (default: cache/lint-cache.jsonl in the state folder)")
+    .addHelpText("after", "\nOn CI (CI set) requires-installed is off unless runbook.config.yaml names it.")
     .action(run(() => import("./commands/lint.js")));
 
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -71,6 +73,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option("--plain", "plain line output, no interactive screen")
       .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
       .option("--force", forceHelp)
+      .option("--offline", "with shared runs: go on without the git remote when it cannot be reached (journaled)")
       .option("-c, --config <file>", "config file");
   /** What to do with a step (or rollback block) whose outcome is unknown, without a terminal. */
   const interruptedOptions = (cmd: Command): Command =>
@@ -101,7 +104,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   fileOption(
     interruptedOptions(
-      sessionOptions(program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`)"), secretsAgain, changedForce),
+      sessionOptions(program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`), a unique prefix of one, or last"), secretsAgain, changedForce),
     ),
   )
     .option("-y, --yes", "answer yes to the remaining confirmations")
@@ -111,7 +114,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   fileOption(
     interruptedOptions(
       sessionOptions(
-        program.command("rollback").description("undo a run from its journal: what its steps changed, newest first, then ## Rollback").argument("<run-id>", "run id (see `runbook runs`)"),
+        program.command("rollback").description("undo a run from its journal: what its steps changed, newest first, then ## Rollback").argument("<run-id>", "run id (see `runbook runs`), a unique prefix of one, or last"),
         secretsAgain,
         changedForce,
       ),
@@ -123,19 +126,52 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command("runs")
-    .description("list runs in the state folder, newest last, with their status")
-    .addOption(format(["stylish", "json"], "stylish"))
+    .description("list runs (shared ones fetched first): title, operator, host, state, the step it is at, the lease of a live run")
+    .addOption(format(["table", "json"], "table"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/runs.js")));
 
   program
     .command("log")
-    .description("replay a run from its journal: answers, attempts and all of its output")
-    .argument("<run-id>", "run id (see `runbook runs`)")
+    .description("replay a run from its journal: answers, attempts and all of its output; markdown: the incident timeline")
+    .argument("<run-id>", "run id, a unique prefix of one, or last")
     .option("-s, --step <id>", "only this step's events")
-    .addOption(format(["text", "json"], "text"))
+    .addOption(format(["text", "json", "markdown"], "text"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/log.js")));
+
+  program
+    .command("handoff")
+    .description("the shift report: open runs and how to go on, runs ended, notes, stale and changed runbooks")
+    .option("--since <duration>", "the window for ended runs, notes and changes (e.g. 12h, 2d)", "12h")
+    .addOption(format(["markdown", "text", "json"], "markdown"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/handoff.js")));
+
+  program
+    .command("note")
+    .description("leave a note on a run, journaled with who and when (shown by handoff and log)")
+    .argument("<run-id>", "run id, a unique prefix of one, or last")
+    .argument("<text>", "the note")
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/note.js")));
+
+  program
+    .command("stats")
+    .description("figures from the journals, per runbook: runs, success rate, time to complete, rollbacks, automatic completion")
+    .option("--since <duration>", "runs started in this window (e.g. 30d)", "30d")
+    .addOption(format(["table", "json"], "table"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/stats.js")));
+
+  program
+    .command("share")
+    .description("shared runs through the git remote")
+    .command("status")
+    .description("what this clone has that the remote has not (and the other way round), and who holds which lock")
+    .addOption(format(["text", "json"], "text"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/share.js")));
 
   program
     .command("verify")
@@ -176,6 +212,30 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-t, --title <title>", "title (default: from the id)")
     .option("-d, --dir <folder>", "folder to create it in", "runbooks")
     .action(run(() => import("./commands/new.js")));
+
+  program
+    .command("fmt")
+    .description("rewrite runbooks in canonical Markdown without changing their meaning; every step gets an explicit {#id}")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .option("--check", "change nothing; list the files that would change and exit 1 if any")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 formatted (or nothing to do), 1 --check found files to reformat, 2 a file could not be read or has a broken structure (left alone).")
+    .action(run(() => import("./commands/fmt.js")));
+
+  program
+    .command("import")
+    .description("convert existing Markdown runbooks ($ prompts, console blocks, numbered lists of commands) into this format")
+    .argument("<file|folder>", "a Markdown file, or a folder of them")
+    .option("-o, --out <folder>", "write the results here, keeping sub-folders (needed for a folder; a file without it prints to stdout)")
+    .addOption(format(["text", "json"], "text"))
+    .addHelpText("after", "\nThe report (steps, params, what needs a human) goes to stderr; --format json prints it on stdout instead.")
+    .action(run(() => import("./commands/import.js")));
+
+  program
+    .command("lsp")
+    .description("start a language server on stdio: runbook diagnostics in any LSP editor (see docs/editors.md)")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(run(() => import("./commands/lsp.js")));
 
   program
     .command("rules")

@@ -1,3 +1,4 @@
+import { onCi } from "../on-ci.js";
 import type { Io } from "./io.js";
 
 /**
@@ -5,7 +6,7 @@ import type { Io } from "./io.js";
  * CI; it rewrites itself at most ten times a second and is erased when done.
  */
 export function progress(io: Io, label: string, total: number): { tick(): void; done(): void; clear(): void } {
-  const show = io.stderr.isTTY === true && !io.env.CI && total >= 100;
+  const show = io.stderr.isTTY === true && !onCi(io.env) && total >= 100;
   let n = 0;
   let last = 0;
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../engine/output-limit.js";
 import { loadConfig, type LoadedConfig } from "../files/config.js";
 import { repoRootOf } from "../files/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
@@ -9,8 +10,11 @@ import { checkRequires, prepare, sha256, type Prepared } from "../run/prepare.js
 import type { ContinueRequest } from "../run/session.js";
 import type { World } from "../run/world.js";
 import { stateDirOf } from "../state/layout.js";
+import type { ShareConfig } from "../state/shared/remote.js";
+import { shareConfigOf } from "../state/shared/setup.js";
 import type { ViewMode } from "../views/front-end.js";
 import { useColor, type Io } from "./io.js";
+import { runIdIn, syncForReading } from "./shared-runs.js";
 import { VERSION } from "./version.js";
 import { isInteractive, realWorld } from "./world.js";
 
@@ -27,6 +31,7 @@ export interface SessionFlags {
   skipInterrupted?: boolean;
   markInterruptedDone?: boolean;
   file?: string;
+  offline?: boolean;
 }
 
 export interface SessionSetup {
@@ -38,6 +43,7 @@ export interface SessionSetup {
   readonly world: World;
   readonly prepare: (file: string) => Promise<Prepared>;
   readonly checkRequires: (plan: Plan) => void;
+  readonly share: ShareConfig | undefined;
 }
 
 /** Turns the shared flags into what a session needs: one place for the checks run, resume and rollback share. */
@@ -49,9 +55,19 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const mode: ViewMode = flags.format === "json" ? "json" : interactive && !flags.plain ? "tui" : "plain";
   const given = collectParamFlags(flags.param, io.env);
   const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
-  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) });
+  const share = shareConfigOf(loaded, io.env);
+  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH) };
+  return { loaded, stateDir, interactive, given, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
+}
+
+/**
+ * The run `resume` or `rollback` names (an id, a unique prefix, `last`), after fetching shared runs:
+ * a run started on another machine is continued here from the shared journal.
+ */
+export async function continuedRun(io: Io, s: SessionSetup, given: string): Promise<string> {
+  await syncForReading(io, s.share, s.stateDir);
+  return runIdIn(s.world.store, io.cwd, given);
 }
 
 /** What resume and rollback need to find a journal's runbook and carry on. */
@@ -74,6 +90,15 @@ export function continueRequest(io: Io, s: SessionSetup, mode: "resume" | "rollb
     prepare: s.prepare,
     checkRequires: s.checkRequires,
   };
+}
+
+/** `RUNBOOK_OUTPUT_LIMIT`, else the config's `output_limit` (checked by its schema), else the engine's default. */
+function outputLimitOf(env: Io["env"], configured: string | number | undefined): number | undefined {
+  const given = env.RUNBOOK_OUTPUT_LIMIT;
+  if (given === undefined || given === "") return configured === undefined ? undefined : parseOutputLimit(configured);
+  const bytes = parseOutputLimit(given);
+  if (bytes === undefined) throw new UsageError(`RUNBOOK_OUTPUT_LIMIT=${given} is not a size: expected ${OUTPUT_LIMIT_HELP}`);
+  return bytes;
 }
 
 function interruptedFlag(flags: SessionFlags): Answers["interrupted"] | undefined {

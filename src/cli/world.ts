@@ -3,28 +3,24 @@ import { stopOrphanGroup } from "../engine/proc.js";
 import { runBlock } from "../engine/process-runner.js";
 import { gitState } from "../git/git.js";
 import { inheritedEnv } from "../engine/block-env.js";
+import { onCi } from "../on-ci.js";
 import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
-import { fileJournalStore } from "../state/journals.js";
-import { acquireLock, lockHolder, thisHost } from "../state/lock.js";
+import type { ShareConfig } from "../state/shared/remote.js";
+import { storeAndLocks } from "../state/shared/setup.js";
 import { assertCommittable, recordVerification } from "../verify/record.js";
 import { openFrontEnd, type ViewMode } from "../views/front-end.js";
 import type { Io } from "./io.js";
 
 /** The real world of a run session: files, processes, signals, git, this host and its clock. */
-export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }): World {
+export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; interactive: boolean; color: boolean }, share: { config: ShareConfig | undefined; offline: boolean } = { config: undefined, offline: false }, outputLimit?: number): World {
   const host = os.hostname();
-  const machine = thisHost(host, process.pid);
   const operator = operatorName(io.env);
-  const hook = crashHook(io.env);
+  const notice = (text: string) => io.stderr.write(`runbook: ${text}\n`);
+  const { store, locks } = storeAndLocks({ stateDir, share: share.config, host, pid: process.pid, offline: share.offline, notice, afterWrite: crashHook(io.env) });
   return {
-    store: fileJournalStore(stateDir, hook ? { afterWrite: hook } : {}),
-    locks: {
-      acquire: (runbookId, me, force) => acquireLock(stateDir, runbookId, me, machine, force),
-      holder: (runbookId) => lockHolder(stateDir, runbookId),
-      // A holder on another host cannot be checked from here: it counts as live.
-      alive: (h) => h.host !== host || machine.alive(h),
-    },
+    store,
+    locks,
     runner: runBlock,
     processes: { stopLeftover: stopOrphanGroup },
     clock: realClock,
@@ -41,7 +37,8 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
     },
     env: inheritedEnv(io.env),
     graceMs: killGrace(io.env),
-    notice: (text) => io.stderr.write(`runbook: ${text}\n`),
+    outputLimit,
+    notice,
     // JSON Lines on stdout stay JSON Lines: a sentence goes to stderr then.
     print: (text) => (view.mode === "json" ? io.stderr : io.stdout).write(text),
     openFrontEnd: (plan, onStop) => openFrontEnd(io, plan, { ...view, operatorName: operator, onStop }),
@@ -62,7 +59,7 @@ export function operatorName(env: Io["env"]): string {
 
 /** A person can answer when both ends are a terminal and this is not CI. (`--plain` only changes the screen.) */
 export function isInteractive(io: Io): boolean {
-  return io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && !onCi(io.env);
 }
 
 /** `RUNBOOK_KILL_GRACE_MS`: between TERM and KILL when a block is stopped (default 5 s). */

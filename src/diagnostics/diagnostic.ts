@@ -22,6 +22,8 @@ export interface Diagnostic {
   readonly ruleId: string;
   readonly message: string;
   readonly related?: readonly RelatedLocation[];
+  /** What the text at the finding's span should be, when a rule knows the fix (editors offer it). */
+  readonly expected?: readonly string[];
 }
 
 /**
@@ -33,6 +35,7 @@ export interface Problem {
   readonly message: string;
   readonly place: Span | Point;
   readonly related?: readonly RelatedLocation[];
+  readonly expected?: readonly string[];
 }
 
 export function startOf(place: Span | Point): Point {

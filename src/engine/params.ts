@@ -1,8 +1,13 @@
 import type { Param } from "../schema/frontmatter.js";
+import { matchesPattern } from "../schema/pattern.js";
 import { didYouMean } from "../schema/suggest.js";
 
-/** Secrets shorter than this would mask every chance match in output, so they are refused. */
-export const MIN_SECRET_LENGTH = 4;
+/**
+ * Secrets shorter than this are refused. From 8 bytes on, the part of a secret's base64 that does
+ * not depend on its neighbours is at least 8 characters at every byte alignment; a shorter secret's
+ * base64 could only be masked by hiding every chance match of 4 or 5 characters, or not at all.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 export interface ParamProblem {
   readonly name: string;
@@ -22,17 +27,18 @@ export interface ResolvedParams {
  * validates each against its declaration. Pure.
  */
 export function resolveParams(declared: Readonly<Record<string, Param>>, given: Readonly<Record<string, string>>): ResolvedParams {
-  const values: Record<string, string> = {};
+  // User keys (`toString`, `__proto__`…) must never meet Object.prototype: own keys only, no prototype.
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const secrets = new Set<string>();
   const missing: string[] = [];
   const problems: ParamProblem[] = [];
   const names = Object.keys(declared);
   for (const name of Object.keys(given)) {
-    if (!(name in declared)) problems.push({ name, message: `Unknown param \`${name}\`${didYouMean(name, names)}; this runbook declares ${names.length ? names.map((n) => `\`${n}\``).join(", ") : "no params"}` });
+    if (!Object.hasOwn(declared, name)) problems.push({ name, message: `Unknown param \`${name}\`${didYouMean(name, names)}; this runbook declares ${names.length ? names.map((n) => `\`${n}\``).join(", ") : "no params"}` });
   }
   for (const [name, p] of Object.entries(declared)) {
     if (p.secret) secrets.add(name);
-    const value = given[name] ?? p.default;
+    const value = (Object.hasOwn(given, name) ? given[name] : undefined) ?? p.default;
     if (value === undefined) {
       missing.push(name);
       continue;
@@ -47,9 +53,9 @@ export function resolveParams(declared: Readonly<Record<string, Param>>, given: 
 /** Why a value is not acceptable for a param, or undefined when it is. */
 export function checkParamValue(name: string, p: Param, value: string): string | undefined {
   const shown = p.secret ? "the value" : `\`${value}\``;
-  if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output`;
+  if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output (its base64 could not be told from chance text); use a longer secret`;
   if (p.enum && !p.enum.includes(value)) return `\`${name}\`: ${shown} is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}`;
-  if (p.pattern !== undefined && !new RegExp(p.pattern).test(value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
+  if (p.pattern !== undefined && !matchesPattern(p.pattern, value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
   return undefined;
 }
 
@@ -62,7 +68,7 @@ export function parseParamFlag(flag: string): { name: string; value: string } | 
 
 /** Params passed as `RUNBOOK_PARAM_<NAME>`: keeps secrets out of argv, where `ps` shows them. */
 export function paramsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(env)) if (k.startsWith("RUNBOOK_PARAM_") && v !== undefined) out[k.slice("RUNBOOK_PARAM_".length)] = v;
   return out;
 }

@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { StringDecoder } from "node:string_decoder";
-import { processStartTime, signalGroup } from "./proc.js";
+import { setLongTimeout } from "./long-timer.js";
+import { BLOCK_TAG, killBlock, processStartTime, signalBlock } from "./proc.js";
 
 export interface BlockRun {
   readonly source: string;
@@ -12,6 +13,11 @@ export interface BlockRun {
   /** Between TERM and KILL when stopping the group. */
   readonly graceMs: number;
   readonly captureStdout: boolean;
+  /**
+   * Names the block's processes (`RUNBOOK_BLOCK` in their environment, see `blockTag`): a timeout or an
+   * interruption stops those that left its process group too.
+   */
+  readonly tag?: string | undefined;
   readonly signal: AbortSignal;
   readonly onSpawn: (pid: number | undefined, startTime: string | undefined) => void;
   readonly onOutput: (stream: "stdout" | "stderr", text: string) => void;
@@ -46,7 +52,7 @@ export const runBlock: ProcessRunner = async (run) => {
   let stdout = "";
   const child = execa(run.shell[0] ?? "bash", [...run.shell.slice(1), "-c", run.source], {
     cwd: run.cwd,
-    env: run.env,
+    env: run.tag === undefined ? run.env : { ...run.env, [BLOCK_TAG]: run.tag },
     extendEnv: false,
     detached: true,
     stdin: "ignore",
@@ -71,10 +77,10 @@ export const runBlock: ProcessRunner = async (run) => {
   let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     if (pid === undefined || killTimer) return;
-    signalGroup(pid, "SIGTERM");
-    killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), run.graceMs);
+    signalBlock(pid, run.tag, "SIGTERM");
+    killTimer = setTimeout(() => signalBlock(pid, run.tag, "SIGKILL"), run.graceMs);
   };
-  const timeout = run.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
+  const timeout = run.timeoutMs === undefined ? undefined : setLongTimeout(() => ((timedOut = true), stop()), run.timeoutMs);
   const onAbort = () => ((interrupted = true), stop());
   if (run.signal.aborted) onAbort();
   else run.signal.addEventListener("abort", onAbort, { once: true });
@@ -83,13 +89,15 @@ export const runBlock: ProcessRunner = async (run) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", (e) => resolve({ code: null, signal: null, error: e.message }));
   });
-  if (timeout) clearTimeout(timeout);
+  timeout?.clear();
   run.signal.removeEventListener("abort", onAbort);
-  // A timed-out or interrupted block's whole group goes; a finished block's background jobs may stay
-  // (a step may start a daemon), but they may not hold the step open through its pipes.
-  if ((timedOut || interrupted) && pid !== undefined) signalGroup(pid, "SIGKILL");
+  // A timed-out or interrupted block goes whole, with what left its group; a finished block's
+  // background jobs may stay (a step may start a daemon), but they may not hold the step open
+  // through its pipes.
   if (killTimer) clearTimeout(killTimer);
-  await drain(child, DRAIN_MS);
+  if ((timedOut || interrupted) && pid !== undefined) await killBlock(pid, run.tag);
+  const heldOpen = !(await drain(child, DRAIN_MS));
+  if (heldOpen && !timedOut && !interrupted) run.onOutput("stderr", HELD_OPEN);
   await child.catch(() => undefined);
   for (const stream of ["stdout", "stderr"] as const) {
     const rest = decoders[stream].end();
@@ -106,32 +114,46 @@ export const runBlock: ProcessRunner = async (run) => {
   };
 };
 
-/** Waits for both pipes to end, or for `ms` without data (8·ms at most), then lets go of them. */
-async function drain(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }, ms: number): Promise<void> {
+/**
+ * What the journal says when a process the block left running still held its output after the block
+ * ended: the pipe is closed, and that process gets SIGPIPE at its next write. A service a step starts
+ * on purpose must write elsewhere.
+ */
+const HELD_OPEN = "[runbook: a process this block started still held its output when the block ended; it was let go, and it will get SIGPIPE at its next write. Start a background service with its output redirected (`svc > svc.log 2>&1 &`) to keep it running]\n";
+
+/**
+ * Waits for both pipes to end, or for `ms` without data (8·ms at most), then lets go of them. Whether
+ * both ended by themselves (false: a process still held one open).
+ */
+async function drain(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }, ms: number): Promise<boolean> {
   const streams = [child.stdout, child.stderr].filter((s): s is NodeJS.ReadableStream & { destroy(): void; readableEnded: boolean } => s !== null);
-  await Promise.all(
+  const ended = await Promise.all(
     streams.map(
       (s) =>
-        new Promise<void>((resolve) => {
-          if (s.readableEnded) return resolve();
-          let timer = setTimeout(finish, ms);
+        new Promise<boolean>((resolve) => {
+          if (s.readableEnded) return resolve(true);
+          let timer = setTimeout(cut, ms);
           // A grandchild that keeps writing must not hold the step open either.
-          const cap = setTimeout(finish, ms * 8);
-          function finish() {
+          const cap = setTimeout(cut, ms * 8);
+          function cut() {
+            finish(false);
+          }
+          function finish(byItself: boolean) {
             clearTimeout(timer);
             clearTimeout(cap);
             s.removeListener("data", bump);
             s.destroy();
-            resolve();
+            resolve(byItself);
           }
           function bump() {
             clearTimeout(timer);
-            timer = setTimeout(finish, ms);
+            timer = setTimeout(cut, ms);
           }
           s.on("data", bump);
-          s.once("end", finish);
-          s.once("close", finish);
+          s.once("end", () => finish(true));
+          s.once("close", () => finish(true));
         }),
     ),
   );
+  return ended.every(Boolean);
 }

@@ -49,7 +49,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     const at = source.locate(issue?.path ?? [], issue?.at);
     throw fail(at, issue?.message ?? "Invalid config");
   }
-  for (const id of Object.keys(result.data.rules ?? {})) {
+  // The keys as written: a `__proto__` key never reaches the parsed record (it would set its prototype).
+  const rules: unknown = (data as { rules?: unknown }).rules;
+  for (const id of rules !== null && typeof rules === "object" ? Object.keys(rules) : []) {
     if (!RULE_IDS.includes(id)) {
       const at = source.locate(["rules", id], "key");
       throw fail(at, `Unknown rule \`${id}\`${didYouMean(id, RULE_IDS)}`);

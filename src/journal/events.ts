@@ -1,15 +1,17 @@
 import { z } from "zod";
 
 /**
- * Bumped when an event's meaning changes; readers refuse versions they do not know. Version 2 added
- * the runbook's repository-relative path, `--from`/`--only`, the skip-undo and rollback questions, the
- * `assumed` step status, captures on the attempt that made them, and `rollback_started.cause`.
- * Version 1 journals are still read: every version 1 event is a valid version 2 event.
+ * Bumped when an event's meaning changes or an event is added; readers refuse versions they do not
+ * know, so an older runbook says "a newer runbook wrote it" instead of calling the line damaged.
+ * Version 2 added the runbook's repository-relative path, `--from`/`--only`, the skip-undo and
+ * rollback questions, the `assumed` step status, captures on the attempt that made them, and
+ * `rollback_started.cause`. Version 3 added `note`. Older journals are still read: every version 1
+ * event is a valid version 2 event, and every version 2 event a valid version 3 event.
  */
-export const JOURNAL_VERSION = 2;
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const JOURNAL_VERSION = 3;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
-const base = { v: z.union([z.literal(1), z.literal(2)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -133,6 +135,8 @@ export const eventSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable() }),
   z.strictObject({ ...base, type: z.literal("verification_skipped"), reason: z.string() }),
+  /** `runbook note`: words left on a run for whoever looks at it next (version 3); `ts` says when. */
+  z.strictObject({ ...base, type: z.literal("note"), text: z.string(), by: z.string() }),
 ]);
 
 export type JournalEvent = z.output<typeof eventSchema>;

@@ -13,6 +13,8 @@ export interface ScanResult {
   readonly validBytes: number;
   /** The last line is complete and valid but its newline never reached the disk. */
   readonly missingNewline: boolean;
+  /** Bytes read, to tell a journal that changed since (the whole file, unless a `limit` stopped the scan early). */
+  readonly bytes: number;
 }
 
 export interface ReadResult extends ScanResult {
@@ -80,11 +82,13 @@ function scanFd(fd: number, file: string, onEvent: (e: JournalEvent) => void, li
     count++;
     onEvent(event);
     offset += line.length + 1;
-    if (count >= limit) throw new Enough({ count, torn: undefined, validBytes: offset, missingNewline: false });
+    if (count >= limit) throw new Enough({ count, torn: undefined, validBytes: offset, missingNewline: false, bytes: offset });
   };
+  let bytes = 0;
   for (;;) {
     const n = readSync(fd, buf, 0, CHUNK, null);
     if (n === 0) break;
+    bytes += n;
     const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
     let start = 0;
     for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
@@ -96,17 +100,17 @@ function scanFd(fd: number, file: string, onEvent: (e: JournalEvent) => void, li
   }
   if (bad) {
     if (carry.length) throw new JournalCorruptError(`${file}:${bad.line}: damaged journal line (${bad.why}); refusing to use this journal`);
-    return { count, torn: { line: bad.line, bytes: bad.bytes }, validBytes: offset, missingNewline: false };
+    return { count, torn: { line: bad.line, bytes: bad.bytes }, validBytes: offset, missingNewline: false, bytes };
   }
-  if (carry.length === 0) return { count, torn: undefined, validBytes: offset, missingNewline: false };
+  if (carry.length === 0) return { count, torn: undefined, validBytes: offset, missingNewline: false, bytes };
   // The last line has no newline: complete and valid, it is kept; otherwise the crash tore it.
   const event = decode(carry.toString("utf8"));
   if (typeof event !== "string" && event.seq === count + 1) {
     onEvent(event);
-    return { count: count + 1, torn: undefined, validBytes: offset + carry.length, missingNewline: true };
+    return { count: count + 1, torn: undefined, validBytes: offset + carry.length, missingNewline: true, bytes };
   }
   if (typeof event === "string" && event.startsWith("!")) throw new JournalCorruptError(`${file}:${lineNo + 1}: ${event.slice(1)}; refusing to use this journal`);
-  return { count, torn: { line: lineNo + 1, bytes: carry.length }, validBytes: offset, missingNewline: false };
+  return { count, torn: { line: lineNo + 1, bytes: carry.length }, validBytes: offset, missingNewline: false, bytes };
 }
 
 /** The event on a line, or why not. A reason starting with `!` is damage, never a torn write. */
@@ -192,11 +196,18 @@ export class JournalWriter implements JournalSink {
 
   /**
    * Opens an existing journal to continue it. Cuts off a torn last line first (only ever called with
-   * the runbook's lock held, so no live writer's line is cut), and ends an unterminated last line.
+   * the runbook's lock and the journal's writer lock held, so no live writer's line is cut), and ends
+   * an unterminated last line. A journal that changed since it was scanned is refused: what was read
+   * is no longer what is there.
    */
   static continue(file: string, scanned: ScanResult, options: WriterOptions = {}): JournalWriter {
     if (scanned.count === 0) throw new JournalError(`journal ${file} holds no complete event`, { hint: "The run never started: delete the file." });
     const fd = wrap(() => openSync(file, constants.O_RDWR | constants.O_NOFOLLOW), file);
+    const size = fstatSync(fd).size;
+    if (size !== scanned.bytes) {
+      closeSync(fd);
+      throw new JournalError(`journal ${file} changed while it was read (${scanned.bytes} bytes then, ${size} now); nothing was written`, { hint: "Another process wrote to it: try again." });
+    }
     const writer = new JournalWriter(file, fd, scanned.count, scanned.validBytes, options);
     if (scanned.torn) {
       wrap(() => ftruncateSync(fd, scanned.validBytes), file);

@@ -15,7 +15,12 @@ export interface RuleContext {
   readonly history?: FileHistory | undefined;
   /** The config's default review period, e.g. `90d`. */
   readonly defaultReviewEvery?: string | undefined;
-  readonly report: (message: string, place: Span | Point, related?: readonly RelatedLocation[]) => void;
+  /**
+   * Records a finding. Returns false once the rule has reported as many as are useful: a rule
+   * that may find thousands (one per unknown id) stops there rather than compute them all.
+   * `expected`: what the text at `place` (a span) should be, when the rule knows the fix.
+   */
+  readonly report: (message: string, place: Span | Point, related?: readonly RelatedLocation[], expected?: readonly string[]) => boolean;
 }
 
 /** Whether the file's steps changed after the commit it was verified at. Filled in by the git adapter. */
@@ -48,7 +53,7 @@ export function problemRule(meta: Omit<Rule, "check">): Rule {
   return {
     ...meta,
     check: ({ runbook, report }) => {
-      for (const p of runbook.problems) if (p.ruleId === meta.id) report(p.message, p.place, p.related);
+      for (const p of runbook.problems) if (p.ruleId === meta.id) report(p.message, p.place, p.related, p.expected);
     },
   };
 }

@@ -7,6 +7,9 @@ import { RULES } from "./registry.js";
 
 export type RuleSetting = Severity | "off";
 
+/** Findings of one rule in one file past which more would only bury the first ones (and cost time). */
+export const MAX_FINDINGS_PER_RULE = 100;
+
 export interface LintOptions {
   readonly rules?: readonly Rule[];
   /** Per-rule severity overrides from the config. */
@@ -30,7 +33,13 @@ export function lintRunbook(runbook: Runbook, options: LintOptions = {}): Diagno
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off" || (unreadable && rule.id !== "file-content")) continue;
-    const report: RuleContext["report"] = (message, place, related) => out.push(toDiagnostic(runbook.file, rule.id, severity, message, place, related));
+    let count = 0;
+    const report: RuleContext["report"] = (message, place, related, expected) => {
+      count++;
+      if (count <= MAX_FINDINGS_PER_RULE) out.push(toDiagnostic(runbook.file, rule.id, severity, message, place, related, expected));
+      else if (count === MAX_FINDINGS_PER_RULE + 1) out.push(toDiagnostic(runbook.file, rule.id, severity, `More findings of this rule follow; only the first ${MAX_FINDINGS_PER_RULE} are shown`, place));
+      return count <= MAX_FINDINGS_PER_RULE;
+    };
     try {
       rule.check({
         runbook,
@@ -48,7 +57,7 @@ export function lintRunbook(runbook: Runbook, options: LintOptions = {}): Diagno
   return out.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }
 
-function toDiagnostic(file: string, ruleId: string, severity: Severity, message: string, place: Span | Point, related?: Diagnostic["related"]): Diagnostic {
+function toDiagnostic(file: string, ruleId: string, severity: Severity, message: string, place: Span | Point, related?: Diagnostic["related"], expected?: Diagnostic["expected"]): Diagnostic {
   const start = startOf(place);
   const end = "end" in place ? place.end : undefined;
   return {
@@ -60,5 +69,7 @@ function toDiagnostic(file: string, ruleId: string, severity: Severity, message:
     ruleId,
     message,
     ...(related && related.length ? { related } : {}),
+    // A fix replaces a span; a bare point has nothing to replace.
+    ...(expected && expected.length && end ? { expected } : {}),
   };
 }

@@ -9,9 +9,11 @@ import frontmatterSchema from "./rules/frontmatter-schema.js";
 import needsAcyclic from "./rules/needs-acyclic.js";
 import needsKnown from "./rules/needs-known.js";
 import noShellPrompt from "./rules/no-shell-prompt.js";
+import ownerPlaceholder from "./rules/owner-placeholder.js";
 import paramDeclared from "./rules/param-declared.js";
 import paramUsed from "./rules/param-used.js";
 import requiresInstalled from "./rules/requires-installed.js";
+import shellBlockUtf8 from "./rules/shell-block-utf8.js";
 import rollbackOrIrreversible from "./rules/rollback-or-irreversible.js";
 import { staleChanged, staleNeverVerified, staleOverdue } from "./rules/stale.js";
 import stepId from "./rules/step-id.js";
@@ -27,6 +29,7 @@ export const RULES: readonly Rule[] = [
   fileContent,
   yamlSyntax,
   frontmatterSchema,
+  ownerPlaceholder,
   titlePresent,
   stepsSection,
   stepId,
@@ -42,6 +45,7 @@ export const RULES: readonly Rule[] = [
   paramUsed,
   variableNameReserved,
   noShellPrompt,
+  shellBlockUtf8,
   requiresInstalled,
   staleNeverVerified,
   staleOverdue,

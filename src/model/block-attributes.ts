@@ -12,7 +12,9 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
   const infoAt = block.span.start.offset + firstLine.indexOf(block.info);
   const parsed = parseInfoString(block.info);
   const spans = new Map<string, Span>();
-  const input: Record<string, string | true> = {};
+  const keySpans = new Map<string, Span>();
+  // Attribute names are user keys: no prototype, so `constructor=x` is an unknown attribute, not Object.
+  const input: Record<string, string | true> = Object.create(null) as Record<string, string | true>;
   const tokenSpan = (offset: number, length: number) => lines.span(infoAt + offset, infoAt + offset + length);
 
   if (parsed.unclosedQuoteAt !== undefined) {
@@ -25,6 +27,7 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
       continue;
     }
     spans.set(t.key, span);
+    keySpans.set(t.key, tokenSpan(t.offset, t.key.length));
     input[t.key] = t.value ?? true;
   }
 
@@ -35,13 +38,16 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
     for (const issue of flattenIssues(result.error.issues, input, () => ATTRIBUTE_KEYS)) {
       const key = String(issue.path[0] ?? "");
       const message = key.startsWith("{") ? `Unknown attribute \`${key.slice(0, 20)}…\`: JSON attributes are not part of this format; write \`key=value\`` : issue.message.replace(/^Unknown key/, "Unknown attribute");
-      problems.push({ ruleId: "fence-attributes", message: issue.path.length && !key.startsWith("{") && issue.at === "value" ? `\`${key}\`: ${message}` : message, place: spans.get(key) ?? block.span });
+      const text = issue.path.length && !key.startsWith("{") && issue.at === "value" ? `\`${key}\`: ${message}` : message;
+      // A misspelt key points at the key alone, so an editor's quick fix can swap in the suggestion.
+      const fix = issue.suggestion === undefined ? undefined : keySpans.get(key);
+      problems.push(fix ? { ruleId: "fence-attributes", message: text, place: fix, expected: [issue.suggestion ?? ""] } : { ruleId: "fence-attributes", message: text, place: spans.get(key) ?? block.span });
     }
     // Keep the attributes that were valid, so one typo does not hide the rest of the block's meaning.
     const partial: Record<string, unknown> = {};
     const shape = attributesSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
     for (const [k, v] of Object.entries(input)) {
-      const one = shape[k]?.safeParse(v);
+      const one = Object.hasOwn(shape, k) ? shape[k]?.safeParse(v) : undefined;
       if (one?.success) partial[k] = one.data;
     }
     attributes = partial as Attributes;

@@ -1,9 +1,9 @@
 import type { Code, Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
-import { toString } from "mdast-util-to-string";
 import type { Problem } from "../diagnostics/diagnostic.js";
 import { parseYaml, type FrontmatterSource } from "../parse/frontmatter.js";
 import { LineIndex, type Span } from "../parse/positions.js";
 import { parseMarkdown } from "../parse/markdown.js";
+import { checkMarkdownLimits } from "../parse/markdown-limits.js";
 import { SHELL_LANGS } from "../schema/attributes.js";
 import { validateFrontmatter } from "../schema/validate-frontmatter.js";
 import { readBlockAttributes } from "./block-attributes.js";
@@ -12,9 +12,9 @@ import type { BlockSection, CodeBlock, Heading, Runbook, ShellBlock, Step } from
 
 /**
  * Markdown parsing costs about 4 s per MiB and far more memory; the largest real runbook seen
- * is 63 KB, so anything over 1 MiB is almost surely not a runbook and is refused up front.
+ * is 63 KB, so anything over 256 KiB is almost surely not a runbook and is refused up front.
  */
-export const MAX_RUNBOOK_CHARS = 1024 * 1024;
+export const MAX_RUNBOOK_CHARS = 256 * 1024;
 
 interface StepDraft {
   readonly heading: Heading;
@@ -40,8 +40,14 @@ export function buildRunbook(file: string, input: string): Runbook {
     return emptyRunbook(file, text, problems);
   }
   if (text.length > MAX_RUNBOOK_CHARS) {
-    const mb = (text.length / 1024 / 1024).toFixed(1);
-    problems.push({ ruleId: "file-content", message: `File is too large (${mb} MiB): runbooks over 1 MiB are not parsed; split it into several runbooks`, place: start });
+    const size = text.length >= 1024 * 1024 ? `${(text.length / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(text.length / 1024)} KiB`;
+    problems.push({ ruleId: "file-content", message: `File is too large (${size}): runbooks over ${MAX_RUNBOOK_CHARS / 1024} KiB are not parsed; split it into several runbooks`, place: start });
+    return emptyRunbook(file, text, problems);
+  }
+  // Shapes on which the Markdown parser is slower than linear are refused before it sees them.
+  const breach = checkMarkdownLimits(text);
+  if (breach) {
+    problems.push({ ruleId: "file-content", message: breach.message, place: lines.point(breach.offset) });
     return emptyRunbook(file, text, problems);
   }
   if (text.trim() === "") {
@@ -148,7 +154,7 @@ function sectionOf(text: string): BlockSection {
 }
 
 function toHeading(node: MdHeading, lines: LineIndex): Heading {
-  return { depth: node.depth, text: toString(node).trim(), span: spanOf(node, lines) };
+  return { depth: node.depth, text: textOf(node).trim(), span: spanOf(node, lines) };
 }
 
 function startStep(node: MdHeading, heading: Heading, index: number, problems: Problem[]): StepDraft {
@@ -213,13 +219,25 @@ function instructionsOf(text: string, d: StepDraft): string {
 
 /** Code nodes anywhere under a node, in document order (fences nest in lists and quotes). */
 function codeNodes(node: RootContent): Code[] {
-  if (node.type === "code") return [node];
   const out: Code[] = [];
-  const walk = (n: Nodes): void => {
+  // An explicit stack, not recursion: nesting thousands deep must not overflow the call stack.
+  const stack: Nodes[] = [node];
+  for (let n = stack.pop(); n; n = stack.pop()) {
     if (n.type === "code") out.push(n);
-    else if ("children" in n) for (const c of n.children) walk(c);
-  };
-  walk(node);
+    else if ("children" in n) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as Nodes);
+  }
+  return out;
+}
+
+/** The text of a node, as mdast-util-to-string gives it, without recursion. */
+function textOf(node: Nodes): string {
+  let out = "";
+  const stack: Nodes[] = [node];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if ("value" in n && typeof n.value === "string") out += n.value;
+    else if ("alt" in n && n.alt) out += n.alt;
+    else if ("children" in n) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as Nodes);
+  }
   return out;
 }
 
@@ -238,7 +256,8 @@ function toCodeBlock(node: Code, text: string, lines: LineIndex, section: BlockS
   return {
     lang,
     info,
-    source: node.value,
+    // A CRLF file's blocks would run with a `\r` on every line (`touch made\r`, `fi\r`): blocks run with LF.
+    source: node.value.replace(/\r\n?/g, "\n"),
     span: lines.span(start, end),
     shell: open !== null && SHELL_LANGS.has(lang),
     fenced: open !== null,
@@ -251,7 +270,7 @@ function toCodeBlock(node: Code, text: string, lines: LineIndex, section: BlockS
 /** True when the block's last line is a closing fence at least as long as the opener. */
 function closesFence(raw: string, firstLineEnd: number, fence: string): boolean {
   if (firstLineEnd === -1) return false;
-  const lastLine = raw.slice(raw.search(/[^\r\n]*$/)).replace(/^[ \t>]*/, "").trimEnd();
+  const lastLine = raw.slice(Math.max(raw.lastIndexOf("\n"), raw.lastIndexOf("\r")) + 1).replace(/^[ \t>]*/, "").trimEnd();
   const ch = fence[0] ?? "`";
   return lastLine.length >= fence.length && [...lastLine].every((c) => c === ch);
 }

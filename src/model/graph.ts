@@ -28,13 +28,13 @@ export function buildStepGraph(runbook: Pick<Runbook, "steps">): StepGraph {
     if (needs.has(s.id)) return; // duplicate ids are a lint error; the first one wins
     const prev = steps[i - 1];
     const wanted = s.needs ?? (prev ? [prev.id] : []);
-    const known: string[] = [];
+    // A Set: `needs=` may list thousands of ids, and a list's `includes` made that quadratic.
+    const known = new Set<string>();
     for (const n of wanted) {
-      if (byId.has(n)) {
-        if (!known.includes(n)) known.push(n);
-      } else unknownNeeds.push({ step: s, need: n });
+      if (byId.has(n)) known.add(n);
+      else unknownNeeds.push({ step: s, need: n });
     }
-    needs.set(s.id, known);
+    needs.set(s.id, [...known]);
   });
 
   const unique = [...byId.values()];
@@ -51,7 +51,11 @@ function topologicalOrder(steps: readonly Step[], needs: ReadonlyMap<string, rea
   for (const s of steps) {
     const deps = needs.get(s.id) ?? [];
     indegree.set(s.id, deps.length);
-    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), s]);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(s);
+      else dependents.set(d, [s]);
+    }
   }
   const ready = new MinHeap<Step>((a, b) => a.index - b.index);
   for (const s of steps) if (indegree.get(s.id) === 0) ready.push(s);
@@ -70,8 +74,10 @@ function topologicalOrder(steps: readonly Step[], needs: ReadonlyMap<string, rea
 /** Cycles among the steps Kahn could not place, found by a depth-first walk. */
 function findCycles(stuck: readonly Step[], needs: ReadonlyMap<string, readonly string[]>, byId: ReadonlyMap<string, Step>): Step[][] {
   const stuckIds = new Set(stuck.map((s) => s.id));
+  const stuckDeps = new Map(stuck.map((s) => [s.id, (needs.get(s.id) ?? []).filter((d) => stuckIds.has(d))]));
   const done = new Set<string>();
   const cycles: Step[][] = [];
+  const seen = new Set<string>();
   for (const s of stuck) {
     if (done.has(s.id)) continue;
     // Iterative DFS with an explicit path, so a long chain cannot overflow the stack.
@@ -84,7 +90,7 @@ function findCycles(stuck: readonly Step[], needs: ReadonlyMap<string, readonly 
         onPath.set(top.id, path.length);
         path.push(top.id);
       }
-      const deps = (needs.get(top.id) ?? []).filter((d) => stuckIds.has(d));
+      const deps = stuckDeps.get(top.id) ?? [];
       if (top.next < deps.length) {
         const d = deps[top.next++]!;
         if (onPath.has(d)) {
@@ -93,7 +99,10 @@ function findCycles(stuck: readonly Step[], needs: ReadonlyMap<string, readonly 
           const first = found.reduce((best, id, i) => ((byId.get(id)?.index ?? 0) < (byId.get(found[best] ?? "")?.index ?? 0) ? i : best), 0);
           const cycle = [...found.slice(first), ...found.slice(0, first)];
           const key = [...cycle].sort().join(" ");
-          if (!cycles.some((c) => [...c.map((x) => x.id)].sort().join(" ") === key)) cycles.push(cycle.map((id) => byId.get(id)!));
+          if (!seen.has(key)) {
+            seen.add(key);
+            cycles.push(cycle.map((id) => byId.get(id)!));
+          }
         } else if (!done.has(d)) stack.push({ id: d, next: 0 });
       } else {
         stack.pop();

@@ -1,4 +1,5 @@
-const EXPLICIT_ID = /\s*\{#([^{}]*)\}\s*$/;
+// No leading `\s*`: tried at every space of a long heading, it made the match quadratic.
+const EXPLICIT_ID = /\{#([^{}]*)\}\s*$/;
 export const STEP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Splits `Fence the primary {#fence}` into its text and explicit id. */

@@ -2,6 +2,9 @@ import { isMap, isSeq, parseDocument, type Document, type Node as YamlNode } fro
 import type { Problem } from "../diagnostics/diagnostic.js";
 import type { LineIndex, Point } from "./positions.js";
 
+/** Real frontmatter is a few hundred bytes; a config a few lines. */
+export const MAX_YAML_CHARS = 16 * 1024;
+
 /** The frontmatter as YAML, with a way back from any path in it to a file position. */
 export interface FrontmatterSource {
   readonly data: unknown;
@@ -17,13 +20,18 @@ export interface FrontmatterSource {
  * so every problem and every node maps back to a file position.
  */
 export function parseYaml(value: string, base: number, lines: LineIndex): FrontmatterSource {
-  const doc = parseDocument(value, { prettyErrors: false, uniqueKeys: true, strict: true });
   const problems: Problem[] = [];
+  if (value.length > MAX_YAML_CHARS) {
+    // The YAML parser checks duplicate keys pairwise: a huge mapping would take seconds.
+    problems.push({ ruleId: "yaml-syntax", message: `YAML is too large (${Math.ceil(value.length / 1024)} KiB): frontmatter and the config are limited to ${MAX_YAML_CHARS / 1024} KiB`, place: lines.point(base) });
+    return { data: undefined, doc: parseDocument(""), base, problems, locate: () => lines.point(base) };
+  }
+  const doc = parseDocument(value, { prettyErrors: false, uniqueKeys: true, strict: true });
   for (const e of [...doc.errors, ...doc.warnings]) {
     const at = base + (e.pos[0] ?? 0);
     problems.push({ ruleId: "yaml-syntax", message: `Invalid YAML: ${firstLine(e.message)}`, place: lines.point(at) });
   }
-  const data: unknown = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+  const data: unknown = doc.errors.length ? undefined : toData(doc, lines.point(base), problems);
   const fallback = lines.point(base);
 
   const locate = (path: readonly PropertyKey[], want: "key" | "value" = "value"): Point => {
@@ -46,6 +54,20 @@ export function parseYaml(value: string, base: number, lines: LineIndex): Frontm
   };
 
   return { data, doc, base, problems, locate };
+}
+
+/**
+ * The document as plain data. Aliases that expand into a huge structure (a "billion laughs" alias
+ * bomb) are refused by the yaml library; that refusal is a finding, not a crash.
+ */
+function toData(doc: Document.Parsed, at: Point, problems: Problem[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const why = error instanceof Error ? firstLine(error.message) : String(error);
+    problems.push({ ruleId: "yaml-syntax", message: `Invalid YAML: ${why}; aliases (\`*name\`) may not expand into a structure this large`, place: at });
+    return undefined;
+  }
 }
 
 function keyText(key: unknown): string | undefined {

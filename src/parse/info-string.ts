@@ -48,8 +48,9 @@ export function parseInfoString(info: string): InfoString {
     words.push({ text, offset: start });
   }
   const [first, ...rest] = words;
-  const tokens = rest.map(({ text, offset }): InfoToken => {
-    const raw = info.slice(offset);
+  const tokens = rest.map(({ text, offset }, i): InfoToken => {
+    // Only this token's own text: searching the rest of a long info string for each token was quadratic.
+    const raw = info.slice(offset, rest[i + 1]?.offset ?? info.length);
     const eq = raw.indexOf("=");
     // The key is what precedes `=` in the raw text; the value is the unquoted remainder.
     if (eq > 0 && !/[\s"']/.test(raw.slice(0, eq))) {

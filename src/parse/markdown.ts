@@ -1,7 +1,9 @@
 import type { Root } from "mdast";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkParse from "remark-parse";
-import { unified } from "unified";
+import { unified, type Processor } from "unified";
+import type { VFile } from "vfile";
+import { checkMarkdownLimits } from "./markdown-limits.js";
 
 /**
  * The one unified processor that reads runbooks: remark-parse with YAML frontmatter as a `yaml`
@@ -13,4 +15,20 @@ export const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, 
 /** Markdown text → mdast, with YAML frontmatter as a `yaml` node. Pure. */
 export function parseMarkdown(text: string): Root {
   return markdownParser.parse(text);
+}
+
+/**
+ * A unified plugin for processors that parse what anyone may type (the language server's default
+ * processor): a document on which the Markdown parser would be slower than linear is not parsed; it
+ * becomes an empty tree and one message saying why. (`buildRunbook` checks the same limits itself.)
+ */
+export function refuseSlowShapes(this: Processor): void {
+  const parse = this.parser;
+  if (!parse) return;
+  this.parser = (document: string, file: VFile) => {
+    const breach = checkMarkdownLimits(document);
+    if (!breach) return parse(document, file);
+    file.message(breach.message, { ruleId: "file-content", source: "runbook" });
+    return { type: "root", children: [] };
+  };
 }

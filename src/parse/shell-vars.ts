@@ -49,13 +49,17 @@ export function scanShellVariables(source: string): { references: VarReference[]
     }
     i++;
   }
-  for (const m of source.matchAll(/(?:^|[\s;&|(!])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/gm)) {
+  for (const m of source.matchAll(/(?:^|[\s;&|(!])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]\n]{0,256}\])?\+?=/gm)) {
     if (m[1]) assigned.add(m[1]);
   }
   for (const m of source.matchAll(/\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g)) if (m[1]) assigned.add(m[1]);
-  // `read` options that take an argument (-p prompt, -d delim…) are skipped with it.
-  for (const m of source.matchAll(/\bread\s+((?:-[a-zA-Z]*[adinNptu]\s+\S+\s+|-[a-zA-Z]+\s+)*)([A-Za-z_][A-Za-z0-9_ \t]*)/g)) {
-    for (const name of (m[2] ?? "").split(/\s+/)) if (name) assigned.add(name);
+  // `read` options that take an argument (-p prompt, -d delim…) are skipped with it. Word by word:
+  // one regex for options and names backtracked exponentially on `read -a -a -a … !`.
+  for (const m of source.matchAll(/\bread\b([^\n;|&]*)/g)) {
+    const words = (m[1] ?? "").trim().split(/[ \t]+/);
+    let i = 0;
+    while (i < words.length && /^-[a-zA-Z]+$/.test(words[i] ?? "")) i += /[adinNptu]$/.test(words[i] ?? "") ? 2 : 1;
+    for (; i < words.length && /^[A-Za-z_][A-Za-z0-9_]*$/.test(words[i] ?? ""); i++) assigned.add(words[i] ?? "");
   }
   for (const m of source.matchAll(/\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1]) assigned.add(m[1]);
   return { references, assigned };

@@ -1,8 +1,10 @@
 import { EXIT, RunRefusedError } from "../errors.js";
 import { backoffDelay } from "../engine/backoff.js";
 import { SecretMasker } from "../engine/mask.js";
+import { DEFAULT_OUTPUT_LIMIT, OutputLimit } from "../engine/output-limit.js";
 import type { Plan, PlanStep } from "../engine/plan.js";
 import type { BlockResult, ProcessRunner } from "../engine/process-runner.js";
+import { blockTag } from "../engine/proc.js";
 import type { Capture } from "../journal/events.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
@@ -34,6 +36,13 @@ export interface EngineDeps {
   /** Values of secret captures: never journaled, so given again at a resume; new ones are added here. */
   readonly secretCaptures: Map<string, string>;
   readonly graceMs: number;
+  /** Bytes of output journaled per attempt (its head and its tail); 16 MiB when not given. */
+  readonly outputLimit?: number | undefined;
+  /**
+   * Asked between a block's attempt_started and its start (a shared run's lease): waits while the
+   * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
+   */
+  readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
 }
 
 /**
@@ -97,6 +106,11 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
   d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
+  // A shared run starts a block only once the remote knows it may start: whoever takes the run over knows.
+  if (d.gate) {
+    const note = await d.gate(d.signal);
+    if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
+  }
   const secrets = secretValues(d);
   // One masker per stream, so held-back text stays in its own stream.
   const maskers = { stdout: new SecretMasker(secrets), stderr: new SecretMasker(secrets) };
@@ -114,24 +128,33 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
       local.abort();
     }
   };
+  // Masked first, then cut: a cut never splits a secret into pieces the masker would not know.
+  const bound = new OutputLimit(d.outputLimit ?? DEFAULT_OUTPUT_LIMIT);
+  const bounded = (stream: "stdout" | "stderr", text: string) => {
+    if (text) for (const p of bound.push(stream, text)) write(p.stream, p.text);
+  };
   const wantsCapture = phase === "command" && step?.capture !== undefined;
   let result: BlockResult;
   try {
-    result = await d.runner({
-      source: block.source,
-      shell: d.plan.shell,
-      cwd: block.cwd,
-      env: env(d, step?.id ?? target, attempt),
-      timeoutMs: block.timeoutMs,
-      graceMs: d.graceMs,
-      captureStdout: wantsCapture,
-      signal: local.signal,
-      onSpawn: (pid, startTime) => {
-        if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
-      },
-      onOutput: (stream, text) => write(stream, maskers[stream].push(text)),
-    });
-    for (const stream of ["stdout", "stderr"] as const) write(stream, maskers[stream].flush());
+    result = d.signal.aborted
+      ? { exitCode: null, signal: null, timedOut: false, interrupted: true, durationMs: 0, stdout: undefined, error: "not started: the run was interrupted before the block began" }
+      : await d.runner({
+          source: block.source,
+          shell: d.plan.shell,
+          cwd: block.cwd,
+          env: env(d, step?.id ?? target, attempt),
+          timeoutMs: block.timeoutMs,
+          graceMs: d.graceMs,
+          captureStdout: wantsCapture,
+          tag: blockTag(d.runId, target, phase, attempt),
+          signal: local.signal,
+          onSpawn: (pid, startTime) => {
+            if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
+          },
+          onOutput: (stream, text) => bounded(stream, maskers[stream].push(text)),
+        });
+    for (const stream of ["stdout", "stderr"] as const) bounded(stream, maskers[stream].flush());
+    for (const p of bound.end()) write(p.stream, p.text);
   } finally {
     d.signal.removeEventListener("abort", onAbort);
   }

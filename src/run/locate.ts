@@ -24,8 +24,8 @@ export interface LookupContext {
 /**
  * Finds the runbook of a journal. `--file` wins. Otherwise: where the run was started, when its
  * content is the same; then the same path relative to the current checkout's root (or to the state
- * folder, for a runbook in no repository); then wherever a file is, changed or not. A run started on
- * a file outside the current repository still resumes from here: its own path comes first.
+ * folder, for a runbook in no repository); then wherever a file is, changed or not. A run started in
+ * another checkout takes this checkout's copy first, when it is the same.
  */
 export function locateRunbook(started: EventOf<"run_started">, ctx: LookupContext): Found {
   const { runbook } = started;
@@ -41,11 +41,13 @@ export function locateRunbook(started: EventOf<"run_started">, ctx: LookupContex
     const here = base === undefined ? undefined : path.resolve(base, runbook.path);
     if (here !== undefined && here !== path.resolve(runbook.file)) candidates.push({ file: here, how: runbook.base === "state" ? "beside the state folder" : "in this checkout" });
   }
-  const seen = candidates.map((c) => ({ ...c, hash: ctx.hashOf(c.file) }));
+  // A run started in another checkout (a shared run taken over, a colleague's clone) runs this one's copy.
+  const elsewhere = ctx.checkoutRoot !== undefined && path.relative(ctx.checkoutRoot, runbook.file).startsWith("..");
+  const seen = (elsewhere ? [...candidates].reverse() : candidates).map((c) => ({ ...c, hash: ctx.hashOf(c.file) }));
   const same = seen.find((c) => c.hash === runbook.sha256);
   if (same) return { file: same.file, how: same.how, same: true };
   // Prefer this checkout's copy over another one's when neither is the same.
-  const any = [...seen].reverse().find((c) => c.hash !== undefined);
+  const any = seen.find((c) => c.how !== "where the run started" && c.hash !== undefined) ?? seen.find((c) => c.hash !== undefined);
   if (any) return { file: any.file, how: any.how, same: false };
   const looked = [...new Set(candidates.map((c) => c.file))].join(", ");
   throw new RunRefusedError(`cannot find the runbook of run ${started.runId} (${runbook.id}): looked at ${looked}`, { hint: "Point at it with --file PATH." });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { blockTag } from "../engine/proc.js";
 import { EXIT, RunRefusedError, UsageError } from "../errors.js";
 import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
@@ -60,11 +61,12 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     let journal: RunJournal | undefined;
     let file: string | undefined;
     try {
-      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal);
-      if (signal.aborted) return EXIT.interrupted;
+      const resolved = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      // Stopped while params were asked: nothing was journaled, nothing ran.
+      if (!resolved || signal.aborted) return EXIT.interrupted;
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
-      const lock = world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
+      const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
       try {
         await stopLeftovers(world, lock, undefined, front.notice);
         const { sink, event } = world.store.create(runId, {
@@ -86,13 +88,13 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.onEvent(event, journal.state);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
-          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs,
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
       } finally {
         journal?.close();
-        lock.release();
+        await lock.release();
       }
     } finally {
       await front.finish(journal?.state, file);
@@ -108,7 +110,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
   return withSignals(world, async (signal, stop) => {
     const first = firstEvent(world, req.runId);
     const now = new Date(world.clock.now()).toISOString();
-    const lock = world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
+    const lock = await world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
     try {
       // Read under the lock: nothing else writes this journal now.
       const fold = createFold();
@@ -138,13 +140,14 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state);
-        const { params, secrets, secretCaptures } = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal);
-        if (signal.aborted) return EXIT.interrupted;
+        const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
+        if (!reopened || signal.aborted) return EXIT.interrupted;
+        const { params, secrets, secretCaptures } = reopened;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
         const startRollback = req.mode === "rollback" && !state.rollback;
         if (startRollback) {
           const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
-          const answer = await operator.ask(question, signal).catch((e: unknown) => (signal.aborted ? undefined : Promise.reject(e)));
+          const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
           if (answer === undefined) return EXIT.interrupted;
           if (answer === "no") {
             front.notice("nothing was rolled back");
@@ -162,7 +165,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
       } finally {
         if (journal) journal.close();
@@ -170,7 +173,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         await front.finish(journal?.state, world.store.pathOf(req.runId));
       }
     } finally {
-      lock.release();
+      await lock.release();
     }
   });
 }
@@ -246,7 +249,7 @@ function refuseMissingEnv(prepared: Prepared, world: World): void {
  */
 async function stopLeftovers(world: World, lock: Lock, state: RunState | undefined, notice: (t: string) => void): Promise<void> {
   const before = lock.tookOverFrom;
-  if (before) notice(`took over the lock of run ${before.runId} (pid ${before.pid} on ${before.host} is gone)`);
+  if (before) notice(lock.takeover ?? `took over the lock of run ${before.runId} (pid ${before.pid} on ${before.host} is gone)`);
   const runs: RunState[] = state ? [state] : [];
   if (before && before.runId !== state?.started.runId && world.store.exists(before.runId)) {
     try {
@@ -259,8 +262,9 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   }
   for (const s of runs) {
     const open = openProcess(s);
-    if (!open) continue;
-    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs);
+    // A process group recorded on another machine (a shared run taken over) is not this machine's to stop.
+    if (!open || (s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
+    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }
@@ -278,6 +282,14 @@ async function recordDrill(journal: RunJournal, file: string, commit: boolean, w
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
   }
+}
+
+/** A question or prompt cut short by an interruption gives undefined; any other failure stays one. */
+function unlessInterrupted(signal: AbortSignal) {
+  return (e: unknown): undefined => {
+    if (signal.aborted) return undefined;
+    throw e;
+  };
 }
 
 /**

@@ -114,7 +114,16 @@ export interface RunState {
   /** The last few KB of output per target (for failure screens and handoffs; the journal has all of it). */
   readonly tails: ReadonlyMap<string, string>;
   readonly verification: EventOf<"verification_recorded"> | EventOf<"verification_skipped"> | undefined;
+  /** Notes left on the run (`runbook note`), oldest first. */
+  readonly notes: readonly Note[];
+  /** The run's own last event: a note left afterwards is not the run going on. */
   readonly lastEvent: JournalEvent;
+}
+
+export interface Note {
+  readonly at: string;
+  readonly by: string;
+  readonly text: string;
 }
 
 export const TAIL_CHARS = 4096;
@@ -149,6 +158,7 @@ export function initialState(started: EventOf<"run_started">): RunState {
     sessions: [{ kind: "started", operator: started.operator, host: started.host, pid: started.pid, at: started.ts }],
     tails: new Map(),
     verification: undefined,
+    notes: [],
     lastEvent: started,
   };
 }
@@ -219,6 +229,10 @@ function resultOf(e: EventOf<"attempt_finished">): AttemptResult {
 
 /** The one switch over event types that builds state. Mutates the draft it is given. */
 function step(d: Draft, e: JournalEvent): void {
+  if (e.type === "note") {
+    d.notes = [...d.notes, { at: e.ts, by: e.by, text: e.text }];
+    return;
+  }
   d.lastEvent = e;
   switch (e.type) {
     case "run_started":
@@ -401,8 +415,8 @@ export function interruptedStep(state: RunState): StepState | undefined {
 }
 
 /** The process group a dead runner may have left running, if the journal recorded one. */
-export function openProcess(state: RunState): { target: string; pid: number; startTime: string | null } | undefined {
-  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined && a.pid !== null ? { target, pid: a.pid, startTime: a.startTime } : undefined);
+export function openProcess(state: RunState): { target: string; phase: Phase; attempt: number; pid: number; startTime: string | null } | undefined {
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined && a.pid !== null ? { target, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
   for (const s of state.steps.values()) {
     const o = open(s.id, s.attempt);
     if (o) return o;

@@ -30,6 +30,8 @@ export interface World {
   readonly env: Readonly<Record<string, string>>;
   /** Between TERM and KILL when a block is stopped. */
   readonly graceMs: number;
+  /** Bytes of output journaled per attempt of a block (`output_limit`, `RUNBOOK_OUTPUT_LIMIT`); the engine's default when not set. */
+  readonly outputLimit?: number | undefined;
   /** A line for the operator that is not part of a run's screen (stderr). */
   notice(text: string): void;
   /** A short answer that is the command's output (stdout), such as "already completed". */
@@ -55,15 +57,19 @@ export interface JournalStore {
 }
 
 export interface Locks {
-  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock;
+  /** Takes the runbook's lock for a run; a shared lock (docs/handoff.md) asks the git remote first. */
+  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock | Promise<Lock>;
   holder(runbookId: string): LockHolder | undefined;
   /** Whether a holder is a live process (on another host: assumed live). */
   alive(holder: LockHolder): boolean;
 }
 
 export interface Processes {
-  /** Stops what a dead runner left of a block's process group, unless the pid is now another process's. */
-  stopLeftover(pid: number, startTime: string | null, graceMs: number): Promise<"none" | "stopped" | "not-ours">;
+  /**
+   * Stops what a dead runner left of a block: its process group, unless the pid is now another
+   * process's, and the processes carrying its tag that left the group.
+   */
+  stopLeftover(pid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours">;
 }
 
 export interface Git {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationSchema } from "./duration.js";
+import { durationSchema, timeoutSchema } from "./duration.js";
 import { ENV_NAME_PATTERN } from "./frontmatter.js";
 
 /** Fence languages that are run. Anything else is shown to the operator, never run. */
@@ -12,7 +12,7 @@ export const attributesSchema = z.strictObject({
   rollback: flag.optional().describe("This block undoes the step's command."),
   verify: flag.optional().describe("This block checks the step's post-condition."),
   confirm: flag.optional().describe("The operator must say yes before the step runs."),
-  timeout: durationSchema.optional().describe("Stop the block's whole process group after this long."),
+  timeout: timeoutSchema.optional().describe("Stop the block's whole process group after this long."),
   retries: z.coerce.number({ message: "Expected a whole number" }).int({ message: "Expected a whole number" }).min(0).max(1000).optional().describe("Extra attempts after a failure."),
   backoff: durationSchema.optional().describe("Base of an exponential backoff with full jitter between attempts."),
   needs: z

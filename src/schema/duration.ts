@@ -19,10 +19,17 @@ export function formatDuration(ms: number): string {
   return m < 60 ? `${m}m${s ? `${s}s` : ""}` : `${Math.floor(m / 60)}h${m % 60 ? `${m % 60}m` : ""}`;
 }
 
+/** Longest duration the format takes: past it, a number is a typo or a way to mean "never". */
+export const MAX_DURATION_MS = 365 * UNIT_MS.d;
+
 export const durationSchema = z
   .string()
   .regex(DURATION_PATTERN, { message: "Expected a duration such as `500ms`, `30s`, `5m`, `2h`, `90d` or `2w`" })
-  .transform((s) => parseDuration(s) ?? 0);
+  .transform((s) => parseDuration(s) ?? 0)
+  .refine((ms) => ms <= MAX_DURATION_MS, { message: "Expected a duration of at most 365d" });
+
+/** A timeout: a duration above zero. */
+export const timeoutSchema = durationSchema.refine((ms) => ms > 0, { message: "A timeout of 0 would stop the block at once; leave `timeout` out for none" });
 
 /**
  * How long a verification stays fresh. Calendar units matter here (`6 months` is not 180 days),

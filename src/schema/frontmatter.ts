@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { durationSchema, reviewPeriodSchema } from "./duration.js";
+import { matchesPattern, patternProblem } from "./pattern.js";
+import { reviewPeriodSchema, timeoutSchema } from "./duration.js";
 
 /** Names that change how the shell or the dynamic loader behaves: a param must never set them. */
 export const RESERVED_ENV_NAMES: readonly string[] = [
   "PATH", "BASH_ENV", "ENV", "IFS", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "NODE_OPTIONS",
   "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "HOME", "SHELL", "CDPATH", "GLOBIGNORE",
   "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "PYTHONPATH", "PERL5OPT", "RUBYOPT",
+  "GCONV_PATH", "BASH_XTRACEFD", "BASH_LOADABLES_PATH", "GIT_SSH_COMMAND", "EXECIGNORE", "POSIXLY_CORRECT", "BASH_COMPAT",
 ];
 
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -34,9 +36,12 @@ export const paramSchema = z
     default: scalarText.optional().describe("Value used when none is given. A param with no default is required."),
     pattern: z
       .string()
-      .refine((p) => isRegExp(p), { message: "Expected a valid regular expression" })
+      .superRefine((p, ctx) => {
+        const problem = patternProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .optional()
-      .describe("JavaScript regular expression the value must match (anchor it with ^…$)."),
+      .describe("RE2 regular expression the value must match (anchor it with ^…$); RE2 matches in linear time and has no lookaround or backreferences."),
     enum: z.array(scalarText).min(1).optional().describe("The only values allowed."),
     secret: z.boolean().optional().describe("Masked as *** in the journal and on screen."),
     example: scalarText.optional().describe("An example value, shown when prompting."),
@@ -44,7 +49,7 @@ export const paramSchema = z
   .superRefine((p, ctx) => {
     if (p.default === undefined) return;
     if (p.secret) ctx.addIssue({ code: "custom", path: ["default"], message: "A secret param cannot have a default: it would be committed in plain text" });
-    if (p.pattern !== undefined && isRegExp(p.pattern) && !new RegExp(p.pattern).test(p.default))
+    if (p.pattern !== undefined && patternProblem(p.pattern) === undefined && !matchesPattern(p.pattern, p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` does not match pattern \`${p.pattern}\`` });
     if (p.enum && !p.enum.includes(p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}` });
@@ -71,7 +76,7 @@ export const frontmatterSchema = z
     verified_commit: z.string().regex(/^[0-9a-f]{7,64}$/, { message: "Expected a git commit hash" }).optional(),
     requires: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, { message: "Expected a command name" })).optional().describe("Commands that must be on PATH."),
     shell: z.enum(["bash", "sh", "zsh"]).optional().describe("Shell that runs the blocks (default bash)."),
-    timeout: durationSchema.optional().describe("Default timeout for every block."),
+    timeout: timeoutSchema.optional().describe("Default timeout for every block."),
     env: z
       .array(inheritedName)
       .optional()
@@ -96,12 +101,3 @@ export type FrontmatterInput = z.input<typeof frontmatterSchema>;
 export type Frontmatter = z.output<typeof frontmatterSchema>;
 export const FRONTMATTER_KEYS: readonly string[] = Object.keys(frontmatterSchema.shape);
 export const PARAM_KEYS: readonly string[] = Object.keys(paramSchema.shape);
-
-function isRegExp(p: string): boolean {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -52,7 +52,7 @@ function cleanMessage(m: string): string {
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;
   for (const seg of path) {
-    if (v === null || typeof v !== "object") return undefined;
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, seg)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[seg];
   }
   return v;

@@ -1,34 +1,38 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
-import { fsyncDir, JournalWriter, scanJournal, type WriterOptions } from "../journal/store.js";
+import os from "node:os";
+import { JournalWriter, scanJournal, type WriterOptions } from "../journal/store.js";
 import type { JournalEvent } from "../journal/events.js";
 import type { ScanResult } from "../journal/store.js";
+import { JournalError } from "../errors.js";
 import { createFold, type RunState } from "../run/state.js";
 import type { JournalStore } from "../run/world.js";
-import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "./layout.js";
+import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./layout.js";
+import { holdsWriterLock } from "./lock.js";
 
-/** Journals as files in the state folder's `runs/`. */
+/**
+ * Journals as files in the state folder's `runs/`. It writes a journal only while this process holds
+ * the journal's writer lock (the session takes it with the runbook's lock): two processes never
+ * write one journal.
+ */
 export function fileJournalStore(state: string, options: WriterOptions = {}): JournalStore {
+  const me = { host: os.hostname(), pid: process.pid };
+  const writable = (runId: string) => {
+    const file = journalPath(state, runId);
+    if (!holdsWriterLock(file, me)) throw new JournalError(`cannot write journal ${file}: this process does not hold its writer lock (${file}.lock)`, { hint: "Another process may be writing it: see `runbook runs`." });
+    return file;
+  };
   return {
     location: state,
     pathOf: (runId) => journalPath(state, runId),
     exists: (runId) => existsSync(journalPath(state, runId)),
     list: () => listRunIds(state),
     create: (runId, first) => {
-      const made = ensureStateSubdir(state, runsDir(state));
-      const { writer, event } = JournalWriter.create(journalPath(state, runId), first, options);
-      // A folder made just now must reach the disk too, or the journal in it may not.
-      if (made !== undefined) {
-        // Every folder that gained an entry just now: the parent of each folder made.
-        for (let d = runsDir(state); ; d = path.dirname(d)) {
-          fsyncDir(path.dirname(d));
-          if (path.resolve(d) === path.resolve(made) || path.dirname(d) === d) break;
-        }
-      }
+      makeStateSubdir(state, runsDir(state));
+      const { writer, event } = JournalWriter.create(writable(runId), first, options);
       return { sink: writer, event };
     },
     scan: (runId, onEvent, limit) => scanJournal(journalPath(state, runId), onEvent, limit),
-    continue: (runId, scanned) => JournalWriter.continue(journalPath(state, runId), scanned, options),
+    continue: (runId, scanned) => JournalWriter.continue(writable(runId), scanned, options),
   };
 }
 

@@ -2,6 +2,7 @@ import { closeSync, constants, openSync, readdirSync, writeSync } from "node:fs"
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { mkdirp } from "../files/mkdirp.js";
+import { fsyncDir } from "../journal/store.js";
 import { RUN_ID_PATTERN } from "../journal/run-id.js";
 
 /**
@@ -61,5 +62,16 @@ function writeGitignore(state: string): void {
     }
   } catch {
     // Someone else wrote one first, or the folder is read-only: neither stops a run.
+  }
+}
+
+/** `ensureStateSubdir`, and every folder that gained an entry made durable: a journal in a folder made just now must not vanish with it. */
+export function makeStateSubdir(state: string, sub: string): void {
+  const made = ensureStateSubdir(state, sub);
+  if (made === undefined) return;
+  // The parent of each folder made.
+  for (let d = sub; ; d = path.dirname(d)) {
+    fsyncDir(path.dirname(d));
+    if (path.resolve(d) === path.resolve(made) || path.dirname(d) === d) break;
   }
 }

@@ -197,14 +197,15 @@ describe("the lint cache", () => {
   it("checks a result that looked up commands against this PATH", async () => {
     const cwd = await project({ "runbooks/tool.md": runbook("tool", "last_verified: 2026-11-01\nreview_every: 100 years\nrequires: [my-tool-xyz]\n") });
     const bin = path.join(cwd, "bin");
-    const first = await lint(cwd, [], { PATH: `${process.env.PATH}` });
+    // Off CI: there requires-installed is off unless the config names it.
+    const first = await lint(cwd, [], { PATH: `${process.env.PATH}`, CI: "" });
     expect(messages(first.stdout)["runbooks/tool.md"]).toEqual(["Required command `my-tool-xyz` is not on PATH"]);
     await markCache(path.join(cwd, CACHE));
-    expect(cachedFiles((await lint(cwd, [], { PATH: `${process.env.PATH}` })).stdout)).toEqual(["runbooks/tool.md"]);
+    expect(cachedFiles((await lint(cwd, [], { PATH: `${process.env.PATH}`, CI: "" })).stdout)).toEqual(["runbooks/tool.md"]);
     await mkdir(bin);
     await writeFile(path.join(bin, "my-tool-xyz"), "#!/bin/sh\n");
     await chmod(path.join(bin, "my-tool-xyz"), 0o755);
-    const withTool = await lint(cwd, [], { PATH: `${bin}:${process.env.PATH}` });
+    const withTool = await lint(cwd, [], { PATH: `${bin}:${process.env.PATH}`, CI: "" });
     expect(messages(withTool.stdout)["runbooks/tool.md"]).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runMain } from "../helpers/cli.js";
+import { runCli, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("runbook schema", () => {
@@ -30,7 +30,8 @@ describe("runbook graph", () => {
     await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "empty.md"), ""));
     const r = await runMain(["graph", "empty.md"], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("empty.md has no steps to draw (Empty file");
+    expect(r.stderr).toContain("Empty file");
+    expect(r.stderr).toContain("empty.md has lint errors");
   });
 
   it("exits 1 and names a cycle", async () => {
@@ -38,7 +39,26 @@ describe("runbook graph", () => {
     await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "c.md"), "---\nid: c\nowner: o\n---\n## Steps\n### A {#a}\n```sh needs=b\ntrue\n```\n### B {#b}\n```sh needs=a\ntrue\n```\n"));
     const r = await runMain(["graph", "c.md"], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("steps form a cycle: a → b → a");
+    expect(r.stderr).toContain("Steps form a cycle: a → b → a");
+  });
+
+  // Issue 13, case 19: graph drew a wrong graph and exited 0 where lint finds errors.
+  it("refuses (exit 1, with the lint findings, nothing on stdout) whatever lint finds as errors", async () => {
+    const dir = await tempDir();
+    const fs = await import("node:fs/promises");
+    const cases: Record<string, [string, RegExp]> = {
+      "dup.md": ["---\nid: d\nowner: o\n---\n## Steps\n### Check\n```sh\ntrue\n```\n### Check\n```sh\ntrue\n```\n", /10:1\s+error\s+Duplicate step id `check`/],
+      "fence.md": ["---\nid: f\nowner: o\n---\n## Steps\n### A\n```sh\ntrue\n### B\nswallowed\n", /7:1\s+error\s+Code fence opened here is never closed/],
+      "list.md": ["---\n- a\n- b\n---\n## Steps\n### A\n```sh\ntrue\n```\n", /error\s+Expected frontmatter to be a mapping/],
+    };
+    for (const [file, [text, finding]] of Object.entries(cases)) {
+      await fs.writeFile(path.join(dir, file), text);
+      const r = await runCli(["graph", file], { cwd: dir });
+      expect(r.exitCode, file).toBe(1);
+      expect(r.stdout, file).toBe("");
+      expect(r.stderr, file).toMatch(finding);
+      expect(r.stderr, file).toContain(`${file} has lint errors`);
+    }
   });
 });
 

@@ -125,7 +125,7 @@ describe("runbook run (real processes)", () => {
     const p = await runbookProject(`## Steps\n### A\n${fence("sh", 'test -n "$S"')}`, "params:\n  S: {secret: true}\n");
     const r = await runIn(p, ["run", "rb.md", "-p", "S=abc"]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("shorter than 4 characters");
+    expect(r.stderr).toContain("shorter than 8 characters");
   });
 
   it("validates params before anything runs", async () => {

@@ -5,6 +5,7 @@ import type { ScanResult } from "../../src/journal/store.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { buildStepGraph } from "../../src/model/graph.js";
 import { nobody, type Ask, type Operator } from "../../src/run/ask.js";
+import type { AskParam } from "../../src/run/params.js";
 import type { Prepared } from "../../src/run/prepare.js";
 import { sha256 } from "../../src/run/prepare.js";
 import type { ContinueRequest, StartRequest } from "../../src/run/session.js";
@@ -46,7 +47,7 @@ export class MemoryStore implements JournalStore {
   scan = (runId: string, onEvent: (e: JournalEvent) => void, limit = Infinity): ScanResult => {
     const events = (this.runs.get(runId) ?? []).slice(0, limit);
     for (const e of events) onEvent(e);
-    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false };
+    return { count: events.length, torn: undefined, validBytes: events.length, missingNewline: false, bytes: events.length };
   };
 
   continue = (runId: string) => this.#sink(runId);
@@ -70,7 +71,7 @@ export function memoryLocks() {
       if (current && current.pid === 1 && !force) throw new LockHeldError(current, runbookId, "it is live");
       const holder = { ...me, host: "memory", pid: 2, startTime: null };
       held.set(runbookId, holder);
-      return { file: runbookId, tookOverFrom: current, release: () => held.get(runbookId) === holder && held.delete(runbookId) };
+      return { file: runbookId, tookOverFrom: current, release: () => void (held.get(runbookId) === holder && held.delete(runbookId)) };
     },
     holder: (runbookId: string) => held.get(runbookId),
     alive: (h: LockHolder) => h.pid === 1,
@@ -126,7 +127,7 @@ export interface MemoryWorld extends World {
   finished: RunState | undefined;
 }
 
-export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks> }): MemoryWorld {
+export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; operator?: Operator; locks?: ReturnType<typeof memoryLocks>; askParam?: (stop: () => void) => AskParam }): MemoryWorld {
   const shown: JournalEvent[] = [];
   const notices: string[] = [];
   const printed: string[] = [];
@@ -150,12 +151,12 @@ export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; ope
     notices,
     printed,
     finished: undefined,
-    openFrontEnd: async (): Promise<FrontEnd> => ({
+    openFrontEnd: async (_plan, stop): Promise<FrontEnd> => ({
       onEvent: (e) => shown.push(e),
       show: () => undefined,
       notice: (t) => notices.push(t),
       operator: o.operator ?? nobody,
-      askParam: undefined,
+      askParam: o.askParam?.(stop),
       finish: async (state) => {
         world.finished = state;
       },

@@ -60,7 +60,7 @@ export function processesMatching(needle: string): number[] {
   return out;
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error("timed out waiting");

@@ -12,11 +12,20 @@ export class TmuxSession {
   readonly socket: string;
   readonly name = "t";
 
-  constructor(args: readonly string[], opts: { cwd: string; env: Record<string, string>; width?: number; height?: number }) {
+  /**
+   * `outlive`: for tests that hang the terminal up (`kill()`): stderr and the exit status go to these
+   * files, written by a shell that outlives the terminal, while the CLI gets the hang-up's SIGHUP.
+   */
+  constructor(args: readonly string[], opts: { cwd: string; env: Record<string, string>; width?: number; height?: number; outlive?: { stderr: string; status: string } }) {
     this.socket = `runbook-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const env = Object.entries({ NO_COLOR: "1", TERM: "xterm-256color", ...opts.env }).map(([k, v]) => `${k}=${quote(v)}`).join(" ");
     // CI is unset inside the terminal: the point is to test the interactive path.
-    const command = `cd ${quote(opts.cwd)} && env -u CI ${env} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}; echo "EXIT=$?"; sleep 600`;
+    const cli = `env -u CI ${env} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")}`;
+    // The session's first shell dies of the hang-up, so the kernel sends SIGHUP to the CLI too; the
+    // bash between them traps it and stays to write the status.
+    const command = opts.outlive
+      ? `cd ${quote(opts.cwd)} && bash -c ${quote(`trap true HUP; ${cli} 2>${quote(opts.outlive.stderr)}; echo $? > ${quote(opts.outlive.status)}`)}; sleep 600`
+      : `cd ${quote(opts.cwd)} && ${cli}; echo "EXIT=$?"; sleep 600`;
     this.#tmux(["new-session", "-d", "-s", this.name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 45), command]);
   }
 
@@ -35,11 +44,16 @@ export class TmuxSession {
     this.#tmux(["paste-buffer", "-r", "-d", "-b", "in", "-t", this.name]);
   }
 
+  /** The title the terminal shows, which an OSC 2 escape sequence sets. */
+  title(): string {
+    return this.#tmux(["display-message", "-p", "-t", this.name, "#{pane_title}"]).trim();
+  }
+
   screen(): string {
     return this.#tmux(["capture-pane", "-p", "-t", this.name]);
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
@@ -49,7 +63,7 @@ export class TmuxSession {
     }
   }
 
-  async exitCode(timeoutMs = 20_000): Promise<number> {
+  async exitCode(timeoutMs = 60_000): Promise<number> {
     const s = await this.waitFor(/EXIT=\d+/, timeoutMs);
     return Number(/EXIT=(\d+)/.exec(s)?.[1]);
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JournalCorruptError, JournalError } from "../../src/errors.js";
-import type { NewEvent } from "../../src/journal/events.js";
+import { JOURNAL_VERSION, type NewEvent } from "../../src/journal/events.js";
 import { sealLine, unsealLine } from "../../src/journal/checksum.js";
 import { JournalWriter, readJournal } from "../../src/journal/store.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -92,7 +92,7 @@ describe("journal store", () => {
 
   it("cuts a torn tail before appending again", async () => {
     const file = await journalWithEvents(2);
-    appendFileSync(file, '{"v":2,"seq":3,"ts":"2026');
+    appendFileSync(file, '{"v":3,"seq":3,"ts":"2026');
     const read = readJournal(file);
     expect(read.torn).toBeDefined();
     const writer = JournalWriter.continue(file, read);
@@ -107,7 +107,7 @@ describe("journal store", () => {
     const file = await journalWithEvents(2);
     const lines = readFileSync(file, "utf8").split("\n");
     // Rewrite a line as another version would have written it, sealed.
-    const as = (v: number, line: string, drop = "") => sealLine(unsealLine(line)!.replace('"v":2', `"v":${v}`).replace(drop, ""));
+    const as = (v: number, line: string, drop = "") => sealLine(unsealLine(line)!.replace(`"v":${JOURNAL_VERSION}`, `"v":${v}`).replace(drop, ""));
     writeFileSync(file, [lines[0], as(9, lines[1]!), ""].join("\n"));
     expect(() => readJournal(file)).toThrow(/unknown journal version 9 .*newer runbook/);
     writeFileSync(file, [as(1, lines[0]!, ',"path":"x.md","base":"repository"'), as(1, lines[1]!), ""].join("\n"));

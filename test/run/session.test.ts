@@ -182,6 +182,20 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     expect(runner2.ran.map((r) => r.phase)).toEqual(["undo-b", "undo-a"]);
   });
 
+  it("Ctrl-C while a param is asked ends the run with 130 and journals nothing", async () => {
+    const runner = scriptedRunner(() => ({}));
+    const askParam = (stop: () => void) => (_p: unknown, signal: AbortSignal) =>
+      new Promise<string>((_resolve, reject) => {
+        signal.addEventListener("abort", () => reject(new Error("interrupted")));
+        stop();
+      });
+    const w = memoryWorld({ runner, askParam });
+    const rb = preparedFrom(`## Steps\n### A {#a}\n${block("sh", "a")}`, "params:\n  HOST: {}\n");
+    expect(await startRun(startRequest(rb), w)).toBe(130);
+    expect(w.store.runs.size).toBe(0);
+    expect(runner.ran).toEqual([]);
+  });
+
   it("answers given by flags are journaled as given by the flag", async () => {
     const runner = failOn("b");
     const w = memoryWorld({ runner });

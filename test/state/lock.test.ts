@@ -1,10 +1,13 @@
 import { execa } from "execa";
-import { readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { acquireLock, LockHeldError, thisHost } from "../../src/state/lock.js";
+import { JournalError } from "../../src/errors.js";
+import type { NewEventOf } from "../../src/journal/events.js";
+import { fileJournalStore } from "../../src/state/journals.js";
+import { acquireLock, acquireRunLocks, LockHeldError, thisHost } from "../../src/state/lock.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const RACER = fileURLToPath(new URL("../helpers/lock-race.mjs", import.meta.url));
@@ -87,5 +90,84 @@ describe("runbook lock", () => {
     acquireLock(dir, "rb", me("x"), here).release();
     writeFileSync(path.join(dir, "locks", "rb.lock"), holder({ pid: process.pid, startTime: "1" }));
     expect(acquireLock(dir, "rb", me("new"), here).tookOverFrom?.runId).toBe("old-run");
+  });
+});
+
+describe("a journal's writer lock", () => {
+  const runId = "20261128T000000Z-rb-abcd";
+  const first: NewEventOf<"run_started"> = {
+    type: "run_started", runId, runbook: { id: "rb", file: "/rb.md", sha256: "00", title: null }, git: null, operator: "op", host: os.hostname(), pid: process.pid,
+    params: {}, secrets: [], order: ["a"], options: { onFailure: "abort", yes: true, record: false },
+  };
+  const thrown = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("expected it to throw");
+  };
+  const writerLock = (dir: string) => path.join(dir, "runs", `${runId}.jsonl.lock`);
+
+  it("is held with the runbook lock; the store writes no journal without it", async () => {
+    const dir = await tempDir();
+    const store = fileJournalStore(dir);
+    expect(thrown(() => store.create(runId, first)).message).toMatch(/does not hold its writer lock/);
+    const locks = acquireRunLocks(dir, "rb", me(runId), here);
+    expect(statSync(writerLock(dir)).mode & 0o777).toBe(0o600);
+    const { sink } = store.create(runId, first);
+    sink.close();
+    locks.release();
+    expect(existsSync(writerLock(dir))).toBe(false);
+    expect(existsSync(path.join(dir, "locks", "rb.lock"))).toBe(false);
+    const scanned = store.scan(runId, () => undefined);
+    expect(thrown(() => store.continue(runId, scanned))).toBeInstanceOf(JournalError);
+    expect(readFileSync(store.pathOf(runId), "utf8").split("\n").filter(Boolean)).toHaveLength(1);
+  });
+
+  it("keeps a second writer out while the first lives, even with --force on a runbook lock that lies", async () => {
+    const dir = await tempDir();
+    const live = acquireRunLocks(dir, "rb", me(runId), here);
+    const lock = path.join(dir, "locks", "rb.lock");
+    for (const lie of ["not json", undefined]) {
+      if (lie === undefined) rmSync(lock);
+      else writeFileSync(lock, lie);
+      const e = thrown(() => acquireRunLocks(dir, "rb", me(runId), here, true));
+      expect(e).toBeInstanceOf(LockHeldError);
+      expect(e.message.startsWith(`journal ${runId}.jsonl is being written by run ${runId} (tester@${os.hostname()}, pid ${process.pid},`)).toBe(true);
+      // The runbook lock is left as it was found: refused before it was touched.
+      if (lie === undefined) expect(existsSync(lock)).toBe(false);
+      else expect(readFileSync(lock, "utf8")).toBe(lie);
+    }
+    live.release();
+    acquireRunLocks(dir, "rb", me(runId), here, true).release();
+  });
+
+  it("takes over the writer lock of a process that died on this host; one on another host only with --force", async () => {
+    const dir = await tempDir();
+    acquireRunLocks(dir, "rb", me(runId), here).release();
+    const dead = await execa(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+    writeFileSync(writerLock(dir), holder({ runId, pid: Number(dead.stdout) }));
+    acquireRunLocks(dir, "rb", me(runId), here).release();
+    writeFileSync(writerLock(dir), holder({ runId, host: "another-host", pid: 999_999 }));
+    expect(thrown(() => acquireRunLocks(dir, "rb", me(runId), here))).toBeInstanceOf(LockHeldError);
+    expect(existsSync(path.join(dir, "locks", "rb.lock"))).toBe(false);
+    acquireRunLocks(dir, "rb", me(runId), here, true).release();
+    expect(existsSync(writerLock(dir))).toBe(false);
+  });
+
+  it("refuses to continue a journal that changed after it was read, and writes nothing", async () => {
+    const dir = await tempDir();
+    const store = fileJournalStore(dir);
+    const locks = acquireRunLocks(dir, "rb", me(runId), here);
+    store.create(runId, first).sink.close();
+    const scanned = store.scan(runId, () => undefined);
+    appendFileSync(store.pathOf(runId), '{"v":2,"seq":2');
+    const before = readFileSync(store.pathOf(runId), "utf8");
+    const e = thrown(() => store.continue(runId, scanned));
+    expect(e).toBeInstanceOf(JournalError);
+    expect(e.message).toMatch(/changed while it was read/);
+    expect(readFileSync(store.pathOf(runId), "utf8")).toBe(before);
+    locks.release();
   });
 });

@@ -6,13 +6,15 @@ import { commandLookup } from "../../files/command-exists.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
 import { readBytes } from "../../files/read-bytes.js";
+import type { RuleSetting } from "../../lint/lint.js";
 import { projectChecker } from "../../lint/project.js";
+import { effectiveSeverities } from "../../lint/severities.js";
 import { createExecutor } from "../../batch/executor.js";
 import { historyAnswers } from "../../batch/history-answers.js";
 import { inOrder } from "../../batch/in-order.js";
 import { cacheLocation, cacheSalt, depsHold, LintCache } from "../../batch/lint-cache.js";
 import type { JobSettings, LintOutcome } from "../../batch/protocol.js";
-import { EXIT, InputError } from "../../errors.js";
+import { EXIT, RunbookError, UsageError } from "../../errors.js";
 import { bufferedOutput } from "../buffered-output.js";
 import { useColor, type Io } from "../io.js";
 import { isoDate, parseDateFlag } from "../dates.js";
@@ -25,6 +27,7 @@ interface LintFlags {
   quiet?: boolean;
   config?: string;
   asOf?: string;
+  rule?: string[];
   /** False with `--no-cache`. */
   cache?: boolean;
   cacheLocation?: string;
@@ -40,12 +43,13 @@ const WINDOW = 64;
  */
 export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
   const { config, root } = await loadConfig(io.cwd, flags.config);
+  const severities = effectiveSeverities(config.rules, io.env, await ruleFlags(flags.rule ?? []));
   const files = (await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd)).sort((a, b) => a.localeCompare(b));
   const today = isoDate(parseDateFlag(flags.asOf, "--as-of") ?? new Date());
-  const settings: JobSettings = { severities: config.rules ?? {}, defaultReviewEvery: config.review_every, today, path: io.env.PATH };
+  const settings: JobSettings = { severities, defaultReviewEvery: config.review_every, today, path: io.env.PATH };
   const absolute = (file: string) => path.resolve(io.cwd, file);
 
-  const cache = flags.cache === false ? undefined : await LintCache.open(cacheLocation({ location: flags.cacheLocation, cwd: io.cwd, env: io.env, root, stateDir: config.state_dir }), root, cacheSalt(VERSION, config));
+  const cache = flags.cache === false ? undefined : await LintCache.open(cacheLocation({ location: flags.cacheLocation, cwd: io.cwd, env: io.env, root, stateDir: config.state_dir }), root, cacheSalt(VERSION, { rules: severities, review_every: config.review_every }));
   const answers = historyAnswers(io.cwd, files.map(absolute));
   const executor = createExecutor({ settings, answers, env: io.env });
   const now = { today, commandExists: commandLookup(io.env.PATH), historyDigest: async (file: string, commit: string) => (await answers.plan(file, commit)).digest };
@@ -56,7 +60,7 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     try {
       bytes = await readBytes(file, io.cwd);
     } catch (error) {
-      if (error instanceof InputError) return { unreadable: error.message };
+      if (error instanceof RunbookError) return { unreadable: error.message };
       throw error;
     }
     const abs = absolute(file);
@@ -66,7 +70,14 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
       const hit = cache.get(rel, key);
       if (hit && (await depsHold(hit.deps, { ...now, historyDigest: (commit) => now.historyDigest(abs, commit) }))) return hit;
     }
-    const outcome = (await executor.run({ kind: "lint", file, absolute: abs, text: bytes.toString("utf8") })) as LintOutcome;
+    let outcome: LintOutcome;
+    try {
+      outcome = (await executor.run({ kind: "lint", file, absolute: abs, text: bytes.toString("utf8") })) as LintOutcome;
+    } catch (error) {
+      // One file that breaks the tool must not hide the findings of every other file.
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      return { unreadable: `internal error while reading ${file}: ${message}; please report it` };
+    }
     if (cache && rel !== undefined && key !== undefined) cache.set(rel, key, outcome);
     return outcome;
   };
@@ -109,4 +120,20 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+/** `--rule stale-overdue=off` → { "stale-overdue": "off" }; a bad one is a usage error. */
+async function ruleFlags(values: readonly string[]): Promise<Record<string, RuleSetting>> {
+  const out: Record<string, RuleSetting> = {};
+  if (values.length === 0) return out;
+  // The rule ids mean loading every rule: only when a flag names one.
+  const [{ RULE_IDS }, { didYouMean }] = await Promise.all([import("../../lint/registry.js"), import("../../schema/suggest.js")]);
+  for (const v of values) {
+    const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
+    if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);
+    const [, id = "", setting] = m;
+    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${didYouMean(id, RULE_IDS)}`);
+    out[id] = setting as RuleSetting;
+  }
+  return out;
 }

@@ -1,32 +1,27 @@
-import os from "node:os";
 import { readFileSync } from "node:fs";
-import { EXIT, UsageError } from "../../errors.js";
-import { loadConfig } from "../../files/config.js";
+import { EXIT } from "../../errors.js";
+import { Timeline } from "../../handoff/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
 import { asStopped, createFold } from "../../run/state.js";
 import type { ViewPlan } from "../../run/view.js";
-import { fileJournalStore } from "../../state/journals.js";
-import { checkRunId, stateDirOf } from "../../state/layout.js";
-import { runIsLive, thisHost } from "../../state/lock.js";
 import { PlainView } from "../../views/plain.js";
 import { printableLine } from "../../views/printable.js";
-import { useColor, type Io } from "../io.js";
+import { blockingOutput, useColor, type Io } from "../io.js";
+import { openRuns } from "../shared-runs.js";
 
 /**
  * Replays a run from its journal: who ran what, every answer, every attempt and all of its output
  * (the screen shows only the last lines). What a person taking over an incident reads first. The
  * journal is read as a stream, however large it is.
  */
-export default async function log(io: Io, runId: string, flags: { step?: string; format: "text" | "json"; config?: string }): Promise<number> {
-  checkRunId(runId);
-  const loaded = await loadConfig(io.cwd, flags.config);
-  const dir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
-  const store = fileJournalStore(dir);
-  if (!store.exists(runId)) {
-    const recent = store.list().slice(-5);
-    throw new UsageError(`no run ${runId} in ${dir}`, { hint: recent.length ? `Recent runs: ${recent.join(", ")}` : "See `runbook runs`." });
-  }
+export default async function log(cli: Io, given: string, flags: { step?: string; format: "text" | "json" | "markdown"; config?: string }): Promise<number> {
+  // A big journal into a slow reader: write as fast as it reads, never faster.
+  const io = { ...cli, stdout: blockingOutput(cli.stdout) };
+  const ctx = await openRuns(io, flags.config);
+  const { store } = ctx;
+  const runId = ctx.runId(given);
+  const timeline = flags.format === "markdown" ? new Timeline((t) => io.stdout.write(t)) : undefined;
   const shown = (e: JournalEvent) => flags.step === undefined || e.type === "run_started" || !("target" in e) || e.target === flags.step;
   const fold = createFold();
   let view: PlainView | undefined;
@@ -35,6 +30,7 @@ export default async function log(io: Io, runId: string, flags: { step?: string;
   const scanned = store.scan(runId, (e) => {
     fold.add(e);
     if (!shown(e)) return;
+    if (timeline) return timeline.onEvent(e);
     if (flags.format === "json") {
       io.stdout.write(`${first ? "\n" : ",\n"}${JSON.stringify(e)}`);
       first = false;
@@ -50,7 +46,11 @@ export default async function log(io: Io, runId: string, flags: { step?: string;
     return EXIT.ok;
   }
   const state = fold.result();
-  const live = runIsLive(dir, state.started.runbook.id, runId, thisHost(os.hostname(), process.pid));
+  const live = state.status === "running" && ctx.holderOf(state.started.runbook.id)?.runId === runId;
+  if (timeline) {
+    timeline.end(live ? state : asStopped(state), live);
+    return EXIT.ok;
+  }
   io.stdout.write(view?.summary(live ? state : asStopped(state), store.pathOf(runId), live) ?? "");
   if (scanned.torn) io.stdout.write("(the last line of the journal was torn by a crash and is not shown)\n");
   return EXIT.ok;

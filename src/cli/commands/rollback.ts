@@ -1,14 +1,13 @@
 import { EXIT } from "../../errors.js";
-import { checkRunId } from "../../state/layout.js";
 import { continueRun, previewRollback } from "../../run/session.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
-import { continueRequest, sessionSetup, type SessionFlags } from "../session-setup.js";
+import { continuedRun, continueRequest, sessionSetup, type SessionFlags } from "../session-setup.js";
 
 /** Rolls back a run from its journal: what it changed, newest first, then `## Rollback`. */
-export default async function rollback(io: Io, runId: string, flags: SessionFlags & { dryRun?: boolean }): Promise<number> {
-  checkRunId(runId);
+export default async function rollback(io: Io, given: string, flags: SessionFlags & { dryRun?: boolean }): Promise<number> {
   const s = await sessionSetup(io, flags);
+  const runId = await continuedRun(io, s, given);
   const req = continueRequest(io, s, "rollback", runId, flags);
   if (flags.dryRun) {
     const { lines } = await previewRollback(req, s.world);

@@ -1,44 +1,58 @@
-import os from "node:os";
 import path from "node:path";
 import { EXIT } from "../../errors.js";
-import { loadConfig } from "../../files/config.js";
-import { asStopped } from "../../run/state.js";
-import { toView } from "../../run/view.js";
-import { fileJournalStore, readRun } from "../../state/journals.js";
-import { stateDirOf } from "../../state/layout.js";
-import { runIsLive, thisHost } from "../../state/lock.js";
+import { readSummaries } from "../../handoff/read.js";
+import type { RunSummary } from "../../handoff/summary.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
+import { openRuns } from "../shared-runs.js";
 
-/** Runs in the state folder and where each stands: what a person taking over an incident looks at first. */
-export default async function runs(io: Io, flags: { format: "stylish" | "json"; config?: string }): Promise<number> {
-  const loaded = await loadConfig(io.cwd, flags.config);
-  const dir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
-  const store = fileJournalStore(dir);
-  const machine = thisHost(os.hostname(), process.pid);
-  const rows = store.list().map((id) => {
-    try {
-      const { state, scanned } = readRun(store, id);
-      const live = runIsLive(dir, state.started.runbook.id, id, machine);
-      const view = toView(live ? state : asStopped(state), { title: state.started.runbook.title ?? state.started.runbook.id, steps: state.started.order.map((s) => ({ id: s, title: s })) }, live);
-      const done = view.rows.filter((r) => r.word === "done").length;
-      return { runId: id, runbook: state.started.runbook.id, title: view.title, status: view.word, operator: state.started.operator, host: state.started.host, startedAt: view.startedAt, lastEventAt: view.lastAt, steps: `${done}/${view.rows.length}`, current: view.current ?? null, torn: scanned.torn !== undefined };
-    } catch (e) {
-      return { runId: id, runbook: "?", title: "?", status: `unreadable: ${(e as Error).message}`, operator: "?", host: "?", startedAt: "?", lastEventAt: "?", steps: "?", current: null, torn: false };
-    }
-  });
+/** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
+export default async function runs(io: Io, flags: { format: "table" | "json"; config?: string }): Promise<number> {
+  const ctx = await openRuns(io, flags.config);
+  const reads = readSummaries(ctx.store, (id) => ctx.holderOf(id));
   if (flags.format === "json") {
+    const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error } : { ...jsonRow(r.summary), torn: r.torn }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.ok;
   }
-  if (rows.length === 0) {
-    io.stdout.write(`No runs in ${path.relative(io.cwd, dir) || dir}.\n`);
+  if (reads.length === 0) {
+    io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.stateDir) || ctx.stateDir}.\n`);
     return EXIT.ok;
   }
-  const w = rows.reduce((n, r) => Math.max(n, r.runId.length), 0);
-  for (const r of rows) {
-    const at = r.current ? `  at ${printableLine(r.current)}` : "";
-    io.stdout.write(`${r.runId.padEnd(w)}  ${r.status.padEnd(12)}  steps ${r.steps.padEnd(5)}  ${printableLine(r.operator)}@${printableLine(r.host)}  last event ${r.lastEventAt}${at}\n`);
-  }
+  const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error)] : tableRow(r.summary)));
+  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP"], rows));
   return EXIT.ok;
+}
+
+function jsonRow(s: RunSummary) {
+  return {
+    runId: s.runId,
+    runbook: s.runbook,
+    title: s.title,
+    status: s.word,
+    operator: s.operator,
+    host: s.host,
+    by: s.by,
+    startedAt: s.startedAt,
+    endedAt: s.endedAt ?? null,
+    lastEventAt: s.lastAt,
+    steps: `${s.done}/${s.total}`,
+    step: s.step ?? null,
+    stepStatus: s.stepWord ?? null,
+    holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
+    notes: s.notes.length,
+  };
+}
+
+function tableRow(s: RunSummary): string[] {
+  const lease = s.holder ? (s.holder.leaseUntil ? `, lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `, pid ${s.holder.pid}`) : "";
+  const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
+  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${lease}`, step].map(printableLine);
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
 }

@@ -1,9 +1,9 @@
 import { pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostic.js";
 import type { Report } from "../report.js";
+import { PROJECT_URL, ruleUrl } from "../rule-url.js";
 import { JSON_ITEMS, jsonAround, writeAll, type ReportWriter } from "./writer.js";
 
-const INFO_URI = "https://github.com/runbook-dev/runbook";
 const level = (s: string) => (s === "error" ? "error" : "warning");
 
 /** Relative paths as URI references (each segment percent-encoded), resolved against %SRCROOT%. */
@@ -39,12 +39,12 @@ export const sarifWriter: ReportWriter = (head) => {
           driver: {
             name: "runbook",
             version: head.toolVersion,
-            informationUri: INFO_URI,
+            informationUri: PROJECT_URL,
             rules: head.rules.map((r) => ({
               id: r.id,
               name: r.id.replace(/(^|-)([a-z])/g, (_, _d: string, ch: string) => ch.toUpperCase()),
               shortDescription: { text: r.description },
-              helpUri: `${INFO_URI}/blob/main/docs/rules.md#${r.id}`,
+              helpUri: ruleUrl(r.id),
               defaultConfiguration: { level: level(r.severity) },
             })),
           },

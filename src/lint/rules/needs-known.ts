@@ -13,7 +13,7 @@ export default defineRule({
   check({ runbook, graph, report }) {
     const ids = runbook.steps.map((s) => s.id);
     for (const { step, need } of graph.unknownNeeds) {
-      report(`Unknown step \`${need}\` in needs=${didYouMean(need, ids)}`, step.command?.attributeSpans.get("needs") ?? step.span);
+      if (!report(`Unknown step \`${need}\` in needs=${didYouMean(need, ids)}`, step.command?.attributeSpans.get("needs") ?? step.span)) break;
     }
   },
 });

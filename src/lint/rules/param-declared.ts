@@ -2,7 +2,7 @@ import { defineRule } from "../define-rule.js";
 import { runbookExample } from "../examples.js";
 import { AMBIENT_VARIABLES, blockVariables } from "../param-usage.js";
 import { sourcePoint } from "../../model/source-point.js";
-import { didYouMean } from "../../schema/suggest.js";
+import { closest } from "../../schema/suggest.js";
 
 export default defineRule({
   id: "param-declared",
@@ -29,7 +29,12 @@ export default defineRule({
         const n = ref.name;
         if (n !== n.toUpperCase() || declared.has(n) || assigned.has(n) || AMBIENT_VARIABLES.has(n) || reported.has(n)) continue;
         reported.add(n);
-        report(`\`$${n}\` is not a declared param${didYouMean(n, known)}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, sourcePoint(block, ref.offset));
+        const meant = closest(n, known);
+        // The span is `$NAME` (or `${NAME`), so a quick fix swaps in the declared name.
+        const prefix = block.source[ref.offset + 1] === "{" ? "${" : "$";
+        const reference = { start: sourcePoint(block, ref.offset), end: sourcePoint(block, ref.offset + prefix.length + n.length) };
+        const hint = meant === undefined ? "" : ` (did you mean \`${meant}\`?)`;
+        if (!report(`\`$${n}\` is not a declared param${hint}: declare it under \`params:\` in the frontmatter, or under \`env:\` if the operator's environment provides it`, reference, undefined, meant === undefined ? undefined : [prefix + meant])) return;
       }
     }
   },

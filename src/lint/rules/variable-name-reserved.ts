@@ -18,8 +18,8 @@ export default defineRule({
     ],
   },
   check({ runbook, report }) {
-    const params = Object.keys(runbook.meta?.params ?? {});
-    const inherited = runbook.meta?.env ?? [];
+    const params = new Set(Object.keys(runbook.meta?.params ?? {}));
+    const inherited = new Set(runbook.meta?.env ?? []);
     for (const p of params) {
       if (reserved(p)) report(`Param name \`${p}\` is reserved: it changes how the shell or the loader behaves; choose another name`, runbook.frontmatter?.locate(["params", p], "key") ?? { line: 1, column: 1, offset: 0 });
     }
@@ -29,8 +29,8 @@ export default defineRule({
       if (!name) continue;
       const place = s.command?.attributeSpans.get("capture") ?? s.span;
       if (reserved(name)) report(`\`capture=${name}\` uses a reserved name: it changes how the shell or the loader behaves`, place);
-      else if (params.includes(name)) report(`\`capture=${name}\` would overwrite the param of the same name`, place);
-      else if (inherited.includes(name)) report(`\`capture=${name}\` would hide the inherited variable \`${name}\` declared under \`env\``, place);
+      else if (params.has(name)) report(`\`capture=${name}\` would overwrite the param of the same name`, place);
+      else if (inherited.has(name)) report(`\`capture=${name}\` would hide the inherited variable \`${name}\` declared under \`env\``, place);
       else if (captured.has(name)) report(`\`capture=${name}\` is already captured by step \`${captured.get(name)}\``, place);
       captured.set(name, s.id);
     }

@@ -1,0 +1,2 @@
+export function aliasBombYaml(): string;
+export const HOSTILE_RUNBOOKS: Record<string, () => string>;

@@ -1,0 +1,42 @@
+import { EXIT, RunbookError, UsageError } from "../../errors.js";
+import { readSummaries } from "../../handoff/read.js";
+import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../handoff/report.js";
+import { parseDuration } from "../../schema/duration.js";
+import { assessRunbooks, type StepsChange } from "../../verify/assess.js";
+import type { Io } from "../io.js";
+import { openRuns } from "../shared-runs.js";
+
+/** The shift report (docs/handoff.md): open runs and how to go on, runs ended, notes, stale and changed runbooks. */
+export default async function handoff(io: Io, flags: { since: string; format: "markdown" | "text" | "json"; config?: string }): Promise<number> {
+  const sinceMs = durationFlag(flags.since, "--since");
+  const ctx = await openRuns(io, flags.config);
+  const now = Date.now();
+  const reads = readSummaries(ctx.store, (id) => ctx.holderOf(id));
+  const cwd = ctx.loaded.root;
+  let stale: StaleRunbook[] = [];
+  let changed: readonly StepsChange[] = [];
+  let gitChecked = false;
+  try {
+    const assessed = await assessRunbooks({ cwd, paths: ctx.loaded.config.runbooks ?? [], today: new Date(now), reviewEvery: ctx.loaded.config.review_every, env: io.env, changedSince: new Date(now - sinceMs) });
+    stale = assessed.runbooks
+      .filter((r) => r.staleness.findings.length)
+      .map((r) => ({ file: r.file, id: r.staleness.id ?? undefined, findings: r.staleness.findings.map((f) => f.message) }));
+    gitChecked = assessed.gitChecked;
+    changed = assessed.changed;
+  } catch (e) {
+    // No runbooks where the config says (a project that keeps them elsewhere): the runs still matter.
+    if (!(e instanceof RunbookError)) throw e;
+    io.stderr.write(`runbook: stale runbooks not checked: ${e.message}\n`);
+  }
+  const remote = ctx.share ? { name: ctx.share.remote, reached: ctx.sync?.unreachable === undefined, error: ctx.sync?.unreachable } : undefined;
+  const report = assembleHandoff({ reads, now, sinceMs, stale, changed, gitChecked, remote });
+  if (flags.format === "json") io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(flags.format === "markdown" ? handoffMarkdown(report) : handoffText(report));
+  return EXIT.ok;
+}
+
+export function durationFlag(value: string, flag: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} expects a duration such as 12h, 2d or 30m, got \`${value}\``);
+  return ms;
+}

@@ -1,0 +1,46 @@
+import { EXIT, UsageError } from "../../errors.js";
+import { formatDuration } from "../../schema/duration.js";
+import { leaseStatus } from "../../state/shared/lease.js";
+import { fetchRefspec } from "../../state/shared/refs.js";
+import { printableLine } from "../../views/printable.js";
+import type { Io } from "../io.js";
+import { openRuns } from "../shared-runs.js";
+
+/** `runbook share status`: what only this clone has, what it could not reconcile, and who holds which lock. */
+export default async function share(io: Io, flags: { format: "text" | "json"; config?: string }): Promise<number> {
+  const ctx = await openRuns(io, flags.config);
+  if (!ctx.share || !ctx.sync) throw new UsageError("runs are not shared: there is no `share:` in runbook.config.yaml", { hint: "Add `share: {remote: origin}` to share runs and locks through the git remote (docs/handoff.md)." });
+  const { share: config, sync } = ctx;
+  const now = Date.now();
+  const locks = [...sync.leases].map(([runbook, l]) => ({ runbook, status: leaseStatus(l, now), runId: l.runId, operator: l.user, host: l.host, pid: l.pid, expiresAt: l.expiresAt }));
+  const status = {
+    remote: config.remote,
+    reached: sync.unreachable === undefined,
+    error: sync.unreachable ?? null,
+    leaseMs: config.leaseMs,
+    refspec: fetchRefspec(config.remote),
+    runs: sync.runs,
+    fetched: sync.imported,
+    kept: sync.kept,
+    locks,
+  };
+  if (flags.format === "json") {
+    io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const count = (s: string) => sync.runs.filter((r) => r.status === s).length;
+  const lines = [
+    `Runs shared through ${config.remote} (${status.reached ? "reached" : `not reached: ${printableLine(sync.unreachable ?? "")}`}); lease ${formatDuration(config.leaseMs)}; fetch refspec ${status.refspec}`,
+    `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} taken over elsewhere${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
+  ];
+  for (const r of sync.runs) {
+    if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (pushed by the next resume, rollback or note of the run)`);
+    if (r.status === "local only") lines.push(`  ${r.runId}  only in this clone (${r.events} events; never pushed)`);
+    if (r.status === "diverged") lines.push(`  ${r.runId}  went on elsewhere after this clone's last push: the shared journal is used now`);
+  }
+  if (sync.kept.length) lines.push(`Journals this clone set aside (what it journaled and never pushed; kept, never deleted):`, ...sync.kept.map((k) => `  ${k}`));
+  lines.push(locks.length ? "Locks:" : "Locks: none on the remote.");
+  for (const l of locks) lines.push(`  ${printableLine(l.runbook)}  ${l.status === "free" ? "free" : `${l.status === "live" ? "held" : "expired"}: run ${l.runId} (${printableLine(l.operator)}@${printableLine(l.host)}, pid ${l.pid}), lease until ${l.expiresAt}`}`);
+  io.stdout.write(`${lines.join("\n")}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,31 @@
+import { EXIT } from "../../errors.js";
+import { readSummaries } from "../../handoff/read.js";
+import { computeStats, type RunbookStats } from "../../handoff/stats.js";
+import { formatDuration } from "../../schema/duration.js";
+import { printableLine } from "../../views/printable.js";
+import type { Io } from "../io.js";
+import { openRuns } from "../shared-runs.js";
+import { durationFlag } from "./handoff.js";
+import { table } from "./runs.js";
+
+/** Figures from the journals of runs started in the window, per runbook (docs/handoff.md). */
+export default async function stats(io: Io, flags: { since: string; format: "table" | "json"; config?: string }): Promise<number> {
+  const sinceMs = durationFlag(flags.since, "--since");
+  const ctx = await openRuns(io, flags.config);
+  const from = Date.now() - sinceMs;
+  const runs = readSummaries(ctx.store, (id) => ctx.holderOf(id)).flatMap((r) => ("summary" in r && Date.parse(r.summary.startedAt) >= from ? [r.summary] : []));
+  const figures = computeStats(runs);
+  if (flags.format === "json") {
+    io.stdout.write(`${JSON.stringify({ since: new Date(from).toISOString(), ...figures }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (runs.length === 0) {
+    io.stdout.write(`No runs started since ${new Date(from).toISOString()}.\n`);
+    return EXIT.ok;
+  }
+  const pct = (r: number | null) => (r === null ? "-" : `${Math.round(r * 100)}%`);
+  const ms = (v: number | null) => (v === null ? "-" : formatDuration(v));
+  const row = (s: RunbookStats) => [s.runbook === "*" ? "all" : printableLine(s.runbook), String(s.runs), `${pct(s.successRate)} (${s.completed}/${s.ended})`, ms(s.medianMs), ms(s.p90Ms), `${pct(s.rollbackRate)} (${s.rollbacks})`, `${pct(s.automaticRate)} (${s.automatic}/${s.completed})`];
+  io.stdout.write(table(["RUNBOOK", "RUNS", "SUCCESS", "MEDIAN", "P90", "ROLLBACK", "AUTOMATIC"], [...figures.runbooks.map(row), row(figures.all)]));
+  return EXIT.ok;
+}

@@ -1,0 +1,64 @@
+import os from "node:os";
+import path from "node:path";
+import { loadConfig, type LoadedConfig } from "../files/config.js";
+import type { Holder } from "../handoff/summary.js";
+import type { JournalStore } from "../run/world.js";
+import { fileJournalStore } from "../state/journals.js";
+import { stateDirOf } from "../state/layout.js";
+import { lockHolder, thisHost } from "../state/lock.js";
+import { resolveRunId } from "../state/run-ids.js";
+import { leaseStatus } from "../state/shared/lease.js";
+import type { ShareConfig } from "../state/shared/remote.js";
+import { shareConfigOf } from "../state/shared/setup.js";
+import { syncShared, type SyncReport } from "../state/shared/sync.js";
+import type { Io } from "./io.js";
+
+/** What the commands that read runs (`runs`, `handoff`, `log`, `stats`, `note`) work from. */
+export interface RunsContext {
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  readonly store: JournalStore;
+  readonly share: ShareConfig | undefined;
+  readonly sync: SyncReport | undefined;
+  /** Who holds a runbook's lock now, if a live process (or a live lease) does. */
+  holderOf(runbookId: string): Holder | undefined;
+  /** A run id from what was typed: a full id, a unique prefix or `last`. */
+  runId(given: string): string;
+}
+
+/**
+ * Reads the config and, when runs are shared, fetches them first (with a short timeout; when the
+ * remote cannot be reached it says so and goes on with what this clone knows).
+ */
+export async function openRuns(io: Io, configFlag: string | undefined): Promise<RunsContext> {
+  const loaded = await loadConfig(io.cwd, configFlag);
+  const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
+  const share = shareConfigOf(loaded, io.env);
+  const sync = await syncForReading(io, share, stateDir);
+  const store = fileJournalStore(stateDir);
+  const machine = thisHost(os.hostname(), process.pid);
+  const holderOf = (runbookId: string): Holder | undefined => {
+    if (sync) {
+      const lease = sync.leases.get(runbookId);
+      return lease && leaseStatus(lease, Date.now()) === "live" ? { runId: lease.runId, user: lease.user, host: lease.host, pid: lease.pid, leaseUntil: lease.expiresAt } : undefined;
+    }
+    const h = lockHolder(stateDir, runbookId);
+    return h && (h.host !== machine.host || machine.alive(h)) ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
+  };
+  return { loaded, stateDir, store, share, sync, holderOf, runId: (given) => runIdIn(store, io.cwd, given) };
+}
+
+/** Fetches and brings in shared runs, saying so when the remote cannot be reached. */
+export async function syncForReading(io: Io, share: ShareConfig | undefined, stateDir: string): Promise<SyncReport | undefined> {
+  if (!share) return undefined;
+  const report = await syncShared(share, stateDir);
+  if (report.unreachable) io.stderr.write(`runbook: could not reach ${share.remote} (${report.unreachable}); showing what this clone knows\n`);
+  for (const r of report.runs) {
+    if (r.status === "diverged") io.stderr.write(`runbook: run ${r.runId} went on elsewhere after this clone's last push: the shared journal is used; this clone's is kept as ${r.kept}\n`);
+  }
+  return report;
+}
+
+export function runIdIn(store: JournalStore, cwd: string, given: string): string {
+  return resolveRunId(given, store.list(), path.relative(cwd, store.location) || store.location);
+}

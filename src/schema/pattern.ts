@@ -1,0 +1,48 @@
+import { RE2JS } from "re2js";
+
+/**
+ * Param patterns are matched by RE2 (re2js), which runs in time linear in the value: a pattern
+ * such as `^(a+)+$` cannot hang lint, a dry run or a run, as it would with JavaScript's RegExp.
+ * The price is RE2's syntax: no lookaround and no backreferences.
+ */
+const MAX_PATTERN_LENGTH = 512;
+/** Each `{n}` copies its atom n times in the compiled program: their sum bounds compile time. */
+const MAX_REPEAT_TOTAL = 1000;
+
+type Compiled = { readonly ok: true; readonly re: RE2JS } | { readonly ok: false; readonly error: string };
+
+const cache = new Map<string, Compiled>();
+
+function compile(pattern: string): Compiled {
+  let hit = cache.get(pattern);
+  if (!hit) {
+    hit = compileUncached(pattern);
+    if (cache.size < 10_000) cache.set(pattern, hit);
+  }
+  return hit;
+}
+
+function compileUncached(pattern: string): Compiled {
+  if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, error: `Pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
+  let repeats = 0;
+  for (const m of pattern.matchAll(/\{(\d{1,9})(?:,(\d{0,9}))?\}/g)) repeats += Number(m[2] || m[1]);
+  if (repeats > MAX_REPEAT_TOTAL) return { ok: false, error: `Pattern repeats more than ${MAX_REPEAT_TOTAL} times in all (\`{n}\` counts add up)` };
+  try {
+    return { ok: true, re: RE2JS.compile(pattern) };
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
+    return { ok: false, error: `Expected a valid RE2 regular expression (no lookaround or backreferences): ${why}` };
+  }
+}
+
+/** Why a pattern cannot be used, or undefined when it can. */
+export function patternProblem(pattern: string): string | undefined {
+  const c = compile(pattern);
+  return c.ok ? undefined : c.error;
+}
+
+/** Whether the value matches the pattern somewhere (anchor it with ^…$), as RegExp#test does. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  const c = compile(pattern);
+  return c.ok && c.re.matcher(value).find();
+}

@@ -1,0 +1,59 @@
+import { InputError } from "../../errors.js";
+import type { LoadedConfig } from "../../files/config.js";
+import { repoRootOf } from "../../files/repo-root.js";
+import type { JournalStore, Locks } from "../../run/world.js";
+import { fileJournalStore } from "../journals.js";
+import { acquireRunLocks, acquireWriterLock, lockHolder, thisHost } from "../lock.js";
+import { processStartTime } from "../../engine/proc.js";
+import type { HeldLease } from "./held.js";
+import { pushingStore, sharedLocks } from "./locks.js";
+import type { ShareConfig } from "./remote.js";
+
+export const DEFAULT_LEASE_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 8_000;
+
+/**
+ * `share:` in the config, or undefined when runs stay in this clone. `RUNBOOK_SHARE_TIMEOUT_MS` sets
+ * how long the remote may take to answer (default 8 s); `RUNBOOK_SHARE_LEASE_MS` overrides the lease
+ * (tests keep it to seconds).
+ */
+export function shareConfigOf(loaded: LoadedConfig, env: Readonly<Record<string, string | undefined>>): ShareConfig | undefined {
+  const share = loaded.config.share;
+  if (!share) return undefined;
+  const repo = repoRootOf(loaded.root);
+  if (!repo) throw new InputError(`share: ${loaded.root} is in no git repository, so runs cannot be shared through a git remote`, { hint: "Remove `share:` from the config, or run from a clone." });
+  const knob = (name: string) => {
+    const n = Number(env[name]);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  return { repo, remote: share.remote ?? "origin", leaseMs: knob("RUNBOOK_SHARE_LEASE_MS") ?? share.lease ?? DEFAULT_LEASE_MS, timeoutMs: knob("RUNBOOK_SHARE_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS };
+}
+
+/** The store and locks of a session: the state folder's, or the git remote's when runs are shared. */
+export function storeAndLocks(o: {
+  stateDir: string;
+  share: ShareConfig | undefined;
+  host: string;
+  pid: number;
+  offline: boolean;
+  notice: (text: string) => void;
+  afterWrite?: ((count: number) => void) | undefined;
+}): { store: JournalStore; locks: Locks } {
+  const machine = thisHost(o.host, o.pid);
+  const files = fileJournalStore(o.stateDir, o.afterWrite ? { afterWrite: o.afterWrite } : {});
+  const local: Locks = {
+    acquire: (runbookId, me, force) => acquireRunLocks(o.stateDir, runbookId, me, machine, force),
+    holder: (runbookId) => lockHolder(o.stateDir, runbookId),
+    // A holder on another host cannot be checked from here: it counts as live.
+    alive: (h) => h.host !== o.host || machine.alive(h),
+  };
+  if (!o.share) return { store: files, locks: local };
+  const held = new Map<string, HeldLease>();
+  const store = pushingStore(files, held);
+  const locks = sharedLocks(
+    { config: o.share, host: o.host, pid: o.pid, startTime: processStartTime(o.pid) ?? null, now: () => Date.now(), notice: o.notice, offline: o.offline, aliveHere: (h) => machine.alive(h), localLock: local.acquire, writerLock: (me, force) => acquireWriterLock(o.stateDir, me.runId, me, machine, force) },
+    store,
+    held,
+  );
+  return { store, locks };
+}

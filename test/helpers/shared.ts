@@ -1,0 +1,83 @@
+import { execa } from "execa";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BIN, type CliResult } from "./cli.js";
+import { tempDir } from "./tmp.js";
+
+export interface Clone {
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  run(args: readonly string[], extra?: Record<string, string>): Promise<CliResult>;
+  spawn(args: readonly string[], extra?: Record<string, string>): ReturnType<typeof spawnIn>;
+}
+
+export interface Shared {
+  readonly root: string;
+  /** The bare repository every clone pushes to. */
+  readonly remote: string;
+  /** A file the test runbooks append to, shared by every clone: it counts what ran, anywhere. */
+  readonly mark: string;
+  readonly clones: Clone[];
+  /** Makes the remote unreachable (root reads any file, so the folder is moved away) and back. */
+  cut(): void;
+  mend(): void;
+}
+
+const quiet = { GIT_CONFIG_NOSYSTEM: "1" };
+
+/**
+ * A bare repository as the team's remote and clones of it, one per operator, each with its own
+ * `.runbook/` state folder; `runbook.config.yaml` shares runs through `origin` with a short lease.
+ */
+export async function sharedRepos(files: Record<string, string>, o: { operators?: readonly string[]; lease?: string } = {}): Promise<Shared> {
+  const root = await tempDir("runbook-share-");
+  const remote = path.join(root, "remote.git");
+  const mark = path.join(root, "marks");
+  const git = (cwd: string, ...args: string[]) => execa("git", args, { cwd, env: quiet });
+  await git(root, "init", "-q", "--bare", "-b", "main", remote);
+  const seed = path.join(root, "seed");
+  await git(root, "clone", "-q", remote, seed);
+  await identity(seed, "seed");
+  writeFileSync(path.join(seed, "runbook.config.yaml"), `share: {remote: origin, lease: ${o.lease ?? "3s"}}\n`);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(seed, name)), { recursive: true });
+    writeFileSync(path.join(seed, name), text);
+  }
+  await git(seed, "add", "-A");
+  await git(seed, "commit", "-q", "-m", "runbooks");
+  await git(seed, "push", "-q", "origin", "main");
+  const clones: Clone[] = [];
+  for (const operator of o.operators ?? ["alice", "bob"]) {
+    const dir = path.join(root, operator);
+    await git(root, "clone", "-q", remote, dir);
+    await identity(dir, operator);
+    const env = { NO_COLOR: "1", CI: "true", RUNBOOK_OPERATOR: operator, RUNBOOK_KILL_GRACE_MS: "500", RUNBOOK_PARAM_MARK: mark, RUNBOOK_SHARE_TIMEOUT_MS: "5000", ...quiet };
+    clones.push({
+      dir,
+      env,
+      run: async (args, extra = {}) => {
+        const r = await execa(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, ...extra }, reject: false, stdin: "ignore", stripFinalNewline: false, timeout: 120_000 });
+        return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+      },
+      spawn: (args, extra = {}) => spawnIn(dir, args, { ...env, ...extra }),
+    });
+  }
+  const gone = `${remote}.gone`;
+  return { root, remote, mark, clones, cut: () => renameSync(remote, gone), mend: () => renameSync(gone, remote) };
+}
+
+function spawnIn(dir: string, args: readonly string[], env: Record<string, string>) {
+  return execa(process.execPath, [BIN, ...args], { cwd: dir, env, reject: false, stdin: "ignore", stripFinalNewline: false });
+}
+
+async function identity(dir: string, name: string): Promise<void> {
+  await execa("git", ["config", "user.name", name], { cwd: dir });
+  await execa("git", ["config", "user.email", `${name}@example.com`], { cwd: dir });
+  await execa("git", ["config", "commit.gpgsign", "false"], { cwd: dir });
+}
+
+/** A runbook for these tests: its steps append their id to $MARK, so a test counts what ran where. */
+export function markingRunbook(id: string, steps: ReadonlyArray<{ id: string; body?: string }>, frontmatter = ""): string {
+  const fences = steps.map((s) => `### ${s.id} {#${s.id}}\n\n\`\`\`sh\necho ${s.id} >> "$MARK"\n${s.body ?? ""}\n\`\`\`\n`).join("\n");
+  return `---\nid: ${id}\nowner: team-test\nparams:\n  MARK: {}\n${frontmatter}---\n# ${id} runbook\n\n## Steps\n\n${fences}`;
+}

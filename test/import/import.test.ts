@@ -1,0 +1,122 @@
+import { execSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { importRunbook } from "../../src/import/import-runbook.js";
+import { runCli } from "../helpers/cli.js";
+import { gitRepo } from "../helpers/git.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/import", import.meta.url));
+const CORPUS = fileURLToPath(new URL("../../../shared/corpus", import.meta.url));
+
+interface Report { steps: number; params: string[]; env: string[]; needsHuman: string[]; errors: string[] }
+interface Json { files: { file: string; out: string; report: Report }[]; summary: { files: number; ready: number; withoutSteps: number } }
+interface LintJson { files: { file: string; diagnostics: { ruleId: string; severity: string; line: number }[] }[] }
+
+/**
+ * Every word of the original is somewhere in the result: import moves text, it never drops it.
+ * Three exceptions: a fence's language (`console` becomes `sh` on purpose), `mailto:` in a link to
+ * an address, which remark writes as the equivalent `<address>`, and character references
+ * (`&nbsp;`), which it writes as the characters.
+ */
+function missingWords(original: string, result: string): string[] {
+  const words = (t: string) => t.replace(/^([ \t>]*)(`{3,}|~{3,})[ \t]*[\w+-]+/gm, "$1$2").replace(/\(mailto:/g, "(").replace(/&#?\w+;/g, " ").toLowerCase().match(/[a-z0-9]{3,}/g) ?? [];
+  const have = new Set(words(result));
+  return [...new Set(words(original))].filter((w) => !have.has(w));
+}
+
+describe("runbook import over real pages of different styles", () => {
+  it("converts each into a runbook that lints clean but for the owner, keeping every word", async () => {
+    const out = await tempDir("runbook-import-");
+    const r = await runCli(["import", FIXTURES, "--out", out, "--format", "json"], { cwd: out });
+    expect([r.exitCode, r.stderr]).toEqual([0, ""]);
+    const j = JSON.parse(r.stdout) as Json;
+    const report = (name: string) => j.files.find((f) => f.file.endsWith(name))!;
+
+    const lint = JSON.parse((await runCli(["lint", ".", "--format", "json"], { cwd: out })).stdout) as LintJson;
+    const errors = Object.fromEntries(lint.files.map((f) => [f.file, f.diagnostics.filter((d) => d.severity === "error").map((d) => d.ruleId)]));
+    for (const f of j.files) {
+      const original = await readFile(f.file, "utf8");
+      const result = await readFile(f.out, "utf8");
+      expect(missingWords(original, result), f.file).toEqual([]);
+      const allowed = f.report.steps ? ["owner-placeholder"] : ["owner-placeholder", "steps-section"];
+      expect(errors[path.relative(out, f.out)]?.filter((e) => !allowed.includes(e)), f.out).toEqual([]);
+      expect(f.report.errors).toEqual(f.report.steps ? [] : [expect.stringMatching(/^steps-section /)]);
+    }
+
+    // What import writes is already canonical.
+    const fmt = await runCli(["fmt", "--check", "."], { cwd: out });
+    expect([fmt.exitCode, fmt.stdout]).toEqual([0, ""]);
+
+    // console blocks without prompts: commands; <SA_NAME> inside double quotes: a variable.
+    const acm = report("ACMUWLMetricsCollectorFederationError.md");
+    expect(acm.report).toMatchObject({ steps: 8, params: ["SA_NAME"] });
+    const acmText = await readFile(acm.out, "utf8");
+    expect(acmText).toContain("### 1. Verify User Workload Monitoring is enabled {#verify-user-workload-monitoring-is-enabled}\n\nBefore investigating");
+    expect(acmText).toContain('```sh\noc get clusterrolebindings -o yaml | grep -B 10 -A 10 "${SA_NAME}"\n```');
+
+    // Inline commands in a bulleted list become steps; Hugo's `weight` is kept as imported metadata.
+    const crash = report("KubePodCrashLooping.md");
+    expect(crash.report).toMatchObject({ steps: 3, params: ["NAMESPACE", "POD", "CONTAINER"] });
+    const crashText = await readFile(crash.out, "utf8");
+    expect(crashText).toMatch(/^---\nid: kube-pod-crash-looping\ntitle: Kube Pod Crash Looping\nowner: "TODO: owning team"\n/);
+    expect(crashText).toContain("### Check template {#check-template}\n\n**Diagnosis**\n\nCheck template via `kubectl -n $NAMESPACE get pod $POD`.\n\n```sh\nkubectl -n $NAMESPACE get pod $POD\n```");
+    expect(crashText).toContain("## Imported metadata");
+
+    // $ prompts in list items, <placeholders>, a value set in one step and used in the next.
+    const cdi = report("CDIDataImportCronOutdated.md");
+    expect(cdi.report.params).toEqual(expect.arrayContaining(["NAMESPACE", "DATAIMPORTCRON", "DATAVOLUME"]));
+    expect(cdi.report.needsHuman.join("\n")).toMatch(/placeholders turned into params: <namespace> → \$NAMESPACE/);
+    expect(cdi.report.needsHuman.join("\n")).toMatch(/capture=.*\$CDI_NAMESPACE/);
+    expect(await readFile(cdi.out, "utf8")).not.toMatch(/^\s*\$ /m);
+
+    // A prompt with its output: the output is split off into a text block after the command.
+    const reindex = await readFile(report("postgres-automatic-reindexing.md").out, "utf8");
+    expect(reindex).toContain("```sh\ngitlab-rake gitlab:db:enqueue_reindexing_action[public.index_merge_request_diff_commits_on_sha]\n```\n\n```text\nQueued reindexing action:");
+
+    // GOV.UK: owner from owner_slack, the page's other keys kept, plain fences of well-known commands run.
+    const slug = report("changing-organisation-slug.html.md");
+    expect(slug.out).toMatch(/changing-organisation-slug\.md$/);
+    const slugText = await readFile(slug.out, "utf8");
+    expect(slugText).toMatch(/^---\nid: changing-organisation-slug\ntitle: Change an organisation's slug\nowner: "#govuk-developers"\n---/);
+    expect(slugText).toContain("layout: manual_layout");
+    expect(slug.report.steps).toBeGreaterThan(0);
+
+    // Guidance with no commands stays documentation, and says so.
+    expect(report("best-practices-for-handling-credentials.html.md").report).toMatchObject({ steps: 0, needsHuman: [expect.stringMatching(/^no commands found/)] });
+  }, 120_000);
+
+  it("takes the owner from CODEOWNERS, prints one file to stdout, and refuses a folder without --out", async () => {
+    const repo = await gitRepo();
+    await repo.write(".github/CODEOWNERS", "*  @org/all\n/ops/db/ @org/dba\n");
+    await repo.write("ops/db/failover.md", "# Failover\n\n## Do it\n\n```console\n$ pg_ctl promote -D <data-dir>\nserver promoting\n```\n");
+    const r = await runCli(["import", "ops/db/failover.md"], { cwd: repo.dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('---\nid: failover\ntitle: Failover\nowner: "@org/dba"\nparams:\n  DATA_DIR: null\n---\n\n# Failover\n\n## Steps\n\n### Do it {#do-it}\n\n```sh\npg_ctl promote -D "${DATA_DIR}"\n```\n\n```text\nserver promoting\n```\n');
+    expect(r.stderr).toContain("ops/db/failover.md: 1 step, 1 params\n");
+    const folder = await runCli(["import", "ops"], { cwd: repo.dir });
+    expect([folder.exitCode, folder.stderr]).toEqual([2, "runbook: Importing a folder writes many files: give --out <folder>\n"]);
+    await writeFile(path.join(repo.dir, "ops/db/README.md"), "# Also a failover\n");
+    const two = JSON.parse((await runCli(["import", "ops", "--out", "out", "--format", "json"], { cwd: repo.dir })).stdout) as Json;
+    expect(two.files.map((f) => f.out).sort()).toEqual(["out/db/README.md", "out/db/failover.md"]);
+  });
+
+  // ../shared/corpus exists on the project's machines and in CI, not in a user's clone.
+  it.skipIf(!existsSync(CORPUS))("imports every page of ../shared/corpus without losing a word; over half become runbooks", () => {
+    const files = execSync(`find "${CORPUS}" -type f \\( -name '*.md' -o -name '*.md.erb' \\)`, { encoding: "utf8" }).trim().split("\n");
+    let ready = 0;
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      const r = importRunbook({ file, text });
+      expect(missingWords(text, r.text), file).toEqual([]);
+      if (r.report.steps > 0 && r.report.errors.length === 0) ready++;
+    }
+    console.log(`import: ${ready} of ${files.length} corpus files (${((100 * ready) / files.length).toFixed(1)}%) become runbooks with steps and no lint error but the owner placeholder`);
+    expect(ready / files.length).toBeGreaterThan(0.5);
+    // About 20 s on a quiet machine; shared machines run several suites at once.
+  }, 600_000);
+  if (!existsSync(CORPUS)) console.warn(`import corpus test skipped: ${CORPUS} does not exist (it is only on the project's machines)`);
+});
