@@ -209,6 +209,22 @@ describe("the lint cache", () => {
     expect(messages(withTool.stdout)["runbooks/tool.md"]).toEqual([]);
   });
 
+  it("keeps results apart for other severities: CI's defaults and --rule", async () => {
+    const cwd = await project({ "runbooks/tool.md": runbook("tool", "last_verified: 2026-11-01\nreview_every: 100 years\nrequires: [my-tool-xyz]\n") });
+    const missing = "Required command `my-tool-xyz` is not on PATH";
+    const tool = async (args: string[], env: Record<string, string>) => messages((await lint(cwd, args, env)).stdout)["runbooks/tool.md"];
+    expect(await tool([], { CI: "" })).toEqual([missing]);
+    await markCache(path.join(cwd, CACHE));
+    // On CI requires-installed is off: what was linted off CI does not answer there.
+    expect(await tool([], { CI: "true" })).toEqual([]);
+    expect(await tool([], { CI: "" })).toEqual([missing]);
+    await markCache(path.join(cwd, CACHE));
+    expect(await tool(["--rule", "requires-installed=off"], { CI: "" })).toEqual([]);
+    const asError = await lint(cwd, ["--rule", "requires-installed=error"], { CI: "" });
+    expect(asError.exitCode).toBe(1);
+    expect(messages(asError.stdout)["runbooks/tool.md"]).toEqual([missing]);
+  });
+
   it("checks a result that read git history against the history now", async () => {
     const repo = await gitRepo();
     // A prompt in the command: a warning every run gives, for markCache to mark.
