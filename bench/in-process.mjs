@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// What the language server pays per keystroke: parse and lint one open 50 KB runbook in-process,
-// as `lintRunbook(buildRunbook(file, text))`, with the modules already loaded. Each pass edits the
-// text a little, as typing does. Prints JSON: medians of wall and CPU time, and of parse alone.
+// What the language server pays per keystroke on one open 50 KB runbook, in-process with the modules
+// loaded: the whole server pipeline (unified-engine with the options `runbook lsp` gives it: the
+// default processor plus remarkRunbook), and within it `lintRunbook(buildRunbook(file, text))` and
+// the parse alone. Each pass edits the text a little, as typing does. Prints JSON: medians.
 // Usage: node bench/in-process.mjs <dist folder> [passes]
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const [dist, passesArg = "40"] = process.argv.slice(2);
@@ -14,6 +18,30 @@ const [{ buildRunbook }, { lintRunbook }, { commandLookup }, { parseMarkdown }] 
   load("files/command-exists.js"),
   load("parse/markdown.js"),
 ]);
+/** The server's pipeline, when this build has a language server (src/remark/language-server.ts). */
+const server = existsSync(path.resolve(dist, "remark/index.js")) ? await languageServerPipeline() : undefined;
+
+async function languageServerPipeline() {
+  const [{ default: remarkRunbook }, { markdownParser, refuseSlowShapes }, { default: runbookCompiler }, { engine }, { VFile }] = await Promise.all([
+    load("remark/index.js"),
+    load("parse/markdown.js"),
+    load("format/remark-compiler.js"),
+    import("unified-engine"),
+    import("vfile"),
+  ]);
+  const processor = markdownParser().use(refuseSlowShapes).use(runbookCompiler);
+  const cwd = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-lsp-"));
+  const options = { cwd, ignoreName: ".remarkignore", packageField: "remarkConfig", pluginPrefix: "remark", plugins: [remarkRunbook], processor, quiet: false, rcName: ".remarkrc", silentlyIgnore: true };
+  return {
+    /** As unified-language-server checks a document it was sent: one engine run over one VFile. */
+    check: (text) =>
+      new Promise((resolve, reject) => {
+        const file = new VFile({ path: path.join(cwd, "big.md"), value: text, cwd });
+        engine({ ...options, files: [file], streamError: new PassThrough(), streamOut: new PassThrough() }, (error) => (error ? reject(error) : resolve(file.messages.length)));
+      }),
+    close: () => rmSync(cwd, { recursive: true, force: true }),
+  };
+}
 
 /** A realistic large runbook: params, prerequisites, steps with prose, checks, rollbacks, needs. */
 export function bigRunbook(targetBytes = 50_000) {
@@ -36,7 +64,7 @@ const median = (xs) => {
 const base = bigRunbook();
 const options = { commandExists: commandLookup(process.env.PATH), today: new Date("2026-11-27T00:00:00Z") };
 const passes = Number(passesArg);
-const lintWall = [], lintCpu = [], parseWall = [];
+const lintWall = [], lintCpu = [], parseWall = [], serverWall = [];
 let findings = 0;
 for (let i = -10; i < passes; i++) {
   // Typing: a different character each pass, so nothing can be reused from the pass before.
@@ -48,9 +76,13 @@ for (let i = -10; i < passes; i++) {
   const t1 = performance.now();
   parseMarkdown(text);
   const t2 = performance.now();
+  await server?.check(text);
+  const t3 = performance.now();
   if (i < 0) continue; // warm-up: the JIT settles
   lintWall.push(t1 - t0);
   lintCpu.push((c.user + c.system) / 1000);
   parseWall.push(t2 - t1);
+  serverWall.push(t3 - t2);
 }
-console.log(JSON.stringify({ bytes: Buffer.byteLength(base), passes, findings, lintMs: median(lintWall), lintCpuMs: median(lintCpu), parseMs: median(parseWall) }));
+server?.close();
+console.log(JSON.stringify({ bytes: Buffer.byteLength(base), passes, findings, lintMs: median(lintWall), lintCpuMs: median(lintCpu), parseMs: median(parseWall), serverMs: server ? median(serverWall) : undefined }));
