@@ -1,111 +1,209 @@
 #!/usr/bin/env node
-// Side-by-side benchmarks. Machines here are shared and noisy, so each comparison runs its
-// commands interleaved, several times, and reports medians and their ratio, never one timing.
+// The performance table of issue 14, measured side by side. Machines here are shared and noisy, so
+// each line runs its commands interleaved, several times after a warm-up, and reports medians and
+// their ratio, never one timing. Not part of `npm test` or CI: speed lives here, not in tests.
+//
+//   npm run bench                          the whole table; writes bench/last-run.json
+//   npm run bench -- stale-1000 startup    only these suites
+//   npm run bench -- --compare bench/baseline.json
+//                                          also flag (exit 1) a line more than 25% worse than there
+//   options: --runs N (default 5, or BENCH_RUNS), --json FILE, BENCH_BIN=<a build's bin> (default: the
+//   esbuild bundle dist/bundle/runbook.js when built, else dist/cli/bin.js)
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = path.join(ROOT, "dist/cli/bin.js");
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const only = process.argv.slice(2);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function time(cmd, args, opts = {}) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30, ...opts });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.error) throw r.error;
-  return { ms, status: r.status, stderr: String(r.stderr ?? "") };
-}
-
-/** Runs each named command RUNS times, interleaved, and prints medians and ratios to the first. */
-function compare(title, commands, opts) {
-  const samples = commands.map(() => []);
-  for (let i = 0; i < RUNS; i++) {
-    commands.forEach((c, j) => samples[j].push(time(c.cmd, c.args, opts).ms));
-  }
-  const base = median(samples[0]);
-  console.log(`\n${title} (median of ${RUNS}, interleaved)`);
-  commands.forEach((c, j) => {
-    const m = median(samples[j]);
-    console.log(`  ${c.name.padEnd(44)} ${m.toFixed(0).padStart(7)} ms   ×${(m / base).toFixed(2)}`);
-  });
-  return samples.map(median);
-}
-
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-
-import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { HOSTILE_RUNBOOKS } from "./hostile-files.mjs";
+import { attemptDurations, corpusCopies, corpusFolder, markdownFiles, smallRunbooks, staleRepo, tempDir } from "./lib/fixtures.mjs";
+import { interleaved, median, ROOT } from "./lib/measure.mjs";
 
-/** Step durations of a finished run, from its journal. */
-function attemptDurations(stateDir) {
-  const runs = path.join(stateDir, "runs");
-  const file = path.join(runs, readdirSync(runs).sort().at(-1));
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === "attempt_finished").map((e) => e.durationMs);
+const argv = process.argv.slice(2);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  if (i === -1) return undefined;
+  const [value] = argv.splice(i, 2).slice(1);
+  return value;
+};
+const compareWith = option("--compare");
+const jsonOut = path.resolve(option("--json") ?? path.join(ROOT, "bench/last-run.json"));
+const RUNS = Number(option("--runs") ?? process.env.BENCH_RUNS ?? 5);
+const only = argv;
+
+// The esbuild bundle when it is built (`npm run bench` builds it), else the tsc build.
+const TSC_BIN = path.join(ROOT, "dist/cli/bin.js");
+const BUNDLE_BIN = path.join(ROOT, "dist/bundle/runbook.js");
+const BIN = path.resolve(process.env.BENCH_BIN ?? (existsSync(BUNDLE_BIN) ? BUNDLE_BIN : TSC_BIN));
+const DIST = path.dirname(path.dirname(BIN));
+const lintHelp = String(spawnSync(process.execPath, [BIN, "lint", "--help"]).stdout);
+/** Cold runs: without the cache, when the build has one. */
+const NO_CACHE = lintHelp.includes("--no-cache") ? ["--no-cache"] : [];
+const HAS_CACHE_LOCATION = lintHelp.includes("--cache-location");
+const runbook = (name, args, extra = {}) => ({ name, node: [BIN, ...args], okStatus: [0, 1], ...extra });
+const NODE_E0 = { name: "node -e 0", node: ["-e", "0"] };
+
+const s = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const mb = (x) => (x === undefined ? "" : `, ${x.toFixed(0)} MB peak`);
+const cpu = (x) => (x === undefined ? "" : `, CPU ${s(x)}`);
+const describe = (r) => `${r.name}: ${s(r.ms)}${cpu(r.cpuMs)}${mb(r.rssMb)}`;
+
+/** One line of the table: `value` (lower is better) against `target`. */
+function row(id, work, subject, reference, value, unit, target) {
+  return { id, work, subject, reference, value, unit, target, met: value <= target };
 }
+const ratioRow = (id, work, a, b, target) => row(id, work, describe(a), describe(b), a.ms / b.ms, "×", target);
 
-/** A repository with 1,000 runbooks and 5,000 commits, built with git fast-import. */
-function staleRepo() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-stale-bench-"));
-  const git = (args, input) => {
-    const r = spawnSync("git", args, { cwd: dir, input, maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-    return String(r.stdout).trim();
-  };
-  git(["init", "-q", "-b", "main"]);
-  const doc = (i, rev, verified = "") =>
-    `---\nid: rb-${i}\nowner: team-${i % 17}\nreview_every: 90d\n${verified}---\n# Runbook ${i}\n\n## Steps\n### Check {#check}\nProse revision ${rev}.\n\`\`\`sh\necho check ${i}\n\`\`\`\n### Act {#act}\n\`\`\`sh confirm irreversible="bench"\necho act ${i} v${rev % 7 === 0 ? rev : 0}\n\`\`\`\n`;
-  let stream = "";
-  let t = 1_700_000_000;
-  const blob = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
-  stream += `commit refs/heads/main\nmark :1\ncommitter Bench <b@example.com> ${t} +0000\n${blob("add 1000 runbooks")}`;
-  for (let i = 0; i < 1000; i++) stream += `M 100644 inline runbooks/rb-${i}.md\n${blob(doc(i, 0))}`;
-  for (let c = 2; c <= 5000; c++) {
-    const i = (c * 7919) % 1000;
-    stream += `commit refs/heads/main\nmark :${c}\ncommitter Bench <b@example.com> ${t + c * 60} +0000\n${blob(`edit rb-${i}`)}from :${c - 1}\nM 100644 inline runbooks/rb-${i}.md\n${blob(doc(i, c))}`;
-  }
-  git(["fast-import", "--quiet"], stream);
-  git(["checkout", "-q", "main"]);
-  // Verify every runbook at the commit halfway through: half the history comes after it.
-  const halfway = git(["rev-list", "--skip=2500", "-1", "HEAD"]);
-  for (let i = 0; i < 1000; i++) {
-    const file = path.join(dir, "runbooks", `rb-${i}.md`);
-    writeFileSync(file, readFileSync(file, "utf8").replace("review_every: 90d\n", `review_every: 90d\nlast_verified: 2026-11-01\nverified_by: bench\nverified_commit: ${halfway}\n`));
-  }
-  git(["-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qam", "verify all"]);
-  return dir;
-}
+const suites = {
+  startup() {
+    const dir = smallRunbooks();
+    // The tsc build too, when the bundle is what is measured: what the bundle gains at start-up.
+    const tsc = BIN !== TSC_BIN && existsSync(TSC_BIN);
+    const [node, version, small, verified, warm, tscSmall, tscVersion] = interleaved(
+      [
+        NODE_E0,
+        runbook("runbook --version", ["--version"]),
+        runbook("runbook lint small.md", ["lint", "runbooks/small.md", ...NO_CACHE]),
+        runbook("runbook lint verified.md (git history)", ["lint", "runbooks/verified.md", ...NO_CACHE]),
+        runbook("runbook lint small.md, cache warm", ["lint", "runbooks/small.md"]),
+        ...(tsc ? [{ name: "tsc build: runbook lint small.md", node: [TSC_BIN, "lint", "runbooks/small.md", ...NO_CACHE], okStatus: [0, 1] }, { name: "tsc build: runbook --version", node: [TSC_BIN, "--version"] }] : []),
+      ],
+      { runs: RUNS, cwd: dir },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return [
+      ratioRow("lint-one", "lint one small runbook (no cache)", small, node, 2.5),
+      ratioRow("lint-one-verified", "lint one small runbook with `verified_commit` (no cache)", verified, node, 2.5),
+      ratioRow("lint-one-warm", "lint one small runbook, its result cached", warm, node, Infinity),
+      ratioRow("version", "`runbook --version`", version, node, 1.5),
+      ...(tsc ? [ratioRow("lint-one-tsc", "lint one small runbook, tsc build (no cache)", tscSmall, node, Infinity), ratioRow("version-tsc", "`runbook --version`, tsc build", tscVersion, node, Infinity)] : []),
+    ];
+  },
 
-export const suites = {
+  "lint-corpus"() {
+    const { dir, shared } = corpusFolder();
+    const { files, bytes } = markdownFiles(dir);
+    const glob = `${dir}/**/*.md`;
+    const [lint, mdl, parse] = interleaved(
+      [
+        runbook("runbook lint --format json", ["lint", glob, "--format", "json", ...NO_CACHE]),
+        { name: "markdownlint-cli2", node: [path.join(ROOT, "node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs"), glob], okStatus: [0, 1] },
+        { name: "parse only (mdast + frontmatter)", node: [path.join(ROOT, "bench/parse-only.mjs"), glob] },
+      ],
+      { runs: RUNS },
+    );
+    const what = `lint ${files.length} \`*.md\` of ${shared ? "../shared/corpus" : "the committed sample"} (${(bytes / 1e6).toFixed(1)} MB)`;
+    return [ratioRow("lint-vs-markdownlint", what, lint, mdl, 0.45), ratioRow("lint-vs-parse", `${what}, both cores`, lint, parse, 0.7)];
+  },
+
+  "lint-warm"() {
+    if (!HAS_CACHE_LOCATION) return [];
+    const { dir } = corpusFolder();
+    const glob = `${dir}/**/*.md`;
+    const scratch = tempDir("runbook-bench-cache-");
+    const cold = path.join(scratch, "cold.jsonl");
+    const warm = path.join(scratch, "warm.jsonl");
+    const [c, w] = interleaved(
+      [
+        runbook("cold: an empty cache", ["lint", glob, "--format", "json", "--cache-location", cold], { before: () => rmSync(cold, { force: true }) }),
+        runbook("warm: the same lint again", ["lint", glob, "--format", "json", "--cache-location", warm]),
+      ],
+      { runs: RUNS },
+    );
+    rmSync(scratch, { recursive: true, force: true });
+    return [ratioRow("lint-warm", "warm re-run of the same lint (content-hash cache)", w, c, 0.1)];
+  },
+
+  "lint-10k"() {
+    const { dir } = corpusFolder();
+    const { files, bytes } = markdownFiles(dir);
+    const copies = corpusCopies(dir, 12);
+    const [one, twelve] = interleaved(
+      [
+        runbook(`runbook lint, ${files.length} files`, ["lint", `${dir}/**/*.md`, "--format", "json", ...NO_CACHE]),
+        runbook(`runbook lint, ${files.length * 12} files`, ["lint", `${copies}/**/*.md`, "--format", "json", ...NO_CACHE]),
+      ],
+      { runs: RUNS },
+    );
+    rmSync(copies, { recursive: true, force: true });
+    const work = `lint ${(files.length * 12).toLocaleString("en")} files (the corpus ×12, ${((bytes * 12) / 1e6).toFixed(0)} MB)`;
+    return [
+      row("lint-10k-rss", work, `${s(twelve.ms)}, ${twelve.rssMb.toFixed(0)} MB peak RSS (max ${twelve.maxRssMb.toFixed(0)})`, "—", twelve.maxRssMb, "MB", 300),
+      row("lint-10k-linear", `${work}: time per byte against ×1`, describe(twelve), describe(one), twelve.ms / 12 / one.ms, "× linear", 1.2),
+    ];
+  },
+
   "stale-1000"() {
     const dir = staleRepo();
-    const [stale] = compare("runbook stale on a repository with 1,000 runbooks and 5,000 commits", [
-      { name: "runbook stale --format json", cmd: process.execPath, args: [BIN, "stale", "runbooks", "--format", "json", "--as-of", "2026-11-27"] },
-      { name: "git log --name-only (the history it reads)", cmd: "git", args: ["log", "--name-only", "--format=%H"] },
-      { name: "runbook lint (same files, with git history)", cmd: process.execPath, args: [BIN, "lint", "runbooks", "--format", "json", "--as-of", "2026-11-27"] },
-    ], { cwd: dir });
-    const r = spawnSync(process.execPath, [BIN, "stale", "runbooks", "--format", "json", "--as-of", "2026-11-27"], { cwd: dir, maxBuffer: 1 << 30 });
+    const asOf = ["--as-of", "2026-11-27"];
+    const [stale, log, lint] = interleaved(
+      [
+        runbook("runbook stale --format json", ["stale", "runbooks", "--format", "json", ...asOf]),
+        { name: "git log --name-only", cmd: "git", args: ["log", "--name-only", "--format=%H"] },
+        runbook("runbook lint (same files, git history)", ["lint", "runbooks", "--format", "json", ...asOf, ...NO_CACHE]),
+      ],
+      { runs: RUNS, cwd: dir },
+    );
+    const r = spawnSync(process.execPath, [BIN, "stale", "runbooks", "--format", "json", ...asOf], { cwd: dir, maxBuffer: 1 << 30 });
     const j = JSON.parse(String(r.stdout));
-    console.log(`  ${j.summary.stale} of ${j.summary.runbooks} stale (${j.runbooks.filter((x) => x.findings.some((f) => f.kind === "changed")).length} with steps changed since verified) in ${stale.toFixed(0)} ms`);
+    const changed = j.runbooks.filter((x) => x.findings.some((f) => f.kind === "changed")).length;
     rmSync(dir, { recursive: true, force: true });
+    return [
+      { ...ratioRow("stale-1000", "`stale` on 1,000 runbooks × 5,000 commits", stale, log, 3), note: `${j.summary.stale} of ${j.summary.runbooks} stale, ${changed} with steps changed since verified; lint of the same files ${s(lint.ms)}` },
+    ];
+  },
+
+  "engine-overhead"() {
+    // 200 `true` steps through the engine (journal, fsync, process groups) against 200 bare spawns.
+    const dir = tempDir("runbook-bench-");
+    const steps = Array.from({ length: 200 }, (_, i) => `### Step ${i} {#s${i}}\n\`\`\`sh\ntrue\n\`\`\`\n`).join("");
+    writeFileSync(path.join(dir, "rb.md"), `---\nid: bench\nowner: bench\n---\n# Bench\n## Steps\n${steps}`);
+    writeFileSync(path.join(dir, "bare.sh"), "for i in $(seq 200); do bash -euo pipefail -c true; done\n");
+    const env = { RUNBOOK_STATE_DIR: path.join(dir, "state"), CI: "true" };
+    const [engine, bare] = interleaved(
+      [
+        { name: "runbook run (200 steps)", node: [BIN, "run", "rb.md", "--plain"] },
+        { name: "200 × bash -euo pipefail -c true", cmd: "bash", args: ["bare.sh"] },
+      ],
+      { runs: RUNS, cwd: dir, env },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    const perStep = (engine.ms - bare.ms) / 200;
+    return [row("engine-overhead", "200 `true` steps: overhead per step, journal fsync included", describe(engine), describe(bare), perStep, "ms", 5)];
+  },
+
+  "lsp-50k"() {
+    // In-process: each sample is the median of 40 edits of the runbook in one process.
+    const samples = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "bench/in-process.mjs"), DIST, "40"], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`in-process bench: ${r.stderr}`);
+      samples.push(JSON.parse(r.stdout));
+    }
+    const lint = median(samples.map((x) => x.lintMs));
+    const cpu = median(samples.map((x) => x.lintCpuMs));
+    const parse = median(samples.map((x) => x.parseMs));
+    // The server's whole pipeline when the build has one; else what it would run, parse and rules.
+    const server = median(samples.map((x) => x.serverMs));
+    const kb = (samples[0].bytes / 1000).toFixed(0);
+    return [
+      row(
+        "lsp-50k",
+        `language server: re-lint an open ${kb} KB runbook in-process (${server === undefined ? "parse + rules" : "its unified-engine pipeline"})`,
+        `${server === undefined ? "" : `pipeline ${server.toFixed(1)} ms; `}lintRunbook(buildRunbook) ${lint.toFixed(1)} ms (CPU ${cpu.toFixed(1)} ms)`,
+        `parse alone ${parse.toFixed(1)} ms`,
+        server ?? lint,
+        "ms",
+        20,
+      ),
+    ];
   },
 
   "tui-output"() {
-    // A step printing 200,000 lines: in the interactive UI (a real terminal, tmux), in plain mode,
-    // and the same command with its output sent to /dev/null.
-    if (spawnSync("tmux", ["-V"]).status !== 0) return console.log("\n(tui-output skipped: tmux is not installed)");
-    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
+    // Not in the issue's table, so only on request: `npm run bench -- tui-output`.
+    if (spawnSync("tmux", ["-V"]).status !== 0) return [];
+    const dir = tempDir("runbook-bench-");
     writeFileSync(path.join(dir, "rb.md"), "---\nid: flood\nowner: bench\n---\n# Flood\n## Steps\n### Print {#print}\n```sh\nseq 1 200000\n```\n");
     writeFileSync(path.join(dir, "quiet.md"), "---\nid: quiet\nowner: bench\n---\n# Quiet\n## Steps\n### Print {#print}\n```sh\nseq 1 200000 > /dev/null\n```\n");
-    const tui = [], plain = [], devnull = [], engineQuiet = [];
+    const tui = [], plain = [], engineQuiet = [], devnull = [];
     for (let i = 0; i < RUNS; i++) {
       const state = path.join(dir, `state-tui-${i}`);
       const sock = `runbook-bench-${process.pid}-${i}`;
@@ -113,63 +211,78 @@ export const suites = {
       spawnSync("tmux", ["-L", sock, "wait-for", "done"]);
       spawnSync("tmux", ["-L", sock, "kill-server"]);
       tui.push(attemptDurations(state)[0]);
-      const pstate = path.join(dir, `state-plain-${i}`);
-      time(process.execPath, [BIN, "run", "rb.md", "--plain"], { cwd: dir, env: { ...process.env, RUNBOOK_STATE_DIR: pstate, CI: "true" } });
-      plain.push(attemptDurations(pstate)[0]);
-      devnull.push(time("bash", ["-euo", "pipefail", "-c", "seq 1 200000 > /dev/null"]).ms);
-      const qstate = path.join(dir, `state-quiet-${i}`);
-      time(process.execPath, [BIN, "run", "quiet.md", "--plain"], { cwd: dir, env: { ...process.env, RUNBOOK_STATE_DIR: qstate, CI: "true" } });
-      engineQuiet.push(attemptDurations(qstate)[0]);
+      for (const [file, out] of [["rb.md", plain], ["quiet.md", engineQuiet]]) {
+        const st = path.join(dir, `state-${file}-${i}`);
+        spawnSync(process.execPath, [BIN, "run", file, "--plain"], { cwd: dir, stdio: "ignore", env: { ...process.env, RUNBOOK_STATE_DIR: st, CI: "true" } });
+        out.push(attemptDurations(st)[0]);
+      }
+      const t = process.hrtime.bigint();
+      spawnSync("bash", ["-euo", "pipefail", "-c", "seq 1 200000 > /dev/null"]);
+      devnull.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
-    console.log(`\nA step printing 200,000 lines: step duration (median of ${RUNS}, interleaved)`);
+    rmSync(dir, { recursive: true, force: true });
     const base = median(devnull);
-    for (const [name, xs] of [["seq 1 200000 > /dev/null (bash)", devnull], ["runbook run, step's output to /dev/null", engineQuiet], ["runbook run, interactive UI (tmux)", tui], ["runbook run --plain (to a pipe)", plain]]) {
-      console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(7)} ms   ×${(median(xs) / base).toFixed(2)}`);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  },
-
-  "engine-overhead"() {
-    // 200 `true` steps through the engine (journal, fsync, process groups) against 200 bare spawns.
-    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
-    const steps = Array.from({ length: 200 }, (_, i) => `### Step ${i} {#s${i}}\n\`\`\`sh\ntrue\n\`\`\`\n`).join("");
-    writeFileSync(path.join(dir, "rb.md"), `---\nid: bench\nowner: bench\n---\n# Bench\n## Steps\n${steps}`);
-    writeFileSync(path.join(dir, "bare.sh"), "for i in $(seq 200); do bash -euo pipefail -c true; done\n");
-    const env = { ...process.env, RUNBOOK_STATE_DIR: path.join(dir, "state"), CI: "true" };
-    const [engine, bare] = compare("200 `true` steps: runbook run vs 200 bare `bash -c true` spawns", [
-      { name: "runbook run (200 steps)", cmd: process.execPath, args: [BIN, "run", "rb.md", "--plain"] },
-      { name: "200 × bash -euo pipefail -c true", cmd: "bash", args: ["bare.sh"] },
-    ], { cwd: dir, env });
-    console.log(`  engine overhead per step: ${((engine - bare) / 200).toFixed(1)} ms (median run minus median bare, over 200 steps)`);
-    rmSync(dir, { recursive: true, force: true });
+    return [
+      row("tui-output", "a step printing 200,000 lines, interactive UI (tmux)", `${median(tui).toFixed(0)} ms`, `bash to /dev/null ${base.toFixed(0)} ms`, median(tui) / base, "×", Infinity),
+      row("plain-output", "the same step, --plain to a pipe", `${median(plain).toFixed(0)} ms`, `engine, output to /dev/null ${median(engineQuiet).toFixed(0)} ms`, median(plain) / base, "×", Infinity),
+    ];
   },
 
   "hostile-lint"() {
     // Issue 13, case 9: each of these crashed lint or took 12 s to over a minute. Target: well under
-    // a second per file (the process start included), like a clean file of the same size.
-    const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-bench-"));
+    // a second per file, the process start included, like a clean runbook of the same size.
+    const dir = tempDir("runbook-bench-");
     const clean = `---\nid: clean\nowner: bench\n---\n# Clean\n## Steps\n${Array.from({ length: 400 }, (_, i) => `### Step ${i} {#s${i}}\nSome prose about step ${i}, with *emphasis* and a [link](https://example.com).\n\n- a point\n- another\n\n\`\`\`sh\necho ${i}\n\`\`\`\n`).join("")}`.slice(0, 100_000);
     writeFileSync(path.join(dir, "clean-100k.md"), clean);
     for (const [name, make] of Object.entries(HOSTILE_RUNBOOKS)) writeFileSync(path.join(dir, name), make());
-    compare("runbook lint on one hostile file (exit 1 with a finding) vs a clean 100 KB runbook", [
-      { name: "clean-100k.md", cmd: process.execPath, args: [BIN, "lint", "clean-100k.md"] },
-      ...Object.keys(HOSTILE_RUNBOOKS).map((name) => ({ name, cmd: process.execPath, args: [BIN, "lint", name] })),
-    ], { cwd: dir });
+    const names = Object.keys(HOSTILE_RUNBOOKS);
+    const [base, ...hostile] = interleaved([runbook("clean-100k.md", ["lint", "clean-100k.md", ...NO_CACHE]), ...names.map((name) => runbook(name, ["lint", name, ...NO_CACHE]))], { runs: RUNS, cwd: dir });
     rmSync(dir, { recursive: true, force: true });
-  },
-
-  "lint-corpus"() {
-    const corpus = path.resolve(ROOT, "../shared/corpus");
-    const target = existsSync(corpus) ? corpus : path.join(ROOT, "test/fixtures/corpus-sample");
-    if (target !== corpus) console.log("\n(../shared/corpus not found: using the committed sample)");
-    compare(`runbook lint vs markdownlint-cli2 over ${path.relative(ROOT, target)}`, [
-      { name: "runbook lint --format json", cmd: process.execPath, args: [BIN, "lint", target, "--format", "json"] },
-      { name: "markdownlint-cli2", cmd: process.execPath, args: [path.join(ROOT, "node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs"), `${target}/**/*.md`, `${target}/**/*.md.erb`] },
-    ]);
+    return hostile.map((h, i) => row(`hostile-${names[i].replace(/\.md$/, "")}`, `lint one hostile file, ${names[i]} (issue 13)`, describe(h), describe(base), h.ms, "ms", 1000));
   },
 };
+const DEFAULT = ["startup", "lint-corpus", "lint-warm", "lsp-50k", "stale-1000", "engine-overhead", "lint-10k", "hostile-lint"];
 
-for (const [name, run] of Object.entries(suites)) {
-  if (only.length && !only.includes(name)) continue;
-  await run();
+const fmt = (r) => (r.unit === "×" || r.unit === "× linear" ? `${r.value.toFixed(2)}×` : `${r.value.toFixed(r.unit === "ms" ? 1 : 0)} ${r.unit}`);
+const target = (r) => (r.target === Infinity ? "—" : r.unit === "×" || r.unit === "× linear" ? `≤ ${r.target}×` : `≤ ${r.target} ${r.unit}`);
+
+const loadStart = os.loadavg();
+const started = Date.now();
+console.log(`runbook bench: ${BIN}, ${RUNS} interleaved runs per line after a warm-up; ${os.availableParallelism()} cores; load ${loadStart.map((x) => x.toFixed(1)).join(" ")}`);
+const rows = [];
+for (const name of only.length ? only : DEFAULT) {
+  if (!suites[name]) throw new Error(`no bench suite \`${name}\` (have: ${Object.keys(suites).join(", ")})`);
+  const t = Date.now();
+  const got = await suites[name]();
+  rows.push(...got.map((r) => ({ suite: name, ...r })));
+  for (const r of got) console.log(`  ${r.target === Infinity ? "info" : r.met ? "ok  " : "MISS"} ${r.work}: ${fmt(r)} (target ${target(r)}) — ${r.subject} | ${r.reference}${r.note ? ` | ${r.note}` : ""}`);
+  console.log(`  (${name}: ${((Date.now() - t) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(1)})`);
+}
+const loadEnd = os.loadavg();
+
+console.log("\n| work | runbook | reference | measured | target | met |\n| --- | --- | --- | --- | --- | --- |");
+for (const r of rows) console.log(`| ${r.work} | ${r.subject} | ${r.reference}${r.note ? `; ${r.note}` : ""} | ${fmt(r)} | ${target(r)} | ${r.target === Infinity ? "—" : r.met ? "yes" : "**no**"} |`);
+console.log(`\nLoad average (1, 5, 15 min): ${loadStart.map((x) => x.toFixed(1)).join(", ")} at the start, ${loadEnd.map((x) => x.toFixed(1)).join(", ")} at the end; ${((Date.now() - started) / 60000).toFixed(1)} min.`);
+
+const result = { date: new Date().toISOString(), node: process.version, cores: os.availableParallelism(), runs: RUNS, bin: path.relative(ROOT, BIN), load: { start: loadStart, end: loadEnd }, rows: rows.map((r) => ({ ...r, target: r.target === Infinity ? null : r.target })) };
+writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`Written to ${path.relative(process.cwd(), jsonOut) || jsonOut}.`);
+
+if (compareWith) {
+  const base = JSON.parse(readFileSync(compareWith, "utf8"));
+  const before = new Map(base.rows.map((r) => [r.id, r]));
+  let worse = 0;
+  console.log(`\nAgainst ${compareWith} (${base.date}, load ${base.load.start.map((x) => x.toFixed(1)).join(" ")}):`);
+  for (const r of rows) {
+    const b = before.get(r.id);
+    if (!b || !existsSync(compareWith)) continue;
+    const change = r.value / b.value;
+    const flag = change > 1.25;
+    if (flag) worse++;
+    console.log(`  ${flag ? "WORSE" : "ok   "} ${r.id}: ${fmt(b)} → ${fmt(r)} (${change >= 1 ? "+" : ""}${((change - 1) * 100).toFixed(0)}%)`);
+  }
+  if (worse) {
+    console.log(`${worse} line${worse === 1 ? "" : "s"} more than 25% worse than the baseline.`);
+    process.exitCode = 1;
+  }
 }

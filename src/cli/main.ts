@@ -60,6 +60,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("-c, --config <file>", "config file (default: runbook.config.yaml at the repository root)")
     .option("--as-of <date>", "judge staleness as of this date (YYYY-MM-DD)")
     .option("--rule <id=severity>", "set a rule to error, warning or off for this run, over the config (repeatable)", (v: string, prev: string[]) => [...prev, v], [])
+    .option("--no-cache", "lint every file again instead of reusing the results of files that did not change")
+    .option("--cache-location <path>", "the cache file, or a folder for it (default: cache/lint-cache.jsonl in the state folder)")
     .addHelpText("after", "\nOn CI (CI set) requires-installed is off unless runbook.config.yaml names it.")
     .action(run(() => import("./commands/lint.js")));
 

@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { InputError } from "../errors.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import type { Runbook } from "../model/types.js";
+import { readBytes } from "./read-bytes.js";
 
 /** Reads and builds one runbook; an unreadable file is a usage error (exit 2). */
 export async function readRunbook(file: string, cwd: string): Promise<Runbook> {
@@ -11,11 +9,5 @@ export async function readRunbook(file: string, cwd: string): Promise<Runbook> {
 }
 
 export async function readText(file: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(cwd, file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code === "EACCES" ? "permission denied" : (code ?? String(error));
-    throw new InputError(`Cannot read ${file}: ${why}`);
-  }
+  return (await readBytes(file, cwd)).toString("utf8");
 }

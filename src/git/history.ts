@@ -1,7 +1,6 @@
-import { execa } from "execa";
-import { realpathSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { simpleGit } from "simple-git";
 
 export interface Commit {
   readonly hash: string;
@@ -9,91 +8,214 @@ export interface Commit {
   readonly subject: string;
 }
 
-/** The repository's history, read once: which commits touched which file, newest first. */
+/**
+ * A repository's history as far as some files are concerned, read once: every commit in log order
+ * (to tell which came after which) and, for those files, the commits that touched them.
+ */
 export interface RepoHistory {
   readonly root: string;
-  readonly commits: readonly Commit[];
-  /** Path relative to the root → indices into `commits`, newest first. */
-  readonly touched: ReadonlyMap<string, readonly number[]>;
-  /** Full hash of a commit given by a prefix, if it is in the history. */
+  /** The newest commit, if there is one. */
+  readonly head: string | undefined;
+  /** Index in the log (0 = newest) of the commit a hash or hash prefix names, if it is in the history. */
   resolve(prefix: string): number | undefined;
+  /** The full hash of the commit at an index. */
+  hashAt(index: number): string;
+  /** Commits that touched a file (path relative to the root), newest first, with their log index. */
+  touched(rel: string): ReadonlyArray<{ readonly index: number; readonly commit: Commit }>;
   relative(absoluteFile: string): string;
-  /** File contents at commits, fetched through one `git cat-file --batch` process. */
-  show(requests: ReadonlyArray<{ commit: string; file: string }>): Promise<Map<string, string | undefined>>;
+  /** A file's text at a commit; reads asked for together go to one `git cat-file --batch` process. */
+  show(commit: string, rel: string): Promise<string | undefined>;
+  /** Ends the `git cat-file` process. */
+  close(): void;
 }
 
-/** Reads the history of the repository holding `dir`, or undefined outside a git repository. */
-export async function readRepoHistory(dir: string): Promise<RepoHistory | undefined> {
-  const git = simpleGit(dir);
-  let root: string;
-  try {
-    if (!(await git.checkIsRepo())) return undefined;
-    root = (await git.revparse(["--show-toplevel"])).trim();
-  } catch {
+/** Reads the history of the repository holding `dir` for these files, or undefined outside a git repository. */
+export async function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+  // Where git will say the repository is, guessed from the nearest `.git`: the log starts at once,
+  // beside `rev-parse`, and is read again only when git's answer differs (GIT_DIR, say).
+  const guess = nearestGitRoot(dir);
+  const early = guess === undefined ? undefined : readLog(guess, files);
+  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  if (top.code !== 0) {
+    void early?.then((l) => l.blobs.close());
     return undefined;
   }
-  let raw = "";
-  try {
-    raw = await git.raw(["log", "--no-renames", "--name-only", "--format=%x1e%H%x1f%cI%x1f%s"]);
-  } catch {
-    raw = ""; // a repository with no commits yet
+  const root = top.stdout.toString("utf8").trim();
+  let read = early ? await early : undefined;
+  if (!read || read.realRoot !== realpathSync(root)) {
+    read?.blobs.close();
+    read = await readLog(root, files);
   }
+  const { realRoot, folder, log, blobs } = read;
+  const relative = (file: string) => relativeTo(realRoot, file);
+  // No commits yet: an empty history, not an error.
   const commits: Commit[] = [];
-  const touched = new Map<string, number[]>();
-  for (const entry of raw.split("\x1e")) {
-    if (!entry.trim()) continue;
-    const [header = "", ...files] = entry.split("\n");
-    const [hash = "", date = "", subject = ""] = header.split("\x1f");
-    const index = commits.push({ hash, date, subject }) - 1;
-    for (const f of files) {
-      if (!f) continue;
-      const list = touched.get(f);
-      if (list) list.push(index);
-      else touched.set(f, [index]);
+  const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
+  if (log.code === 0) {
+    for (const entry of log.stdout.toString("utf8").split("\x1e")) {
+      const end = entry.indexOf("\0");
+      if (end === -1) continue;
+      const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
+      const commit = { hash, date, subject };
+      const index = commits.push(commit) - 1;
+      for (const name of entry.slice(end + 1).replace(/^\n/, "").split("\0")) {
+        if (!name) continue;
+        const rel = folder ? `${folder}/${name}` : name;
+        const list = touched.get(rel);
+        if (list) list.push({ index, commit });
+        else touched.set(rel, [{ index, commit }]);
+      }
     }
   }
-  const realRoot = realpathSync(root);
+  const byHash = new Map(commits.map((c, i) => [c.hash, i]));
+  const resolved = new Map<string, number | undefined>();
   return {
     root,
-    commits,
-    touched,
+    head: commits[0]?.hash,
     resolve: (prefix) => {
-      const i = commits.findIndex((c) => c.hash.startsWith(prefix));
-      return i === -1 ? undefined : i;
+      if (!resolved.has(prefix)) resolved.set(prefix, byHash.get(prefix) ?? firstIndex(commits, prefix));
+      return resolved.get(prefix);
     },
-    relative: (file) => {
-      let abs = path.resolve(file);
-      try {
-        abs = realpathSync(abs);
-      } catch {
-        // a file that is gone keeps its given path
-      }
-      return path.relative(realRoot, abs).split(path.sep).join("/");
-    },
-    show: (requests) => catFiles(root, requests),
+    hashAt: (index) => commits[index]!.hash,
+    touched: (rel) => touched.get(rel) ?? [],
+    relative,
+    show: (commit, rel) => blobs.read(`${commit}:${rel}`),
+    close: () => blobs.close(),
   };
 }
 
-async function catFiles(root: string, requests: ReadonlyArray<{ commit: string; file: string }>): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
-  if (requests.length === 0) return out;
-  const input = requests.map((r) => `${r.commit}:${r.file}\n`).join("");
-  const result = await execa("git", ["cat-file", "--batch"], { cwd: root, input, encoding: "buffer", reject: false, maxBuffer: 1024 * 1024 * 1024 });
-  const buf = Buffer.from(result.stdout as Uint8Array);
-  let at = 0;
-  for (const r of requests) {
-    const nl = buf.indexOf(10, at);
-    if (nl === -1) break;
-    const header = buf.subarray(at, nl).toString();
-    at = nl + 1;
-    const m = /^\S+ (\S+) (\d+)$/.exec(header);
-    if (!m) {
-      out.set(`${r.commit}:${r.file}`, undefined);
-      continue;
-    }
-    const size = Number(m[2]);
-    out.set(`${r.commit}:${r.file}`, m[1] === "blob" ? buf.subarray(at, at + size).toString("utf8") : undefined);
-    at += size + 1;
+/**
+ * One `git log --name-only -z` in `root`, its file lists limited to the folder the files share
+ * (`--relative`), which spares git the rest of each tree without a pathspec's second pass. History
+ * is read because some runbook records a verified commit, so an old version is read next: the
+ * `git cat-file` reader starts beside the log, not after it.
+ */
+async function readLog(root: string, files: readonly string[]) {
+  const realRoot = realpathSync(root);
+  const folder = sharedFolder(files.map((f) => relativeTo(realRoot, f)));
+  const blobs = new BlobReader(root);
+  const log = await git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
+  return { realRoot, folder, log, blobs };
+}
+
+/** A file's path from the repository's root, with `/`, through symbolic links. */
+function relativeTo(realRoot: string, file: string): string {
+  let abs = path.resolve(file);
+  try {
+    abs = realpathSync(abs);
+  } catch {
+    // a file that is gone keeps its given path
   }
-  return out;
+  return path.relative(realRoot, abs).split(path.sep).join("/");
+}
+
+/** The nearest folder at or above `dir` holding a `.git` (a folder, or a worktree's file). */
+function nearestGitRoot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** The first commit in log order whose hash starts with an abbreviation. */
+function firstIndex(commits: readonly Commit[], prefix: string): number | undefined {
+  const i = commits.findIndex((c) => c.hash.startsWith(prefix));
+  return i === -1 ? undefined : i;
+}
+
+/** The deepest folder holding every file inside the repository ("" for the root). */
+function sharedFolder(rels: readonly string[]): string {
+  const inside = rels.filter((r) => r !== "" && r !== ".." && !r.startsWith("../"));
+  if (inside.length === 0) return "";
+  let shared = path.posix.dirname(inside[0]!).split("/");
+  for (const r of inside) {
+    const parts = path.posix.dirname(r).split("/");
+    let n = 0;
+    while (n < shared.length && n < parts.length && shared[n] === parts[n]) n++;
+    shared = shared.slice(0, n);
+  }
+  return shared.filter((p) => p !== ".").join("/");
+}
+
+function git(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: Buffer }> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => chunks.push(c));
+    child.on("error", () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks) }));
+  });
+}
+
+/**
+ * One `git cat-file --batch` for a whole run. Requests made in the same turn of the event loop are
+ * written in one go; answers come back in order, each a header line and the object's bytes.
+ */
+class BlobReader {
+  readonly #child;
+  readonly #waiting: Array<(text: string | undefined) => void> = [];
+  #pending: string[] = [];
+  /** What came in and is not yet an answer, and how many bytes the next answer needs. */
+  #chunks: Buffer[] = [];
+  #have = 0;
+  #need = 1;
+
+  constructor(root: string) {
+    this.#child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "ignore"] });
+    this.#child.stdout.on("data", (chunk: Buffer) => this.#take(chunk));
+    // A git that is gone answers nothing more: every read still waiting gets "no such version".
+    const fail = () => this.#waiting.splice(0).forEach((w) => w(undefined));
+    this.#child.on("error", fail);
+    this.#child.on("close", fail);
+    this.#child.stdin.on("error", fail);
+  }
+
+  read(name: string): Promise<string | undefined> {
+    // The protocol is one name per line: a path with a newline cannot be asked for.
+    if (name.includes("\n")) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      if (this.#pending.length === 0) setImmediate(() => this.#flush());
+      this.#pending.push(`${name}\n`);
+      this.#waiting.push(resolve);
+    });
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
+
+  #flush(): void {
+    const lines = this.#pending.join("");
+    this.#pending = [];
+    this.#child.stdin.write(lines);
+  }
+
+  #take(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#have += chunk.length;
+    // A large blob arrives in many chunks: join them once, when all of it is here.
+    if (this.#have < this.#need) return;
+    let buf = this.#chunks.length === 1 ? chunk : Buffer.concat(this.#chunks);
+    for (;;) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) return this.#keep(buf, buf.length + 1);
+      const m = /^\S+ (\S+) (\d+)$/.exec(buf.subarray(0, nl).toString("latin1"));
+      if (!m) {
+        // "<name> missing" or "ambiguous": no body follows.
+        buf = buf.subarray(nl + 1);
+        this.#waiting.shift()?.(undefined);
+        continue;
+      }
+      const end = nl + 1 + Number(m[2]);
+      if (buf.length < end + 1) return this.#keep(buf, end + 1);
+      this.#waiting.shift()?.(m[1] === "blob" ? buf.toString("utf8", nl + 1, end) : undefined);
+      buf = buf.subarray(end + 1);
+    }
+  }
+
+  #keep(rest: Buffer, need: number): void {
+    this.#chunks = rest.length ? [rest] : [];
+    this.#have = rest.length;
+    this.#need = need;
+  }
 }

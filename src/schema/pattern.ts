@@ -1,4 +1,5 @@
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+import type { RE2JS } from "re2js";
 
 /**
  * Param patterns are matched by RE2 (re2js), which runs in time linear in the value: a pattern
@@ -12,6 +13,10 @@ const MAX_REPEAT_TOTAL = 1000;
 type Compiled = { readonly ok: true; readonly re: RE2JS } | { readonly ok: false; readonly error: string };
 
 const cache = new Map<string, Compiled>();
+
+/** re2js is some 270 kB of JavaScript: loaded when a first pattern is compiled, not by every lint. */
+let re2: typeof import("re2js") | undefined;
+const loadRe2 = () => (re2 ??= createRequire(import.meta.url)("re2js") as typeof import("re2js"));
 
 function compile(pattern: string): Compiled {
   let hit = cache.get(pattern);
@@ -28,7 +33,7 @@ function compileUncached(pattern: string): Compiled {
   for (const m of pattern.matchAll(/\{(\d{1,9})(?:,(\d{0,9}))?\}/g)) repeats += Number(m[2] || m[1]);
   if (repeats > MAX_REPEAT_TOTAL) return { ok: false, error: `Pattern repeats more than ${MAX_REPEAT_TOTAL} times in all (\`{n}\` counts add up)` };
   try {
-    return { ok: true, re: RE2JS.compile(pattern) };
+    return { ok: true, re: loadRe2().RE2JS.compile(pattern) };
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
     return { ok: false, error: `Expected a valid RE2 regular expression (no lookaround or backreferences): ${why}` };

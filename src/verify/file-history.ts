@@ -1,63 +1,71 @@
-import type { RepoHistory } from "../git/history.js";
+import { createHash } from "node:crypto";
+import type { Commit, RepoHistory } from "../git/history.js";
 import type { FileHistory } from "../lint/define-rule.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import type { Runbook } from "../model/types.js";
 import { stepsFingerprint } from "./fingerprint.js";
 
 /**
- * For each runbook with a `verified_commit`: did a later commit (or the working tree) change its
- * steps? Only files touched after their verified commit are fetched, all in one batch.
+ * What git says about one runbook's `verified_commit`, before any old version is read: the commit,
+ * and the later commits that touched the file, oldest first. `digest` names all of that, so a cached
+ * result that depended on it can be checked without reading a version again.
  */
-export async function stepsHistory(repo: RepoHistory, runbooks: ReadonlyArray<{ runbook: Runbook; absoluteFile: string }>): Promise<Map<string, FileHistory>> {
-  const out = new Map<string, FileHistory>();
-  const candidates: Array<{ file: string; rel: string; runbook: Runbook; versions: number[] }> = [];
-  for (const { runbook, absoluteFile } of runbooks) {
-    const data = runbook.frontmatter?.data as Record<string, unknown> | undefined;
-    const verified = typeof data?.verified_commit === "string" ? data.verified_commit : undefined;
-    if (!verified) continue;
-    const at = repo.resolve(verified);
-    if (at === undefined) {
-      out.set(runbook.file, { stepsChangedSince: undefined, unknownCommit: true });
-      continue;
+export type HistoryPlan =
+  | { readonly kind: "no-repo"; readonly digest: string }
+  | { readonly kind: "unknown-commit"; readonly digest: string }
+  | {
+      readonly kind: "known";
+      readonly digest: string;
+      readonly rel: string;
+      readonly base: string;
+      readonly later: readonly Commit[];
+      /** The file at the verified commit, when it was read with the plan (to save asking twice). */
+      readonly baseText?: { readonly text: string | undefined };
+    };
+
+/** The `verified_commit` a runbook records, if any. */
+export function verifiedCommitOf(runbook: Runbook): string | undefined {
+  const data = runbook.frontmatter?.data as Record<string, unknown> | undefined;
+  return typeof data?.verified_commit === "string" && data.verified_commit !== "" ? data.verified_commit : undefined;
+}
+
+/** Pure given the history read once for the repository. */
+export function planHistory(repo: RepoHistory | undefined, absoluteFile: string, verifiedCommit: string): HistoryPlan {
+  if (!repo) return { kind: "no-repo", digest: "no-repo" };
+  const at = repo.resolve(verifiedCommit);
+  // A commit that is not there yet may come with the next fetch: the newest commit is part of the answer.
+  if (at === undefined) return { kind: "unknown-commit", digest: `unknown ${verifiedCommit} ${repo.head ?? ""}` };
+  const rel = repo.relative(absoluteFile);
+  // Commits newer than the verified one come earlier in the newest-first log.
+  const later = repo.touched(rel).filter((t) => t.index < at).reverse().map((t) => t.commit);
+  const base = repo.hashAt(at);
+  const digest = createHash("sha256").update([rel, base, ...later.map((c) => c.hash)].join("\n")).digest("hex").slice(0, 32);
+  return { kind: "known", digest, rel, base, later };
+}
+
+/**
+ * Did a commit after the verified one (or the working tree) change the runbook's steps? What runs
+ * now is what matters: when the working copy's steps match the verified version's, the runbook is
+ * fresh whatever happened in between. Old versions are asked for only as far as needed.
+ */
+export async function fileHistory(runbook: Runbook, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
+  if (plan.kind === "no-repo") return undefined;
+  if (plan.kind === "unknown-commit") return { stepsChangedSince: undefined, unknownCommit: true };
+  const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
+  // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
+  if (baseText !== undefined && bodyOf(baseText) === bodyOf(runbook.text)) return { stepsChangedSince: undefined };
+  const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : stepsFingerprint(buildRunbook(plan.rel, text)));
+  const base = fingerprintOf(baseText);
+  if (base !== undefined && base === stepsFingerprint(runbook)) return { stepsChangedSince: undefined };
+  // Name the first later commit that changed the steps, reading versions a few at a time.
+  for (let from = 0; from < plan.later.length; from += 8) {
+    const commits = plan.later.slice(from, from + 8);
+    const texts = await read(plan.rel, commits.map((c) => c.hash));
+    for (const [i, commit] of commits.entries()) {
+      if (fingerprintOf(texts[i]) !== base) return { stepsChangedSince: { commit: commit.hash, date: commit.date, subject: commit.subject } };
     }
-    const rel = repo.relative(absoluteFile);
-    // Commits newer than the verified one are earlier in the newest-first log.
-    const later = (repo.touched.get(rel) ?? []).filter((i) => i < at);
-    candidates.push({ file: runbook.file, rel, runbook, versions: [at, ...later.reverse()] });
   }
-  // What runs now is what matters: when the working copy's steps match the verified version's,
-  // the runbook is fresh whatever happened in between, and only one old version is parsed.
-  const fingerprintOf = (blobs: Map<string, string | undefined>, c: (typeof candidates)[number], i: number) => {
-    const text = blobs.get(`${repo.commits[i]!.hash}:${c.rel}`);
-    return text === undefined ? undefined : stepsFingerprint(buildRunbook(c.rel, text));
-  };
-  const bases = await repo.show(candidates.map((c) => ({ commit: repo.commits[c.versions[0]!]!.hash, file: c.rel })));
-  const moved: Array<(typeof candidates)[number] & { base: string | undefined }> = [];
-  for (const c of candidates) {
-    // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
-    const baseText = bases.get(`${repo.commits[c.versions[0]!]!.hash}:${c.rel}`);
-    if (baseText !== undefined && bodyOf(baseText) === bodyOf(c.runbook.text)) {
-      out.set(c.file, { stepsChangedSince: undefined });
-      continue;
-    }
-    const base = fingerprintOf(bases, c, c.versions[0]!);
-    if (base !== undefined && base === stepsFingerprint(c.runbook)) out.set(c.file, { stepsChangedSince: undefined });
-    else moved.push({ ...c, base });
-  }
-  // For the rest, name the first later commit that changed the steps.
-  const later = await repo.show(moved.flatMap((c) => c.versions.slice(1).map((i) => ({ commit: repo.commits[i]!.hash, file: c.rel }))));
-  for (const c of moved) {
-    let changed: FileHistory["stepsChangedSince"];
-    for (const i of c.versions.slice(1)) {
-      if (fingerprintOf(later, c, i) !== c.base) {
-        const commit = repo.commits[i]!;
-        changed = { commit: commit.hash, date: commit.date, subject: commit.subject };
-        break;
-      }
-    }
-    out.set(c.file, { stepsChangedSince: changed ?? { commit: "working tree", date: "", subject: "uncommitted changes" } });
-  }
-  return out;
+  return { stepsChangedSince: { commit: "working tree", date: "", subject: "uncommitted changes" } };
 }
 
 /** The text after the frontmatter, line endings normalised. */

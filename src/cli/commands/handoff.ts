@@ -2,7 +2,7 @@ import { EXIT, RunbookError, UsageError } from "../../errors.js";
 import { readSummaries } from "../../handoff/read.js";
 import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../handoff/report.js";
 import { parseDuration } from "../../schema/duration.js";
-import { assessRunbooks, stepsChangedSince, type StepsChange } from "../../verify/assess.js";
+import { assessRunbooks, type StepsChange } from "../../verify/assess.js";
 import type { Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 
@@ -14,17 +14,15 @@ export default async function handoff(io: Io, flags: { since: string; format: "m
   const reads = readSummaries(ctx.store, (id) => ctx.holderOf(id));
   const cwd = ctx.loaded.root;
   let stale: StaleRunbook[] = [];
-  let changed: StepsChange[] = [];
+  let changed: readonly StepsChange[] = [];
   let gitChecked = false;
   try {
-    const assessed = await assessRunbooks({ cwd, paths: ctx.loaded.config.runbooks ?? [], today: new Date(now), reviewEvery: ctx.loaded.config.review_every });
+    const assessed = await assessRunbooks({ cwd, paths: ctx.loaded.config.runbooks ?? [], today: new Date(now), reviewEvery: ctx.loaded.config.review_every, env: io.env, changedSince: new Date(now - sinceMs) });
     stale = assessed.runbooks
       .filter((r) => r.staleness.findings.length)
-      .map((r) => ({ file: r.runbook.file, id: r.runbook.meta?.id, findings: r.staleness.findings.map((f) => f.message) }));
-    if (assessed.repo) {
-      gitChecked = true;
-      changed = await stepsChangedSince(assessed.repo, assessed.runbooks.map((r) => r.runbook), cwd, new Date(now - sinceMs));
-    }
+      .map((r) => ({ file: r.file, id: r.staleness.id ?? undefined, findings: r.staleness.findings.map((f) => f.message) }));
+    gitChecked = assessed.gitChecked;
+    changed = assessed.changed;
   } catch (e) {
     // No runbooks where the config says (a project that keeps them elsewhere): the runs still matter.
     if (!(e instanceof RunbookError)) throw e;

@@ -1,22 +1,23 @@
 import path from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { FileHistory } from "../../lint/define-rule.js";
-import { FORMATTERS, type FormatName } from "../../diagnostics/formatters/index.js";
-import type { FileReport } from "../../diagnostics/report.js";
+import { WRITERS, type FormatName } from "../../diagnostics/formatters/index.js";
+import type { RuleInfo } from "../../diagnostics/report.js";
 import { commandLookup } from "../../files/command-exists.js";
 import { collectFiles } from "../../files/collect.js";
 import { loadConfig } from "../../files/config.js";
-import { readRunbook } from "../../files/read-runbook.js";
-import { lintRunbook } from "../../lint/lint.js";
-import { lintProject } from "../../lint/project.js";
-import { RULE_IDS, RULE_INFO } from "../../lint/registry.js";
+import { readBytes } from "../../files/read-bytes.js";
 import type { RuleSetting } from "../../lint/lint.js";
+import { projectChecker } from "../../lint/project.js";
 import { effectiveSeverities } from "../../lint/severities.js";
-import { didYouMean } from "../../schema/suggest.js";
-import type { Runbook } from "../../model/types.js";
+import { createExecutor } from "../../batch/executor.js";
+import { historyAnswers } from "../../batch/history-answers.js";
+import { inOrder } from "../../batch/in-order.js";
+import { cacheLocation, cacheSalt, depsHold, LintCache } from "../../batch/lint-cache.js";
+import type { JobSettings, LintOutcome } from "../../batch/protocol.js";
 import { EXIT, RunbookError, UsageError } from "../../errors.js";
+import { bufferedOutput } from "../buffered-output.js";
 import { useColor, type Io } from "../io.js";
-import { parseDateFlag } from "../dates.js";
+import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { VERSION } from "../version.js";
 
@@ -27,60 +28,106 @@ interface LintFlags {
   config?: string;
   asOf?: string;
   rule?: string[];
+  /** False with `--no-cache`. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
-export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
-  const { config } = await loadConfig(io.cwd, flags.config);
-  const severities = effectiveSeverities(config.rules, io.env, ruleFlags(flags.rule ?? []));
-  const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
-  const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
-  const commandExists = commandLookup(io.env.PATH);
+/** Files read ahead of the one being reported: enough to keep every worker busy, few enough to hold. */
+const WINDOW = 64;
 
-  const runbooks: Runbook[] = [];
-  const unreadable: string[] = [];
-  const bar = progress(io, "linting", files.length);
-  await forEachLimit(files, 32, async (file) => {
+/**
+ * Lints files as a stream: each is read, looked up in the cache or linted (on worker threads when
+ * there are many), and reported in order as soon as the files before it are, so memory holds a
+ * window of files, never all of them.
+ */
+export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
+  const { config, root } = await loadConfig(io.cwd, flags.config);
+  const severities = effectiveSeverities(config.rules, io.env, await ruleFlags(flags.rule ?? []));
+  const files = (await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd)).sort((a, b) => a.localeCompare(b));
+  const today = isoDate(parseDateFlag(flags.asOf, "--as-of") ?? new Date());
+  const settings: JobSettings = { severities, defaultReviewEvery: config.review_every, today, path: io.env.PATH };
+  const absolute = (file: string) => path.resolve(io.cwd, file);
+
+  const cache = flags.cache === false ? undefined : await LintCache.open(cacheLocation({ location: flags.cacheLocation, cwd: io.cwd, env: io.env, root, stateDir: config.state_dir }), root, cacheSalt(VERSION, { rules: severities, review_every: config.review_every }));
+  const answers = historyAnswers(io.cwd, files.map(absolute));
+  const executor = createExecutor({ settings, answers, env: io.env });
+  const now = { today, commandExists: commandLookup(io.env.PATH), historyDigest: async (file: string, commit: string) => (await answers.plan(file, commit)).digest };
+
+  /** A file's result: from the cache when it holds one that still holds, else linted now. */
+  const outcomeOf = async (file: string): Promise<LintOutcome | { unreadable: string }> => {
+    let bytes: Buffer;
     try {
-      runbooks.push(await readRunbook(file, io.cwd));
+      bytes = await readBytes(file, io.cwd);
+    } catch (error) {
+      if (error instanceof RunbookError) return { unreadable: error.message };
+      throw error;
+    }
+    const abs = absolute(file);
+    const rel = cache?.relative(abs);
+    const key = cache?.keyOf(file, bytes);
+    if (cache && rel !== undefined && key !== undefined) {
+      const hit = cache.get(rel, key);
+      if (hit && (await depsHold(hit.deps, { ...now, historyDigest: (commit) => now.historyDigest(abs, commit) }))) return hit;
+    }
+    let outcome: LintOutcome;
+    try {
+      outcome = (await executor.run({ kind: "lint", file, absolute: abs, text: bytes.toString("utf8") })) as LintOutcome;
     } catch (error) {
       // One file that breaks the tool must not hide the findings of every other file.
-      if (error instanceof RunbookError) unreadable.push(error.message);
-      else unreadable.push(`internal error while reading ${file}: ${error instanceof Error ? error.message : String(error)}; please report it`);
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      return { unreadable: `internal error while reading ${file}: ${message}; please report it` };
     }
-    bar.tick();
-  });
+    if (cache && rel !== undefined && key !== undefined) cache.set(rel, key, outcome);
+    return outcome;
+  };
+
+  // Rule descriptions are only in SARIF, and loading them means loading every rule.
+  const rules: readonly RuleInfo[] = flags.format === "sarif" ? (await import("../../lint/registry.js")).RULE_INFO : [];
+  const writer = WRITERS[flags.format]({ rules, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) });
+  const bar = progress(io, "linting", files.length);
+  const out = bufferedOutput(io.stdout, () => bar.clear());
+  const checkIds = projectChecker(settings.severities);
+  const unreadable: string[] = [];
+  const totals = { files: 0, errors: 0, warnings: 0 };
+  try {
+    await inOrder(files, WINDOW, outcomeOf, (outcome, file) => {
+      bar.tick();
+      if ("unreadable" in outcome) return void unreadable.push(outcome.unreadable);
+      const diagnostics: Diagnostic[] = outcome.diagnostics.map((d) => ({ file, ...d }));
+      const duplicate = checkIds(outcome.id && { file, ...outcome.id });
+      if (duplicate) diagnostics.push(duplicate);
+      const shown = flags.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
+      // Nothing read at all: "0 runbooks checked, no problems" would only mislead.
+      if (totals.files++ === 0) out.write(writer.start());
+      for (const d of shown) totals[d.severity === "error" ? "errors" : "warnings"]++;
+      out.write(writer.file({ file, diagnostics: shown }));
+    });
+  } finally {
+    answers.close();
+    await executor.close();
+  }
+  if (totals.files) out.write(writer.end(totals));
+  out.flush();
   bar.done();
-  runbooks.sort((a, b) => a.file.localeCompare(b.file));
+  await cache?.save();
 
-  const histories = await historiesFor(runbooks, io.cwd);
-  const byFile = new Map<string, Diagnostic[]>(
-    runbooks.map((r) => [r.file, lintRunbook(r, { severities, commandExists, today, defaultReviewEvery: config.review_every, history: histories.get(r.file) })]),
-  );
-  for (const d of lintProject(runbooks, severities)) byFile.get(d.file)?.push(d);
-  const reports: FileReport[] = runbooks.map((r) => {
-    const all = byFile.get(r.file) ?? [];
-    return { file: r.file, diagnostics: flags.quiet ? all.filter((d) => d.severity === "error") : all };
-  });
-
-  // Nothing read at all: "0 runbooks checked, no problems" would only mislead.
-  if (runbooks.length || !unreadable.length) io.stdout.write(FORMATTERS[flags.format]({ files: reports, rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) }));
   for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
   if (unreadable.length) return EXIT.usage;
-
-  const all = reports.flatMap((r) => r.diagnostics);
-  const errors = all.filter((d) => d.severity === "error").length;
-  const warnings = all.length - errors;
-  if (errors) return EXIT.findings;
-  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
-    io.stderr.write(`runbook: ${warnings} warnings is more than --max-warnings ${flags.maxWarnings}\n`);
+  if (totals.errors) return EXIT.findings;
+  if (flags.maxWarnings !== undefined && totals.warnings > flags.maxWarnings) {
+    io.stderr.write(`runbook: ${totals.warnings} warnings is more than --max-warnings ${flags.maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;
 }
 
 /** `--rule stale-overdue=off` → { "stale-overdue": "off" }; a bad one is a usage error. */
-function ruleFlags(values: readonly string[]): Record<string, RuleSetting> {
+async function ruleFlags(values: readonly string[]): Promise<Record<string, RuleSetting>> {
   const out: Record<string, RuleSetting> = {};
+  if (values.length === 0) return out;
+  // The rule ids mean loading every rule: only when a flag names one.
+  const [{ RULE_IDS }, { didYouMean }] = await Promise.all([import("../../lint/registry.js"), import("../../schema/suggest.js")]);
   for (const v of values) {
     const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
     if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);
@@ -89,22 +136,4 @@ function ruleFlags(values: readonly string[]): Record<string, RuleSetting> {
     out[id] = setting as RuleSetting;
   }
   return out;
-}
-
-/** Git is asked only when some runbook records the commit it was verified at. */
-async function historiesFor(runbooks: readonly Runbook[], cwd: string): Promise<Map<string, FileHistory>> {
-  const verified = runbooks.filter((r) => typeof (r.frontmatter?.data as Record<string, unknown> | undefined)?.verified_commit === "string");
-  if (verified.length === 0) return new Map();
-  // Loaded only when needed: git and process spawning are not what a plain lint should pay for.
-  const [{ readRepoHistory }, { stepsHistory }] = await Promise.all([import("../../git/history.js"), import("../../verify/file-history.js")]);
-  const repo = await readRepoHistory(cwd);
-  return repo ? stepsHistory(repo, verified.map((r) => ({ runbook: r, absoluteFile: path.resolve(cwd, r.file) }))) : new Map();
-}
-
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
