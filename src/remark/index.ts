@@ -9,6 +9,7 @@ import { lintRunbook } from "../lint/lint.js";
 import { effectiveSeverities } from "../lint/severities.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import { addMessages } from "./messages.js";
+import { verifiedHistory } from "./verified-history.js";
 
 export interface RemarkRunbookOptions {
   /** Lint every file, even Markdown without frontmatter (by default README.md and such draw nothing). */
@@ -21,7 +22,7 @@ export interface RemarkRunbookOptions {
  * `runbook lint` as a remark plugin: every finding becomes a VFile message with its rule id,
  * `source: "runbook"`, its place, a link to the rule's docs and, where the rule knows the fix,
  * `expected`. The file's text is read as `runbook lint` reads it, so the findings are the same
- * (except `stale-changed`, which needs git history and is left to the CLI).
+ * (`stale-changed` too: git is asked for the file's history, at most every ten seconds per text).
  */
 const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options = {}) {
   // In a processor made from the runbook parser (the language server's default), the tree given is
@@ -43,10 +44,13 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
       file.message(error.message, { ruleId: "config", source: "runbook" }).fatal = true;
       return;
     }
-    const diagnostics = lintRunbook(buildRunbook(name, text, sameParser ? tree : undefined), {
+    const runbook = buildRunbook(name, text, sameParser ? tree : undefined);
+    const history = file.path ? await verifiedHistory(path.resolve(file.cwd, file.path), runbook) : undefined;
+    const diagnostics = lintRunbook(runbook, {
       severities: effectiveSeverities(config.rules, process.env),
       commandExists: commandLookup(process.env.PATH),
       defaultReviewEvery: config.review_every,
+      history,
     });
     addMessages(file, diagnostics);
   };

@@ -8,7 +8,7 @@ import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { markdownParser } from "../../src/parse/markdown.js";
 import remarkRunbook from "../../src/remark/index.js";
-import { ROOT } from "../helpers/cli.js";
+import { BIN, ROOT } from "../helpers/cli.js";
 
 /** Every message of remarkRunbook for one file, in a given processor. */
 async function messages(processor: ReturnType<typeof unified>, file: string, value: string) {
@@ -32,5 +32,29 @@ describe("remarkRunbook in the language server's processor", () => {
       }
     }
     expect(compared).toBe(files.length * 2);
+  });
+});
+
+describe("remarkRunbook and git history", () => {
+  it("reports stale-changed as `runbook lint` does: the commit that changed the steps, and the unsaved text itself", async () => {
+    const { gitRepo } = await import("../helpers/git.js");
+    const repo = await gitRepo();
+    const body = (cmd: string) => `# Flush\n\n## Steps\n\n### Flush {#flush}\n\n\`\`\`sh\n${cmd}\n\`\`\`\n`;
+    await repo.write("rb.md", `---\nid: flush\nowner: team\n---\n${body("echo one")}`);
+    const verified = await repo.commit("runbook");
+    const fm = `---\nid: flush\nowner: team\nlast_verified: 2099-01-01\nverified_commit: ${verified}\n---\n`;
+    await repo.write("rb.md", `${fm}${body("echo two")}`);
+    await repo.commit("flush twice as hard");
+    const processor = markdownParser().use(remarkRunbook) as unknown as ReturnType<typeof unified>;
+    const lint = async (value: string) => {
+      const f = new VFile({ path: path.join(repo.dir, "rb.md"), value, cwd: repo.dir });
+      await processor.run(processor.parse(f), f);
+      return f.messages.filter((m) => m.ruleId?.startsWith("stale-")).map((m) => [m.ruleId, m.reason]);
+    };
+    expect(await lint(`${fm}${body("echo two")}`)).toEqual([["stale-changed", expect.stringContaining("flush twice as hard")]]);
+    // The editor's text, not the file's: steps typed back to what was verified are fresh again.
+    expect(await lint(`${fm}${body("echo one")}`)).toEqual([]);
+    const cli = JSON.parse((await (await import("execa")).execa(process.execPath, [BIN, "lint", "rb.md", "--format", "json"], { cwd: repo.dir, reject: false })).stdout) as { files: Array<{ diagnostics: Array<{ ruleId: string; message: string }> }> };
+    expect(cli.files.flatMap((f) => f.diagnostics).filter((d) => d.ruleId.startsWith("stale-")).map((d) => [d.ruleId, d.message])).toEqual([["stale-changed", (await lint(`${fm}${body("echo two")}`))[0]![1]]]);
   });
 });
