@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// An extra build of the CLI, for start-up: esbuild bundles it into runbook.js (the CLI), worker.js
+// The CLI as installed (package.json's `bin`), for start-up: esbuild bundles it into runbook.js, worker.js
 // (the lint worker thread) and the chunks each command loads on demand, so `runbook lint` reads
 // a couple of dozen files instead of some 170 modules, and library code no command uses is left
 // out. One file for everything was measured slower: node scans all of ink and react to lint.
-// `npm run build` (tsc → dist/) stays what package.json points at; this writes dist/bundle/.
-// Usage: npm run bundle   (then: node dist/bundle/runbook.js lint …)
+// `npm run build` runs tsc (dist/: the `runbook/remark` export, the GitHub Action) and then this,
+// which writes dist/bundle/. Usage: npm run bundle   (then: node dist/bundle/runbook.js lint …)
 import { build } from "esbuild";
 import { rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";

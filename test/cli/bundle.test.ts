@@ -2,19 +2,20 @@ import { execa } from "execa";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BIN, ROOT } from "../helpers/cli.js";
+import { ROOT, TSC_BIN } from "../helpers/cli.js";
 
 const BUNDLE = path.join(ROOT, "dist/bundle/runbook.js");
 const run = (bin: string, args: string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [bin, ...args], { cwd: ROOT, env: { NO_COLOR: "1", CI: "true", ...env }, reject: false, stripFinalNewline: false, timeout: 120_000 });
 
-/** The esbuild bundle (`npm run bundle`) is the same program as the tsc build, started faster. */
+/**
+ * The esbuild bundle (what `bin` names; `npm run build` makes it, and every other test spawns it) is
+ * the same program as the tsc build, started faster. It is not rebuilt here: other tests run it now.
+ */
 describe("the bundle", () => {
-  beforeAll(async () => {
-    const r = await execa(process.execPath, [path.join(ROOT, "scripts/bundle.mjs")], { cwd: ROOT, reject: false });
-    expect(r.exitCode, String(r.stderr)).toBe(0);
-    expect(existsSync(BUNDLE)).toBe(true);
-  }, 120_000);
+  beforeAll(() => {
+    expect(existsSync(BUNDLE), "dist/bundle/runbook.js: run `npm run build` (npm test does)").toBe(true);
+  });
 
   it("answers as the tsc build does: lint (on worker threads too), stale, schema, rules, graph, help, version", async () => {
     const cases: Array<[string[], Record<string, string>?]> = [
@@ -31,7 +32,7 @@ describe("the bundle", () => {
       [["run", "runbooks/demo-failover.md", "--dry-run"]],
     ];
     for (const [args, env] of cases) {
-      const [a, b] = [await run(BIN, args, env), await run(BUNDLE, args, env)];
+      const [a, b] = [await run(TSC_BIN, args, env), await run(BUNDLE, args, env)];
       expect(b.stdout, args.join(" ")).toBe(a.stdout);
       expect(b.stderr, args.join(" ")).toBe(a.stderr);
       expect(b.exitCode, args.join(" ")).toBe(a.exitCode);

@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+/** The CLI the tests spawn: the esbuild bundle, which package.json's `bin` names (`npm test` builds it), or another build (`RUNBOOK_TEST_BIN`). */
+export const BIN = process.env.RUNBOOK_TEST_BIN ?? fileURLToPath(new URL("../../dist/bundle/runbook.js", import.meta.url));
+/** The tsc build of the same CLI (what the GitHub Action runs from a branch ref). */
+export const TSC_BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
 export interface CliResult {
   exitCode: number;

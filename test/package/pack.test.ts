@@ -15,7 +15,7 @@ describe("the npm package", () => {
     const pack = await execa("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: ROOT });
     const [info] = JSON.parse(String(pack.stdout)) as { filename: string; size: number; files: { path: string }[] }[];
     const packed = info!.files.map((f) => f.path);
-    expect(packed).toEqual(expect.arrayContaining(["dist/cli/bin.js", "dist/remark/index.js", "dist/remark/index.d.ts", "schemas/runbook.schema.json", "runbooks/template.md", "README.md", "LICENSE"]));
+    expect(packed).toEqual(expect.arrayContaining(["dist/bundle/runbook.js", "dist/bundle/worker.js", "dist/cli/bin.js", "dist/remark/index.js", "dist/remark/index.d.ts", "schemas/runbook.schema.json", "runbooks/template.md", "README.md", "LICENSE"]));
     expect(packed.filter((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("node_modules/"))).toEqual([]);
 
     const prefix = path.join(work, "prefix");
