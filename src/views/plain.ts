@@ -156,9 +156,10 @@ export class PlainView {
     const w = v.rows.reduce((n, s) => Math.max(n, s.id.length), 0);
     const lines = ["", c.bold("Summary")];
     for (const s of v.rows) {
-      const time = s.attempts ? `${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}` : "";
+      // A manual step ran nothing: say so rather than leave a blank.
+      const time = s.attempts ? `${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}` : s.word === "done" ? "manual" : "";
       const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
-      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}${why}`);
+      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}${why}`.trimEnd());
     }
     for (const ch of v.checks.filter((x) => x.status === "failed")) {
       lines.push(`  ${ch.label} failed${ch.failure ? `: ${printableLine(ch.failure.what)}` : ""}`);

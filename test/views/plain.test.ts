@@ -67,6 +67,11 @@ describe("the plain view says what the screen says", () => {
     const summary = p.view.summary(p.state, "/s/r1.jsonl");
     expect(summary).toMatch(/look +failed +5ms +\(command exit 127\)/);
     expect(summary).toContain("  output:   runbook log r1");
+    // A step that ran nothing (a manual one marked done) says so, and no line ends in spaces.
+    const manual = play([started(), ev({ type: "step_finished", target: "look", status: "done", by: "operator" }), ev({ type: "step_finished", target: "next", status: "skipped", by: "operator" })]);
+    const lines = manual.view.summary(manual.state, undefined).split("\n");
+    expect(lines.find((l) => l.includes("look"))).toMatch(/look +done +manual$/);
+    expect(lines.find((l) => l.includes("next"))).toMatch(/next +skipped$/);
   });
 
   it("a run taken over: its story and the end of the last output", () => {
