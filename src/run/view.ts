@@ -55,6 +55,12 @@ export interface RetryView {
   readonly at: number;
 }
 
+/** A step's time as every summary says it: how long its attempts took, or `manual` when it ran nothing but is done. */
+export function rowTime(s: Pick<StepRow, "attempts" | "durationMs" | "word">): string {
+  if (s.attempts) return `${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}`;
+  return s.word === "done" ? "manual" : "";
+}
+
 export interface StepRow {
   readonly id: string;
   readonly title: string;

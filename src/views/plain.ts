@@ -2,7 +2,7 @@ import { createColors } from "picocolors";
 import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "../run/failure-text.js";
 import type { RunState } from "../run/state.js";
-import { storyLines, toView, type ViewBlock, type ViewPlan } from "../run/view.js";
+import { rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "../run/view.js";
 import { formatDuration } from "../schema/duration.js";
 import { printableLine, printableOutput } from "./printable.js";
 
@@ -156,8 +156,7 @@ export class PlainView {
     const w = v.rows.reduce((n, s) => Math.max(n, s.id.length), 0);
     const lines = ["", c.bold("Summary")];
     for (const s of v.rows) {
-      // A manual step ran nothing: say so rather than leave a blank.
-      const time = s.attempts ? `${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}` : s.word === "done" ? "manual" : "";
+      const time = rowTime(s);
       const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
       lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}${why}`.trimEnd());
     }

@@ -5,7 +5,7 @@ import { describeFailure, exitHint } from "../../src/run/failure-text.js";
 import { reviewEntries } from "../../src/run/param-review.js";
 import { resolveParams } from "../../src/engine/params.js";
 import { apply, initialState, type AttemptResult, type RunState } from "../../src/run/state.js";
-import { storyLines, toView, type ViewPlan } from "../../src/run/view.js";
+import { rowTime, storyLines, toView, type ViewPlan } from "../../src/run/view.js";
 import { preparedFrom } from "../helpers/memory-world.js";
 
 let seq = 0;
@@ -145,5 +145,14 @@ describe("toView in a rollback", () => {
       plan,
     );
     expect(v.rows[0]).toMatchObject({ word: "rollback failed", failure: { phase: "rollback", what: "exit 127" } });
+  });
+});
+
+describe("rowTime", () => {
+  it("says how long a step's attempts took, or manual for a done step that ran nothing", () => {
+    expect(rowTime({ attempts: 2, durationMs: 1500, word: "done" })).toBe("1.5s (2 attempts)");
+    expect(rowTime({ attempts: 1, durationMs: 5, word: "failed" })).toBe("5ms");
+    expect(rowTime({ attempts: 0, durationMs: 0, word: "done" })).toBe("manual");
+    expect(rowTime({ attempts: 0, durationMs: 0, word: "skipped" })).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import { Box } from "ink";
-import type { RunView, StepRow } from "../../run/view.js";
+import { rowTime, type RunView, type StepRow } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
 import { clampStyled, wrapCode, wrapWords, type StyledLine } from "../styled.js";
 import { Lines } from "./Lines.js";
@@ -18,7 +18,8 @@ export interface SummaryProps {
 const ICON_STYLE = { done: "ok", failed: "error", "rollback failed": "error", skipped: "warn", interrupted: "warn", "not rolled back": "warn" } as const;
 
 function row(s: StepRow, idWidth: number): StyledLine {
-  const time = s.attempts ? ` ${formatDuration(s.durationMs)}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ""}` : "";
+  const t = rowTime(s);
+  const time = t ? ` ${t}` : "";
   const why = s.failure && s.word !== "done" ? ` ${s.failure.phase === "command" ? "" : `${s.failure.phase} `}${s.failure.what}` : "";
   return [
     { text: `${STATUS_ICON[s.word]} `, style: (ICON_STYLE as Record<string, "ok" | "error" | "warn">)[s.word] ?? "plain" },
