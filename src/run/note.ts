@@ -13,6 +13,9 @@ export type NoteOutcome =
   /** Left in the inbox; the live runner has not taken it yet (it will, or the run's next writer). */
   | { readonly how: "queued"; readonly runner: LockHolder };
 
+/** A note is words for the next person, not a log: longer text belongs in the ticket it links to. */
+export const MAX_NOTE_BYTES = 16 * 1024;
+
 /** How long `note` waits to see a live runner journal it (it looks twice a second). */
 export const NOTE_WAIT_MS = 5000;
 

@@ -89,6 +89,7 @@ export function fileNoteInbox(state: string): NoteInbox {
 }
 
 function readNote(file: string, id: string): QueuedNote | undefined {
-  const v = readSmallJson(file, 64 * 1024) as Partial<QueuedNote> | undefined;
+  // Room for a note of MAX_NOTE_BYTES with every character JSON-escaped.
+  const v = readSmallJson(file, 256 * 1024) as Partial<QueuedNote> | undefined;
   return v && v.id === id && typeof v.at === "string" && typeof v.by === "string" && typeof v.text === "string" ? { id, at: v.at, by: v.by, text: v.text } : undefined;
 }

@@ -82,3 +82,12 @@ describe("runbook new", () => {
     expect(r).toMatchObject({ exitCode: 2, stderr: "runbook: cannot create /proc/no-such-folder/x.md: ENOENT\n" });
   });
 });
+
+describe("runbook note, bad input", () => {
+  it("refuses an empty note and one too long for a note, before looking for the run", async () => {
+    const dir = await tempDir();
+    expect(await runMain(["note", "last", "  "], { cwd: dir })).toMatchObject({ exitCode: 2, stderr: "runbook: the note is empty\n" });
+    const long = await runMain(["note", "last", "x".repeat(16 * 1024 + 1)], { cwd: dir });
+    expect([long.exitCode, long.stderr]).toEqual([2, "runbook: the note is 16385 bytes; a note holds at most 16384\nPut the long text in the ticket and leave its link in the note.\n"]);
+  });
+});

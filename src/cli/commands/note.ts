@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from "../../errors.js";
-import { leaveNote } from "../../run/note.js";
+import { leaveNote, MAX_NOTE_BYTES } from "../../run/note.js";
 import { readRun } from "../../state/journals.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
@@ -8,6 +8,8 @@ import { continuedRun, sessionSetup } from "../session-setup.js";
 /** `runbook note <run-id> "text"`: a note on a run, journaled with who and when (src/run/note.ts). */
 export default async function note(io: Io, given: string, text: string, flags: { config?: string }): Promise<number> {
   if (text.trim() === "") throw new UsageError("the note is empty");
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_NOTE_BYTES) throw new UsageError(`the note is ${bytes} bytes; a note holds at most ${MAX_NOTE_BYTES}`, { hint: "Put the long text in the ticket and leave its link in the note." });
   const s = await sessionSetup(io, { param: [], format: "text", ...(flags.config !== undefined ? { config: flags.config } : {}) });
   const runId = await continuedRun(io, s, given);
   const { state } = readRun(s.world.store, runId);
