@@ -1,11 +1,12 @@
 import os from "node:os";
 import path from "node:path";
+import { UsageError } from "../errors.js";
 import { loadConfig, type LoadedConfig } from "../files/config.js";
 import type { Holder } from "../handoff/summary.js";
 import type { JournalStore } from "../run/world.js";
 import { fileJournalStore } from "../state/journals.js";
 import { stateDirOf } from "../state/layout.js";
-import { lockHolder, thisHost } from "../state/lock.js";
+import { holderLive, lockHolder, thisHost } from "../state/lock.js";
 import { resolveRunId } from "../state/run-ids.js";
 import { leaseStatus } from "../state/shared/lease.js";
 import type { ShareConfig } from "../state/shared/remote.js";
@@ -43,7 +44,7 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
       return lease && leaseStatus(lease, Date.now()) === "live" ? { runId: lease.runId, user: lease.user, host: lease.host, pid: lease.pid, leaseUntil: lease.expiresAt } : undefined;
     }
     const h = lockHolder(stateDir, runbookId);
-    return h && (h.host !== machine.host || machine.alive(h)) ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
+    return h && holderLive(h, machine) ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
   return { loaded, stateDir, store, share, sync, holderOf, runId: (given) => runIdIn(store, io.cwd, given) };
 }
@@ -61,4 +62,10 @@ export async function syncForReading(io: Io, share: ShareConfig | undefined, sta
 
 export function runIdIn(store: JournalStore, cwd: string, given: string): string {
   return resolveRunId(given, store.list(), path.relative(cwd, store.location) || store.location);
+}
+
+/** The `share:` of the config, for the commands that only make sense with it (`share status`, `share push`). */
+export function requireShare<T>(share: T | undefined): T {
+  if (share === undefined) throw new UsageError("runs are not shared: there is no `share:` in runbook.config.yaml", { hint: "Add `share: {remote: origin}` to share runs and locks through the git remote (docs/handoff.md)." });
+  return share;
 }

@@ -51,6 +51,11 @@ export interface LockHost {
   alive(holder: LockHolder): boolean;
 }
 
+/** Whether a lock's holder is live: on this host, ask the process; on another, it cannot be checked from here and counts as live. */
+export function holderLive(h: LockHolder, machine: Pick<LockHost, "host" | "alive">): boolean {
+  return h.host !== machine.host || machine.alive(h);
+}
+
 export const thisHost = (host: string, pid: number): LockHost => ({
   host,
   pid,
@@ -218,5 +223,5 @@ function unlinkQuiet(file: string): void {
 /** Whether a process still holds a run: the runbook's lock names it and its holder lives. */
 export function runIsLive(state: string, runbookId: string, runId: string, machine: LockHost): boolean {
   const h = lockHolder(state, runbookId);
-  return h !== undefined && h.runId === runId && (h.host !== machine.host || machine.alive(h));
+  return h !== undefined && h.runId === runId && holderLive(h, machine);
 }

@@ -1,10 +1,10 @@
-import { EXIT, RunRefusedError, UsageError } from "../../errors.js";
+import { EXIT, RunRefusedError } from "../../errors.js";
 import { readRun } from "../../state/journals.js";
 import { LockHeldError } from "../../state/lock.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
 import { sessionSetup } from "../session-setup.js";
-import { runIdIn, syncForReading } from "../shared-runs.js";
+import { requireShare, runIdIn, syncForReading } from "../shared-runs.js";
 
 /**
  * `runbook share push [run-id…]`: publishes the runs that only this clone has, or has more of (a run
@@ -14,9 +14,9 @@ import { runIdIn, syncForReading } from "../shared-runs.js";
  */
 export default async function sharePush(io: Io, given: string[], flags: { config?: string }): Promise<number> {
   const s = await sessionSetup(io, { param: [], format: "text", ...(flags.config !== undefined ? { config: flags.config } : {}) });
-  if (!s.share) throw new UsageError("runs are not shared: there is no `share:` in runbook.config.yaml", { hint: "Add `share: {remote: origin}` to share runs and locks through the git remote (docs/handoff.md)." });
-  const sync = await syncForReading(io, s.share, s.stateDir);
-  if (!sync || sync.unreachable) throw new RunRefusedError(`cannot push: ${s.share.remote} could not be reached (${sync?.unreachable ?? "no answer"})`, { hint: "Try again when it answers; nothing was changed." });
+  const share = requireShare(s.share);
+  const sync = requireShare(await syncForReading(io, share, s.stateDir));
+  if (sync.unreachable) throw new RunRefusedError(`cannot push: ${share.remote} could not be reached (${sync.unreachable})`, { hint: "Try again when it answers; nothing was changed." });
   const { store, locks, operator } = s.world;
   const behind = new Map(sync.runs.filter((r) => r.status === "ahead" || r.status === "local only").map((r) => [r.runId, r]));
   const wanted = given.length ? given.map((g) => runIdIn(store, io.cwd, g)) : [...behind.keys()];
@@ -37,6 +37,6 @@ export default async function sharePush(io: Io, given: string[], flags: { config
       io.stdout.write(`${runId}  not pushed: ${printableLine(e.message)}\n`);
     }
   }
-  if (wanted.length === 0) io.stdout.write(`Nothing to push: ${s.share.remote} has every run this clone has.\n`);
+  if (wanted.length === 0) io.stdout.write(`Nothing to push: ${share.remote} has every run this clone has.\n`);
   return left ? EXIT.findings : EXIT.ok;
 }

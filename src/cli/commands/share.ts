@@ -1,16 +1,17 @@
-import { EXIT, UsageError } from "../../errors.js";
+import { EXIT } from "../../errors.js";
 import { formatDuration } from "../../schema/duration.js";
 import { leaseStatus } from "../../state/shared/lease.js";
 import { fetchRefspec } from "../../state/shared/refs.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, requireShare } from "../shared-runs.js";
 
 /** `runbook share status`: what only this clone has, what it could not reconcile, and who holds which lock. */
 export default async function share(io: Io, flags: { format: "text" | "json"; config?: string }): Promise<number> {
   const ctx = await openRuns(io, flags.config);
-  if (!ctx.share || !ctx.sync) throw new UsageError("runs are not shared: there is no `share:` in runbook.config.yaml", { hint: "Add `share: {remote: origin}` to share runs and locks through the git remote (docs/handoff.md)." });
-  const { share: config, sync } = ctx;
+  const config = requireShare(ctx.share);
+  // With `share:` the runs were fetched: there is a report.
+  const sync = requireShare(ctx.sync);
   const now = Date.now();
   const locks = [...sync.leases].map(([runbook, l]) => ({ runbook, status: leaseStatus(l, now), runId: l.runId, operator: l.user, host: l.host, pid: l.pid, expiresAt: l.expiresAt }));
   const status = {

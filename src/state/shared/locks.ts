@@ -1,7 +1,7 @@
 import { RunRefusedError } from "../../errors.js";
 import type { JournalSink } from "../../journal/store.js";
 import type { JournalStore, Locks } from "../../run/world.js";
-import { LockHeldError, type Lock, type LockHolder } from "../lock.js";
+import { holderLive, LockHeldError, type Lock, type LockHolder } from "../lock.js";
 import { chainAt, chainBytes, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
 import { isAncestor, refShas, updateRefs } from "./git.js";
 import { HeldLease } from "./held.js";
@@ -56,7 +56,7 @@ export function sharedLocks(m: SharedMachine, store: JournalStore, held: Map<str
         },
       };
     },
-    alive: (h) => h.host !== m.host || m.aliveHere(h),
+    alive: (h) => holderLive(h, { host: m.host, alive: m.aliveHere }),
   };
 }
 

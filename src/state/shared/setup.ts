@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../../files/config.js";
 import { repoRootOf } from "../../files/repo-root.js";
 import type { JournalStore, Locks } from "../../run/world.js";
 import { fileJournalStore } from "../journals.js";
-import { acquireRunLocks, acquireWriterLock, thisHost } from "../lock.js";
+import { acquireRunLocks, acquireWriterLock, holderLive, thisHost } from "../lock.js";
 import { processStartTime } from "../../engine/proc.js";
 import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
@@ -43,8 +43,7 @@ export function storeAndLocks(o: {
   const files = fileJournalStore(o.stateDir, o.afterWrite ? { afterWrite: o.afterWrite } : {});
   const local: Locks = {
     acquire: (runbookId, me, force) => acquireRunLocks(o.stateDir, runbookId, me, machine, force),
-    // A holder on another host cannot be checked from here: it counts as live.
-    alive: (h) => h.host !== o.host || machine.alive(h),
+    alive: (h) => holderLive(h, machine),
   };
   if (!o.share) return { store: files, locks: local };
   const held = new Map<string, HeldLease>();
