@@ -45,8 +45,3 @@ export function projectChecker(severities: Readonly<Record<string, RuleSetting>>
   };
 }
 
-/** Checks that need every runbook at once. Pure. */
-export function lintProject(runbooks: readonly Runbook[], severities: Readonly<Record<string, RuleSetting>>): Diagnostic[] {
-  const check = projectChecker(severities);
-  return runbooks.map((r) => check(idAtOf(r))).filter((d) => d !== undefined);
-}

@@ -220,8 +220,3 @@ function unlinkQuiet(file: string): void {
   }
 }
 
-/** Whether a process still holds a run: the runbook's lock names it and its holder lives. */
-export function runIsLive(state: string, runbookId: string, runId: string, machine: LockHost): boolean {
-  const h = lockHolder(state, runbookId);
-  return h !== undefined && h.runId === runId && holderLive(h, machine);
-}

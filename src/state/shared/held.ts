@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { RunRefusedError } from "../../errors.js";
 import type { LockHolder } from "../lock.js";
-import { chainAt, chainBytes, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
+import { chainAt, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
 import { refSha, updateRefs } from "./git.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
@@ -194,11 +194,6 @@ export class HeldLease {
   #failed(at: number, detail: string): void {
     this.#failing ??= { since: at, detail };
   }
-}
-
-/** The journal bytes a chain holds, for a caller that has only its tip. */
-export async function bytesAt(repo: string, tip: string | undefined): Promise<Buffer> {
-  return chainBytes(repo, await chainAt(repo, tip));
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
