@@ -6,13 +6,16 @@ import { z } from "zod";
  * Version 2 added the runbook's repository-relative path, `--from`/`--only`, the skip-undo and
  * rollback questions, the `assumed` step status, captures on the attempt that made them, and
  * `rollback_started.cause`. Version 3 added `note`; version 4 its `queued` (a note left while the run
- * was live, journaled by its runner). Older journals are still read: every event of a version is a
- * valid event of the next.
+ * was live, journaled by its runner). Version 5 added the irreversible barrier of a rollback (the
+ * `barrier` question, `rollback_started.barrier`/`beyond`, the `rolled_back_to` end), steps assumed
+ * done by a flag (`step_finished.by: "flag"`), `options.confirmIrreversible`, and `runbook close`
+ * (the `closed` end, with `by`). Older journals are still read: every event of a version is a valid
+ * event of the next.
  */
-export const JOURNAL_VERSION = 4;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const JOURNAL_VERSION = 5;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -30,7 +33,11 @@ const capture = z.strictObject({ name: z.string(), value: z.string().nullable(),
 /** What a run or a rollback refers to: a prerequisite check, a step, or the runbook's ## Rollback block. */
 const target = z.string();
 
-export const QUESTIONS = ["confirm", "manual", "failed", "interrupted", "undo_before_skip", "rollback"] as const;
+/**
+ * `barrier` (version 5): a rollback reached a completed irreversible step; its answer `past` is a
+ * person (or `runbook rollback --past <step>`) going past it, so what came before it is undone too.
+ */
+export const QUESTIONS = ["confirm", "manual", "failed", "interrupted", "undo_before_skip", "rollback", "barrier"] as const;
 
 export const eventSchema = z.discriminatedUnion("type", [
   z.strictObject({
@@ -65,6 +72,8 @@ export const eventSchema = z.discriminatedUnion("type", [
       from: z.string().optional(),
       /** `--only`: every other step is assumed done by the operator. */
       only: z.array(z.string()).optional(),
+      /** `--confirm-irreversible`: the irreversible steps `--yes` may take (version 5). */
+      confirmIrreversible: z.array(z.string()).optional(),
     }),
   }),
   z.strictObject({
@@ -110,8 +119,11 @@ export const eventSchema = z.discriminatedUnion("type", [
     type: z.literal("step_finished"),
     target,
     status: z.enum(["done", "failed", "skipped", "assumed"]),
-    /** How the outcome was decided: by running it, by the operator (skip, mark done, --from/--only), or at a resume. */
-    by: z.enum(["run", "operator", "resume"]),
+    /**
+     * How the outcome was decided: by running it, by the operator (skip, mark done, --from/--only), at
+     * a resume, or by a flag (`flag`, version 5: a manual step `--yes` answered, assumed done).
+     */
+    by: z.enum(["run", "operator", "resume", "flag"]),
     capture: capture.optional(),
   }),
   z.strictObject({ ...base, type: z.literal("answer"), target, question: z.enum(QUESTIONS), answer: z.string(), by: z.string() }),
@@ -124,15 +136,24 @@ export const eventSchema = z.discriminatedUnion("type", [
     targets: z.array(target),
     /** `request`: `runbook rollback` (a clean rollback exits 0); `failure`: a step failed (exits 1). */
     cause: z.enum(["failure", "request"]).optional(),
+    /** The completed irreversible step the rollback stops at (version 5): nothing before it is undone. */
+    barrier: z.strictObject({ target, reason: z.string() }).optional(),
+    /** What the barrier leaves as it is, newest first (version 5). */
+    beyond: z.array(target).optional(),
   }),
   z.strictObject({ ...base, type: z.literal("rollback_finished"), target, status: z.enum(["rolled_back", "failed", "none"]), note: z.string().optional() }),
   z.strictObject({ ...base, type: z.literal("run_interrupted"), signal: z.string(), target: target.nullable() }),
   z.strictObject({
     ...base,
     type: z.literal("run_finished"),
-    status: z.enum(["completed", "failed", "aborted", "rolled_back", "rollback_failed"]),
+    /**
+     * `rolled_back_to` (version 5): the rollback stopped at an irreversible step (`rollback_started.barrier`);
+     * `closed` (version 5): `runbook close` ended a run nobody will go on with, `by` whom, `note` why.
+     */
+    status: z.enum(["completed", "failed", "aborted", "rolled_back", "rolled_back_to", "rollback_failed", "closed"]),
     exitCode: z.number().int(),
     note: z.string().optional(),
+    by: z.string().optional(),
   }),
   z.strictObject({ ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable() }),
   z.strictObject({ ...base, type: z.literal("verification_skipped"), reason: z.string() }),

@@ -18,7 +18,7 @@ import type { Capture, EventOf, JournalEvent, Phase } from "../journal/events.js
  */
 export type StepStatus = "pending" | "running" | "interrupted" | "done" | "failed" | "skipped" | "assumed";
 export type RollbackStatus = "rolled_back" | "failed" | "none";
-export type RunStatus = "running" | "interrupted" | "completed" | "failed" | "aborted" | "rolled_back" | "rollback_failed";
+export type RunStatus = "running" | "interrupted" | "completed" | "failed" | "aborted" | "rolled_back" | "rolled_back_to" | "rollback_failed" | "closed";
 export type StepWord = StepStatus | "rolled back" | "rollback failed" | "not rolled back";
 
 export interface AttemptResult {
@@ -53,8 +53,8 @@ export const attemptOk = (r: AttemptResult): boolean => r.exitCode === 0 && !r.t
 export interface StepState {
   readonly id: string;
   readonly status: StepStatus;
-  /** How it finished: by running, by the operator, or by an answer at a resume. */
-  readonly by: "run" | "operator" | "resume" | undefined;
+  /** How it finished: by running, by the operator, by an answer at a resume, or by a flag (a manual step `--yes` assumed done). */
+  readonly by: "run" | "operator" | "resume" | "flag" | undefined;
   /** The latest attempt of any of its blocks. */
   readonly attempt: Attempt | undefined;
   /** Attempts of its command, over the whole run. */
@@ -86,6 +86,16 @@ export interface RollbackState {
   readonly attempts: ReadonlyMap<string, Attempt>;
   /** An answer about an interrupted rollback block, not acted on yet. */
   readonly answers: ReadonlyMap<string, string>;
+  /** The completed irreversible step it stops at: nothing before it is undone. */
+  readonly barrier: { readonly target: string; readonly reason: string } | undefined;
+  /** What the barrier leaves as it is, newest first. */
+  readonly beyond: readonly string[];
+}
+
+/** Who went past an irreversible step's barrier, and when: a rollback then undoes what came before it. */
+export interface BarrierPassed {
+  readonly by: string;
+  readonly at: string;
 }
 
 /** Who started or took over the run, when and where. */
@@ -105,9 +115,14 @@ export interface RunState {
   readonly captures: ReadonlyMap<string, Capture>;
   /** Highest attempt number so far per `target:phase`, so numbering continues across a resume. */
   readonly attemptNumbers: ReadonlyMap<string, number>;
-  /** Steps whose blocks have run, most recently touched last: what a rollback undoes, newest first. */
+  /**
+   * Steps whose blocks have run, most recently touched last: what a rollback undoes, newest first.
+   * Steps assumed done join it when they are assumed, so an irreversible one is a barrier in its place.
+   */
   readonly touched: readonly string[];
   readonly rollback: RollbackState | undefined;
+  /** Irreversible steps a person went past in a rollback, by step id. */
+  readonly barriersPassed: ReadonlyMap<string, BarrierPassed>;
   readonly ended: EventOf<"run_finished"> | undefined;
   readonly interrupted: EventOf<"run_interrupted"> | undefined;
   readonly sessions: readonly Session[];
@@ -155,6 +170,7 @@ export function initialState(started: EventOf<"run_started">): RunState {
     attemptNumbers: new Map(),
     touched: [],
     rollback: undefined,
+    barriersPassed: new Map(),
     ended: undefined,
     interrupted: undefined,
     sessions: [{ kind: "started", operator: started.operator, host: started.host, pid: started.pid, at: started.ts }],
@@ -275,7 +291,9 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     }
     case "answer":
-      if (d.rollback && d.rollback.targets.includes(e.target) && e.question === "interrupted") {
+      if (e.question === "barrier") {
+        if (e.answer === "past") d.barriersPassed = new Map(d.barriersPassed).set(e.target, { by: e.by, at: e.ts });
+      } else if (d.rollback && d.rollback.targets.includes(e.target) && e.question === "interrupted") {
         // About a rollback block that was cut short.
         d.rollback = { ...d.rollback, answers: new Map(d.rollback.answers).set(e.target, e.answer) };
       } else if (d.steps.has(e.target)) {
@@ -290,7 +308,9 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     case "step_finished": {
       const capture = e.capture ?? (e.status === "done" ? d.steps.get(e.target)?.attempt?.capture : undefined);
-      if (e.status === "done" && capture) d.captures.set(capture.name, capture);
+      // A step assumed done may carry the value it would have captured, given by the operator.
+      if ((e.status === "done" || e.status === "assumed") && capture) d.captures.set(capture.name, capture);
+      if (e.status === "assumed") touch(d, e.target);
       updateStep(d, e.target, () => ({ status: e.status, by: e.by, answer: undefined }));
       break;
     }
@@ -300,7 +320,7 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     }
     case "rollback_started":
-      d.rollback = { reason: e.reason, cause: e.cause ?? "failure", targets: e.targets, results: new Map(), attempts: new Map(), answers: new Map() };
+      d.rollback = { reason: e.reason, cause: e.cause ?? "failure", targets: e.targets, results: new Map(), attempts: new Map(), answers: new Map(), barrier: e.barrier, beyond: e.beyond ?? [] };
       break;
     case "rollback_finished":
       if (d.rollback) d.rollback = { ...d.rollback, results: new Map(d.rollback.results).set(e.target, { status: e.status, note: e.note }) };
@@ -408,7 +428,8 @@ export function stepWord(s: StepState): StepWord {
  */
 export function runWord(state: RunState, live: boolean): string {
   if (state.status === "running") return live ? (state.rollback ? "rolling back" : "live") : "interrupted";
-  return state.status.replace("_", " ");
+  if (state.status === "rolled_back_to") return `rolled back to ${state.rollback?.barrier?.target ?? "a barrier"}`;
+  return state.status.replaceAll("_", " ");
 }
 
 /** The step with an unknown outcome, if any. */
