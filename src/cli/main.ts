@@ -92,7 +92,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     "set a param (repeatable); RUNBOOK_PARAM_<NAME> in the environment works too",
     "take the runbook's lock from a holder on another host, or an unreadable lock",
   )
-    .option("-y, --yes", "answer yes to every confirmation and mark manual steps done (needed without a terminal)")
+    .option("-y, --yes", "answer yes to every confirmation and mark manual steps assumed done (needed without a terminal); never takes an irreversible step")
+    .option("--confirm-irreversible <step-id,...>", "the irreversible steps this run may take without a person typing their id (repeatable); --yes alone stops before them", collect, [])
     .option("-n, --dry-run", "print the plan and run nothing; exits 2 when a param value is wrong")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
     .option("--from <step-id>", "start at this step; the steps before it are assumed done by the operator (never run, never rolled back)")
@@ -107,7 +108,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       sessionOptions(program.command("resume").description("continue a run from its journal; completed steps never run again").argument("<run-id>", "run id (see `runbook runs`), a unique prefix of one, or last"), secretsAgain, changedForce),
     ),
   )
-    .option("-y, --yes", "answer yes to the remaining confirmations")
+    .option("-y, --yes", "answer yes to the remaining confirmations; never takes an irreversible step")
+    .option("--confirm-irreversible <step-id,...>", "the irreversible steps this resume may take without a person typing their id (repeatable)", collect, [])
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
     .action(run(() => import("./commands/resume.js")));
 
@@ -121,7 +123,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     ),
   )
     .option("-n, --dry-run", "print what would be undone, in order, and undo nothing")
-    .option("-y, --yes", "roll back without asking (a terminal otherwise shows the list and asks once)")
+    .option("-y, --yes", "roll back without asking (a terminal otherwise shows the list and asks once); stops at an irreversible step")
+    .option("--past <step-id>", "go past this irreversible step too, undoing what came before it (repeatable; the journal records who named it)", collect, [])
+    .addHelpText("after", "\nAn irreversible step that took effect stops every rollback: nothing done before it is undone unless a\nperson types its id at the terminal, or names it with --past. Such a rollback ends as `rolled back to <step>`, exit 1.")
     .action(run(() => import("./commands/rollback.js")));
 
   program

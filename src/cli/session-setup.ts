@@ -32,6 +32,10 @@ export interface SessionFlags {
   markInterruptedDone?: boolean;
   file?: string;
   offline?: boolean;
+  /** `--confirm-irreversible a,b` (repeatable). */
+  confirmIrreversible?: string[];
+  /** `rollback --past a` (repeatable). */
+  past?: string[];
 }
 
 export interface SessionSetup {
@@ -58,7 +62,13 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const given = collectParamFlags(flags.param, io.env);
   const flagged = new Set(flags.param.map((f) => f.slice(0, f.indexOf("="))));
   const givenBy = Object.fromEntries(Object.keys(given).map((n) => [n, flagged.has(n) ? ("flag" as const) : ("environment" as const)]));
-  const policy: Policy = { yes: flags.yes === true, onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"), interrupted: interruptedFlag(flags) };
+  const policy: Policy = {
+    yes: flags.yes === true,
+    onFailure: flags.onFailure ?? (interactive ? "ask" : "abort"),
+    interrupted: interruptedFlag(flags),
+    confirmIrreversible: idList(flags.confirmIrreversible),
+    past: idList(flags.past),
+  };
   const share = shareConfigOf(loaded, io.env);
   const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
@@ -103,6 +113,11 @@ function outputLimitOf(env: Io["env"], configured: string | number | undefined):
   const bytes = parseOutputLimit(given);
   if (bytes === undefined) throw new UsageError(`RUNBOOK_OUTPUT_LIMIT=${given} is not a size: expected ${OUTPUT_LIMIT_HELP}`);
   return bytes;
+}
+
+/** Step ids from a repeatable flag whose values may also be comma-separated lists. */
+function idList(values: readonly string[] | undefined): string[] {
+  return [...new Set((values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))];
 }
 
 function interruptedFlag(flags: SessionFlags): Answers["interrupted"] | undefined {

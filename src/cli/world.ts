@@ -8,7 +8,8 @@ import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import { storeAndLocks } from "../state/shared/setup.js";
-import { assertCommittable, recordVerification } from "../verify/record.js";
+import { operatorName } from "../run/identity.js";
+import { assertCommittable, defaultVerifier, recordVerification } from "../verify/record.js";
 import { openFrontEnd, type ViewMode } from "../views/front-end.js";
 import type { Io } from "./io.js";
 
@@ -24,7 +25,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
     runner: runBlock,
     processes: { stopLeftover: stopOrphanGroup },
     clock: withTestRandom(realClock, io.env),
-    git: { state: gitState, assertCommittable, recordVerification },
+    git: { state: gitState, assertCommittable, recordVerification, verifier: (file) => defaultVerifier(file, io.env) },
     host,
     pid: process.pid,
     operator,
@@ -47,15 +48,6 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
 
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** Who is running this: RUNBOOK_OPERATOR, else the login name. */
-export function operatorName(env: Io["env"]): string {
-  if (env.RUNBOOK_OPERATOR) return env.RUNBOOK_OPERATOR;
-  try {
-    return os.userInfo().username;
-  } catch {
-    return env.USER ?? "unknown";
-  }
-}
 
 /** A person can answer when both ends are a terminal and this is not CI. (`--plain` only changes the screen.) */
 export function isInteractive(io: Io): boolean {

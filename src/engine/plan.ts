@@ -76,7 +76,8 @@ export function buildPlan(runbook: Runbook, graph: StepGraph, absoluteFile: stri
     instructions: s.instructions,
     line: s.span.start.line,
     manual: s.manual,
-    confirm: s.confirm,
+    // An irreversible step is always confirmed: without a person (or a flag naming it) it never runs.
+    confirm: s.confirm || s.irreversible !== undefined,
     irreversible: s.irreversible,
     capture: s.capture,
     command: s.command && block(s.command, s.id, "command"),

@@ -63,6 +63,11 @@ export const eventSchema = z.discriminatedUnion("type", [
     secrets: z.array(z.string()),
     /** Names of inherited environment variables the runbook declares (values are never stored). */
     env: z.array(z.string()).optional(),
+    /**
+     * Values given for what steps this run skips (`--from`, `--only`) would have captured, which steps it
+     * runs read (version 5); a secret one by name only (`value` null), given again at a resume.
+     */
+    captures: z.array(capture).optional(),
     order: z.array(z.string()),
     options: z.strictObject({
       onFailure: z.enum(["abort", "rollback", "ask"]),

@@ -11,13 +11,23 @@ export interface RollbackItem {
   readonly runs: boolean;
 }
 
+/** The irreversible step a rollback stops at, and what stopping there leaves as it is. */
+export interface RollbackBarrier {
+  readonly target: string;
+  readonly title: string;
+  /** Why it is irreversible (and, when its command was cut short, that it may have taken effect). */
+  readonly reason: string;
+  /** What going past it would undo too, in order. */
+  readonly beyond: readonly RollbackItem[];
+}
+
 /** What the engine asks the operator. Each question's answers are in `Answers`. */
 export type Ask =
   | { readonly kind: "confirm"; readonly step: PlanStep }
   | { readonly kind: "manual"; readonly step: PlanStep }
   | { readonly kind: "failed"; readonly step: PlanStep; readonly phase: Phase; readonly result: AttemptResult; readonly output: string }
   | { readonly kind: "undo_before_skip"; readonly step: PlanStep }
-  | { readonly kind: "rollback"; readonly step: PlanStep | undefined; readonly items: readonly RollbackItem[] }
+  | { readonly kind: "rollback"; readonly step: PlanStep | undefined; readonly items: readonly RollbackItem[]; readonly barrier?: RollbackBarrier | undefined }
   | { readonly kind: "interrupted"; readonly target: string; readonly step: PlanStep | undefined; readonly phase: Phase };
 
 export interface Answers {
@@ -25,7 +35,8 @@ export interface Answers {
   manual: "done" | "skip" | "abort";
   failed: "retry" | "skip" | "rollback" | "abort";
   undo_before_skip: "yes" | "no";
-  rollback: "yes" | "no";
+  /** `past`: the operator named the barrier's step, to undo what came before it too (asked again with the next barrier). */
+  rollback: "yes" | "no" | "past";
   interrupted: "rerun" | "skip" | "done";
 }
 
@@ -45,7 +56,16 @@ export interface Policy {
   readonly interrupted: Answers["interrupted"] | undefined;
   /** `runbook rollback` was asked for: its preview needs no second yes. */
   readonly rollbackRequested?: boolean;
+  /** `--confirm-irreversible`: the irreversible steps a flag may take. `--yes` alone never takes one. */
+  readonly confirmIrreversible?: readonly string[];
+  /** `runbook rollback --past`: the irreversible steps a rollback may go past. Nothing else goes past one without a person. */
+  readonly past?: readonly string[];
 }
+
+/** How the flags sign the answers they give, in the journal's `by`. */
+export const BY_YES = "--yes";
+export const byConfirmIrreversible = (id: string) => `--confirm-irreversible ${id}`;
+export const byPast = (id: string) => `--past ${id}`;
 
 /** Refused when a question reaches nobody: the session checks before it starts that this cannot happen. */
 export class NobodyToAskError extends Error {
@@ -68,12 +88,18 @@ export function withPolicy(operator: Operator, policy: Policy): Operator & { by(
   const decided = (q: Ask): { answer: string; by: string } | undefined => {
     switch (q.kind) {
       case "confirm":
-        return policy.yes ? { answer: "yes", by: "--yes" } : undefined;
+        if (q.step.irreversible !== undefined) {
+          if (policy.confirmIrreversible?.includes(q.step.id)) return { answer: "yes", by: byConfirmIrreversible(q.step.id) };
+          // --yes never takes an irreversible step: a person types its id, or the run stops before it (resumable).
+          return policy.yes && operator === nobody ? { answer: "abort", by: BY_YES } : undefined;
+        }
+        return policy.yes ? { answer: "yes", by: BY_YES } : undefined;
       case "manual":
-        return policy.yes ? { answer: "done", by: "--yes" } : undefined;
+        return policy.yes ? { answer: "done", by: BY_YES } : undefined;
       case "failed":
         return policy.onFailure === "ask" ? undefined : { answer: policy.onFailure, by: `--on-failure ${policy.onFailure}` };
       case "rollback":
+        if (q.barrier && policy.past?.includes(q.barrier.target)) return { answer: "past", by: byPast(q.barrier.target) };
         if (policy.rollbackRequested && (operator === nobody || policy.yes)) return { answer: "yes", by: policy.yes ? "runbook rollback --yes" : "runbook rollback" };
         return policy.onFailure === "rollback" ? { answer: "yes", by: "--on-failure rollback" } : undefined;
       case "interrupted":

@@ -63,7 +63,10 @@ export async function drive(d: EngineDeps): Promise<number> {
       case "ask": {
         const answer = await ask(d, action);
         if (answer === undefined) return interrupt(d, action.target);
-        d.journal.append({ type: "answer", target: action.target, question: action.question.kind, answer, by: d.operator.by(action.question) });
+        const q = action.question;
+        // Going past a barrier is its own record: who named which irreversible step. The preview then comes again.
+        if (q.kind === "rollback" && answer === "past" && q.barrier) d.journal.append({ type: "answer", target: q.barrier.target, question: "barrier", answer, by: d.operator.by(q) });
+        else d.journal.append({ type: "answer", target: action.target, question: q.kind, answer, by: d.operator.by(q) });
         break;
       }
       case "run": {

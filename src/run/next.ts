@@ -1,8 +1,8 @@
 import { EXIT } from "../errors.js";
 import type { NewEvent, Phase } from "../journal/events.js";
 import type { Plan, PlanBlock, PlanStep } from "../engine/plan.js";
-import type { Ask } from "./ask.js";
-import { rollbackBlock, rollbackItems, rollbackTargets, whyNoRollback } from "./rollback-plan.js";
+import { BY_YES, byConfirmIrreversible, type Ask } from "./ask.js";
+import { notUndoneNote, rollbackBlock, rollbackQuestion, rollbackScope, whyNoRollback } from "./rollback-plan.js";
 import { attemptOk, type Attempt, type RunState, type StepState } from "./state.js";
 
 /**
@@ -40,7 +40,9 @@ export function next(state: RunState, plan: Plan): Action {
 }
 
 function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): Action {
-  const finish = (status: "done" | "skipped" | "assumed", by: "run" | "operator" | "resume"): Action => record({ type: "step_finished", target: ps.id, status, by });
+  const finish = (status: "done" | "skipped" | "assumed", by: "run" | "operator" | "resume" | "flag"): Action => record({ type: "step_finished", target: ps.id, status, by });
+  // A manual step that --yes answered was not done by a person: assumed done, and said so everywhere.
+  const finishManual = (): Action => (s.manualBy === BY_YES ? finish("assumed", "flag") : finish("done", "operator"));
   const fail = (): NewEvent[] => [{ type: "step_finished", target: ps.id, status: "failed", by: "run" }];
   const ask = (question: Ask): Action => ({ kind: "ask", target: ps.id, question });
   const failedAsk = (): Action => {
@@ -61,16 +63,23 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
       case "manual:skip":
         return finish("skipped", "operator");
       case "confirm:abort":
+        if (ps.irreversible !== undefined && ans.by === BY_YES) {
+          const note = `stopped before ${ps.id}: it is irreversible (${ps.irreversible}) and --yes never takes an irreversible step; to take it, resume with ${byConfirmIrreversible(ps.id)}`;
+          return record({ type: "run_finished", status: "aborted", exitCode: EXIT.aborted, note });
+        }
+        return record({ type: "run_finished", status: "aborted", exitCode: EXIT.aborted, note: `aborted by ${ans.by} at ${ps.id}` });
       case "manual:abort":
         return record({ type: "run_finished", status: "aborted", exitCode: EXIT.aborted, note: `aborted by ${ans.by} at ${ps.id}` });
       case "manual:done":
-        return ps.verify ? runPhase(state, ps, "verify") : finish("done", "operator");
+        return ps.verify ? runPhase(state, ps, "verify") : finishManual();
       case "failed:retry":
         return start();
       case "failed:skip":
         return ps.rollback ? ask({ kind: "undo_before_skip", step: ps }) : finish("skipped", "operator");
       case "failed:rollback":
-        return ask({ kind: "rollback", step: ps, items: rollbackItems(rollbackTargets(state, plan), plan) });
+      // A barrier was passed (journaled as its own answer): the question comes again with what is now in scope.
+      case "rollback:past":
+        return ask({ kind: "rollback", step: ps, ...rollbackQuestion(rollbackScope(state, plan), plan) });
       case "failed:abort":
         return record(...fail(), { type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `step ${ps.id} failed` });
       case "undo_before_skip:yes":
@@ -78,7 +87,7 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
       case "undo_before_skip:no":
         return finish("skipped", "operator");
       case "rollback:yes":
-        return record(...fail(), { type: "rollback_started", reason: `step ${ps.id} failed`, targets: rollbackTargets(state, plan), cause: "failure" });
+        return record(...fail(), rollbackStarted(state, plan, `step ${ps.id} failed`, "failure"));
       case "rollback:no":
         return failedAsk();
       case "interrupted:rerun": {
@@ -110,7 +119,7 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   }
   if (attemptOk(a.result)) {
     if (a.phase === "command" && ps.verify) return runPhase(state, ps, "verify");
-    return finish("done", ps.manual ? "operator" : "run");
+    return ps.manual ? finishManual() : finish("done", "run");
   }
   if (a.result.retryInMs !== null) return runPhase(state, ps, a.phase, a);
   return failedAsk();
@@ -146,17 +155,29 @@ function nextInRollback(state: RunState, plan: Plan): Action {
   if (failures) {
     return record({ type: "run_finished", status: "rollback_failed", exitCode: EXIT.findings, note: `${failures} rollback block${failures === 1 ? "" : "s"} failed; check the system by hand` });
   }
+  // Stopped at an irreversible step: what came before it is still in place, so the run did not come back whole.
+  if (rb.barrier) return record({ type: "run_finished", status: "rolled_back_to", exitCode: EXIT.findings, note: notUndoneNote(rb.barrier, rb.beyond) });
   // Asked for explicitly, a clean rollback is a success; after a failure the run still failed.
   return record({ type: "run_finished", status: "rolled_back", exitCode: rb.cause === "request" ? EXIT.ok : EXIT.findings, note: rb.reason });
 }
 
+/** The event that starts a rollback: what it undoes, and the barrier it stops at with what that leaves. */
+export function rollbackStarted(state: RunState, plan: Plan, reason: string, cause: "failure" | "request"): NewEvent {
+  const scope = rollbackScope(state, plan);
+  return { type: "rollback_started", reason, targets: scope.targets, cause, ...(scope.barrier ? { barrier: scope.barrier, beyond: scope.beyond } : {}) };
+}
+
 /** `--from` and `--only`: the steps this run runs; the others are assumed done by the operator. */
 export function selected(state: RunState, plan: Plan, id: string): boolean {
-  const { from, only } = state.started.options;
-  if (only) return only.includes(id);
-  if (from === undefined) return true;
+  return runsStep(state.started.options, plan, id);
+}
+
+/** Whether a run started with these `--from`/`--only` options runs a step. Pure. */
+export function runsStep(pick: { readonly from?: string | undefined; readonly only?: readonly string[] | undefined }, plan: Plan, id: string): boolean {
+  if (pick.only) return pick.only.includes(id);
+  if (pick.from === undefined) return true;
   const order = plan.steps.map((s) => s.id);
-  return order.indexOf(id) >= order.indexOf(from);
+  return order.indexOf(id) >= order.indexOf(pick.from);
 }
 
 function runPhase(state: RunState, ps: PlanStep, phase: Phase, retryOf?: Attempt): Action {
@@ -178,5 +199,5 @@ function record(...events: NewEvent[]): Action {
 }
 
 function pending(id: string): StepState {
-  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined };
+  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined };
 }

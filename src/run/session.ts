@@ -9,14 +9,17 @@ import { drillShortfall } from "../verify/drill.js";
 import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
+import { irreversibleNamed, stopsBeforeIrreversible } from "./irreversible.js";
 import { locateRunbook, type LookupContext } from "./locate.js";
+import { rollbackStarted, runsStep } from "./next.js";
 import { reviewRunParams } from "./param-review.js";
-import { reopenParams, resolveRunParams } from "./params.js";
+import { controlCharacterIn, reopenParams, resolveRunParams, type AskParam } from "./params.js";
 import type { Prepared } from "./prepare.js";
-import { rollbackItems, rollbackTargets } from "./rollback-plan.js";
+import { rollbackQuestion, rollbackScope, type RollbackScope } from "./rollback-plan.js";
 import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
-import { createFold, initialState, interruptedStep, openProcess, stepList, type RunState } from "./state.js";
+import { skippedCaptures, type SkippedCapture } from "./skipped-captures.js";
+import { createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
 
 /** `runbook run`: what the flags asked for, turned into a request. */
@@ -59,18 +62,28 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   if (!req.interactive && !req.policy.yes && needy.length) {
     throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
   }
+  irreversibleNamed(plan, req.policy.confirmIrreversible ?? [], "--confirm-irreversible");
   refuseMissingEnv(req.prepared, world);
+  const runs = (id: string) => runsStep(req, plan, id);
+  const secretParams = new Set(Object.entries(runbook.meta?.params ?? {}).filter(([, d]) => d.secret === true).map(([n]) => n));
+  const skipped = skippedCaptures(plan, runs, secretParams);
+  const { params: givenParams, captures: givenCaptures } = splitGiven(req.given, skipped);
+  if (!req.interactive) refuseMissingCaptures(skipped, givenCaptures);
+  const stops = stopsBeforeIrreversible(plan, runs, req.policy, req.interactive);
+  if (stops.length) world.notice(`--yes stops before ${stops.join(", ")} (irreversible): to take ${stops.length === 1 ? "it" : "them"}, pass --confirm-irreversible ${stops.join(",")}`);
   return withSignals(world, async (signal, stop) => {
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
     let notes: { stop(): void } | undefined;
     let file: string | undefined;
     try {
-      const asked = await resolveRunParams(runbook, req.given, front.askParam, signal).catch(unlessInterrupted(signal));
+      const asked = await resolveRunParams(runbook, givenParams, front.askParam, signal).catch(unlessInterrupted(signal));
       // Stopped while params were asked: nothing was journaled, nothing ran.
       if (!asked || signal.aborted) return EXIT.interrupted;
+      const captureValues = await askCaptures(skipped, givenCaptures, front.askParam, signal).catch(unlessInterrupted(signal));
+      if (!captureValues || signal.aborted) return EXIT.interrupted;
       // A last look at every value before anything is locked or journaled (not with --yes).
-      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, req.given, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
+      const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, givenParams, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
       if (!resolved) {
         front.notice("not started: nothing ran");
@@ -92,8 +105,13 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
           secrets: [...resolved.secrets],
           ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
+          ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),
           order: plan.steps.map((s) => s.id),
-          options: { onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}) },
+          options: {
+            onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record,
+            ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}),
+            ...(req.policy.confirmIrreversible?.length ? { confirmIrreversible: [...req.policy.confirmIrreversible] } : {}),
+          },
         });
         file = world.store.pathOf(runId);
         journal = new RunJournal(sink, initialState(event), (e, s) => front.onEvent(e, s));
@@ -101,7 +119,8 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         notes = watchQueuedNotes(journal, world.store.notes, runId);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
-          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(), graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
+          baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
+          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
@@ -149,6 +168,10 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       if (found.how !== "where the run started" || outside) world.notice(`using ${found.file} (${found.how}${outside ? ", outside this checkout" : ""})`);
       const prepared = await req.prepare(found.file);
       const { plan } = prepared;
+      irreversibleNamed(plan, req.policy.confirmIrreversible ?? [], "--confirm-irreversible");
+      irreversibleNamed(plan, req.policy.past ?? [], "--past");
+      const startRollback = req.mode === "rollback" && (!state.rollback || state.status === "rolled_back_to");
+      if (startRollback && !req.interactive) refuseNothingBeforeBarrier(state, plan, req, flagPasses(state, plan, req.policy.past ?? []));
       refuseWithoutOperator(req, state, plan);
       refuseMissingEnv(prepared, world);
       if (req.mode === "resume") req.checkRequires(plan);
@@ -164,15 +187,26 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         if (!reopened || signal.aborted) return EXIT.interrupted;
         const { params, secrets, secretCaptures } = reopened;
         const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
-        const startRollback = req.mode === "rollback" && !state.rollback;
-        if (startRollback) {
-          const question = { kind: "rollback" as const, step: undefined, items: rollbackItems(rollbackTargets(state, plan), plan) };
+        // Barriers passed at this preview: journaled once the run is taken over, before the rollback starts.
+        const passed = new Map<string, BarrierPassed>();
+        for (; startRollback; ) {
+          const scope = rollbackScope(withPassed(state, passed), plan);
+          const question = { kind: "rollback" as const, step: undefined, ...rollbackQuestion(scope, plan) };
           const answer = await operator.ask(question, signal).catch(unlessInterrupted(signal));
           if (answer === undefined) return EXIT.interrupted;
           if (answer === "no") {
             front.notice("nothing was rolled back");
             return EXIT.aborted;
           }
+          if (answer === "past" && question.barrier) {
+            passed.set(question.barrier.target, { by: operator.by(question), at: now });
+            continue;
+          }
+          if (state.status === "rolled_back_to" && nothingNew(state, scope)) {
+            front.notice(`nothing was rolled back: run ${req.runId} already stands at ${scope.barrier?.target ?? "its barrier"}`);
+            return EXIT.findings;
+          }
+          break;
         }
         journal = new RunJournal(sink, state, (e, s) => front.onEvent(e, s));
         journal.append({
@@ -181,8 +215,9 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         });
         notes = watchQueuedNotes(journal, world.store.notes, req.runId);
         if (startRollback) {
+          for (const [target, p] of passed) journal.append({ type: "answer", target, question: "barrier", answer: "past", by: p.by });
           journal.append({ type: "answer", target: req.runId, question: "rollback", answer: "yes", by: operator.by({ kind: "rollback", step: undefined, items: [] }) });
-          journal.append({ type: "rollback_started", reason: `requested by ${world.operator}`, targets: rollbackTargets(journal.state, plan), cause: "request" });
+          journal.append(rollbackStarted(journal.state, plan, `requested by ${world.operator}`, "request"));
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
@@ -201,15 +236,87 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
 }
 
 /** What `runbook rollback --dry-run` shows: the targets in order, and what each will do. Reads only. */
-export async function previewRollback(req: ContinueRequest, world: World): Promise<{ state: RunState; lines: ReturnType<typeof rollbackItems> }> {
+export async function previewRollback(req: ContinueRequest, world: World): Promise<{ state: RunState } & ReturnType<typeof rollbackQuestion>> {
   firstEvent(world, req.runId);
   const fold = createFold();
   world.store.scan(req.runId, (e) => fold.add(e));
   const state = fold.result();
   const found = locateRunbook(state.started, { ...req.lookup, hashOf: req.hashOf });
   const { plan } = await req.prepare(found.file);
-  const targets = state.rollback ? state.rollback.targets.filter((t) => !state.rollback?.results.has(t)) : rollbackTargets(state, plan);
-  return { state, lines: rollbackItems(targets, plan) };
+  irreversibleNamed(plan, req.policy.past ?? [], "--past");
+  const rb = state.rollback;
+  if (rb && state.status !== "rolled_back_to") {
+    // A rollback under way (interrupted): what it has left, and the barrier it already stops at.
+    const left = { targets: rb.targets.filter((t) => !rb.results.has(t)), barrier: rb.barrier, beyond: [...rb.beyond] };
+    return { state, ...rollbackQuestion(left, plan) };
+  }
+  return { state, ...rollbackQuestion(rollbackScope(withPassed(state, flagPasses(state, plan, req.policy.past ?? [])), plan), plan) };
+}
+
+/** The state as if these barriers had been passed too: what the rollback's scope would then be. */
+function withPassed(state: RunState, passed: ReadonlyMap<string, BarrierPassed>): RunState {
+  return passed.size ? { ...state, barriersPassed: new Map([...state.barriersPassed, ...passed]) } : state;
+}
+
+/** The barriers `--past` names, passed one after the other as a rollback meets them. */
+function flagPasses(state: RunState, plan: Plan, past: readonly string[]): Map<string, BarrierPassed> {
+  const passed = new Map<string, BarrierPassed>();
+  for (;;) {
+    const barrier = rollbackScope(withPassed(state, passed), plan).barrier;
+    if (!barrier || !past.includes(barrier.target)) return passed;
+    passed.set(barrier.target, { by: `--past ${barrier.target}`, at: "" });
+  }
+}
+
+/** A rollback that stopped at a barrier, asked again without going past it: nothing new to undo. */
+function nothingNew(state: RunState, scope: RollbackScope): boolean {
+  return scope.targets.length === 0 && scope.barrier?.target === state.rollback?.barrier?.target;
+}
+
+/** Without a terminal, a run rolled back to a barrier goes further only with `--past` naming it. */
+function refuseNothingBeforeBarrier(state: RunState, plan: Plan, req: ContinueRequest, passed: ReadonlyMap<string, BarrierPassed>): void {
+  if (state.status !== "rolled_back_to") return;
+  const scope = rollbackScope(withPassed(state, passed), plan);
+  if (!nothingNew(state, scope)) return;
+  const b = scope.barrier;
+  throw new RunRefusedError(`run ${req.runId} was rolled back to ${b?.target ?? "an irreversible step"}${b ? `, which is irreversible (${b.reason})` : ""}; what came before it is still in place`, {
+    exitCode: EXIT.findings,
+    ...(b ? { hint: `To undo that too, knowing what it risks: runbook rollback ${req.runId} --past ${b.target}` } : {}),
+  });
+}
+
+/** The `-p` values that are not params but what skipped steps would have captured. */
+function splitGiven(given: Readonly<Record<string, string>>, skipped: readonly SkippedCapture[]): { params: Record<string, string>; captures: Map<string, string> } {
+  const names = new Set(skipped.map((c) => c.name));
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  const captures = new Map<string, string>();
+  for (const [k, v] of Object.entries(given)) {
+    if (names.has(k)) captures.set(k, v);
+    else params[k] = v;
+  }
+  return { params, captures };
+}
+
+/** Refuses, before anything runs, a partial run that would fail half way for want of a captured value. */
+function refuseMissingCaptures(skipped: readonly SkippedCapture[], given: ReadonlyMap<string, string>): void {
+  const missing = skipped.filter((c) => !given.has(c.name));
+  if (!missing.length) return;
+  const lines = missing.map((c) => `\`${c.name}\` (captured by ${c.producer}, which this run skips; read by ${c.readers.join(", ")})`);
+  throw new UsageError(`${missing.length === 1 ? "a value" : "values"} that skipped steps would have captured must be given: ${lines.join("; ")}`, {
+    hint: `Pass ${missing.map((c) => `-p ${c.name}=…`).join(" ")} (or RUNBOOK_PARAM_${missing[0]!.name}), or run without --from/--only.`,
+  });
+}
+
+/** Captured values a partial run needs: given with -p, else asked for at the terminal. */
+async function askCaptures(skipped: readonly SkippedCapture[], given: ReadonlyMap<string, string>, ask: AskParam | undefined, signal: AbortSignal): Promise<Map<string, string>> {
+  const values = new Map(given);
+  for (const c of skipped) {
+    if (values.has(c.name)) continue;
+    if (!ask) refuseMissingCaptures([c], values);
+    const description = `captured by step ${c.producer}, which this run skips; ${c.readers.join(", ")} read${c.readers.length === 1 ? "s" : ""} it`;
+    values.set(c.name, await ask!({ name: c.name, description, secret: c.secret, validate: (v) => (controlCharacterIn(v) ? "control characters are not allowed" : undefined) }, signal));
+  }
+  return values;
 }
 
 /** The journal's first event: which run, which runbook (and so which lock). */
@@ -228,7 +335,8 @@ function alreadyOver(req: ContinueRequest, state: RunState, world: World): numbe
   const id = req.runId;
   if (req.mode === "resume") {
     if (state.status === "completed") return (world.print(`Run ${id} already completed; nothing to resume.\n`), EXIT.ok);
-    if (state.status === "rolled_back" || state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was rolled back; start a new run instead`);
+    if (state.status === "rolled_back" || state.status === "rollback_failed" || state.status === "rolled_back_to") throw new RunRefusedError(`run ${id} was rolled back; start a new run instead`);
+    if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed${state.ended?.by ? ` by ${state.ended.by}` : ""}${state.ended?.note ? ` (${state.ended.note})` : ""}; start a new run instead`);
     if (state.rollback) {
       const done = state.rollback.targets.filter((t) => state.rollback?.results.has(t));
       const left = state.rollback.targets.filter((t) => !state.rollback?.results.has(t));
@@ -238,6 +346,7 @@ function alreadyOver(req: ContinueRequest, state: RunState, world: World): numbe
   }
   if (state.status === "rolled_back") return (world.print(`Run ${id} was already rolled back.\n`), EXIT.ok);
   if (state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was already rolled back, and some rollback blocks failed`, { hint: `See \`runbook log ${id}\` and check the system by hand.` });
+  if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed${state.ended?.by ? ` by ${state.ended.by}` : ""}${state.ended?.note ? ` (${state.ended.note})` : ""}; nothing is rolled back`);
   return undefined;
 }
 
@@ -299,7 +408,7 @@ async function recordDrill(journal: RunJournal, file: string, commit: boolean, w
     return;
   }
   try {
-    const v = await world.git.recordVerification(file, { date: new Date(world.clock.now()).toISOString().slice(0, 10), by: world.operator }, commit);
+    const v = await world.git.recordVerification(file, { date: new Date(world.clock.now()).toISOString().slice(0, 10), by: await world.git.verifier(file) }, commit);
     journal.append({ type: "verification_recorded", date: v.date, by: v.by, commit: v.committed ?? null });
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });

@@ -63,6 +63,8 @@ export interface StepState {
   readonly durationMs: number;
   /** The latest answer the engine has not acted on yet (dropped at a resume: questions are asked again). */
   readonly answer: { readonly question: string; readonly answer: string; readonly by: string } | undefined;
+  /** Who said a manual step was done (a person, or `--yes`), kept while its verify runs. */
+  readonly manualBy: string | undefined;
   /** It failed, and the operator skipped it: its change may still be in place. */
   readonly skippedAfterFailure: boolean;
   /** Its rollback block ran when it was skipped after failing. */
@@ -160,13 +162,13 @@ type Draft = { -readonly [K in keyof RunState]: RunState[K] } & {
 
 /** The state right after `run_started`. */
 export function initialState(started: EventOf<"run_started">): RunState {
-  const step = (id: string): StepState => ({ id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined });
+  const step = (id: string): StepState => ({ id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined });
   return {
     started,
     status: "running",
     steps: new Map(started.order.map((id) => [id, step(id)])),
     checks: new Map(),
-    captures: new Map(),
+    captures: new Map((started.captures ?? []).map((c) => [c.name, c])),
     attemptNumbers: new Map(),
     touched: [],
     rollback: undefined,
@@ -301,6 +303,7 @@ function step(d: Draft, e: JournalEvent): void {
           answer: { question: e.question, answer: e.answer, by: e.by },
           ...(e.question === "failed" && e.answer === "skip" ? { skippedAfterFailure: true } : {}),
           ...(e.question === "undo_before_skip" && e.answer === "no" ? { undone: "none" as const } : {}),
+          ...(e.question === "manual" && e.answer === "done" ? { manualBy: e.by } : {}),
         }));
         // A manual step done by hand has changed the world: a rollback must consider it.
         if (e.question === "manual" && e.answer === "done") touch(d, e.target);

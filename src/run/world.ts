@@ -79,6 +79,8 @@ export interface Git {
   state(file: string): Promise<{ commit: string; dirty: boolean } | null>;
   assertCommittable(file: string): Promise<void>;
   recordVerification(file: string, v: { date: string; by: string }, commit: boolean): Promise<{ date: string; by: string; committed: string | undefined }>;
+  /** Who a verification of this file names: git's user.name, else the operator (the same for `verify`). */
+  verifier(file: string): Promise<string>;
 }
 
 /** The screen side of a run. It only shows and asks; it never runs anything. */

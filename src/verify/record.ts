@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit } from "simple-git";
+import { verifierName } from "../run/identity.js";
 import { setFrontmatterFields } from "./frontmatter-edit.js";
 
 export interface Verification {
@@ -14,15 +15,15 @@ export class VerifyError extends InputError {
   override name = "VerifyError";
 }
 
-/** Who verifies by default: git's user.name, else $USER. */
+/** Who verifies by default, for `verify` and `run --record` alike: git's user.name, else the operator. */
 export async function defaultVerifier(file: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  let name: string | undefined;
   try {
-    const name = (await simpleGit(path.dirname(file)).getConfig("user.name")).value;
-    if (name) return name;
+    name = (await simpleGit(path.dirname(file)).getConfig("user.name")).value ?? undefined;
   } catch {
     // not a repository, or no git
   }
-  return env.USER ?? env.USERNAME ?? "unknown";
+  return verifierName(name, env);
 }
 
 /** The last commit that touched the file: the version that was verified. Undefined when untracked or outside git. */

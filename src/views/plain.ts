@@ -92,13 +92,17 @@ export class PlainView {
         break;
       case "step_finished": {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
-        const word = e.status === "assumed" ? "assumed done by the operator" : e.status;
+        const word = e.status === "assumed" ? (e.by === "flag" ? "assumed done (--yes): nobody said it was done" : "assumed done by the operator") : e.status;
         const capture = e.capture ? c.dim(` $${e.capture.name}=${e.capture.secret ? "***" : printableLine(e.capture.value ?? "")}`) : "";
         this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
         break;
       }
       case "rollback_started":
         this.#line(c.yellow(`↺ rolling back (${printableLine(e.reason)}): ${e.targets.map((t) => printableLine(t)).join(", ") || "nothing to roll back"}`));
+        if (e.barrier) {
+          const left = e.beyond?.length ? `; left as it is: ${e.beyond.map((t) => printableLine(t)).join(", ")}` : "";
+          this.#line(c.yellow(`  stops at ${printableLine(e.barrier.target)}, which is irreversible (${printableLine(e.barrier.reason)})${left}`));
+        }
         break;
       case "rollback_finished":
         this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${e.status === "none" ? `not rolled back (${printableLine(e.note ?? "no rollback")})` : `${e.status.replace("_", " ")}${e.note ? ` (${printableLine(e.note)})` : ""}`}`);

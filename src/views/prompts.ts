@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import type { Ask, Operator } from "../run/ask.js";
 import type { AskParam } from "../run/params.js";
 import { printableLine } from "./printable.js";
+import { rollbackPreview } from "./rollback-preview.js";
 
 export interface PromptIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -20,6 +21,8 @@ const KEYS: { [K in Ask["kind"]]: Record<string, string> } = {
 
 /** An irreversible step is run by typing its id, never by one key. */
 const irreversible = (q: Ask): string | undefined => (q.kind === "confirm" && q.step.irreversible !== undefined ? q.step.id : undefined);
+/** A rollback goes past an irreversible step only when its id is typed. */
+const barrierOf = (q: Ask): string | undefined => (q.kind === "rollback" ? q.barrier?.target : undefined);
 
 function question(q: Ask): string {
   switch (q.kind) {
@@ -35,8 +38,11 @@ function question(q: Ask): string {
     case "undo_before_skip":
       return `Run ${q.step.id}'s rollback before skipping it, so its change is undone? [Y/n]: `;
     case "rollback": {
-      const lines = q.items.map((it, i) => `  ${i + 1}. ${printableLine(it.label)}: ${printableLine(it.action)}`);
-      return `Rolling back will undo, in this order:\n${lines.join("\n") || "  (nothing)"}\nRoll back now? [y]es, [n]o: `;
+      const lines = rollbackPreview(q.items, q.barrier);
+      if (!q.barrier) return `Rolling back will undo, in this order:\n${lines.join("\n")}\nRoll back now? [y]es, [n]o: `;
+      const id = printableLine(q.barrier.target);
+      const risk = q.barrier.beyond.length ? `undo ${q.barrier.beyond.map((b) => printableLine(b.target)).join(", ")} though ${id} cannot be undone` : `go on past ${id}`;
+      return `Rolling back will undo, in this order:\n${lines.join("\n")}\nRoll back to ${id}? [y]es, [n]o, or type ${id} to ${risk}: `;
     }
   }
 }
@@ -51,6 +57,8 @@ export function promptOperator(io: PromptIo, name: string): Operator {
         for (;;) {
           const typed = (await rl.question(question(q), { signal })).trim();
           const reply = typed.toLowerCase();
+          const past = barrierOf(q);
+          if (past !== undefined && typed === past) return "past" as never;
           const id = irreversible(q);
           if (id !== undefined) {
             if (typed === id) return "yes" as never;

@@ -153,7 +153,7 @@ export function memoryWorld(o: { store?: MemoryStore; runner: ProcessRunner; ope
     runner: o.runner,
     processes: { stopLeftover: async () => "none" },
     clock: { now: () => (now += 1), sleep: async (ms) => void (now += ms), random: () => 0.5 },
-    git: { state: async () => null, assertCommittable: async () => undefined, recordVerification: async (_f, v) => ({ ...v, committed: undefined }) },
+    git: { state: async () => null, assertCommittable: async () => undefined, recordVerification: async (_f, v) => ({ ...v, committed: undefined }), verifier: async () => "tester" },
     host: "memory",
     pid: 2,
     operator: "alice",

@@ -1,0 +1,39 @@
+import type { Plan } from "../engine/plan.js";
+
+/** A value a step to run reads, that a step this run skips (`--from`, `--only`) would have captured. */
+export interface SkippedCapture {
+  readonly name: string;
+  /** The step that captures it, which this run does not run. */
+  readonly producer: string;
+  /** The steps to run that read it. */
+  readonly readers: readonly string[];
+  /** The producer reads a secret: the value is treated as one (never journaled). */
+  readonly secret: boolean;
+}
+
+/**
+ * The `capture=` values a partial run must be given before anything runs, so that it never fails half
+ * way for a value a skipped step would have captured. A value counts when a step to run reads it and
+ * the last step before that reader to capture it is one this run skips. Pure.
+ */
+export function skippedCaptures(plan: Plan, runs: (id: string) => boolean, secretParams: ReadonlySet<string>): SkippedCapture[] {
+  const found = new Map<string, { producer: string; readers: string[]; secret: boolean }>();
+  /** Name → the last step so far that captures it, and whether this run runs it. */
+  const lastProducer = new Map<string, { id: string; runs: boolean; secret: boolean }>();
+  for (const step of plan.steps) {
+    if (runs(step.id)) {
+      for (const name of step.reads) {
+        const p = lastProducer.get(name);
+        if (!p || p.runs) continue;
+        const entry = found.get(name) ?? { producer: p.id, readers: [], secret: p.secret };
+        entry.readers.push(step.id);
+        found.set(name, entry);
+      }
+    }
+    if (step.capture) {
+      const secret = step.reads.some((n) => secretParams.has(n) || lastProducer.get(n)?.secret === true);
+      lastProducer.set(step.capture, { id: step.id, runs: runs(step.id), secret });
+    }
+  }
+  return [...found].map(([name, e]) => ({ name, ...e }));
+}
