@@ -45,15 +45,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * carrying its tag that left the group; TERM, then KILL. A group whose leader pid now belongs to a
  * younger process is not ours and is left alone (a tag is never another block's).
  */
-export async function stopOrphanGroup(pgid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours"> {
+export async function stopOrphanGroup(pgid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck"> {
   const now = processStartTime(pgid);
   const ours = groupAlive(pgid) && !(now !== undefined && startTime !== null && now !== startTime);
   const group = ours ? pgid : undefined;
   if (blockProcesses(group, tag).length === 0) return groupAlive(pgid) && !ours ? "not-ours" : "none";
   signalBlock(group, tag, "SIGTERM");
   for (let waited = 0; waited < graceMs && blockProcesses(group, tag).length > 0; waited += 50) await sleep(50);
-  await killBlock(group, tag);
-  return "stopped";
+  // A block that outlives SIGKILL (a process stuck in the kernel) must not run beside its next attempt.
+  return (await killBlock(group, tag)).length ? "stuck" : "stopped";
 }
 
 /**
@@ -108,10 +108,15 @@ export function signalBlock(pgid: number | undefined, tag: string | undefined, s
 }
 
 /** KILLs what is left of a block until nothing is (a process may fork while it is killed), for 2 s at most. */
-export async function killBlock(pgid: number | undefined, tag: string | undefined): Promise<void> {
-  for (let waited = 0; waited <= 2000; waited += 50) {
+/**
+ * SIGKILLs a block's processes until none is left, and returns those still there after `boundMs`
+ * (a busy machine can take seconds to reap them; a process in uninterruptible sleep takes longer).
+ */
+export async function killBlock(pgid: number | undefined, tag: string | undefined, boundMs = 15_000): Promise<number[]> {
+  for (let waited = 0; ; waited += 50) {
     signalBlock(pgid, tag, "SIGKILL");
-    if (blockProcesses(pgid, tag).length === 0) return;
+    const left = blockProcesses(pgid, tag);
+    if (left.length === 0 || waited >= boundMs) return left;
     await sleep(50);
   }
 }

@@ -107,6 +107,6 @@ export function whyNoRollback(step: PlanStep | undefined): string {
 
 /** What a rollback that stopped at a barrier says it left as it is. */
 export function notUndoneNote(barrier: { readonly target: string; readonly reason: string }, beyond: readonly string[]): string {
-  const left = beyond.length ? `; not undone: ${beyond.join(", ")}` : "";
+  const left = beyond.length ? `; not undone: ${beyond.map((t) => (t.startsWith("@rollback/") ? `## Rollback block ${t.slice("@rollback/".length)}` : t)).join(", ")}` : "";
   return `${barrier.target} is irreversible (${barrier.reason})${left}`;
 }

@@ -396,6 +396,9 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
     // A process group recorded on another machine (a shared run taken over) is not this machine's to stop.
     if (!open || (s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
     const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
+    if (outcome === "stuck") {
+      throw new RunRefusedError(`process group ${open.pid} left running by ${open.target} would not stop, even after SIGKILL; nothing was started, so it cannot run twice at once`, { hint: `See it with \`ps -o pid,stat,cmd -g ${open.pid}\`; once it is gone, run the command again.` });
+    }
     if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }

@@ -149,9 +149,15 @@ describe("runbook run (real processes)", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("do (confirm), look (manual)");
     expect(journalFiles(p.state)).toEqual([]);
-    const ok = await runIn(p, ["run", "rb.md", "--yes"]);
+    // --yes alone never takes the irreversible step: the run stops before it, nothing ran.
+    const stopped = await runIn(p, ["run", "rb.md", "--yes"]);
+    expect(stopped.exitCode).toBe(3);
+    expect(stopped.stderr).toContain("--yes stops before do (irreversible): to take it, pass --confirm-irreversible do");
+    expect(marks(p.mark)).toEqual([]);
+    const ok = await runIn(p, ["resume", "last", "--yes", "--confirm-irreversible", "do"]);
     expect(ok.exitCode).toBe(0);
-    expect(journalEvents(p.state).filter((e) => e.type === "answer").map((e) => [e.answer, e.by])).toEqual([["yes", "--yes"], ["done", "--yes"]]);
+    expect(marks(p.mark)).toEqual(["ran"]);
+    expect(journalEvents(p.state).filter((e) => e.type === "answer").map((e) => [e.answer, e.by])).toEqual([["abort", "--yes"], ["yes", "--confirm-irreversible do"], ["done", "--yes"]]);
   });
 
   it("stops at a failing prerequisite before any step, and at a missing required command", async () => {

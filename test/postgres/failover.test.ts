@@ -57,11 +57,23 @@ async function startLab(): Promise<Lab> {
   return { primary: urls.PRIMARY_URL!, replica: urls.REPLICA_URL!, lab, sql };
 }
 
-async function failover(l: Lab, extra: string[] = [], cwd?: string, file = RUNBOOK) {
+/** `--yes` never takes the irreversible promotion: the drills name it, as a CI drill must. */
+async function failover(l: Lab, extra: string[] = [], cwd?: string, file = RUNBOOK, confirm = ["--confirm-irreversible", "promote"]) {
   const state = await tempDir("runbook-pg-state-");
   const started = Date.now();
-  const r = await runCli(["run", file, "--yes", "-p", `PRIMARY_URL=${l.primary}`, "-p", `REPLICA_URL=${l.replica}`, ...extra], { cwd: cwd ?? ROOT, env: { RUNBOOK_STATE_DIR: state }, timeout: 240_000 });
+  const r = await runCli(["run", file, "--yes", ...confirm, "-p", `PRIMARY_URL=${l.primary}`, "-p", `REPLICA_URL=${l.replica}`, ...extra], { cwd: cwd ?? ROOT, env: { RUNBOOK_STATE_DIR: state }, timeout: 240_000 });
   return { ...r, state, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Which servers take writes now: a primary that is not read-only. */
+async function writable(l: Lab): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, url] of [["old primary", l.primary], ["standby", l.replica]] as const) {
+    const recovery = await l.sql(url, "select pg_is_in_recovery()").catch(() => "down");
+    const ro = await l.sql(url, "show default_transaction_read_only").catch(() => "down");
+    if (recovery === "f" && ro === "off") out.push(name);
+  }
+  return out;
 }
 
 const stepStatuses = (state: string) => Object.fromEntries(journalEvents(state).filter((e) => e.type === "step_finished").map((e) => [e.target, e.status]));
@@ -78,7 +90,8 @@ describe.skipIf(!hasPostgres && !required)("runbooks/postgres-failover.md agains
     await l.sql(l.replica, "insert into orders values (1001)");
     expect(await l.sql(l.primary, "show default_transaction_read_only")).toBe("on");
     await expect(l.sql(l.primary, "insert into orders values (1002)")).rejects.toThrow(/read-only transaction/);
-    expect(stepStatuses(r.state)).toEqual({ "check-lag": "done", fence: "done", drain: "done", promote: "done", "check-writes": "done", repoint: "done", "retire-old-primary": "done" });
+    // The manual steps were answered by --yes, not done by anyone: assumed.
+    expect(stepStatuses(r.state)).toEqual({ "check-lag": "done", fence: "done", drain: "done", promote: "done", "check-writes": "done", repoint: "assumed", "retire-old-primary": "assumed" });
     expect(journalEvents(r.state).filter((e) => e.type === "check_finished").map((e) => e.status)).toEqual(["passed", "passed", "passed"]);
   });
 
@@ -130,14 +143,51 @@ describe.skipIf(!hasPostgres && !required)("runbooks/postgres-failover.md agains
     expect(await l.sql(l.replica, "select pg_is_in_recovery()")).toBe("t");
   });
 
-  it("a drill with --record updates last_verified", async () => {
+  it("a full failover then `rollback last --yes`: the rollback stops at the promotion, and exactly one server takes writes", async () => {
+    const l = await startLab();
+    await l.sql(l.primary, "create table t(x int)");
+    const r = await failover(l);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await writable(l)).toEqual(["standby"]);
+    const back = await runCli(["rollback", "last", "--yes"], { cwd: ROOT, env: { RUNBOOK_STATE_DIR: r.state }, timeout: 120_000 });
+    const status = await l.lab("status");
+    console.log(`after a full failover and rollback last --yes:\n${back.stdout}${back.stderr}\nlab/pg-lab.sh status:\n${status}`);
+    expect(back.exitCode, back.stdout + back.stderr).toBe(1);
+    expect(back.stdout).toContain("rolled back to promote");
+    expect(back.stdout).toContain("not undone: drain, fence, check-lag");
+    // The fence's rollback never ran: the old primary is still read-only, the new one alone takes writes.
+    expect(journalEvents(r.state).filter((e) => e.type === "attempt_started" && e.phase === "rollback").map((e) => e.target)).toEqual([]);
+    expect(await writable(l)).toEqual(["standby"]);
+    expect(await l.sql(l.primary, "show default_transaction_read_only")).toBe("on");
+  });
+
+  it("--yes alone stops before the promotion (exit 3) with the standby untouched; a resume naming it completes, running nothing twice", async () => {
+    const l = await startLab();
+    const r = await failover(l, [], undefined, RUNBOOK, []);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toContain("--yes stops before promote (irreversible): to take it, pass --confirm-irreversible promote");
+    expect(await l.sql(l.replica, "select pg_is_in_recovery()")).toBe("t");
+    const resumed = await runCli(["resume", "last", "--yes", "--confirm-irreversible", "promote"], { cwd: ROOT, env: { RUNBOOK_STATE_DIR: r.state }, timeout: 240_000 });
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(await writable(l)).toEqual(["standby"]);
+    const starts = journalEvents(r.state).filter((e) => e.type === "attempt_started" && e.phase === "command").map((e) => e.target);
+    expect(starts.filter((t) => !String(t).startsWith("@"))).toEqual(["check-lag", "fence", "drain", "promote", "check-writes"]);
+  });
+
+  it("a drill with --yes and --record records no verification (nobody did the manual steps) and says how; `runbook verify` then records one as the same person", async () => {
     const l = await startLab();
     const repo = await gitRepo();
     await repo.write("runbooks/postgres-failover.md", readFileSync(RUNBOOK, "utf8"));
     await repo.commit("add the failover runbook");
     const r = await failover(l, ["--record"], repo.dir, "runbooks/postgres-failover.md");
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.dir, "runbooks/postgres-failover.md"), "utf8");
-    expect(text).toMatch(/\nlast_verified: \d{4}-\d{2}-\d{2}\nverified_by: .+\nverified_commit: [0-9a-f]{40}\n---\n/);
+    const skipped = journalEvents(r.state).find((e) => e.type === "verification_skipped");
+    expect(skipped?.reason).toBe("nobody did the manual steps repoint, retire-old-primary (--yes assumed them done); once they have been checked by hand, `runbook verify <file>` records the verification");
+    const file = path.join(repo.dir, "runbooks/postgres-failover.md");
+    expect(readFileSync(file, "utf8")).not.toMatch(/verified_by: Test Verifier/);
+    const v = await runCli(["verify", "runbooks/postgres-failover.md"], { cwd: repo.dir, env: { RUNBOOK_OPERATOR: "someone-else" } });
+    expect(v.exitCode, v.stderr).toBe(0);
+    // git's user.name first, as --record would have written: one identity for both.
+    expect(readFileSync(file, "utf8")).toMatch(/\nlast_verified: \d{4}-\d{2}-\d{2}\nverified_by: Test Verifier\nverified_commit: [0-9a-f]{40}\n---\n/);
   });
 });

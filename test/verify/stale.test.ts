@@ -92,7 +92,8 @@ describe("runbook stale", () => {
     expect(passed.exitCode, passed.stderr).toBe(0);
     expect(passed.stdout).toContain("verification recorded");
     const text = readFileSync(path.join(repo.dir, "runbooks/drill.md"), "utf8");
-    expect(text).toMatch(/last_verified: \d{4}-\d{2}-\d{2}\nverified_by: drill-bot\nverified_commit: [0-9a-f]{40}\n/);
+    // The same identity as `runbook verify`: git's user.name before RUNBOOK_OPERATOR.
+    expect(text).toMatch(/last_verified: \d{4}-\d{2}-\d{2}\nverified_by: Test Verifier\nverified_commit: [0-9a-f]{40}\n/);
     expect(await repo.git("log", "-1", "--format=%s")).toMatch(/^Verify drill\.md/);
   });
 });
