@@ -5,7 +5,7 @@ import { displayShell, EMPTY, UNSET, type DisplayValues } from "../run/display-v
 import type { CheckRow, FailureView, RetryView, StepRow } from "../run/view.js";
 import { formatDuration } from "../schema/duration.js";
 import { printableLine } from "../views/printable.js";
-import { nearTwins, type NamedValue } from "./near-twins.js";
+import { nearTwins, type NamedValue } from "../views/near-twins.js";
 import { proseLines } from "./prose.js";
 import { clampStyled, piecesToSpans, splitLines, wrapCode, wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
 import { besides, nameLines, valueLines } from "./value-lines.js";

@@ -11,7 +11,7 @@ import { choices, NO_UI, onQuestionKey, type QuestionUi } from "../../src/tui/an
 import { helpLines, runHelp } from "../../src/tui/help.js";
 import { keyPresses } from "../../src/tui/keys.js";
 import { heightWindow, listWindow, share } from "../../src/tui/layout.js";
-import { difference, nearTwins, twinNote } from "../../src/tui/near-twins.js";
+import { difference, nearTwins, twinNote } from "../../src/views/near-twins.js";
 import { proseLines } from "../../src/tui/prose.js";
 import { initialReview, onReviewKey } from "../../src/tui/review-keys.js";
 import { reviewTable } from "../../src/tui/review-layout.js";
