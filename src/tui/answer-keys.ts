@@ -29,14 +29,49 @@ export interface Choice {
 
 const ABORT = (question: string): Choice => ({ key: "a", label: "abort", answer: "abort", confirm: question });
 
-/** An irreversible step to confirm: its id is typed, never one key. */
-export const typedConfirmation = (q: Ask): string | undefined => (q.kind === "confirm" && q.step.irreversible !== undefined ? q.step.id : undefined);
+/** What a question says above its keys. */
+export const PROMPT: Record<Ask["kind"], string> = {
+  confirm: "Run this step?",
+  manual: "Do this step by hand, then press Enter.",
+  failed: "The step failed.",
+  interrupted: "This step was interrupted; its outcome is unknown.",
+  undo_before_skip: "Skip it: undo its change first?",
+  rollback: "Roll back what the list above shows?",
+};
+
+/**
+ * A question answered only by typing a step's id, never by one key: what to type, the answer it
+ * gives, and the words the footer, the hints and the list of keys use. Its other answers (`choices`)
+ * are behind Esc.
+ */
+export interface TypedAnswer {
+  readonly id: string;
+  readonly answer: string;
+  /** Before "type <id> and press Enter to …". */
+  readonly warning: string;
+  /** "run it" */
+  readonly does: string;
+  /** "run this irreversible step" */
+  readonly doesFully: string;
+  /** Why one key is not enough. */
+  readonly why: string;
+  /** Said with the other answers, once Esc was pressed. */
+  readonly notDone: string;
+}
+
+/** The questions answered by typing an id. A new one is one more case here. */
+export function typedAnswer(q: Ask): TypedAnswer | undefined {
+  if (q.kind === "confirm" && q.step.irreversible !== undefined) {
+    return { id: q.step.id, answer: "yes", warning: "Irreversible:", does: "run it", doesFully: "run this irreversible step", why: "one key never runs an irreversible step", notDone: "Irreversible step, not run." };
+  }
+  return undefined;
+}
 
 /** The answers of each question, in the order the footer shows them. */
 export function choices(q: Ask): readonly Choice[] {
   switch (q.kind) {
     case "confirm":
-      if (typedConfirmation(q) !== undefined) return [{ key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run before this irreversible step? Nothing more will run.")];
+      if (typedAnswer(q) !== undefined) return [{ key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run before this irreversible step? Nothing more will run.")];
       return [{ key: "y", label: "run", answer: "yes" }, { key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run here? Nothing more will run.")];
     case "manual":
       return [{ key: "Enter", label: "done", answer: "done" }, { key: "s", label: "skip", answer: "skip" }, ABORT("Abort the run here? Nothing more will run.")];
@@ -71,8 +106,8 @@ function ignored(q: Ask, name: string): string {
 
 /**
  * What a key does at a question: maybe an answer, and what the screen says now. Pure. A destructive
- * answer takes a second key (the same one, or Enter); any other key cancels it. An irreversible step
- * is run only by typing its id; Esc shows its other answers.
+ * answer takes a second key (the same one, or Enter); any other key cancels it. A question with a
+ * typed answer (an irreversible step) gives it only when the id is typed; Esc shows its other answers.
  */
 export function onQuestionKey(q: Ask, ui: QuestionUi, k: KeyPress): { ui: QuestionUi; answer?: string } {
   const name = nameOf(k);
@@ -80,17 +115,17 @@ export function onQuestionKey(q: Ask, ui: QuestionUi, k: KeyPress): { ui: Questi
     if (name?.toLowerCase() === ui.guard.key.toLowerCase() || name === "Enter") return { ui: NO_UI, answer: ui.guard.answer };
     return { ui: { ...ui, guard: undefined, hint: `Cancelled: did not ${ui.guard.label}.` } };
   }
-  const id = typedConfirmation(q);
-  if (id !== undefined && !ui.menu) {
+  const typed = typedAnswer(q);
+  if (typed !== undefined && !ui.menu) {
     if (k.escape) return { ui: { ...ui, menu: true, hint: undefined } };
     if (k.return) {
-      if (ui.typed === id) return { ui: NO_UI, answer: "yes" };
-      return { ui: { ...ui, typed: "", hint: ui.typed === "" ? `Type ${id} and press Enter to run it.` : `"${ui.typed}" is not ${id}: type the step id to run this irreversible step.` } };
+      if (ui.typed === typed.id) return { ui: NO_UI, answer: typed.answer };
+      return { ui: { ...ui, typed: "", hint: ui.typed === "" ? `Type ${typed.id} and press Enter to ${typed.does}.` : `"${ui.typed}" is not ${typed.id}: type the step id to ${typed.doesFully}.` } };
     }
     const r = editLine(ui.typed, k);
     return { ui: { ...ui, typed: r.value.slice(0, 200), hint: undefined } };
   }
-  if (id !== undefined && (k.escape || name === "t")) return { ui: { ...ui, menu: false, hint: undefined } };
+  if (typed !== undefined && (k.escape || name === "t")) return { ui: { ...ui, menu: false, hint: undefined } };
   if (name === undefined) return { ui };
   const same = (key: string) => key.toLowerCase() === name.toLowerCase();
   const choice = choices(q).find((c) => same(c.key) || c.aliases?.some(same));

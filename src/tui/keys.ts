@@ -10,6 +10,8 @@ export interface KeyPress {
   readonly return: boolean;
   readonly backspace: boolean;
   readonly escape: boolean;
+  /** Tab (a terminal sends it as Ctrl-I: it is read as Tab, never as Ctrl-I). */
+  readonly tab: boolean;
   /** Ctrl and a letter: `ctrl` is that letter. */
   readonly ctrl: string | undefined;
   /** An arrow, PgUp/PgDn, Home or End. */
@@ -17,7 +19,7 @@ export interface KeyPress {
   readonly key: Key | undefined;
 }
 
-const press = (over: Partial<KeyPress>): KeyPress => ({ text: "", return: false, backspace: false, escape: false, ctrl: undefined, nav: undefined, key: undefined, ...over });
+const press = (over: Partial<KeyPress>): KeyPress => ({ text: "", return: false, backspace: false, escape: false, tab: false, ctrl: undefined, nav: undefined, key: undefined, ...over });
 
 function navOf(key: Key): NavKey | undefined {
   if (key.upArrow) return "up";
@@ -45,6 +47,7 @@ export function keyPresses(input: string, key: Key): KeyPress[] {
     const nav = navOf(key);
     if (nav) return [press({ nav, key })];
     if (key.return) return [press({ return: true, key })];
+    if (key.tab && !key.shift) return [press({ tab: true, key })];
     if (key.backspace || key.delete) return [press({ backspace: true, key })];
     if (key.escape && input === "") return [press({ escape: true, key })];
     if (key.ctrl) return [press({ ctrl: input.toLowerCase(), key })];
@@ -58,6 +61,7 @@ function fromChar(c: string): KeyPress {
   if (c === "\r" || c === "\n") return press({ return: true });
   if (c === "\u007f" || c === "\b") return press({ backspace: true });
   if (c === "\u001b") return press({ escape: true });
+  if (c === "\t") return press({ tab: true });
   if (code >= 1 && code <= 26) return press({ ctrl: String.fromCharCode(code + 96) });
   return press({ text: isPrintable(c) ? c : "" });
 }
@@ -72,6 +76,6 @@ export function editLine(value: string, k: KeyPress): { value: string; submit: b
   if (k.backspace) return { value: Array.from(value).slice(0, -1).join(""), submit: false };
   if (k.ctrl === "u") return { value: "", submit: false };
   if (k.ctrl === "w") return { value: value.replace(/\S+\s*$/, ""), submit: false };
-  if (k.ctrl !== undefined || k.escape || k.nav) return { value, submit: false };
+  if (k.ctrl !== undefined || k.escape || k.tab || k.nav) return { value, submit: false };
   return { value: value + k.text, submit: false };
 }

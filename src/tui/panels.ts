@@ -1,10 +1,14 @@
 import type { PlanBlock, PlanStep } from "../engine/plan.js";
 import type { RollbackItem } from "../run/ask.js";
-import { displayShell, type DisplayValues } from "../run/display-values.js";
+import { scanShellVariables } from "../parse/shell-vars.js";
+import { displayShell, EMPTY, UNSET, type DisplayValues } from "../run/display-values.js";
 import type { CheckRow, FailureView, RetryView, StepRow } from "../run/view.js";
 import { formatDuration } from "../schema/duration.js";
+import { printableLine } from "../views/printable.js";
+import { nearTwins, type NamedValue } from "../views/near-twins.js";
 import { proseLines } from "./prose.js";
-import { clampStyled, piecesToSpans, splitLines, wrapCode, wrapWords, type Span, type StyledLine } from "./styled.js";
+import { clampStyled, piecesToSpans, splitLines, wrapCode, wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
+import { besides, nameLines, valueLines } from "./value-lines.js";
 
 /** The box under the step list: what it says, and the colour of its border. */
 export interface PanelContent {
@@ -52,28 +56,101 @@ export interface StepPanelInput {
   /** Lines inside the border, at most. */
   readonly max: number;
   readonly now: number;
+  /** The step waits for a yes: the values its command uses are listed whole, and what does not fit says Tab shows it. */
+  readonly asking?: boolean;
+}
+
+/** The step's title and marks, why it is irreversible, why its last attempt failed. */
+function stepHead(step: PlanStep, row: StepRow | undefined, width: number, now: number): { lines: StyledLine[]; failed: boolean } {
+  const marks = [step.manual ? "manual" : "", step.confirm ? "needs confirmation" : "", step.rollback ? "has a rollback" : ""].filter(Boolean);
+  const lines: StyledLine[] = wrapWords([{ text: step.title, style: "bold" }, { text: ` (${step.id}${marks.length ? `; ${marks.join("; ")}` : ""})`, style: "dim" }], width);
+  if (step.irreversible !== undefined) lines.push(...wrapWords([{ text: `⚠ irreversible: ${step.irreversible}`, style: "warn" }], width));
+  const failed = row?.failure !== undefined && (row.word === "failed" || row.retry !== undefined);
+  if (failed && row?.failure) lines.push(...failureLines(row.failure, row.retry, now, width));
+  return { lines, failed };
+}
+
+/** The names a block's source reads that have a value to show, in the order it first reads them. */
+export function namesUsed(sources: ReadonlyArray<string | undefined>, values: DisplayValues): string[] {
+  const names = sources.flatMap((s) => (s === undefined ? [] : scanShellVariables(s).references.map((r) => r.name)));
+  return [...new Set(names)].filter((n) => values.has(n));
+}
+
+/** Every value that can be compared: neither secret nor unset nor empty. */
+const comparable = (values: DisplayValues): NamedValue[] => [...values].flatMap(([name, v]) => (v.secret || v.value === undefined || v.value === "" ? [] : [{ name, value: v.value }]));
+
+/**
+ * Values by name, each whole: wrapped in its column, never cut, a secret as `***`; where one looks
+ * like another value of the run, the characters that differ are marked and named (see value-lines.ts).
+ */
+export function valuesBlock(names: readonly string[], values: DisplayValues, width: number, heading: string): StyledLine[] {
+  if (names.length === 0) return [];
+  const twins = nearTwins(comparable(values));
+  const nameW = Math.max(1, Math.min(Math.max(...names.map((n) => Array.from(n).length)), Math.floor(width / 3)));
+  const valueW = width - 2 - nameW - 1;
+  const lines: StyledLine[] = [[{ text: heading, style: "dim" }]];
+  for (const name of names) {
+    const v = values.get(name);
+    const value = v?.value === undefined ? UNSET : v.value === "" ? EMPTY : v.value;
+    const style: Style = v?.value === undefined ? "unset" : v.value === "" ? "dim" : "value";
+    const shown = (w: number) => valueLines(value, { width: w, style, twins: v?.value ? twins.get(name) : undefined, secret: v?.secret ?? false });
+    // Too long for its column (or the column too narrow): the value on lines of its own under its name.
+    if (valueW < 12 || Array.from(printableLine(value)).length > valueW || Array.from(name).length > nameW) lines.push([{ text: `  ${name}`, style: "name" }], ...besides([{ lines: [], width: 3 }, { lines: shown(width - 4), width: width - 4 }]));
+    else lines.push(...besides([{ lines: [], width: 1 }, { lines: nameLines(name, nameW, "name"), width: nameW }, { lines: shown(valueW), width: valueW }]));
+  }
+  return lines;
 }
 
 /**
  * The step to look at: its title and marks; why its last attempt failed and when it is tried again;
- * its instructions re-wrapped; the exact command it runs, with values shown. The command is kept
- * before the prose when space is short.
+ * its instructions re-wrapped; the exact command it runs, with values shown; when it waits for a
+ * yes, each value the command uses, whole. What runs and what it runs with are kept before the
+ * prose when space is short.
  */
-export function stepPanel({ step, row, values, width, max, now }: StepPanelInput): PanelContent {
-  const marks = [step.manual ? "manual" : "", step.confirm ? "needs confirmation" : "", step.rollback ? "has a rollback" : ""].filter(Boolean);
-  const head: StyledLine[] = [[{ text: step.title, style: "bold" }, { text: ` (${step.id}${marks.length ? `; ${marks.join("; ")}` : ""})`, style: "dim" }]];
-  if (step.irreversible !== undefined) head.push(...wrapWords([{ text: `⚠ irreversible: ${step.irreversible}`, style: "warn" }], width));
-  const failed = row?.failure !== undefined && (row.word === "failed" || row.retry !== undefined);
-  if (failed && row?.failure) head.push(...failureLines(row.failure, row.retry, now, width));
+export function stepPanel({ step, row, values, width, max, now, asking = false }: StepPanelInput): PanelContent {
+  const head = stepHead(step, row, width, now);
   const { block, label } = shownBlock(step, row);
   const command = block ? sourceLines(block.source, values, width, label) : [];
+  const used = asking && block ? valuesBlock(namesUsed([block.source], values), values, width, "values the command uses:") : [];
   const prose = proseLines(step.instructions, width, values);
-  const room = Math.max(0, max - head.length);
-  // What runs comes first; the instructions take what is left (all of it, on a manual step).
-  const commandRoom = Math.min(command.length, room);
-  const proseRoom = room - commandRoom;
-  const lines = [...head, ...clampStyled(prose, proseRoom), ...clampStyled(command, commandRoom)];
-  return { lines: clampStyled(lines, max), tone: failed ? "red" : step.irreversible !== undefined ? "yellow" : "gray" };
+  const room = Math.max(0, max - head.lines.length);
+  const usedRoom = Math.min(used.length, room);
+  const commandRoom = Math.min(command.length, room - usedRoom);
+  // The instructions take what is left (all of it, on a manual step).
+  const proseRoom = room - usedRoom - commandRoom;
+  const how = asking ? ": Tab shows the whole step" : "";
+  const lines = [...head.lines, ...clampStyled(prose, proseRoom, how), ...clampStyled(command, commandRoom, how), ...clampStyled(used, usedRoom, how)];
+  return { lines: clampStyled(lines, max, how), tone: head.failed ? "red" : step.irreversible !== undefined ? "yellow" : "gray" };
+}
+
+/**
+ * The whole step, to scroll through from its question (Tab): everything the panel shows, never
+ * clamped, with its verify and rollback blocks and every value its blocks use.
+ */
+export function stepDetail({ step, row, values, width, now }: Omit<StepPanelInput, "max" | "asking">): StyledLine[] {
+  const lines = [...stepHead(step, row, width, now).lines];
+  const gap = () => lines.length > 0 && lines.at(-1)!.length > 0 && lines.push([]);
+  const prose = proseLines(step.instructions, width, values);
+  if (prose.length) {
+    gap();
+    lines.push(...prose);
+  }
+  const blocks = [
+    { block: step.command, label: "" },
+    { block: step.verify, label: "verify " },
+    { block: step.rollback, label: "rollback " },
+  ];
+  for (const b of blocks) {
+    if (!b.block) continue;
+    gap();
+    lines.push(...sourceLines(b.block.source, values, width, b.label));
+  }
+  const used = valuesBlock(namesUsed(blocks.map((b) => b.block?.source), values), values, width, "values the step uses:");
+  if (used.length) {
+    gap();
+    lines.push(...used);
+  }
+  return lines;
 }
 
 /** A prerequisite check: its command, why it failed, when it is tried again. */

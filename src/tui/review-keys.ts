@@ -12,6 +12,8 @@ export interface ReviewState {
   readonly error: string | undefined;
   /** q or Esc was pressed once: the second leaves without running anything. */
   readonly quitArmed: boolean;
+  /** `?`: the list of keys, until the next key (which does nothing else). */
+  readonly help: boolean;
 }
 
 export function initialReview(entries: readonly ParamEntry[]): ReviewState {
@@ -22,6 +24,7 @@ export function initialReview(entries: readonly ParamEntry[]): ReviewState {
     editing: undefined,
     error: undefined,
     quitArmed: false,
+    help: false,
   };
 }
 
@@ -44,9 +47,13 @@ function commit(e: ParamEntry, s: ReviewState, value: string): ReviewState {
  * What a key does on the review screen. Pure. ↑/↓ choose a row, Enter edits it (or starts, on the
  * last row), `s` starts from anywhere, `q`/Esc twice leaves without running anything. While editing,
  * Enter keeps the value if it is valid and Esc cancels; a param with choices is picked from its list.
+ * `?` lists the keys (and disarms a pending q), except in a typed value, which may hold a `?`.
  */
 export function onReviewKey(entries: readonly ParamEntry[], s: ReviewState, k: KeyPress): { state: ReviewState; outcome?: ReviewOutcome } {
+  if (s.help) return { state: { ...s, help: false } };
   const ed = s.editing;
+  const typing = ed !== undefined && entries.find((x) => x.name === ed.name)?.choices === undefined;
+  if (k.text === "?" && !typing) return { state: { ...s, help: true, quitArmed: false } };
   if (ed) {
     const e = entries.find((x) => x.name === ed.name)!;
     if (k.escape) return { state: { ...s, editing: undefined, error: undefined } };
@@ -69,7 +76,7 @@ export function onReviewKey(entries: readonly ParamEntry[], s: ReviewState, k: K
   }
   const last = entries.length;
   if (k.nav === "up" || k.text === "k") return { state: { ...s, cursor: Math.max(0, s.cursor - 1), error: undefined } };
-  if (k.nav === "down" || k.text === "j" || k.text === "\t") return { state: { ...s, cursor: Math.min(last, s.cursor + 1), error: undefined } };
+  if (k.nav === "down" || k.text === "j" || k.tab) return { state: { ...s, cursor: Math.min(last, s.cursor + 1), error: undefined } };
   if (k.nav === "home") return { state: { ...s, cursor: 0 } };
   if (k.nav === "end") return { state: { ...s, cursor: last } };
   if (k.text.toLowerCase() === "s" || (k.return && s.cursor === last)) return { state: s, outcome: { start: s.values } };

@@ -7,6 +7,7 @@ import type { RunState } from "../run/state.js";
 import { storyLines, toView, type RunView } from "../run/view.js";
 import { NO_UI, type QuestionUi } from "./answer-keys.js";
 import { OutputLog, type OutputWindow } from "./output-log.js";
+import { PLAIN_SCREEN, type ScreenUi } from "./screen-keys.js";
 
 /** What the operator is being asked, and how to answer it. */
 export type Question =
@@ -32,6 +33,8 @@ export interface TuiSnapshot {
   readonly question: Question | undefined;
   /** What the keys did at the question on screen: a pending second key, a hint, typed text. */
   readonly ui: QuestionUi;
+  /** The list of keys, or the whole step asked about, drawn instead of the usual screen. */
+  readonly screen: ScreenUi;
   readonly notices: readonly string[];
   /** A run taken over: who started it, how it stopped, what was answered; until it moves on. */
   readonly story: readonly string[] | undefined;
@@ -59,6 +62,7 @@ export class TuiStore {
   #back = 0;
   #question: Question | undefined;
   #ui: QuestionUi = NO_UI;
+  #screen: ScreenUi = PLAIN_SCREEN;
   #notices: string[] = [];
   #story: readonly string[] | undefined;
   #stopArmed = false;
@@ -122,6 +126,8 @@ export class TuiStore {
   ask(q: Question): void {
     this.#question = q;
     this.#ui = NO_UI;
+    // The whole step was the last question's. The list of keys stays until a key closes it: that key must not answer this question.
+    this.#screen = { ...this.#screen, expanded: false, top: 0 };
     // A failure is what the operator must see: its output, at its end.
     if (q.kind === "failed") this.follow();
     this.#changed(true);
@@ -130,11 +136,17 @@ export class TuiStore {
   answered(): void {
     this.#question = undefined;
     this.#ui = NO_UI;
+    this.#screen = { ...this.#screen, expanded: false, top: 0 };
     this.#changed(true);
   }
 
   setUi(ui: QuestionUi): void {
     this.#ui = ui;
+    this.#changed(true);
+  }
+
+  setScreen(screen: ScreenUi): void {
+    this.#screen = screen;
     this.#changed(true);
   }
 
@@ -221,6 +233,7 @@ export class TuiStore {
       outputTargets: this.#log.targets(),
       question: this.#question,
       ui: this.#ui,
+      screen: this.#screen,
       notices: this.#notices,
       story: this.#story,
       stopArmed: this.#stopArmed,

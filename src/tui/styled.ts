@@ -2,7 +2,7 @@ import type { Piece } from "../run/display-values.js";
 import { printableLine } from "../views/printable.js";
 
 /** How a run of text looks: the theme decides the colours (none without colour). */
-export type Style = "plain" | "bold" | "dim" | "code" | "command" | "value" | "secret" | "unset" | "key" | "warn" | "error" | "ok" | "break";
+export type Style = "plain" | "bold" | "dim" | "code" | "command" | "value" | "secret" | "unset" | "key" | "warn" | "error" | "ok" | "break" | "diff" | "caret" | "name" | "chosen";
 
 export interface Span {
   readonly text: string;
@@ -120,12 +120,12 @@ function merge(line: readonly Span[]): StyledLine {
   return out;
 }
 
-/** The first `max` lines, the last of them saying how many were left out. */
-export function clampStyled(lines: readonly StyledLine[], max: number): StyledLine[] {
+/** The first `max` lines, the last of them saying how many were left out (and, with `how`, how to see them). */
+export function clampStyled(lines: readonly StyledLine[], max: number, how = ""): StyledLine[] {
   if (lines.length <= max) return [...lines];
   if (max <= 0) return [];
-  if (max === 1) return [[...lines[0]!, { text: ` … (+${lines.length - 1} lines)`, style: "dim" }]];
-  return [...lines.slice(0, max - 1), [{ text: `… ${lines.length - max + 1} more lines`, style: "dim" }]];
+  if (max === 1) return [[...lines[0]!, { text: ` … (+${lines.length - 1} lines${how})`, style: "dim" }]];
+  return [...lines.slice(0, max - 1), [{ text: `… ${lines.length - max + 1} more lines${how}`, style: "dim" }]];
 }
 
 /** Chunks (a key and its label, a word) laid out on lines of `width`, a space apart, never split unless one is wider than a line. */

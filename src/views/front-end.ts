@@ -1,5 +1,7 @@
 import type { Plan } from "../engine/plan.js";
 import { nobody } from "../run/ask.js";
+import type { RunState } from "../run/state.js";
+import { toView } from "../run/view.js";
 import type { FrontEnd } from "../run/world.js";
 import { PlainView } from "./plain.js";
 import { promptOperator, promptParam } from "./prompts.js";
@@ -34,11 +36,19 @@ export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: 
     return startTui(plan, { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream, color: options.color, operatorName: options.operatorName, onStop: options.onStop });
   }
   const view = new PlainView(io.stdout, plan, options.color);
+  // The run as it stands, for the values a line prompt shows before a step is confirmed.
+  let now: RunState | undefined;
   return {
-    onEvent: view.onEvent,
-    show: (state, answers) => view.story(state, answers, Date.now()),
+    onEvent: (e, state) => {
+      now = state;
+      view.onEvent(e);
+    },
+    show: (state, answers) => {
+      now = state;
+      view.story(state, answers, Date.now());
+    },
     notice,
-    operator: options.interactive ? promptOperator(io, options.operatorName) : nobody,
+    operator: options.interactive ? promptOperator(io, options.operatorName, () => (now ? toView(now, plan).values : undefined)) : nobody,
     askParam: options.interactive ? promptParam(io) : undefined,
     finish: async (state, journal) => {
       if (state) io.stdout.write(view.summary(state, journal));

@@ -1,7 +1,9 @@
 import { createInterface } from "node:readline/promises";
 import { Writable } from "node:stream";
 import type { Ask, Operator } from "../run/ask.js";
+import type { DisplayValues } from "../run/display-values.js";
 import type { AskParam } from "../run/params.js";
+import { commandValues } from "./plain-values.js";
 import { printableLine } from "./printable.js";
 import { rollbackPreview } from "./rollback-preview.js";
 
@@ -47,11 +49,16 @@ function question(q: Ask): string {
   }
 }
 
-/** Line prompts on a terminal, for `--plain` runs that still have a person at the keyboard. */
-export function promptOperator(io: PromptIo, name: string): Operator {
+/**
+ * Line prompts on a terminal, for `--plain` runs that still have a person at the keyboard. Before a
+ * step is confirmed, the values its command uses (`values`: the run's, for display) are printed whole.
+ */
+export function promptOperator(io: PromptIo, name: string, values: () => DisplayValues | undefined = () => undefined): Operator {
   return {
     name,
     ask: async (q, signal) => {
+      const shown = q.kind === "confirm" ? commandValues(q.step, values() ?? new Map()) : [];
+      if (shown.length) io.stdout.write(`${shown.join("\n")}\n`);
       const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream, terminal: true });
       try {
         for (;;) {

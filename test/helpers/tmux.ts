@@ -6,6 +6,10 @@ export const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 export const tmuxRequired = process.env.RUNBOOK_REQUIRE_TMUX === "1";
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+/** Between two looks at the screen. */
+const POLL_MS = 40;
+/** The status line the shell prints when the CLI exits (not in `outlive` sessions). */
+const EXITED = /EXIT=\d+/;
 
 /** A real terminal: the CLI runs in a detached tmux session, driven by send-keys and read by capture-pane. */
 export class TmuxSession {
@@ -58,13 +62,37 @@ export class TmuxSession {
     return this.#tmux(["capture-pane", "-p", "-t", this.name]);
   }
 
+  /**
+   * The screen once it shows `pattern`. Polled, never slept on: a busy machine only makes it wait
+   * longer. Once the CLI has exited the screen will not change: a pattern not on it by then fails
+   * at once, with the screen, rather than after the timeout.
+   */
   async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
       if (pattern.test(s)) return s;
+      if (EXITED.test(s)) {
+        // The last frame and the exit status reach the terminal together: look once more.
+        const last = this.screen();
+        if (pattern.test(last)) return last;
+        throw new Error(`the CLI exited before ${pattern} was on screen; screen:\n${last}`);
+      }
       if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** A frame the terminal has finished drawing: two captures `POLL_MS` apart agree. */
+  async settled(timeoutMs = 60_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    let last = this.screen();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const now = this.screen();
+      if (now === last) return now;
+      if (Date.now() > until) throw new Error(`the screen never settled; screen:\n${now}`);
+      last = now;
     }
   }
 

@@ -20,6 +20,7 @@ import { checkPanel, stepPanel } from "../../src/tui/panels.js";
 import { TuiStore } from "../../src/tui/store.js";
 import { renderAt, tick } from "../helpers/ink.js";
 import { fence } from "../helpers/runbooks.js";
+import { lineWith, readsWhole } from "../helpers/screen-text.js";
 
 const text = [
   "---\nid: ui\nowner: o\nparams:\n  PRIMARY: {default: db-1}\n  TOKEN: {secret: true}\n---\n# UI test\n",
@@ -101,7 +102,8 @@ describe("TUI: the running screen", () => {
     expect(frame).toContain("SIGPIPE: a reader closed the pipe early");
     expect(frame).toContain("checking replicas");
     expect(frame).toContain("warning: db-3 lagging");
-    expect(lines(frame).at(-1)).toMatch(/The step failed\. +r +retry +s +skip +b +roll back +a +abort/);
+    // The answers, then the screen's keys (wrapped at 80 columns).
+    expect(lines(frame).slice(-2).join("\n")).toMatch(/The step failed\. +r +retry +s +skip +b +roll back +a +abort\s+Tab +whole step\s+\? +keys$/);
     expect(lines(frame).length).toBeLessThanOrEqual(23);
     ui.unmount();
   });
@@ -584,7 +586,7 @@ describe("TUI: the other questions and ends, one frame each", () => {
     const frame = ui.lastFrame();
     expect(frame).toMatch(/Repoint \(repoint; manual\)/);
     expect(frame).toContain("Update DNS.");
-    expect(lines(frame).at(-1)).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort/);
+    expect(lines(frame).slice(-2).join("\n")).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort\s+Tab +whole step\s+\? +keys$/);
     ui.write("\r");
     await tick();
     expect(answers).toEqual(["done"]);
@@ -704,5 +706,244 @@ describe("TUI: params, the other states", () => {
     expect(frame).not.toMatch(/more above/);
     expect(frame).toContain("▶ Start the run");
     ui.unmount();
+  });
+});
+
+describe("TUI: every value whole where it is checked", () => {
+  const PRIMARY = "postgresql://app_admin@orders-db-primary.prod.internal:5432/orders";
+  const REPLICA = "postgresql://app_admin@orders-db-replica.prod.internal:5432/orders";
+  /** 70 characters, no look-alike. */
+  const SEVENTY = "https://grafana.prod.internal/d/orders-db/replication-lag?orgId=1&vr=a";
+  const long = Array.from({ length: 30 }, (_, i) => `echo "line ${i + 1} of the long command"`).join("\n");
+  const failover = buildRunbook(
+    "/tmp/x/fo.md",
+    `---\nid: fo\nowner: o\nparams:\n  PRIMARY_URL: {}\n  REPLICA_URL: {}\n  DASHBOARD: {}\n  TOKEN: {secret: true}\n---\n# Failover\n## Steps\n### Check {#check}\n${fence("sh", "true")}### Promote the replica {#promote}\nPromote the replica; \`$PRIMARY_URL\` must be fenced first.\n\n${fence("sh confirm", `psql "$REPLICA_URL" -c 'select pg_promote()' --token "$TOKEN"\nopen "$DASHBOARD"\n${long}`)}${fence("sh rollback", "true")}### Cut over {#cutover}\n${fence('sh confirm irreversible="clients cannot be moved back"', 'cutover "$REPLICA_URL"')}`,
+  );
+  const foPlan = buildPlan(failover, buildStepGraph(failover), "/tmp/x/fo.md");
+  const foStart = () =>
+    ev({ type: "run_started", runId: RUN, runbook: { id: "fo", file: "/tmp/x/fo.md", sha256: "0", title: "Failover" }, git: null, operator: "alice", host: "h", pid: 1, params: { PRIMARY_URL: REPLICA, REPLICA_URL: PRIMARY, DASHBOARD: SEVENTY, TOKEN: "***" }, secrets: ["TOKEN"], order: foPlan.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
+  /** The failover run at the confirmation of `step`, the check's 20 lines of output above. */
+  function asking(step: number, size: { columns: number; rows: number }) {
+    const store = new TuiStore(foPlan, 0);
+    feed(store, [foStart(), attempt("check"), out("check", Array.from({ length: 20 }, (_, i) => `check output ${i}\n`).join("")), finished("check"), ev({ type: "step_finished", target: "check", status: "done", by: "run" })]);
+    const answers: string[] = [];
+    store.ask({ kind: "confirm", step: foPlan.steps[step]!, answer: (a) => answers.push(a) });
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, size);
+    return { store, ui, answers };
+  }
+  const entry = (name: string, value: string, over: Partial<ParamEntry> = {}): ParamEntry => ({ name, value, source: "environment", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined, ...over });
+  function reviewing(size: { columns: number; rows: number }) {
+    const store = new TuiStore(foPlan, 0);
+    const entries = [
+      entry("PRIMARY_URL", REPLICA, { description: "The database to promote", source: "flag" }),
+      entry("REPLICA_URL", PRIMARY, { description: "The one to keep as a replica" }),
+      entry("DASHBOARD", SEVENTY, { source: "default", defaultValue: SEVENTY }),
+      entry("TOKEN", `${PRIMARY}x`, { secret: true }),
+    ];
+    const done: Array<Readonly<Record<string, string>> | undefined> = [];
+    store.ask({ kind: "review", entries, answer: (v) => done.push(v) });
+    const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, size);
+    return { ui, done };
+  }
+  /** The carets under `value` in `frame` sit under its characters from `from` to `to`; the note is near. */
+  function marked(frame: string, value: string, from: number, to: number, other: string) {
+    const ls = lines(frame);
+    const at = lineWith(ls, value);
+    expect(at, frame).toBeDefined();
+    const carets = ls[at!.row + 1]!;
+    expect(Array.from(carets).findIndex((c) => c === "^"), frame).toBe(at!.col + from);
+    expect(carets.match(/\^+/)?.[0].length).toBe(to - from);
+    expect(ls.slice(at!.row + 1, at!.row + 3).join("\n")).toContain(`differs from ${other} at character ${from + 1}`);
+  }
+
+  it.each([
+    [80, 24],
+    [200, 50],
+  ])("the param review at %i×%i: each value whole on one line, the look-alikes marked where they differ, a secret never compared", async (columns, rows) => {
+    expect(SEVENTY).toHaveLength(70);
+    const { ui } = reviewing({ columns, rows });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThan(rows);
+    for (const v of [PRIMARY, REPLICA, SEVENTY]) expect(frame).toContain(v);
+    marked(frame, REPLICA, 33, 40, "REPLICA_URL");
+    marked(frame, PRIMARY, 33, 40, "PRIMARY_URL");
+    expect(frame).toMatch(/TOKEN +\*\*\* +RUNBOOK_PARAM_/);
+    expect(frame).not.toContain("TOKEN at");
+    expect(frame).not.toContain(`${PRIMARY}x`);
+    console.log(`frame: the param review at ${columns}×${rows}\n${frame}`);
+    ui.unmount();
+  });
+
+  it("a value longer than the screen is wide wraps, whole, in the review and in its edit field", async () => {
+    const huge = `${SEVENTY}/${"abcdefghij".repeat(12)}`;
+    const ui = renderAt(<ParamReview entries={[entry("QUERY", huge)]} onDone={() => undefined} width={80} height={21} theme={theme} />, { columns: 80, rows: 24 });
+    await tick();
+    expect(readsWhole(lines(ui.lastFrame()), huge), ui.lastFrame()).toBe(true);
+    ui.write("\u001b[A\r");
+    await tick();
+    const editing = lines(ui.lastFrame()).slice(-6);
+    expect(readsWhole(editing, huge), ui.lastFrame()).toBe(true);
+    ui.unmount();
+  });
+
+  it.each([
+    [80, 24],
+    [200, 50],
+  ])("the confirmation at %i×%i: the values the command uses, each whole, the look-alike marked, the secret ***", async (columns, rows) => {
+    const { ui } = asking(1, { columns, rows });
+    await tick();
+    const frame = ui.lastFrame();
+    expect(lines(frame).length).toBeLessThan(rows);
+    expect(frame).toContain("values the command uses:");
+    expect(frame).toContain(SEVENTY);
+    expect(frame).toMatch(/TOKEN +\*\*\*/);
+    // REPLICA_URL holds the primary's URL: where it differs from PRIMARY_URL is marked.
+    const values = lines(frame).slice(lines(frame).findIndex((l) => l.includes("values the command uses:")));
+    marked(values.join("\n"), PRIMARY, 33, 40, "PRIMARY_URL");
+    expect(lines(frame).slice(-1)[0]).toMatch(/Run this step\? +y +run +s +skip +a +abort +Tab +whole step +\? +keys/);
+    console.log(`frame: the confirmation at ${columns}×${rows}\n${frame}`);
+    ui.unmount();
+  });
+
+  it("at 80×24 Tab shows the whole step; ↓, PgDn and End scroll it to the command's last line; Esc goes back; y still answers", async () => {
+    const { ui, answers } = asking(1, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).not.toContain("line 30 of the long command");
+    expect(ui.lastFrame()).toMatch(/… \d+ more lines: Tab shows the whole step/);
+    ui.write("\t");
+    await tick();
+    let frame = ui.lastFrame();
+    expect(frame).toMatch(/── step promote, whole · lines 1–(\d+) of (\d+) ── ↑↓ PgUp PgDn Home End · Tab back/);
+    expect(frame).toContain("Promote the replica;");
+    expect(frame).toContain(`${REPLICA} must be`);
+    expect(frame).not.toContain("line 30 of the long command");
+    expect(lines(frame).length).toBeLessThan(24);
+    ui.write("\u001b[B");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/lines 2–\d+ of \d+/);
+    ui.write("\u001b[6~");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/lines (?!2–)\d+–\d+ of \d+/);
+    ui.write("\u001b[F");
+    await tick();
+    frame = ui.lastFrame();
+    const [, last, total] = /lines \d+–(\d+) of (\d+)/.exec(frame)!;
+    expect(last).toBe(total);
+    expect(frame).toContain('echo "line 30 of the long command"');
+    expect(frame).toContain("rollback $ true");
+    expect(frame).toContain("values the step uses:");
+    expect(lines(frame).length).toBeLessThan(24);
+    console.log(`frame: the whole step at 80×24, at its end\n${frame}`);
+    ui.write("\u001b[H");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/lines 1–\d+ of \d+/);
+    ui.write("\u001b");
+    await tick();
+    expect(ui.lastFrame()).toContain("✔ check");
+    expect(answers).toEqual([]);
+    ui.write("\ty");
+    await tick();
+    expect(answers).toEqual(["yes"]);
+    ui.unmount();
+  });
+
+  it("an irreversible step: Tab shows the whole step from the typing field, ? the keys, and neither is typed", async () => {
+    const { ui, answers } = asking(2, { columns: 80, rows: 24 });
+    await tick();
+    expect(ui.lastFrame()).toContain("Irreversible: type cutover and press Enter to run it");
+    ui.write("\t");
+    await tick();
+    expect(ui.lastFrame()).toContain("── step cutover, whole");
+    ui.write("?");
+    await tick();
+    expect(ui.lastFrame()).toContain("At this question: Irreversible: type cutover to run it");
+    expect(ui.lastFrame()).toMatch(/cutover Enter +type the step id, then Enter: run this irreversible step/);
+    ui.write("y");
+    await tick();
+    ui.write("cutover\r");
+    await tick();
+    expect(answers).toEqual(["yes"]);
+    ui.unmount();
+  });
+
+  it("? lists the keys while a step runs, at a question, half-way through an abort; the key that closes the list answers nothing", async () => {
+    const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag 0\n")]);
+    await tick();
+    expect(lines(ui.lastFrame()).at(-1)).toMatch(/Running… Ctrl-C to stop +\? +keys/);
+    ui.write("?");
+    await tick();
+    let frame = ui.lastFrame();
+    expect(frame).toContain("While the run goes on");
+    expect(frame).toMatch(/← → +an earlier or a later step's output/);
+    expect(frame).toMatch(/Ctrl-C +asks first; a second Ctrl-C stops the running step/);
+    expect(lines(frame).at(-1)).toBe("Any key closes this list; it answers nothing.");
+    ui.write("x");
+    await tick();
+    expect(ui.lastFrame()).toContain("── output of lag");
+    const answers: string[] = [];
+    store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
+    await tick();
+    ui.write("?");
+    await tick();
+    frame = ui.lastFrame();
+    expect(frame).toContain("At this question: Run this step?");
+    expect(frame).toMatch(/ y +run *│\n│ +s +skip *│\n│ +a +abort \(asks once more\)/);
+    expect(frame).toMatch(/Tab +the whole step/);
+    ui.write("y");
+    await tick();
+    expect(answers).toEqual([]);
+    ui.write("a");
+    await tick();
+    ui.write("?");
+    await tick();
+    expect(ui.lastFrame()).toMatch(/a Enter +abort: Abort the run here\?/);
+    expect(ui.lastFrame()).toMatch(/any other key +cancel: do not abort/);
+    ui.write("q");
+    await tick();
+    expect(answers).toEqual([]);
+    ui.write("a");
+    await tick();
+    expect(answers).toEqual(["abort"]);
+    ui.unmount();
+  });
+
+  it("? lists the keys at the param review, in a list of choices, and in the form for a missing param; in a typed value it is typed", async () => {
+    const { ui, done } = reviewing({ columns: 80, rows: 24 });
+    await tick();
+    ui.write("?");
+    await tick();
+    const frame = ui.lastFrame();
+    expect(frame).toContain("Checking the params before the run starts");
+    expect(frame).toMatch(/s +start the run with the values on screen/);
+    expect(frame).toMatch(/Ctrl-U Ctrl-W +typed: clear it; delete a word/);
+    expect(frame).not.toMatch(/… \d+ more lines/);
+    expect(lines(frame).length).toBeLessThan(24);
+    ui.write("s");
+    await tick();
+    expect(done).toEqual([]);
+    expect(ui.lastFrame()).toContain("Check the params before the run starts");
+    // Editing DASHBOARD (a URL may hold a ?): the ? is typed.
+    ui.write("\u001b[A\u001b[A\r?x");
+    await tick();
+    expect(ui.lastFrame()).toContain(`› ${SEVENTY}?x`);
+    ui.unmount();
+
+    const picked: string[] = [];
+    const form = renderAt(<ParamForm name="TARGET_ENV" description={undefined} example={undefined} choices={["staging", "production"]} secret={false} validate={() => undefined} onSubmit={(v) => picked.push(v)} theme={theme} width={80} />, { columns: 80, rows: 24 });
+    await tick();
+    form.write("\u001b[B");
+    await tick();
+    form.write("?");
+    await tick();
+    expect(form.lastFrame()).toMatch(/1-9 +take that value/);
+    form.write("\r");
+    await tick();
+    expect(picked).toEqual([]);
+    expect(form.lastFrame()).toMatch(/› 2\. production/);
+    form.write("\r");
+    await tick();
+    expect(picked).toEqual(["production"]);
+    form.unmount();
   });
 });

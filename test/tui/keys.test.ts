@@ -20,6 +20,14 @@ describe("keys that arrive in one read", () => {
     expect(type("abc", "\u007f\u007fz")).toEqual({ value: "az", submit: false });
   });
 
+  it("reads Tab as Tab, alone (ink's key.tab) or in a read, never as Ctrl-I, and never types it", () => {
+    expect(keyPresses("", { ...none, tab: true } as Key)).toMatchObject([{ tab: true, ctrl: undefined }]);
+    expect(keyPresses("\t", none)).toMatchObject([{ tab: true, ctrl: undefined }]);
+    expect(keyPresses("a\tb", none).map((k) => (k.tab ? "⇥" : k.text))).toEqual(["a", "⇥", "b"]);
+    expect(keyPresses("", { ...none, tab: true, shift: true } as Key)).toMatchObject([{ tab: false }]);
+    expect(type("ab", "\t")).toEqual({ value: "ab", submit: false });
+  });
+
   it("never lets a control character into a value (property)", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (input) => {

@@ -5,13 +5,21 @@ import { buildPlan } from "../../src/engine/plan.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { buildStepGraph } from "../../src/model/graph.js";
 import type { ParamEntry } from "../../src/run/param-review.js";
-import { NO_UI, onQuestionKey, type QuestionUi } from "../../src/tui/answer-keys.js";
+import type { Ask } from "../../src/run/ask.js";
+import { displayShell } from "../../src/run/display-values.js";
+import { choices, NO_UI, onQuestionKey, type QuestionUi } from "../../src/tui/answer-keys.js";
+import { helpLines, runHelp } from "../../src/tui/help.js";
 import { keyPresses } from "../../src/tui/keys.js";
-import { listWindow, share } from "../../src/tui/layout.js";
+import { heightWindow, listWindow, share } from "../../src/tui/layout.js";
+import { difference, nearTwins, twinNote } from "../../src/views/near-twins.js";
 import { proseLines } from "../../src/tui/prose.js";
 import { initialReview, onReviewKey } from "../../src/tui/review-keys.js";
-import { lineText, piecesToSpans, splitLines, wrapWords } from "../../src/tui/styled.js";
-import { displayShell } from "../../src/run/display-values.js";
+import { reviewTable } from "../../src/tui/review-layout.js";
+import { onScreenKey, PLAIN_SCREEN, scrollTop, type ScreenUi } from "../../src/tui/screen-keys.js";
+import { lineText, piecesToSpans, splitLines, wrapWords, type StyledLine } from "../../src/tui/styled.js";
+import { valueLines } from "../../src/tui/value-lines.js";
+import { printableLine } from "../../src/views/printable.js";
+import { readsWhole } from "../helpers/screen-text.js";
 import { fence } from "../helpers/runbooks.js";
 
 const none = { return: false, backspace: false, delete: false, escape: false, ctrl: false } as Key;
@@ -171,6 +179,16 @@ describe("keys at the param review", () => {
     expect(run([up, ...keys("\r")]).s.editing?.text).toBe("");
   });
 
+  it("? lists the keys, in the list and in a list of choices; the next key only closes it; in a typed value ? is typed", () => {
+    expect(run(keys("?")).s.help).toBe(true);
+    expect(run(keys("?s")).outcome).toBeUndefined();
+    expect(run(keys("?s")).s.help).toBe(false);
+    expect(run(keys("q?q")).outcome).toBeUndefined();
+    expect(run([up, up, ...keys("\r?")]).s).toMatchObject({ help: true, editing: { name: "MODE" } });
+    expect(run([up, up, ...keys("\r?\r")]).s).toMatchObject({ help: false, editing: { name: "MODE" } });
+    expect(run([up, up, up, ...keys("\r\u0015eu-1?")]).s).toMatchObject({ help: false, editing: { text: "eu-1?" } });
+  });
+
   it("Esc cancels an edit; q twice leaves without starting", () => {
     expect(run([up, up, up, ...keys("\rzz\u001b\r")]).s.values.REGION).toBe("eu-1");
     expect(run(keys("qx")).outcome).toBeUndefined();
@@ -182,5 +200,205 @@ describe("values put in a displayed command", () => {
   it("stay on one line: a value's newline is shown as \\n, never as a line of its own", () => {
     const lines = splitLines(piecesToSpans(displayShell('echo "$P"\necho done', new Map([["P", { value: "x\n✔ [9/9] fake-step done", secret: false }]])), "command"));
     expect(lines.map((l) => l.map((s) => s.text).join(""))).toEqual(['echo "x\\n✔ [9/9] fake-step done"', "echo done"]);
+  });
+});
+
+const PRIMARY = "postgresql://app_admin@orders-db-primary.prod.internal:5432/orders";
+const REPLICA = "postgresql://app_admin@orders-db-replica.prod.internal:5432/orders";
+/** The text lines of laid-out value lines, caret lines left out: what reads as the value. */
+const textOf = (lines: readonly StyledLine[]) => lines.filter((l) => !l.some((s) => s.style === "caret")).map(lineText);
+
+describe("values that look alike", () => {
+  it("finds where a primary's URL and a replica's part, in each", () => {
+    expect(difference(PRIMARY, REPLICA)).toEqual({ a: [33, 40], b: [33, 40], same: false });
+    expect(nearTwins([{ name: "PRIMARY_URL", value: PRIMARY }, { name: "REPLICA_URL", value: REPLICA }, { name: "REGION", value: "eu-1" }])).toEqual(
+      new Map([
+        ["PRIMARY_URL", [{ name: "REPLICA_URL", from: 33, to: 40, same: false }]],
+        ["REPLICA_URL", [{ name: "PRIMARY_URL", from: 33, to: 40, same: false }]],
+      ]),
+    );
+  });
+
+  it.each([
+    ["short values, read whole at a glance", "eu-1", "eu-2", undefined],
+    ["values that share little", "https://example.com/aaaaaaaa", "https://example.com/bbbbbbbbbbbbbb", undefined],
+    ["one with more characters at its end", "https://db.example.com/x", "https://db.example.com/xyz", { a: [24, 24], b: [24, 26], same: false }],
+    ["the same value twice", "orders-db-1.prod", "orders-db-1.prod", { a: [0, 0], b: [0, 0], same: true }],
+    ["an empty one", "", "orders-db-1.prod", undefined],
+  ])("%s", (_what, a, b, expected) => {
+    expect(difference(a, b)).toEqual(expected);
+  });
+
+  it("says it in words", () => {
+    expect(twinNote([{ name: "REPLICA_URL", from: 33, to: 40, same: false }])).toBe("differs from REPLICA_URL at character 34");
+    expect(twinNote([{ name: "A", from: 3, to: 4, same: false }, { name: "B", from: 9, to: 9, same: false }, { name: "C", from: 0, to: 0, same: true }])).toBe("differs from A at character 4, from B at character 10; the same as C");
+  });
+});
+
+describe("a value whole in its column", () => {
+  it("marks where it differs from its look-alike: the characters styled, carets under them, a note naming the other", () => {
+    const twins = nearTwins([{ name: "PRIMARY_URL", value: PRIMARY }, { name: "REPLICA_URL", value: REPLICA }]).get("PRIMARY_URL");
+    const lines = valueLines(PRIMARY, { width: 72, style: "value", twins });
+    expect(lines.map(lineText)).toEqual([PRIMARY, `${" ".repeat(33)}^^^^^^^`, "differs from REPLICA_URL at character 34"]);
+    expect(lines[0]).toContainEqual({ text: "primary", style: "diff" });
+    // Wide enough: the note follows the carets.
+    expect(valueLines(PRIMARY, { width: 100, style: "value", twins }).map(lineText)).toEqual([PRIMARY, `${" ".repeat(33)}^^^^^^^ differs from REPLICA_URL at character 34`]);
+  });
+
+  it("wraps at the width, the carets under the row that holds the difference", () => {
+    const twins = nearTwins([{ name: "P", value: PRIMARY }, { name: "R", value: REPLICA }]).get("P");
+    expect(valueLines(PRIMARY, { width: 30, style: "value", twins }).map(lineText)).toEqual([
+      PRIMARY.slice(0, 30),
+      PRIMARY.slice(30, 60),
+      "   ^^^^^^^",
+      PRIMARY.slice(60),
+      "differs from R at character 34",
+    ]);
+  });
+
+  it("a secret is *** and never compared", () => {
+    expect(valueLines("s3cr3t-value-that-is-long", { width: 40, style: "value", secret: true, twins: [{ name: "X", from: 1, to: 2, same: false }] }).map(lineText)).toEqual(["***"]);
+  });
+
+  it("never cuts a value and never runs past the width, whatever the value and its look-alikes (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.string({ minLength: 100, maxLength: 300 })), fc.string({ maxLength: 300 }), fc.integer({ min: 1, max: 120 }), (a, b, width) => {
+        const twins = nearTwins([{ name: "A", value: a }, { name: "B", value: b }]).get("A");
+        const lines = valueLines(a, { width, style: "value", twins });
+        for (const l of lines) expect(Array.from(lineText(l)).length).toBeLessThanOrEqual(width);
+        const note = twins ? twinNote(twins) : "";
+        const text = textOf(lines).join("");
+        expect(note === "" ? text : text.replace(/differs from.*$|the same as.*$/s, "")).toBe(printableLine(a));
+      }),
+    );
+  });
+
+  it("puts each caret under a character that differs (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 8, maxLength: 80, unit: fc.constantFrom("a", "b", "c", ".", "/") }), fc.nat(), fc.constantFrom("x", "yz"), fc.integer({ min: 5, max: 50 }), (base, at, swap, width) => {
+        const i = at % base.length;
+        const other = base.slice(0, i) + swap + base.slice(i + 1);
+        const twins = nearTwins([{ name: "A", value: base }, { name: "B", value: other }]).get("A");
+        if (!twins) return;
+        const lines = valueLines(base, { width, style: "value", twins }).map(lineText);
+        lines.forEach((l, r) => {
+          if (!/^ *\^/.test(l)) return;
+          const above = lines[r - 1]!;
+          const row = lines.slice(0, r).filter((x) => !/^ *\^/.test(x) && !x.startsWith("differs")).length - 1;
+          Array.from(l.replace(/ differs.*$/, "")).forEach((c, col) => {
+            if (c !== "^") return;
+            const index = row * width + col;
+            const t = twins[0]!;
+            expect(above.length, l).toBeGreaterThan(0);
+            expect(index >= t.from && (index < t.to || (t.from === t.to && index <= t.from)), `${base} vs ${other}: caret at ${index}`).toBe(true);
+          });
+        });
+      }),
+    );
+  });
+});
+
+describe("the param review's table", () => {
+  const entry = (name: string, value: string, over: Partial<ParamEntry> = {}): ParamEntry => ({ name, value, source: "flag", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined, ...over });
+
+  it("every value can be read whole down its column, at any width; a secret never shows (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 60, maxLength: 160 })), { minLength: 1, maxLength: 4 }), fc.integer({ min: 16, max: 196 }), (values, width) => {
+        const entries = [...values.map((v, i) => entry(`P${i}`, v)), entry("TOKEN", "hunter2-s3cr3t", { secret: true })];
+        const table = reviewTable(entries, initialReview(entries), width, true);
+        const text = table.rows.flat().map(lineText);
+        for (const l of text) expect(Array.from(l).length).toBeLessThanOrEqual(width);
+        expect(text.join("\n")).not.toContain("hunter2");
+        values.forEach((v, i) => expect(readsWhole(table.rows[i]!.map(lineText), printableLine(v)), `${JSON.stringify(v)} at ${width}`).toBe(true));
+      }),
+    );
+  });
+
+  it("two look-alike values are marked, each naming the other; a secret like them is not", () => {
+    const entries = [entry("PRIMARY_URL", PRIMARY), entry("REPLICA_URL", REPLICA), entry("OLD_URL", REPLICA.replace("replica", "replicb"), { secret: true })];
+    const text = reviewTable(entries, initialReview(entries), 76, false).rows.map((r) => r.map(lineText).join("\n"));
+    expect(text[0]).toContain("differs from REPLICA_URL at character 34");
+    expect(text[1]).toContain("differs from PRIMARY_URL at character 34");
+    expect(text.join("\n")).not.toContain("OLD_URL at");
+    expect(text[2]).not.toContain("^");
+  });
+});
+
+describe("the screen's own keys: ? and the whole step", () => {
+  const at = (ui: ScreenUi, input: string, ctx = { expandable: true, lines: 40, height: 10 }) => onScreenKey(ui, keys(input)[0] ?? nav({}), ctx);
+  const open: ScreenUi = { help: false, expanded: true, top: 0 };
+
+  it("? shows the keys; the next key only closes the list, whatever it is", () => {
+    expect(at(PLAIN_SCREEN, "?")).toEqual({ ...PLAIN_SCREEN, help: true });
+    for (const k of ["y", "a", "\r", "\u001b", "?", "\t"]) expect(at({ ...PLAIN_SCREEN, help: true }, k)).toEqual(PLAIN_SCREEN);
+  });
+
+  it("Tab shows the whole step and goes back; Esc goes back; other keys are the question's", () => {
+    expect(at(PLAIN_SCREEN, "\t")).toEqual(open);
+    expect(at(open, "\t")).toEqual(PLAIN_SCREEN);
+    expect(at(open, "\u001b")).toEqual(PLAIN_SCREEN);
+    expect(at(open, "y")).toBeUndefined();
+    expect(at(PLAIN_SCREEN, "\t", { expandable: false, lines: 0, height: 1 })).toBeUndefined();
+    expect(at(PLAIN_SCREEN, "\u001b")).toBeUndefined();
+  });
+
+  it("scrolls the whole step by a line, a page, to its ends, never past them", () => {
+    expect(onScreenKey(open, nav({ downArrow: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 1 });
+    expect(onScreenKey(open, nav({ pageDown: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 9 });
+    expect(onScreenKey(open, nav({ end: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 30 });
+    expect(onScreenKey({ ...open, top: 30 }, nav({ pageDown: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 30 });
+    expect(onScreenKey({ ...open, top: 3 }, nav({ pageUp: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 0 });
+    expect(onScreenKey({ ...open, top: 3 }, nav({ home: true }), { expandable: true, lines: 40, height: 10 })).toEqual({ ...open, top: 0 });
+    expect(scrollTop(0, "end", 5, 10)).toBe(0);
+  });
+
+  it("the list of keys names every answer of every question, and the typed id of an irreversible step", () => {
+    const rb = buildRunbook("/x.md", `---\nid: k\nowner: o\n---\n# K\n## Steps\n### Change {#change}\n${fence("sh confirm", "x")}${fence("sh rollback", "y")}### Promote {#promote}\n${fence('sh confirm irreversible="no way back"', "p")}`);
+    const plan = buildPlan(rb, buildStepGraph(rb), "/x.md");
+    const step = plan.steps[0]!;
+    const result = { exitCode: 1, signal: null, timedOut: false, durationMs: 1, error: undefined, retryInMs: null, interrupted: false };
+    const questions: Ask[] = [
+      { kind: "confirm", step },
+      { kind: "manual", step },
+      { kind: "failed", step, phase: "command", result, output: "" },
+      { kind: "interrupted", target: "change", step, phase: "command" },
+      { kind: "undo_before_skip", step },
+      { kind: "rollback", step, items: [] },
+    ];
+    for (const q of questions) {
+      const text = helpLines(runHelp(q, NO_UI, { expandable: true, expanded: false }), 76).map(lineText).join("\n");
+      for (const c of choices(q)) expect(text, q.kind).toMatch(new RegExp(`^  ${c.key}\\b.* ${c.label}`, "m"));
+      expect(text).toMatch(/^ {2}Tab +the whole step/m);
+      expect(text).toMatch(/^ {2}\? +this list/m);
+      expect(text).toMatch(/^ {2}Ctrl-C +asks first/m);
+    }
+    const typed = helpLines(runHelp({ kind: "confirm", step: plan.steps[1]! }, NO_UI, { expandable: true, expanded: false }), 76).map(lineText).join("\n");
+    expect(typed).toContain("At this question: Irreversible: type promote to run it");
+    expect(typed).toMatch(/^ {2}promote Enter +type the step id, then Enter: run this irreversible step/m);
+    const running = helpLines(runHelp(undefined, NO_UI, { expandable: false, expanded: false }), 76).map(lineText).join("\n");
+    expect(running).toMatch(/^While the run goes on/);
+    expect(running).not.toContain("Tab");
+  });
+});
+
+describe("a list of entries of many heights, in a window", () => {
+  it("keeps the focus whole in sight and counts what it hides, in exactly the room (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 3, max: 40 }), fc.nat(), (heights, room, f) => {
+        const focus = f % heights.length;
+        const w = heightWindow(heights, focus, room);
+        expect(w.start).toBeLessThanOrEqual(focus);
+        expect(w.end).toBeGreaterThan(focus);
+        expect(w.above).toBe(w.start);
+        expect(w.below).toBe(heights.length - w.end);
+        const used = heights.slice(w.start, w.end).reduce((a, b) => a + b, 0) + (w.above ? 1 : 0) + (w.below ? 1 : 0);
+        if (heights[focus]! + 2 <= room) expect(used).toBeLessThanOrEqual(room);
+      }),
+    );
+  });
+
+  it("a step waiting for a yes gives its panel the room the output can spare", () => {
+    expect(share(19, 3, 14, 21)).toEqual({ list: 3, panel: 8, output: 8 });
+    expect(share(19, 3, 14, 21, true)).toEqual({ list: 3, panel: 13, output: 3 });
   });
 });

@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { fence, journalEvents, marks, onlyRunId, runbookProject } from "../helpers/runbooks.js";
+import { lineWith } from "../helpers/screen-text.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 /**
@@ -20,16 +22,6 @@ const start = async (t: TmuxSession) => {
   t.send("s");
 };
 const rows = (screen: string) => screen.split("\n");
-/** A frame the terminal has finished drawing: two captures in a row agree. */
-async function settled(t: TmuxSession): Promise<string> {
-  let last = t.screen();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 40));
-    const now = t.screen();
-    if (now === last) return now;
-    last = now;
-  }
-}
 
 describe.skipIf(!hasTmux && !tmuxRequired)("the operator's screen in a real terminal (tmux, 80×24)", () => {
   it("a step failing with exit 141: the code, what it means and the output are on screen with the menu; skipping it takes a second s", async () => {
@@ -90,7 +82,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("the operator's screen in a real term
     let answered = 0;
     let frames = 0;
     for (;;) {
-      const screen = await settled(t);
+      const screen = await t.settled();
       if (/Run completed/.test(screen)) break;
       const lines = rows(screen).filter((l, i, all) => l !== "" || all.slice(i).some((x) => x !== ""));
       if (lines.length === 0 || lines[0] === "") continue;
@@ -251,5 +243,121 @@ describe.skipIf(!hasTmux && !tmuxRequired)("the operator's screen in a real term
     expect(screen).toContain("report line 3");
     expect(screen).toMatch(/output: +runbook log \d{8}T\d{6}Z-test-rb-[0-9a-f]{4}/);
     console.log(`capture: the summary at 80×24\n${screen}`);
+  });
+});
+
+/**
+ * Every value whole where it is checked, in a real terminal at a big and a laptop size: the
+ * swapped URLs of a failover look alike and must show where they differ, in plain text (NO_COLOR:
+ * the capture has no attributes, only characters).
+ */
+describe.skipIf(!hasTmux && !tmuxRequired)("every value whole on the screen where it is checked (tmux)", () => {
+  const PRIMARY = "postgresql://app_admin@orders-db-primary.prod.internal:5432/orders";
+  const REPLICA = "postgresql://app_admin@orders-db-replica.prod.internal:5432/orders";
+  const SEVENTY = "https://grafana.prod.internal/d/orders-db/replication-lag?orgId=1&vr=a";
+  const params = `params:\n  PRIMARY_URL: {description: The database to promote}\n  REPLICA_URL: {description: The one to keep as a replica}\n  DASHBOARD: {default: '${SEVENTY}'}\n  TOKEN: {secret: true}\n`;
+  /** Under the line holding `value`, carets under its characters `from`..`to` and the note. */
+  function marked(screen: string, value: string, from: number, to: number, other: string) {
+    const ls = rows(screen);
+    const at = lineWith(ls, value);
+    expect(at, screen).toBeDefined();
+    const carets = ls[at!.row + 1]!;
+    expect(Array.from(carets).indexOf("^"), screen).toBe(at!.col + from);
+    expect(carets.match(/\^+/)?.[0], screen).toHaveLength(to - from);
+    expect(ls.slice(at!.row + 1, at!.row + 3).join("\n"), screen).toContain(`differs from ${other} at character ${from + 1}`);
+  }
+
+  it.each([
+    { width: 200, height: 50 },
+    { width: 80, height: 24 },
+  ])("at $width×$height a 70-character value is whole in the params review and at the confirmation; the swapped URLs show where they differ; the secret stays ***", async (size) => {
+    expect(SEVENTY).toHaveLength(70);
+    const p = await runbookProject(`## Steps\n### Promote the replica {#promote}\n${fence("sh confirm", 'echo "$REPLICA_URL $DASHBOARD $TOKEN" >> "$MARK"')}${fence("sh rollback", "true")}`, params);
+    // Swapped, as in the outage: each URL given as the other.
+    const t = open(p, ["run", "rb.md", "-p", `PRIMARY_URL=${REPLICA}`, "-p", `REPLICA_URL=${PRIMARY}`], size, { RUNBOOK_PARAM_TOKEN: `${PRIMARY}?password=hunter2` });
+    const review = await t.waitFor(/Check the params before the run starts[\s\S]*Start the run/);
+    for (const v of [PRIMARY, REPLICA, SEVENTY]) expect(review).toContain(v);
+    marked(review, REPLICA, 33, 40, "REPLICA_URL");
+    marked(review, PRIMARY, 33, 40, "PRIMARY_URL");
+    expect(review).toMatch(/TOKEN +\*\*\* +RUNBOOK_PARAM_/);
+    expect(review).not.toContain("hunter2");
+    expect(review).not.toContain("TOKEN at character");
+    console.log(`capture: the param review at ${size.width}×${size.height}\n${review}`);
+    t.send("s");
+    const asked = await t.waitFor(/values the command uses:[\s\S]*Run this step\?/);
+    const values = rows(asked).slice(rows(asked).findIndex((l) => l.includes("values the command uses:"))).join("\n");
+    expect(values).toContain(SEVENTY);
+    expect(values).toMatch(/TOKEN +\*\*\*/);
+    marked(values, PRIMARY, 33, 40, "PRIMARY_URL");
+    expect(asked).not.toContain("hunter2");
+    console.log(`capture: the confirmation at ${size.width}×${size.height}\n${asked}`);
+    t.send("y");
+    await t.waitFor(/Run completed/);
+    expect(await t.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual([`${PRIMARY} ${SEVENTY} ${PRIMARY}?password=hunter2`]);
+  });
+
+  it("at 80×24 a long command is expanded from the confirmation and scrolled to its last line; Tab goes back; y runs it", async () => {
+    const command = [...Array.from({ length: 40 }, (_, i) => `echo "copy shard ${i + 1} of 40"`), 'echo done >> "$MARK"'].join("\n");
+    const p = await runbookProject(`## Steps\n### Copy the shards {#copy}\nCopy every shard to the new primary, in order.\n\n${fence("sh confirm", command)}${fence("sh rollback", "true")}`);
+    const t = open(p, ["run", "rb.md"]);
+    await start(t);
+    let screen = await t.waitFor(/Run this step\? +y +run +s +skip +a +abort +Tab +whole step/);
+    expect(screen).toMatch(/… \d+ more lines: Tab shows the whole step/);
+    expect(screen).not.toContain("done >>");
+    t.send("Tab");
+    screen = await t.waitFor(/── step copy, whole · lines 1–\d+ of \d+ ──/);
+    expect(screen).toContain("Copy every shard to the new primary, in order.");
+    t.send("PageDown");
+    await t.waitFor(/── step copy, whole · lines (?!1–)\d+–\d+ of \d+ ──/);
+    t.send("End");
+    screen = await t.waitFor(/── step copy, whole · lines \d+–(\d+) of \1 ──/);
+    expect(screen).toContain('echo "copy shard 40 of 40"');
+    expect(screen).toContain('echo done >> "');
+    expect(screen).toContain("rollback $ true");
+    expect(rows(screen).filter((l) => l !== "").length).toBeLessThan(24);
+    console.log(`capture: the whole step scrolled to its end at 80×24\n${screen}`);
+    t.send("Up");
+    await t.waitFor(/── step copy, whole · lines \d+–(\d+) of (?!\1 )\d+ ──/);
+    t.send("Tab");
+    await t.waitFor(/── output ──/);
+    expect(marks(p.mark)).toEqual([]);
+    t.send("y");
+    await t.waitFor(/Run completed/);
+    expect(await t.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["done"]);
+  });
+
+  it("? shows the keys at the params review, while a step runs and at a confirmation; the key that closes the list does nothing else", async () => {
+    const p = await runbookProject(`## Steps\n### Wait {#wait}\n${fence("sh", 'while [ ! -e "$MARK.go" ]; do sleep 0.05; done')}### Change {#change}\n${fence("sh confirm", 'echo changed >> "$MARK"')}${fence("sh rollback", "true")}`);
+    const t = open(p, ["run", "rb.md"]);
+    await t.waitFor(/Check the params before the run starts/);
+    t.send("?");
+    let screen = await t.waitFor(/Any key closes this list; it answers nothing\./);
+    expect(screen).toMatch(/s +start the run with the values on screen/);
+    expect(screen).toMatch(/q Esc +twice: leave without running anything/);
+    t.send("s");
+    await t.waitFor(/Check the params before the run starts/);
+    t.send("s");
+    await t.waitFor(/Running… Ctrl-C to stop +\? +keys/);
+    t.send("?");
+    screen = await t.waitFor(/While the run goes on[\s\S]*Any key closes this list/);
+    expect(screen).toMatch(/Ctrl-C +asks first; a second Ctrl-C stops the running step/);
+    t.send("x");
+    await t.waitFor(/Running… Ctrl-C to stop/);
+    writeFileSync(`${p.mark}.go`, "");
+    await t.waitFor(/Run this step\?/);
+    t.send("?");
+    screen = await t.waitFor(/At this question: Run this step\?[\s\S]*Any key closes this list/);
+    expect(screen).toMatch(/ y +run/);
+    expect(screen).toMatch(/ a +abort \(asks once more\)/);
+    expect(screen).toMatch(/ Tab +the whole step/);
+    console.log(`capture: ? at a confirmation at 80×24\n${screen}`);
+    t.send("y");
+    await t.waitFor(/Run this step\? +y +run/);
+    expect(marks(p.mark)).toEqual([]);
+    t.send("y");
+    await t.waitFor(/Run completed/);
+    expect(marks(p.mark)).toEqual(["changed"]);
   });
 });

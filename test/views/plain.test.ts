@@ -4,7 +4,12 @@ import type { JournalEvent } from "../../src/journal/events.js";
 import { apply, initialState, type RunState } from "../../src/run/state.js";
 import type { ViewPlan } from "../../src/run/view.js";
 import { PlainView } from "../../src/views/plain.js";
-import { promptParam } from "../../src/views/prompts.js";
+import { buildPlan } from "../../src/engine/plan.js";
+import { buildRunbook } from "../../src/model/build-runbook.js";
+import { buildStepGraph } from "../../src/model/graph.js";
+import { commandValues } from "../../src/views/plain-values.js";
+import { promptOperator, promptParam } from "../../src/views/prompts.js";
+import { fence } from "../helpers/runbooks.js";
 
 let seq = 0;
 const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 2, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 10, 0, seq)).toISOString(), ...e }) as JournalEvent;
@@ -103,5 +108,42 @@ describe("line prompts for params", () => {
     stdin.write("2\n");
     expect(await answer).toBe("real");
     expect(out).toContain("MODE (how; e.g. dry)\n  1) dry\n  2) real\nChoose 1-2 or type the value: ");
+  });
+});
+
+describe("a line prompt before a step is confirmed (--plain at a terminal)", () => {
+  const PRIMARY = "postgresql://app_admin@orders-db-primary.prod.internal:5432/orders";
+  const REPLICA = "postgresql://app_admin@orders-db-replica.prod.internal:5432/orders";
+  const rb = buildRunbook("/x/fo.md", `---\nid: fo\nowner: o\n---\n# F\n## Steps\n### Promote {#promote}\n${fence("sh confirm", 'psql "$REPLICA_URL" --token "$TOKEN" -c "$LEADER"')}`);
+  const step = buildPlan(rb, buildStepGraph(rb), "/x/fo.md").steps[0]!;
+  // Swapped, as in the outage; the secret's value looks like them too, and is never compared.
+  const values = new Map([
+    ["PRIMARY_URL", { value: REPLICA, secret: false }],
+    ["REPLICA_URL", { value: PRIMARY, secret: false }],
+    ["TOKEN", { value: "***", secret: true }],
+    ["LEADER", { value: undefined, secret: false }],
+  ]);
+
+  it("lists the values the command uses, whole; marks where one differs from its look-alike; a secret is ***", () => {
+    expect(commandValues(step, values)).toEqual([
+      "  values the command uses:",
+      `    REPLICA_URL = ${PRIMARY}`,
+      `                  ${" ".repeat(33)}^^^^^^^ differs from PRIMARY_URL at character 34`,
+      "    TOKEN = ***",
+      "    LEADER = (unset)",
+    ]);
+  });
+
+  it("prints them once, before the question", async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    let out = "";
+    stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const operator = promptOperator({ stdin, stdout }, "alice", () => values);
+    const answer = operator.ask({ kind: "confirm", step }, new AbortController().signal);
+    stdin.write("s\n");
+    expect(await answer).toBe("skip");
+    expect(out.indexOf("differs from PRIMARY_URL at character 34")).toBeLessThan(out.indexOf("Run promote? [y]es, [s]kip, [a]bort: "));
+    expect(out.split("values the command uses:")).toHaveLength(2);
   });
 });

@@ -4,12 +4,15 @@ import { whenText, type RunView } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
 import { printableLine } from "../../views/printable.js";
 import { onQuestionKey } from "../answer-keys.js";
+import { runHelp } from "../help.js";
 import { useNow, useTerminalSize } from "../hooks.js";
 import { keyPresses, type NavKey } from "../keys.js";
 import { share } from "../layout.js";
-import { checkPanel, PANEL_COLUMNS, PANEL_ROWS, rollbackPanel, stepPanel, storyPanel, type PanelContent } from "../panels.js";
+import { checkPanel, PANEL_COLUMNS, PANEL_ROWS, rollbackPanel, stepDetail, stepPanel, storyPanel, type PanelContent } from "../panels.js";
+import { onScreenKey } from "../screen-keys.js";
 import { isEngineQuestion, type TuiSnapshot, type TuiStore } from "../store.js";
 import { footerLines } from "./Footer.js";
+import { HelpBox } from "./HelpBox.js";
 import { Lines } from "./Lines.js";
 import { OutputPane } from "./OutputPane.js";
 import { Panel } from "./Panel.js";
@@ -37,6 +40,13 @@ function runLine(view: RunView | undefined, snap: TuiSnapshot, now: number): str
   return `run ${view.runId} · ${view.word}${step} · ${when}`;
 }
 
+/** The step a question is about, when the panel shows that step (not a rollback preview): Tab shows all of it. */
+function askedStep(snap: TuiSnapshot): string | undefined {
+  const q = snap.question;
+  if (!isEngineQuestion(q) || q.kind === "rollback") return undefined;
+  return q.step?.id;
+}
+
 /** The panel for what is on screen now: a rollback preview, a run taken over, a prerequisite, or the step in focus. */
 function panelFor(snap: TuiSnapshot, focus: string | undefined, width: number, max: number, now: number): PanelContent | undefined {
   const view = snap.view;
@@ -46,7 +56,8 @@ function panelFor(snap: TuiSnapshot, focus: string | undefined, width: number, m
   const check = view.checks.find((c) => c.status === "running" || (c.status === "failed" && !view.ended));
   const step = snap.plan.steps.find((s) => s.id === focus);
   const row = view.rows.find((r) => r.id === focus);
-  const bodyAt = (m: number): PanelContent | undefined => (check ? checkPanel(check, view.values, width, m, now) : step ? stepPanel({ step, row, values: view.values, width, max: m, now }) : undefined);
+  const asking = q?.kind === "confirm" && q.step.id === focus;
+  const bodyAt = (m: number): PanelContent | undefined => (check ? checkPanel(check, view.values, width, m, now) : step ? stepPanel({ step, row, values: view.values, width, max: m, now, asking }) : undefined);
   const body = bodyAt(max);
   if (!snap.story) return body;
   // A run taken over: its story first, then the step it stopped at (up to half the room).
@@ -66,6 +77,8 @@ export function App({ store, theme, onStop }: AppProps) {
   const counting = (view?.rows.some((s) => s.retry) ?? false) || (view?.checks.some((c) => c.retry) ?? false);
   const now = useNow((running || counting) && !snap.done, counting ? 200 : 1000);
   const page = useRef(5);
+  /** The whole step as last drawn: how many lines it has, how many fit. */
+  const detail = useRef({ lines: 0, height: 1 });
 
   const navigate = (nav: NavKey) => {
     const height = Math.max(1, page.current);
@@ -96,6 +109,12 @@ export function App({ store, theme, onStop }: AppProps) {
       }
       const q = s.question;
       if (s.done || q?.kind === "param" || q?.kind === "review") continue;
+      // Half-way through an answer (a second key awaited), Tab is a key like any other: it cancels.
+      const shown = onScreenKey(s.screen, k, { expandable: askedStep(s) !== undefined && !s.ui.guard, ...detail.current });
+      if (shown) {
+        store.setScreen(shown);
+        continue;
+      }
       if (k.nav) {
         navigate(k.nav);
         continue;
@@ -146,15 +165,23 @@ export function App({ store, theme, onStop }: AppProps) {
   }
 
   const q = snap.question;
-  const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width });
+  const expandable = askedStep(snap);
+  const expanded = snap.screen.expanded && expandable !== undefined;
+  const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width, screen: snap.screen, expandable: expandable !== undefined && !snap.ui.guard });
   const body = free - footer.length;
   if (q?.kind === "review") return screen(<ParamReview key="review" entries={q.entries} onDone={q.answer} width={width} height={body + footer.length} theme={theme} />);
   if (q?.kind === "param") {
     return screen(
-      <ParamForm key="param" name={q.name} description={q.description} example={q.example} choices={q.choices} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} />,
+      <ParamForm key="param" name={q.name} description={q.description} example={q.example} choices={q.choices} secret={q.secret} validate={q.validate} onSubmit={q.answer} theme={theme} width={width} />,
       <Lines key="footer" lines={footer} theme={theme} />,
     );
   }
+  if (snap.screen.help) {
+    const sections = runHelp(isEngineQuestion(q) ? q : undefined, snap.ui, { expandable: expandable !== undefined, expanded });
+    return screen(<HelpBox key="help" sections={sections} width={width} height={body} theme={theme} />, <Lines key="footer" lines={footer} theme={theme} />);
+  }
+  const plan = snap.plan.steps.find((s) => s.id === expandable);
+  if (expanded && plan && view) return screen(...wholeStep(snap, plan, { width, height: body, now, theme, detail: detail.current }), <Lines key="footer" lines={footer} theme={theme} />);
 
   const askStep = isEngineQuestion(q) && "step" in q ? q.step?.id : undefined;
   const focus = askStep ?? view?.current;
@@ -162,7 +189,8 @@ export function App({ store, theme, onStop }: AppProps) {
   const natural = panelFor(snap, focus, inner, 200, now);
   // With a question on screen no more output is coming: the panel may use the room it leaves.
   const outputWanted = isEngineQuestion(q) && snap.output && snap.scrollBack === 0 ? snap.output.lines.length + 1 : undefined;
-  const budget = share(body, view?.rows.length ?? 0, natural ? natural.lines.length + PANEL_ROWS : 0, outputWanted);
+  // A step waiting for a yes: what it runs and with which values come before the last step's output.
+  const budget = share(body, view?.rows.length ?? 0, natural ? natural.lines.length + PANEL_ROWS : 0, outputWanted, q?.kind === "confirm");
   const panel = natural && budget.panel > PANEL_ROWS ? panelFor(snap, focus, inner, budget.panel - PANEL_ROWS, now) : undefined;
   const listHeight = view ? Math.min(budget.list, view.rows.length) : 0;
   const outputHeight = body - listHeight - (panel ? panel.lines.length + PANEL_ROWS : 0);
@@ -173,4 +201,26 @@ export function App({ store, theme, onStop }: AppProps) {
     <OutputPane key="output" window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={outputHeight} width={width} theme={theme} runId={view?.runId} others={snap.outputTargets.length > 1} ended={false} />,
     <Lines key="footer" lines={footer} theme={theme} />,
   );
+}
+
+/**
+ * The whole step asked about (Tab), scrolled: a line saying which lines are on screen and the keys
+ * that move them, then the step's lines in its box. `detail` is told how many lines there are and
+ * how many fit, for the keys that scroll.
+ */
+function wholeStep(snap: TuiSnapshot, step: NonNullable<TuiSnapshot["plan"]["steps"][number]>, o: { width: number; height: number; now: number; theme: Theme; detail: { lines: number; height: number } }): ReactNode[] {
+  const view = snap.view!;
+  const all = stepDetail({ step, row: view.rows.find((r) => r.id === step.id), values: view.values, width: o.width - PANEL_COLUMNS, now: o.now });
+  const height = Math.max(1, o.height - 1 - PANEL_ROWS);
+  o.detail.lines = all.length;
+  o.detail.height = height;
+  const top = Math.max(0, Math.min(snap.screen.top, all.length - height));
+  const shown = all.slice(top, top + height);
+  const where = all.length > height ? ` · lines ${top + 1}–${top + shown.length} of ${all.length}` : "";
+  return [
+    <Text key="where" dimColor wrap="truncate-end">
+      ── step {printableLine(step.id)}, whole{where} ── ↑↓ PgUp PgDn Home End · Tab back
+    </Text>,
+    <Panel key="whole" content={{ lines: shown, tone: step.irreversible !== undefined ? "yellow" : "gray" }} theme={o.theme} />,
+  ];
 }

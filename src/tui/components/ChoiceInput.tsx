@@ -9,10 +9,12 @@ export interface ChoiceInputProps {
   /** Returns whether the value was taken. */
   readonly onSubmit: (value: string) => boolean;
   readonly theme: Theme;
+  /** False while something else takes the keys (the list of keys). */
+  readonly active?: boolean;
 }
 
 /** Picks one of a param's choices: arrows and Enter, or its number. */
-export function ChoiceInput({ choices, onSubmit, theme }: ChoiceInputProps) {
+export function ChoiceInput({ choices, onSubmit, theme, active = true }: ChoiceInputProps) {
   const [selected, setSelected] = useState(0);
   const current = useRef(0);
   useInput((input, key) => {
@@ -27,11 +29,11 @@ export function ChoiceInput({ choices, onSubmit, theme }: ChoiceInputProps) {
       }
     }
     setSelected(current.current);
-  });
+  }, { isActive: active });
   return (
     <>
       <ChoiceList choices={choices} selected={selected} theme={theme} />
-      <Text dimColor>↑↓ or 1-{Math.min(9, choices.length)} choose · Enter confirm</Text>
+      <Text dimColor>↑↓ or 1-{Math.min(9, choices.length)} choose · Enter confirm · ? keys</Text>
     </>
   );
 }

@@ -8,12 +8,12 @@ export interface ChoiceListProps {
   readonly theme: Theme;
 }
 
-/** The values a param allows (`enum:`), numbered, the one under the cursor marked. */
+/** The values a param allows (`enum:`), numbered, the one under the cursor marked; a long one wraps, never cut. */
 export function ChoiceList({ choices, selected, theme }: ChoiceListProps) {
   return (
     <Box flexDirection="column">
       {choices.map((c, i) => (
-        <Text key={c} wrap="truncate-end" {...(i === selected ? fg(theme, "cyan") : {})} bold={i === selected}>
+        <Text key={c} {...(i === selected ? fg(theme, "cyan") : {})} bold={i === selected}>
           {i === selected ? "› " : "  "}
           {i + 1}. {printableLine(c)}
         </Text>

@@ -1,12 +1,15 @@
 import { Box, Text, useInput } from "ink";
 import { useRef, useState } from "react";
 import type { ParamEntry } from "../../run/param-review.js";
-import { printableLine } from "../../views/printable.js";
+import { reviewHelp } from "../help.js";
 import { keyPresses } from "../keys.js";
-import { listWindow } from "../layout.js";
+import { heightWindow } from "../layout.js";
+import { editLines, reviewTable } from "../review-layout.js";
 import { initialReview, onReviewKey, type ReviewState } from "../review-keys.js";
-import { ChoiceList } from "./ChoiceList.js";
-import { border, fg, type Theme } from "./theme.js";
+import { clampStyled, wrapWords, type StyledLine } from "../styled.js";
+import { HelpBox } from "./HelpBox.js";
+import { Lines } from "./Lines.js";
+import { border, type Theme } from "./theme.js";
 
 export interface ParamReviewProps {
   readonly entries: readonly ParamEntry[];
@@ -20,20 +23,22 @@ export interface ParamReviewProps {
   readonly initial?: ReviewState;
 }
 
-const SOURCE: Record<string, string> = { flag: "-p flag", environment: "RUNBOOK_PARAM_", default: "default", typed: "typed", edited: "edited" };
+/** Lines of the box that are not params: its border, its title, the column heads, the start row. */
+const BOX_LINES = 5;
 
-const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…` : s.padEnd(n));
-
-/** What the runbook says of a param: its description, example, default and choices. */
-export function aboutParam(e: ParamEntry): string {
-  return [e.description, e.example !== undefined ? `e.g. ${e.example}` : undefined, e.defaultValue !== undefined ? `default ${e.defaultValue}` : undefined, e.choices ? `one of ${e.choices.join(", ")}` : undefined, e.secret ? "secret: never shown" : undefined]
-    .filter(Boolean)
-    .join(" · ");
+function hintLines(entries: readonly ParamEntry[], s: ReviewState, width: number): StyledLine[] {
+  const text = s.quitArmed
+    ? "Leave without running anything? Press q again or Enter; any other key stays."
+    : entries[s.cursor]
+      ? "Enter edit · ↑↓ choose · s start · q leave without running · ? keys"
+      : "↑↓ choose a param · Enter or s start · q leave without running · ? keys";
+  return wrapWords([{ text, style: s.quitArmed ? "warn" : "dim" }], width);
 }
 
 /**
- * Every param before the run starts: its value, where it came from and what the runbook says of it.
- * Any can be changed (a param with choices from its list; a secret typed again, never shown).
+ * Every param before the run starts: its value whole (wrapped, never cut), where it came from and
+ * what the runbook says of it; where two values look alike, what differs is marked. Any can be
+ * changed (a param with choices from its list; a secret typed again, never shown).
  */
 export function ParamReview({ entries, onDone, width, height, theme, initial }: ParamReviewProps) {
   const current = useRef<ReviewState>(initial ?? initialReview(entries));
@@ -53,76 +58,42 @@ export function ParamReview({ entries, onDone, width, height, theme, initial }: 
     setS(current.current);
   });
 
-  const nameW = Math.min(20, Math.max(5, ...entries.map((e) => e.name.length)));
-  const longest = Math.max(5, ...entries.map((e) => (e.secret ? 3 : Array.from(current.current.values[e.name] ?? "").length)));
-  const valueW = Math.max(8, Math.min(longest, 40, width - 4 - 2 - nameW - 1 - 15 - 1));
   const editing = s.editing ? entries.find((e) => e.name === s.editing?.name) : undefined;
-  const editLines = editing ? (editing.choices ? editing.choices.length : 1) + 2 : 0;
-  const rowsRoom = Math.max(1, height - 7 - Math.max(1, editLines));
-  // What the runbook says of each param goes on a line of its own, when there is room for it.
-  const about = entries.map(aboutParam);
-  const twoLines = entries.length + about.filter(Boolean).length <= rowsRoom;
-  const win = listWindow(entries.length, Math.min(s.cursor, entries.length - 1), twoLines ? entries.length : rowsRoom);
-  const shown = (e: ParamEntry) => (e.secret ? "***" : printableLine(s.values[e.name] ?? ""));
-  const liveError = s.editing && editing && !editing.choices && s.editing.text !== "" ? editing.validate(s.editing.text) : undefined;
+  if (s.help) {
+    return (
+      <Box flexDirection="column">
+        <HelpBox sections={reviewHelp(editing?.choices ? "choice" : undefined)} width={width} height={height - 1} theme={theme} />
+        <Lines lines={wrapWords([{ text: "Any key closes this list; it answers nothing.", style: "bold" }], width)} theme={theme} />
+      </Box>
+    );
+  }
+  // Inside the round border and its padding.
+  const inner = Math.max(10, width - 4);
+  const below = editing ? editLines(editing, s, width - 2) : hintLines(entries, s, width);
+  const room = Math.max(1, height - BOX_LINES - below.length);
+  // What the runbook says of each param goes on lines of their own, when there is room for them.
+  const full = reviewTable(entries, s, inner, true);
+  const table = full.rows.reduce((n, r) => n + r.length, 0) <= room ? full : reviewTable(entries, s, inner, false);
+  const focus = Math.min(s.cursor, entries.length - 1);
+  const win = heightWindow(table.rows.map((r) => r.length), focus, room);
+  const markers = (win.above > 0 ? 1 : 0) + (win.below > 0 ? 1 : 0);
+  // A value longer than the whole screen: its first lines, and how many more (the only cut there is).
+  const rows = table.rows.slice(win.start, win.end).map((r, i) => (win.start + i === focus ? clampStyled(r, Math.max(1, room - markers)) : r));
   return (
     <Box flexDirection="column">
       <Box flexDirection="column" borderStyle="round" {...border(theme, "cyan")} paddingX={1}>
         <Text bold wrap="truncate-end">Check the params before the run starts</Text>
-        <Text dimColor wrap="truncate-end">
-          {"  "}
-          {cut("param", nameW)} {cut("value", valueW)} from
-        </Text>
+        <Lines lines={[table.header]} theme={theme} />
         {win.above > 0 ? <Text dimColor>  … {win.above} more above</Text> : null}
-        {entries.slice(win.start, win.end).map((e, i) => {
-          const at = win.start + i === s.cursor;
-          const source = s.sources[e.name] ?? e.source;
-          const text = about[win.start + i];
-          return (
-            <Box key={e.name} flexDirection="column">
-              <Text wrap="truncate-end" inverse={at && !s.editing}>
-                {at ? "› " : "  "}
-                <Text bold>{cut(e.name, nameW)}</Text> <Text {...fg(theme, source === "edited" ? "yellow" : "green")}>{cut(shown(e), valueW)}</Text> {SOURCE[source] ?? source}
-              </Text>
-              {twoLines && text ? (
-                <Text dimColor wrap="truncate-end">
-                  {"    "}
-                  {printableLine(text)}
-                </Text>
-              ) : null}
-            </Box>
-          );
-        })}
+        <Lines lines={rows.flat()} theme={theme} />
         {win.below > 0 ? <Text dimColor>  … {win.below} more</Text> : null}
         <Text inverse={s.cursor === entries.length && !s.editing} bold wrap="truncate-end">
           {s.cursor === entries.length ? "› " : "  "}▶ Start the run
         </Text>
       </Box>
-      {editing && s.editing ? (
-        <Box flexDirection="column" paddingX={1}>
-          <Text bold wrap="truncate-end">
-            {editing.name}
-            <Text dimColor> {printableLine(aboutParam(editing))}</Text>
-          </Text>
-          {editing.choices ? (
-            <ChoiceList choices={editing.choices} selected={s.editing.choice} theme={theme} />
-          ) : (
-            <Text wrap="truncate-end">
-              › {editing.secret ? "*".repeat(Array.from(s.editing.text).length) : printableLine(s.editing.text)}
-              <Text inverse> </Text>
-            </Text>
-          )}
-          {s.error || liveError ? <Text {...fg(theme, "red")} wrap="truncate-end">{printableLine(s.error ?? liveError ?? "")}</Text> : <Text dimColor wrap="truncate-end">{editing.choices ? "↑↓ or 1-9 choose · Enter keep · Esc cancel" : "Enter keep · Esc cancel · Ctrl-U clear"}</Text>}
-        </Box>
-      ) : (
-        <Text wrap="truncate-end" {...(s.quitArmed ? fg(theme, "yellow") : { dimColor: true })}>
-          {s.quitArmed
-            ? "Leave without running anything? Press q again or Enter; any other key stays."
-            : entries[s.cursor]
-              ? "Enter edit · ↑↓ choose · s start · q leave without running"
-              : "↑↓ choose a param · Enter edit · Enter or s start · q leave without running"}
-        </Text>
-      )}
+      <Box paddingX={editing ? 1 : 0}>
+        <Lines lines={below} theme={theme} />
+      </Box>
     </Box>
   );
 }

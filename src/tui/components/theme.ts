@@ -40,8 +40,17 @@ export const fg = (theme: Theme, color: string | undefined): { color?: string } 
 export const border = (theme: Theme, color: string): { borderColor?: string } => (theme.color ? { borderColor: color } : {});
 
 /** Text props for a style of the styled lines (src/tui/styled.ts). */
-export function styleProps(theme: Theme, style: Style): { color?: string; bold?: boolean; dimColor?: boolean; inverse?: boolean } {
+export function styleProps(theme: Theme, style: Style): { color?: string; bold?: boolean; dimColor?: boolean; inverse?: boolean; underline?: boolean } {
   switch (style) {
+    case "diff":
+      // Where two look-alike values part: attributes, not only a colour (the carets under it say it in text).
+      return { inverse: true, underline: true, bold: true };
+    case "caret":
+      return { bold: true, ...fg(theme, "magenta") };
+    case "name":
+      return { bold: true };
+    case "chosen":
+      return { bold: true, inverse: true };
     case "bold":
       return { bold: true };
     case "dim":
