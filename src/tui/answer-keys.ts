@@ -9,7 +9,7 @@ export interface QuestionUi {
   readonly hint: string | undefined;
   /** Typed so far to confirm an irreversible step. */
   readonly typed: string;
-  /** At an irreversible step: the skip/abort keys are on, instead of the typing field. */
+  /** Toggled away from where the question starts: to the keys at an irreversible step, to the typing field at a barrier. */
   readonly menu: boolean;
 }
 
@@ -55,14 +55,38 @@ export interface TypedAnswer {
   readonly doesFully: string;
   /** Why one key is not enough. */
   readonly why: string;
-  /** Said with the other answers, once Esc was pressed. */
+  /** Said with the other answers, once Esc was pressed (or before the typing field is opened). */
   readonly notDone: string;
+  /**
+   * Whether the question starts at the typing field (an irreversible step to run). A barrier starts at
+   * its keys, and `key` opens the field: going past it is the exception, never where a key lands.
+   */
+  readonly first: boolean;
+  readonly key?: string;
 }
+
+/** Whether the typing field is what the keys go to now. */
+export const isTyping = (typed: TypedAnswer | undefined, ui: QuestionUi): boolean => typed !== undefined && (typed.first ? !ui.menu : ui.menu);
 
 /** The questions answered by typing an id. A new one is one more case here. */
 export function typedAnswer(q: Ask): TypedAnswer | undefined {
   if (q.kind === "confirm" && q.step.irreversible !== undefined) {
-    return { id: q.step.id, answer: "yes", warning: "Irreversible:", does: "run it", doesFully: "run this irreversible step", why: "one key never runs an irreversible step", notDone: "Irreversible step, not run." };
+    return { id: q.step.id, answer: "yes", warning: "Irreversible:", does: "run it", doesFully: "run this irreversible step", why: "one key never runs an irreversible step", notDone: "Irreversible step, not run.", first: true };
+  }
+  if (q.kind === "rollback" && q.barrier) {
+    const id = q.barrier.target;
+    const beyond = q.barrier.beyond.map((b) => b.target).join(", ");
+    return {
+      id,
+      answer: "past",
+      warning: `${id} cannot be undone; going past it undoes ${beyond || "what came before it"} anyway:`,
+      does: `go past ${id}`,
+      doesFully: `undo what came before the irreversible ${id}`,
+      why: "one key never goes past an irreversible step",
+      notDone: `Roll back to ${id}? What came before it stays as it is.`,
+      first: false,
+      key: "p",
+    };
   }
   return undefined;
 }
@@ -87,8 +111,8 @@ export function choices(q: Ask): readonly Choice[] {
     case "undo_before_skip":
       return [{ key: "Enter", label: "run its rollback, then skip", answer: "yes", aliases: ["y"] }, { key: "n", label: "skip, leave it", answer: "no" }];
     case "rollback":
-      // The preview above is the confirmation of `b`: `b` again, `y` or Enter rolls back.
-      return [{ key: "y", label: "roll back", answer: "yes", aliases: ["b", "Enter"] }, { key: "n", label: "not now", answer: "no", aliases: ["q", "Esc"] }];
+      // The preview above is the confirmation of `b`: `b` again, `y` or Enter rolls back (to the barrier, if there is one).
+      return [{ key: "y", label: q.barrier ? `roll back to ${q.barrier.target}` : "roll back", answer: "yes", aliases: ["b", "Enter"] }, { key: "n", label: "not now", answer: "no", aliases: ["q", "Esc"] }];
   }
 }
 
@@ -116,8 +140,8 @@ export function onQuestionKey(q: Ask, ui: QuestionUi, k: KeyPress): { ui: Questi
     return { ui: { ...ui, guard: undefined, hint: `Cancelled: did not ${ui.guard.label}.` } };
   }
   const typed = typedAnswer(q);
-  if (typed !== undefined && !ui.menu) {
-    if (k.escape) return { ui: { ...ui, menu: true, hint: undefined } };
+  if (typed !== undefined && isTyping(typed, ui)) {
+    if (k.escape) return { ui: { ...ui, menu: !ui.menu, typed: "", hint: undefined } };
     if (k.return) {
       if (ui.typed === typed.id) return { ui: NO_UI, answer: typed.answer };
       return { ui: { ...ui, typed: "", hint: ui.typed === "" ? `Type ${typed.id} and press Enter to ${typed.does}.` : `"${ui.typed}" is not ${typed.id}: type the step id to ${typed.doesFully}.` } };
@@ -125,7 +149,8 @@ export function onQuestionKey(q: Ask, ui: QuestionUi, k: KeyPress): { ui: Questi
     const r = editLine(ui.typed, k);
     return { ui: { ...ui, typed: r.value.slice(0, 200), hint: undefined } };
   }
-  if (typed !== undefined && (k.escape || name === "t")) return { ui: { ...ui, menu: false, hint: undefined } };
+  if (typed?.first && (k.escape || name === "t")) return { ui: { ...ui, menu: false, hint: undefined } };
+  if (typed && !typed.first && name === typed.key) return { ui: { ...ui, menu: true, hint: undefined } };
   if (name === undefined) return { ui };
   const same = (key: string) => key.toLowerCase() === name.toLowerCase();
   const choice = choices(q).find((c) => same(c.key) || c.aliases?.some(same));

@@ -1,5 +1,5 @@
 import type { Ask } from "../run/ask.js";
-import { choices, PROMPT, typedAnswer, type QuestionUi } from "./answer-keys.js";
+import { choices, isTyping, PROMPT, typedAnswer, type QuestionUi } from "./answer-keys.js";
 import { wrapWords, type StyledLine } from "./styled.js";
 import { besides } from "./value-lines.js";
 
@@ -29,17 +29,17 @@ export function runHelp(q: Ask | undefined, ui: QuestionUi, screen: { readonly e
     const answers: KeyHelp[] = [];
     if (ui.guard) {
       answers.push({ keys: `${ui.guard.key} Enter`, does: `${ui.guard.label}: ${ui.guard.confirm ?? ""}` }, { keys: "any other key", does: `cancel: do not ${ui.guard.label}` });
-    } else if (typed && !ui.menu) {
+    } else if (typed && isTyping(typed, ui)) {
       answers.push(
         { keys: `${typed.id} Enter`, does: `type the step id, then Enter: ${typed.doesFully} (${typed.why})` },
         { keys: "Backspace Ctrl-U", does: "correct, or clear, what is typed" },
-        { keys: "Esc", does: `the other answers: ${choices(q).map((c) => c.label).join(", ")}` },
+        { keys: "Esc", does: typed.first ? `the other answers: ${choices(q).map((c) => c.label).join(", ")}` : "back to the other answers" },
       );
     } else {
       for (const c of choices(q)) answers.push({ keys: [c.key, ...(c.aliases ?? [])].join(" "), does: `${c.label}${c.confirm ? " (asks once more)" : ""}` });
-      if (typed) answers.push({ keys: "Esc t", does: `type the step id to ${typed.does}` });
+      if (typed) answers.push({ keys: typed.first ? "Esc t" : (typed.key ?? "Esc"), does: `type the step id to ${typed.does}` });
     }
-    sections.push({ title: `At this question: ${typed && !ui.menu ? `${typed.warning} type ${typed.id} to ${typed.does}` : typed ? typed.notDone : PROMPT[q.kind]}`, keys: answers });
+    sections.push({ title: `At this question: ${typed && isTyping(typed, ui) ? `${typed.warning} type ${typed.id} to ${typed.does}` : typed ? typed.notDone : PROMPT[q.kind]}`, keys: answers });
   }
   const screenKeys: KeyHelp[] = [];
   if (screen.expandable) screenKeys.push({ keys: "Tab", does: screen.expanded ? "back to the run (Esc too)" : "the whole step: its instructions, its commands and every value they use, whole" });

@@ -1,5 +1,5 @@
 import type { PlanBlock, PlanStep } from "../engine/plan.js";
-import type { RollbackItem } from "../run/ask.js";
+import type { RollbackBarrier, RollbackItem } from "../run/ask.js";
 import { scanShellVariables } from "../parse/shell-vars.js";
 import { displayShell, EMPTY, UNSET, type DisplayValues } from "../run/display-values.js";
 import type { CheckRow, FailureView, RetryView, StepRow } from "../run/view.js";
@@ -163,10 +163,18 @@ export function checkPanel(check: CheckRow, values: DisplayValues, width: number
 }
 
 /** What a rollback will undo, in order, before anything is undone. */
-export function rollbackPanel(items: readonly RollbackItem[], width: number, max: number): PanelContent {
+export function rollbackPanel(items: readonly RollbackItem[], barrier: RollbackBarrier | undefined, width: number, max: number): PanelContent {
   const lines: StyledLine[] = [[{ text: "Rolling back will undo, in this order:", style: "bold" }]];
-  if (items.length === 0) lines.push([{ text: "nothing: no step has run", style: "dim" }]);
+  if (items.length === 0) lines.push([{ text: barrier ? "nothing before the barrier below" : "nothing: no step has run", style: "dim" }]);
   items.forEach((it, i) => lines.push(...wrapWords([{ text: `${i + 1}. ${it.label} `, style: "plain" }, { text: it.action, style: it.runs ? "warn" : "dim" }], width, "", "   ")));
+  if (barrier) {
+    // The point of no return, and what stopping there leaves: said before anything is asked.
+    lines.push(...wrapWords([{ text: `⚠ stops at ${barrier.target}: it is irreversible (${barrier.reason})`, style: "warn" }], width, "", "  "));
+    if (barrier.beyond.length) {
+      lines.push([{ text: "left as it is, because it came before that point of no return:", style: "dim" }]);
+      for (const it of barrier.beyond) lines.push(...wrapWords([{ text: `  ${it.label} `, style: "dim" }, { text: it.action, style: "dim" }], width, "", "    "));
+    }
+  }
   return { lines: clampStyled(lines, max), tone: "yellow" };
 }
 

@@ -137,6 +137,27 @@ describe("keys at a question", () => {
     expect(press(irreversible, "\u001b\u001bpromote\r").answers).toEqual(["yes"]);
   });
 
+  const barrier = { ...rollback, barrier: { target: "promote", title: "Promote", reason: "no way back", beyond: [{ target: "fence", label: "fence: Fence", action: "echo unfence", runs: true }] } };
+
+  it("at a barrier, y rolls back to it; p opens the field and only the step id and Enter go past it; Esc goes back", () => {
+    for (const k of ["y", "b", "\r"]) expect(press(barrier, k).answers).toEqual(["yes"]);
+    expect(press(barrier, "n").answers).toEqual(["no"]);
+    expect(press(barrier, "promote\r").answers).toEqual([]);
+    expect(press(barrier, "ppromote\r").answers).toEqual(["past"]);
+    expect(press(barrier, "pfence\r")).toMatchObject({ answers: [], ui: { hint: '"fence" is not promote: type the step id to undo what came before the irreversible promote.' } });
+    expect(press(barrier, "p\u001by").answers).toEqual(["yes"]);
+    expect(choices(barrier).map((c) => c.label)).toEqual(["roll back to promote", "not now"]);
+  });
+
+  it("no string of keys goes past a barrier but p, its id and Enter (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 14 }), (typed) => {
+        const { answers } = press(barrier, `${typed}\r`);
+        if (answers.includes("past")) expect(typed).toMatch(/promote$/);
+      }),
+    );
+  });
+
   it("no string of keys answers an irreversible step but its id and Enter (property)", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 12 }), (typed) => {

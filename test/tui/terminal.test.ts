@@ -8,8 +8,8 @@ const sessions: TmuxSession[] = [];
 /** Every event of every run in a state folder. */
 const journalEventsAll = (state: string) => journalFiles(state).flatMap((f) => readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown> & { type: string }));
 afterEach(() => sessions.splice(0).forEach((s) => s.kill()));
-const open = (p: { dir: string; env: Record<string, string> }, args: string[]) => {
-  const s = new TmuxSession(args, { cwd: p.dir, env: p.env });
+const open = (p: { dir: string; env: Record<string, string> }, args: string[], env: Record<string, string> = {}) => {
+  const s = new TmuxSession(args, { cwd: p.dir, env: { ...p.env, ...env } });
   sessions.push(s);
   return s;
 };
@@ -69,6 +69,68 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     expect(end).toMatch(/↺ a +rolled back/);
     expect(await t.exitCode()).toBe(1);
     expect(marks(p.mark)).toEqual(["a", "undo-a"]);
+  });
+
+  it("`b` after an irreversible step: the preview shows the barrier; `y` stops there; `p`, the step id and Enter go past it, journaled", async () => {
+    const body =
+      `## Steps\n### Fence {#fence}\n${fence("sh", 'echo fence >> "$MARK"')}${fence("sh rollback", 'echo UNFENCE >> "$MARK"')}` +
+      `### Promote {#promote}\n${fence('sh irreversible="the replica cannot follow again"', 'echo promote >> "$MARK"')}` +
+      `### Repoint {#repoint}\n${fence("sh", "exit 4")}`;
+    for (const past of [false, true]) {
+      const p = await runbookProject(body);
+      const t = open(p, ["run", "rb.md"], { RUNBOOK_OPERATOR: "dana" });
+      await start(t);
+      await t.waitFor(/Irreversible: type promote/);
+      t.send("-l", "promote");
+      t.send("Enter");
+      await t.waitFor(/The step failed\./);
+      t.send("b");
+      const preview = await t.waitFor(/Roll back to promote\? What came before it stays as it is\./);
+      expect(preview).toContain("stops at promote: it is irreversible (the replica cannot follow again)");
+      expect(preview).toMatch(/fence: Fence +echo UNFENCE/);
+      expect(marks(p.mark)).toEqual(["fence", "promote"]);
+      if (past) {
+        // One key never goes past it: p opens the field, a wrong id does nothing, the id and Enter do.
+        t.send("p");
+        await t.waitFor(/type promote and press Enter to go past promote/);
+        t.send("-l", "fence");
+        t.send("Enter");
+        await t.waitFor(/"fence" is not promote/);
+        t.send("-l", "promote");
+        t.send("Enter");
+        const again = await t.waitFor(/Roll back what the list above shows\?/);
+        expect(again).toMatch(/fence: Fence +echo UNFENCE/);
+        t.send("y");
+        await t.waitFor(/Run rolled back/);
+        expect(await t.exitCode()).toBe(1);
+        expect(marks(p.mark)).toEqual(["fence", "promote", "UNFENCE"]);
+        expect(journalEvents(p.state).filter((e) => e.type === "answer" && e.question === "barrier")).toMatchObject([{ target: "promote", answer: "past", by: "dana" }]);
+      } else {
+        t.send("y");
+        const end = await t.waitFor(/Run rolled back to promote/);
+        expect(end).toContain("not undone: fence");
+        expect(await t.exitCode()).toBe(1);
+        expect(marks(p.mark)).toEqual(["fence", "promote"]);
+      }
+    }
+  });
+
+  it("--plain: the rollback preview names the barrier; typing its id goes past it", async () => {
+    const p = await runbookProject(
+      `## Steps\n### Fence {#fence}\n${fence("sh", 'echo fence >> "$MARK"')}${fence("sh rollback", 'echo UNFENCE >> "$MARK"')}### Promote {#promote}\n${fence('sh irreversible="no way back"', 'echo promote >> "$MARK"')}`,
+    );
+    const r = await runIn(p, ["run", "rb.md", "--yes", "--confirm-irreversible", "promote"]);
+    expect(r.exitCode).toBe(0);
+    const t = open(p, ["rollback", "last", "--plain"], { RUNBOOK_OPERATOR: "erin" });
+    await t.waitFor(/Roll back to promote\? \[y\]es, \[n\]o, or type promote to undo fence though promote cannot be undone:/);
+    expect(t.screen()).toContain("── stops at promote: it is irreversible (no way back)");
+    t.send("-l", "promote");
+    t.send("Enter");
+    await t.waitFor(/Rolling back will undo, in this order:[\s\S]*fence: Fence: echo UNFENCE[\s\S]*Roll back now\? \[y\]es, \[n\]o:/);
+    t.send("y", "Enter");
+    expect(await t.exitCode()).toBe(0);
+    expect(marks(p.mark)).toEqual(["fence", "promote", "UNFENCE"]);
+    expect(journalEvents(p.state).filter((e) => e.type === "answer" && e.question === "barrier")).toMatchObject([{ target: "promote", by: "erin" }]);
   });
 
   it("asks for missing params, hiding secrets, and validates as typed", async () => {

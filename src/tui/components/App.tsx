@@ -51,7 +51,7 @@ function askedStep(snap: TuiSnapshot): string | undefined {
 function panelFor(snap: TuiSnapshot, focus: string | undefined, width: number, max: number, now: number): PanelContent | undefined {
   const view = snap.view;
   const q = snap.question;
-  if (q?.kind === "rollback") return rollbackPanel(q.items, width, max);
+  if (q?.kind === "rollback") return rollbackPanel(q.items, q.barrier, width, max);
   if (!view) return undefined;
   const check = view.checks.find((c) => c.status === "running" || (c.status === "failed" && !view.ended));
   const step = snap.plan.steps.find((s) => s.id === focus);

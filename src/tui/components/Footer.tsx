@@ -1,4 +1,4 @@
-import { choices, PROMPT, typedAnswer, type QuestionUi } from "../answer-keys.js";
+import { choices, isTyping, PROMPT, typedAnswer, type QuestionUi } from "../answer-keys.js";
 import { PLAIN_SCREEN, type ScreenUi } from "../screen-keys.js";
 import { isEngineQuestion, type Question } from "../store.js";
 import { words, wrapChunks, type Span, type StyledLine } from "../styled.js";
@@ -33,13 +33,13 @@ export function footerLines({ question: q, ui, stopArmed, running, width, screen
   const view = expandable ? [key("Tab", screen.expanded ? "back" : "whole step")] : [];
   if (ui.guard) {
     lines.push(...wrapChunks([...words(ui.guard.confirm ?? "", "error"), ...words("Press", "plain"), key(ui.guard.key, "again"), ...words("or", "plain"), key("Enter", "to confirm;"), ...words("any other key cancels.", "plain"), help], width));
-  } else if (typed !== undefined && !ui.menu) {
+  } else if (typed !== undefined && isTyping(typed, ui)) {
     lines.push(...wrapChunks([...words(typed.warning, "warn"), ...words(`type ${typed.id} and press Enter to ${typed.does}`, "bold"), [{ text: "›", style: "plain" }, { text: ` ${ui.typed}`, style: "plain" }, { text: " ", style: "key" }]], width));
-    lines.push(...wrapChunks([key("Esc", `${choices(q).map((c) => c.label).join(" or ")} instead`), ...words(`(${typed.why})`, "dim"), ...view, help], width));
+    lines.push(...wrapChunks([key("Esc", `${typed.first ? choices(q).map((c) => c.label).join(" or ") : "back"} instead`), ...words(`(${typed.why})`, "dim"), ...view, help], width));
   } else {
     const prompt = typed !== undefined ? typed.notDone : PROMPT[q.kind];
     const keys = choices(q).map((c) => key(c.key, c.label));
-    if (typed !== undefined) keys.push(key("Esc", `type the id to ${typed.does}`));
+    if (typed !== undefined) keys.push(key(typed.first ? "Esc" : (typed.key ?? "Esc"), `type the id to ${typed.does}`));
     lines.push(...wrapChunks([...words(prompt, q.kind === "failed" ? "error" : "bold"), ...keys, ...view, help], width));
   }
   if (ui.hint) lines.push(...wrapChunks(words(ui.hint, "warn"), width));
