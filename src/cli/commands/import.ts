@@ -68,21 +68,31 @@ export default async function importCommand(io: Io, source: string, flags: Impor
   if (flags.format === "json") io.stdout.write(`${JSON.stringify({ files: reports, summary: summary(reports) }, null, 2)}\n`);
   else {
     for (const { file, out, report } of reports) {
-      io.stderr.write(`${file}${out ? ` → ${out}` : ""}: ${report.steps} ${report.steps === 1 ? "step" : "steps"}, ${report.params.length} params${report.env.length ? `, env ${report.env.join(" ")}` : ""}\n`);
+      const steps = `${report.steps} ${report.steps === 1 ? "step" : "steps"}`;
+      const kinds = report.steps ? ` (${report.confirm} ask first, ${report.readOnly} read-only, ${report.manual} manual)` : "";
+      io.stderr.write(`${file}${out ? ` → ${out}` : ""}: ${steps}${kinds}, ${report.params.length} params${report.secrets.length ? ` (${report.secrets.length} secret)` : ""}${report.env.length ? `, env ${report.env.join(" ")}` : ""}\n`);
       for (const n of report.needsHuman) io.stderr.write(`  needs a human: ${n}\n`);
       if (report.errors.length) io.stderr.write(`  lint errors left: ${report.errors.join(", ")}\n`);
     }
     const s = summary(reports);
-    io.stderr.write(`${s.files} imported: ${s.ready} with steps and no lint error but the owner placeholder, ${s.withoutSteps} without steps\n`);
+    io.stderr.write(
+      `${s.files} converted: ${s.ready} with steps and no lint error but the placeholders to fill (owner, irreversible), ${s.withoutSteps} without steps; ` +
+        `${s.confirm} steps ask first (confirm), ${s.readOnly} read-only, ${s.manual} manual; ${s.secrets} secret params\n`,
+    );
   }
   return unreadable ? EXIT.usage : EXIT.ok;
 }
 
 function summary(reports: readonly { report: ImportReport }[]) {
+  const sum = (f: (r: ImportReport) => number) => reports.reduce((n, e) => n + f(e.report), 0);
   return {
     files: reports.length,
     ready: reports.filter((r) => r.report.steps > 0 && r.report.errors.length === 0).length,
     withoutSteps: reports.filter((r) => r.report.steps === 0).length,
+    confirm: sum((r) => r.confirm),
+    readOnly: sum((r) => r.readOnly),
+    manual: sum((r) => r.manual),
+    secrets: sum((r) => r.secrets.length),
   };
 }
 
