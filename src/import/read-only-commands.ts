@@ -217,7 +217,7 @@ function awk(args: readonly ShellWord[]): string | undefined {
   const program = o.positionals[0];
   if (!program?.literal) return "a program built from variables";
   // Conservative: `>` and `|` may be comparisons, but they may also write or run a command.
-  if (/system|getline|[>|]|fflush|close\s*\(/.test(program.text)) return "a program that may write or run a command";
+  if (/system|getline|[>|@]|fflush|close\s*\(/.test(program.text)) return "a program that may write or run a command";
   return undefined;
 }
 
@@ -228,6 +228,16 @@ function find(args: readonly ShellWord[]): string | undefined {
 
 function onlyFlags(allowedPositionals = 0) {
   return (args: readonly ShellWord[]): string | undefined => (args.filter((a) => !a.text.startsWith("-")).length > allowedPositionals ? "arguments that may change state" : undefined);
+}
+
+/**
+ * Variables that make programs run other programs or load code: setting one (`PAGER=x git log`,
+ * `export LD_PRELOAD=…`) turns a read-only command into anything.
+ */
+export const PROGRAM_VARIABLES = /^(PATH|IFS|ENV|BASH_ENV|BASHOPTS|SHELLOPTS|PROMPT_COMMAND|PS4|HOME|LD_[A-Z_]*|[A-Z_]*PAGER|[A-Z_]*EDITOR|VISUAL|LESS[A-Z_]*|GIT_[A-Z_]*|CURL_HOME|XDG_[A-Z_]*|KUBECTL_[A-Z_]*|KUBE_EDITOR|PSQLRC|PSQL_[A-Z_]*|MYSQL_[A-Z_]*|PYTHON[A-Z_]*|NODE_OPTIONS|PERL5[A-Z_]*|RUBY[A-Z_]*|[A-Z_]*_COMMAND|[A-Z_]*_CMD)$/;
+
+export function isProgramVariable(name: string): boolean {
+  return PROGRAM_VARIABLES.test(name);
 }
 
 /** The read-only list. Every name here is in docs/import.md, with its `when`. */
@@ -345,10 +355,10 @@ export const READ_ONLY_COMMANDS: readonly ReadOnlyCommand[] = [
   },
   {
     names: ["terraform"],
-    when: "`show`, `output`, `version`, `validate`, `providers`, `graph`, `state list`/`show`/`pull`, `workspace list`/`show`",
+    when: "`show`, `output`, `version`, `validate`, `providers` (or `providers schema`), `graph`, `state list`/`show`/`pull`, `workspace list`/`show`",
     check: (args) => {
       const rest = args.filter((a) => !(a.literal && a.text.startsWith("-chdir=")));
-      return verbs({ globals: [], verbs: { show: true, output: true, version: true, validate: true, providers: true, graph: true, state: ["list", "show", "pull"], workspace: ["list", "show"] } })(rest);
+      return verbs({ globals: [], verbs: { show: true, output: true, version: true, validate: true, providers: ["", "schema"], graph: true, state: ["list", "show", "pull"], workspace: ["list", "show"] } })(rest);
     },
     examples: { readOnly: ["terraform -chdir=env/prod output", "terraform state list"], changes: ["terraform apply", "terraform plan -out plan", "terraform state rm x"] },
   },
@@ -437,14 +447,14 @@ export const READ_ONLY_COMMANDS: readonly ReadOnlyCommand[] = [
   },
   {
     names: ["awk", "gawk"],
-    when: "a program on the command line without `system`, `getline`, `>`, `|`, `fflush`, `close(` (so a comparison with `>` counts as writing)",
+    when: "a program on the command line without `system`, `getline`, `>`, `|`, `@` (`@load`, `@include`), `fflush`, `close(` (so a comparison with `>` counts as writing)",
     check: awk,
     examples: { readOnly: ["awk '{print $1}'", "awk -F: '/x/ {n++} END {print n}'"], changes: ["awk '{print > \"out\"}'", "awk 'BEGIN {system(\"rm x\")}'", "awk -f prog.awk"] },
   },
   {
     names: ["sort"],
-    when: "without `-o`/`--output`",
-    check: refusing(["-o", "--output"], { short: "ktSToz" }),
+    when: "without `-o`/`--output` or `--compress-program`",
+    check: refusing(["-o", "--output", "--compress-program"], { short: "ktSTo" }),
     examples: { readOnly: ["sort -k2 -n", "sort -u"], changes: ["sort -o out.txt in.txt"] },
   },
   {
@@ -497,20 +507,36 @@ export const READ_ONLY_COMMANDS: readonly ReadOnlyCommand[] = [
     examples: { readOnly: ["dmesg -T | tail"], changes: ["dmesg -c"] },
   },
   {
+    names: ["ss"],
+    when: "without `-K`/`--kill`",
+    check: refusing(["-K", "--kill"], { short: "fAF" }),
+    examples: { readOnly: ["ss -tlnp"], changes: ["ss -K dst 10.0.0.1"] },
+  },
+  {
     names: ["command"],
     when: "`-v` or `-V` (otherwise it runs its argument)",
     check: (args) => (args[0]?.text === "-v" || args[0]?.text === "-V" ? undefined : "runs its argument"),
     examples: { readOnly: ["command -v kubectl"], changes: ["command rm x"] },
   },
   {
-    names: ["export", "set", "unset", "cd", "read", "exit", "true", "false", ":", "test", "[", "[[", "sleep", "pwd", "wait"],
+    names: ["export", "read", "printf"],
+    when: "any arguments, but a variable that makes programs run others (`PAGER`, `GIT_*`, `LD_*`, `BASH_ENV`, `PATH`… see below) is not set",
+    check: (args) => {
+      const named = args.filter((a, i) => /^[A-Za-z_]/.test(a.text) && (args[i - 1]?.text === "-v" || !/^-/.test(a.text)));
+      const bad = named.find((a) => /^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(a.text) && isProgramVariable(a.text.split("=")[0] ?? ""));
+      return bad ? `sets \`${bad.text.split("=")[0]}\`, which makes programs run others` : undefined;
+    },
+    examples: { readOnly: ["export NS=prod", "read -r line", "printf '%s\\n' x"], changes: ["export PAGER='rm -rf ~'", "printf -v GIT_PAGER x", "read LD_PRELOAD"] },
+  },
+  {
+    names: ["set", "unset", "cd", "exit", "true", "false", ":", "test", "[", "[[", "sleep", "pwd", "wait"],
     when: "any arguments: they change only the block's own shell",
-    examples: { readOnly: ["export NS=prod", "set -euo pipefail", "cd /tmp && ls"], changes: [] },
+    examples: { readOnly: ["set -euo pipefail", "cd /tmp && ls"], changes: [] },
   },
   {
     names: [
-      "cat", "head", "tail", "grep", "egrep", "fgrep", "zgrep", "zcat", "wc", "cut", "tr", "column", "nl", "tac", "rev", "fold", "paste", "comm", "cmp", "diff", "jq", "echo", "printf",
-      "whoami", "id", "uname", "uptime", "ls", "tree", "stat", "file", "du", "df", "free", "ps", "pgrep", "pidof", "lsof", "ss", "netstat", "dig", "nslookup", "host", "ping", "traceroute",
+      "cat", "head", "tail", "grep", "egrep", "fgrep", "zgrep", "zcat", "wc", "cut", "tr", "column", "nl", "tac", "rev", "fold", "paste", "comm", "cmp", "diff", "jq", "echo",
+      "whoami", "id", "uname", "uptime", "ls", "stat", "du", "df", "free", "ps", "pgrep", "pidof", "lsof", "netstat", "dig", "nslookup", "host", "ping", "traceroute",
       "which", "type", "printenv", "basename", "dirname", "realpath", "readlink", "base64", "sha256sum", "sha1sum", "md5sum", "seq", "nproc", "lscpu", "lsblk", "findmnt", "getent", "vmstat", "iostat",
     ],
     when: "any arguments",

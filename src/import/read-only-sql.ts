@@ -20,6 +20,13 @@ export function sqlWhyNotReadOnly(sql: string): string | undefined {
     const first = (/^[A-Za-z]+/.exec(statement)?.[0] ?? "").toLowerCase();
     if (!READ_STATEMENTS.has(first)) return `\`${first || statement.slice(0, 20)}\` is not a query`;
   }
+  // A meta-command inside a statement: psql's `\g file` and `\o` write, `\!` runs a shell; only
+  // MySQL's `\G` (print vertically) and psql's `\x` are allowed there.
+  for (const m of text.matchAll(/\\([A-Za-z!?]*)/g)) {
+    const at = m.index ?? 0;
+    const startsStatement = /(^|;)\s*$/.test(text.slice(0, at));
+    if (!startsStatement && !["G", "x"].includes(m[1] ?? "")) return `\`\\${m[1] ?? ""}\` in SQL`;
+  }
   for (const m of text.matchAll(/\b[A-Za-z_]+\b/g)) {
     const word = m[0].toLowerCase();
     if (WRITING_WORDS.has(word)) return `\`${m[0]}\` in SQL`;

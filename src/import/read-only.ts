@@ -1,5 +1,5 @@
 import { lexShell, type Redirect, type ShellWord } from "./shell-words.js";
-import { READ_ONLY_COMMANDS, type ReadOnlyCommand } from "./read-only-commands.js";
+import { isProgramVariable, READ_ONLY_COMMANDS, type ReadOnlyCommand } from "./read-only-commands.js";
 
 /** Whether a block only reads, and if not, the first reason found. */
 export type Verdict = { readonly readOnly: true } | { readonly readOnly: false; readonly why: string };
@@ -22,6 +22,10 @@ export function readOnlyVerdict(source: string, depth = 0): Verdict {
     for (const r of command.redirects) {
       const why = redirectWhy(r);
       if (why) return no(why);
+    }
+    for (const a of command.assignments) {
+      const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(a.text)?.[0] ?? "";
+      if (isProgramVariable(variable)) return no(`sets \`${variable}\`, which makes programs run others`);
     }
     const [name, ...args] = command.words;
     if (!name) continue;

@@ -56,6 +56,11 @@ describe("a block is read-only when every command in it is", () => {
     expect(why("echo $(( $(rm x) + 1 ))")).toMatch(/arithmetic that runs a command/);
     expect(why("kubectl get pods >(rm x)")).toBeDefined();
     expect(why("echo ${X:-$(rm y)}")).toMatch(/inside `\$\{…\}`/);
+    // A variable that makes a program run another turns a read-only command into anything.
+    expect(why("PAGER='rm -rf ~' git log")).toMatch(/sets `PAGER`/);
+    expect(why("export GIT_PAGER=x\ngit log")).toMatch(/sets `GIT_PAGER`/);
+    expect(why("LD_PRELOAD=./x.so cat a")).toMatch(/sets `LD_PRELOAD`/);
+    expect(why("NS=prod\nkubectl -n $NS get pods")).toBeUndefined();
   });
 
   it("the MariaDB page's Example: a POST with a body changes state", () => {
@@ -72,7 +77,7 @@ describe("SQL", () => {
   });
 
   it("writes: DML, DDL, locks, SET, INTO, functions that act, a second statement", () => {
-    for (const sql of ["delete from t", "select 1; drop table t", "select * from t for update", "select pg_terminate_backend(pid) from pg_stat_activity", "select nextval('s')", "set statement_timeout = 0", "select * into t2 from t", "explain analyze delete from t", "with d as (delete from t returning *) select * from d", "select \"pg_reload_conf\"()", "\\! rm x", "select 'unclosed", "do $$ begin end $$"]) {
+    for (const sql of ["delete from t", "select 1; drop table t", "select 1 \\g /tmp/out", "select 1 \\o /tmp/out", "select * from t for update", "select pg_terminate_backend(pid) from pg_stat_activity", "select nextval('s')", "set statement_timeout = 0", "select * into t2 from t", "explain analyze delete from t", "with d as (delete from t returning *) select * from d", "select \"pg_reload_conf\"()", "\\! rm x", "select 'unclosed", "do $$ begin end $$"]) {
       expect(sqlWhyNotReadOnly(sql), sql).toBeDefined();
     }
   });
