@@ -237,8 +237,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description("convert existing Markdown runbooks ($ prompts, console blocks, numbered lists of commands) into this format")
     .argument("<file|folder>", "a Markdown file, or a folder of them")
     .option("-o, --out <folder>", "write the results here, keeping sub-folders (needed for a folder; a file without it prints to stdout)")
+    .option("--force", "with --out: replace files that import did not write, or that were edited since (never a link, FIFO or device)")
     .addOption(format(["text", "json"], "text"))
-    .addHelpText("after", "\nThe report (steps, params, what needs a human) goes to stderr; --format json prints it on stdout instead.")
+    .addHelpText("after", "\nThe report (steps, params, what needs a human) goes to stderr; --format json prints it on stdout instead.\nWith --out, a file is replaced only if it is as import last wrote it (.runbook-import.json in that folder keeps its SHA-256).\nExit codes: 0 imported, 2 a file could not be read or was not written (named on stderr; the others are written).")
     .action(run(() => import("./commands/import.js")));
 
   program

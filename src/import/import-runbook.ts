@@ -5,10 +5,14 @@ import { fencedCode, markFences, processor } from "../format/format-runbook.js";
 import { lintRunbook } from "../lint/lint.js";
 import { AMBIENT_VARIABLES } from "../lint/param-usage.js";
 import { OWNER_PLACEHOLDER } from "../lint/rules/owner-placeholder.js";
+import { IRREVERSIBLE_PLACEHOLDER } from "../lint/rules/rollback-or-irreversible.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import { slugify } from "../model/slug.js";
 import { ENV_NAME_PATTERN, frontmatterSchema, RESERVED_ENV_NAMES } from "../schema/frontmatter.js";
 import { assignedVariables, freeVariables, isCommandBlock, looksLikeCommand, splitCommand } from "./commands.js";
+import { procedureRoles, type Section } from "./procedure.js";
+import { readOnlyVerdict } from "./read-only.js";
+import { isSecretName } from "./secret-names.js";
 
 export interface ImportInput {
   /** Path of the original, repository-relative: the id comes from its name. */
@@ -22,11 +26,19 @@ export interface ImportInput {
 
 export interface ImportReport {
   readonly steps: number;
+  /** Command steps written with `confirm` (and the irreversible placeholder): not on the read-only list. */
+  readonly confirm: number;
+  /** Command steps written without `confirm`: every command in them is on the read-only list. */
+  readonly readOnly: number;
+  /** Steps without a command: the operator does what the prose says. */
+  readonly manual: number;
   readonly params: readonly string[];
+  /** Params declared `secret: true` from their names (see secret-names.ts). */
+  readonly secrets: readonly string[];
   readonly env: readonly string[];
   /** What a person should look at before this runbook is used. */
   readonly needsHuman: readonly string[];
-  /** Lint errors left in the result, other than the owner placeholder (`rule line:column`). */
+  /** Lint errors left in the result, other than the placeholders import writes (owner, irreversible): `rule line:column`. */
   readonly errors: readonly string[];
 }
 
@@ -43,13 +55,10 @@ interface StepDraft {
   title: string;
   readonly before: RootContent[];
   command?: Code;
+  /** Written with `confirm`: not every command in it is on the read-only list. */
+  changes?: boolean;
   output?: Code;
   readonly after: RootContent[];
-}
-
-interface Section {
-  readonly heading: Heading | undefined;
-  readonly nodes: RootContent[];
 }
 
 /**
@@ -97,28 +106,42 @@ export function importRunbook(input: ImportInput): ImportResult {
   const base = baseName(input.file);
   title ??= base.replace(/[-_]+/g, " ").replace(/^./, (c) => c.toUpperCase());
 
-  const procedural = sections.map((s) => s.nodes.some(holdsCommand));
-  const first = procedural.indexOf(true);
-  const last = procedural.lastIndexOf(true);
+  const roles = procedureRoles(sections, (s) => s.nodes.some(holdsCommand));
+  const first = roles.findIndex((r) => r !== "doc");
+  const last = roles.findLastIndex((r) => r !== "doc");
   const pre = first === -1 ? sections : sections.slice(0, first);
   const region = first === -1 ? [] : sections.slice(first, last + 1);
   const post = first === -1 ? [] : sections.slice(last + 1);
 
   const steps: StepDraft[] = [];
-  // A heading with nothing under it but deeper headings (`## Diagnosis`, then `### 1. …`) has no step
-  // of its own: it leads the next step's prose.
+  // A heading with nothing under it but deeper headings (`## Diagnosis`, then `### 1. …`), or the one
+  // the procedure sits under, has no step of its own: it leads the next step's prose.
   let carried: RootContent[] = [];
-  for (const section of region) {
-    const own = stepsOf(section, title);
-    const first = own[0];
-    if (!first) {
-      if (section.heading) carried.push(strongHeading(section.heading));
-      continue;
+  region.forEach((section, k) => {
+    const role = roles[first + k];
+    if (role === "aside") {
+      // An example or a note: kept where it is, as prose; its commands are shown, never run.
+      const prose = [...(section.heading ? [strongHeading(section.heading)] : []), ...section.nodes];
+      const previous = steps.at(-1);
+      if (previous) previous.after.push(...prose);
+      else carried.push(...prose);
+      return;
     }
-    first.before.unshift(...carried);
+    if (role === "lead") {
+      if (section.heading) carried.push(strongHeading(section.heading));
+      carried.push(...section.nodes);
+      return;
+    }
+    const own = stepsOf(section, title);
+    const firstOwn = own[0];
+    if (!firstOwn) {
+      if (section.heading) carried.push(strongHeading(section.heading));
+      return;
+    }
+    firstOwn.before.unshift(...carried);
     carried = [];
     steps.push(...own);
-  }
+  });
   steps.at(-1)?.after.push(...carried);
 
   // Variables: what the commands use, where they set them, and what they are.
@@ -142,7 +165,11 @@ export function importRunbook(input: ImportInput): ImportResult {
     if (extra) step.after.unshift({ type: "paragraph", children: [{ type: "text", value: "Fence attributes in the original: " }, { type: "inlineCode", value: info }] });
     // A shell language stays as written; a session (`console`) or a mislabelled block becomes `sh`.
     const lang = ["sh", "bash", "shell", "zsh"].includes((step.command.lang ?? "").toLowerCase()) ? (step.command.lang ?? "sh") : "sh";
-    step.command = fencedCode(split.command, lang);
+    // Only a block whose every command is on the read-only list runs without asking; any other
+    // changes state until a person says otherwise, and needs a rollback or a reason it has none.
+    const verdict = readOnlyVerdict(split.command);
+    step.changes = !verdict.readOnly;
+    step.command = fencedCode(split.command, verdict.readOnly ? lang : `${lang} confirm irreversible="${IRREVERSIBLE_PLACEHOLDER}"`);
     if (split.output.trim()) step.output = fencedCode(split.output, "text");
     for (const name of freeVariables(split.command)) {
       if (setEarlier.has(name)) crossStep.add(name);
@@ -158,9 +185,11 @@ export function importRunbook(input: ImportInput): ImportResult {
   if (placeholders.size) needsHuman.push(`placeholders turned into params: ${[...placeholders].map(([k, v]) => `${k} → $${v}`).join(", ")}`);
   if (crossStep.size) needsHuman.push(`set in one step and used in a later one (each block runs in its own shell; pass them with \`capture=\`): ${[...crossStep].map((n) => `$${n}`).join(", ")}`);
   if (params.length) needsHuman.push(`describe the params: ${params.join(", ")}`);
+  const secrets = params.filter(isSecretName);
+  if (secrets.length) needsHuman.push(`secret params (masked, asked for without echo, at least 8 characters), by their names: ${secrets.join(", ")}; take \`secret: true\` off any that is not a secret`);
   if (steps.length === 0) needsHuman.push("no commands found: the page is kept as documentation; write its steps under `## Steps`");
   const manual = steps.filter((s) => !s.command).length;
-  if (manual) needsHuman.push(`${manual} manual ${manual === 1 ? "step" : "steps"} (sections between commands): check they are steps`);
+  if (manual) needsHuman.push(`${manual} manual ${manual === 1 ? "step" : "steps"} (headings of the procedure without a command): check they are steps`);
 
   // Frontmatter: id from the file name, owner from the page, CODEOWNERS or a placeholder.
   const owner = nonEmpty(original.owner) ?? nonEmpty(original.owner_slack) ?? input.owner;
@@ -183,21 +212,26 @@ export function importRunbook(input: ImportInput): ImportResult {
     }
   }
   if (env.length) meta.env = env;
-  if (params.length) meta.params = Object.fromEntries(params.map((p) => [p, null]));
+  if (params.length) meta.params = Object.fromEntries(params.map((p) => [p, isSecretName(p) ? { secret: true } : null]));
 
   const out: RootContent[] = [titleHeading ?? { type: "heading", depth: 1, children: [{ type: "text", value: title }] }];
   for (const s of pre) out.push(...documentation(s));
   out.push({ type: "heading", depth: 2, children: [{ type: "text", value: "Steps" }] });
   const ids = new Set<string>();
+  const changing: string[] = [];
   steps.forEach((s, i) => {
     let id = slugify(s.title) || `step-${i + 1}`;
     for (let n = 2; ids.has(id); n++) id = `${slugify(s.title) || "step"}-${n}`;
     ids.add(id);
-    out.push({ type: "heading", depth: 3, children: [{ type: "text", value: `${s.title} {#${id}}` }] }, ...s.before);
+    if (s.changes) changing.push(id);
+    out.push({ type: "heading", depth: 3, children: [{ type: "text", value: `${s.title} {#${id}}` }] }, ...shownOnly(s.before));
     if (s.command) out.push(s.command);
     if (s.output) out.push(s.output);
-    out.push(...s.after);
+    out.push(...shownOnly(s.after));
   });
+  if (changing.length) {
+    needsHuman.push(`${changing.length} ${changing.length === 1 ? "step changes" : "steps change"} state, so ${changing.length === 1 ? "it asks" : "they ask"} first (\`confirm\`): ${changing.join(", ")}; for each, write a \`rollback\` block or replace \`irreversible="TODO…"\` with why it cannot be undone`);
+  }
   const postNodes = post.flatMap(documentation);
   if (postNodes[0]?.type === "heading" && postNodes[0].depth > 2) out.push({ type: "heading", depth: 2, children: [{ type: "text", value: "Notes" }] });
   out.push(...postNodes);
@@ -213,10 +247,17 @@ export function importRunbook(input: ImportInput): ImportResult {
   // Written by fmt's own writer with every id explicit, so `runbook fmt` leaves it as it is.
   const result = `---\n${yamlText(meta, { lineWidth: 0 })}---\n\n${body}`;
   const runbook = buildRunbook(input.file, result);
+  // Import writes `confirm` only with the irreversible placeholder, so every rollback-or-irreversible
+  // finding here is a placeholder, as every owner-placeholder one is: left for a person on purpose.
   const errors = lintRunbook(runbook, { commandExists: () => true })
-    .filter((d) => d.severity === "error" && d.ruleId !== "owner-placeholder")
+    .filter((d) => d.severity === "error" && d.ruleId !== "owner-placeholder" && d.ruleId !== "rollback-or-irreversible")
     .map((d) => `${d.ruleId} ${d.line}:${d.column}`);
-  return { text: result, report: { steps: runbook.steps.length, params, env, needsHuman, errors } };
+  const commandSteps = runbook.steps.filter((st) => st.command).length;
+  const confirm = runbook.steps.filter((st) => st.command && st.confirm).length;
+  return {
+    text: result,
+    report: { steps: runbook.steps.length, confirm, readOnly: commandSteps - confirm, manual: runbook.steps.length - commandSteps, params, secrets, env, needsHuman, errors },
+  };
 }
 
 /**
@@ -270,30 +311,26 @@ interface Collecting {
 }
 
 /**
- * Walks a section's nodes (or a list item's children) in order: each command block is a step
- * titled `title`; each list item holding commands is walked the same way under its own title,
- * however deep the lists nest; everything else is prose for the next step.
+ * Walks a section's nodes (or a list item's children) in order: each command block, and each list
+ * item holding commands (however deep the lists nest), is a step; everything else is prose for the
+ * next step. A list item's text stays as that step's prose.
  */
-function collect(nodes: readonly RootContent[], title: string, ctx: Collecting): void {
-  const count = nodes.filter(isCommandCode).length;
-  let k = 0;
+function collect(nodes: readonly RootContent[], ctx: Collecting): void {
   for (const node of nodes) {
     if (isCommandCode(node)) {
-      k++;
-      ctx.steps.push({ title: count > 1 ? `${title} (${k})` : title, before: ctx.pending, command: node, after: [] });
+      ctx.steps.push({ title: "", before: ctx.pending, command: node, after: [] });
       ctx.pending = [];
     } else if (node.type === "list" && holdsCommand(node)) {
       const kept: ListItem[] = [];
       const flush = () => {
         if (kept.length) ctx.pending.push({ ...node, children: kept.splice(0) } as List);
       };
-      node.children.forEach((item, index) => {
+      node.children.forEach((item) => {
         if (!itemHoldsCommand(item)) return void kept.push(item);
         flush();
-        const label = itemTitle(item) ?? `${title} ${node.ordered ? `step ${(node.start ?? 1) + index}` : `(${index + 1})`}`;
         const children = item.children as RootContent[];
-        if (children.some(holdsCommand)) return collect(children, label, ctx);
-        ctx.steps.push({ title: label, before: [...ctx.pending, ...children], command: inlineCommandOf(item)!, after: [] });
+        if (children.some(holdsCommand)) return collect(children, ctx);
+        ctx.steps.push({ title: "", before: [...ctx.pending, ...children], command: inlineCommandOf(item)!, after: [] });
         ctx.pending = [];
       });
       flush();
@@ -301,37 +338,51 @@ function collect(nodes: readonly RootContent[], title: string, ctx: Collecting):
   }
 }
 
-/** The steps of a section in the procedure: one per command, titled by the section or list item. */
+/**
+ * The steps of a section in the procedure: one per command, each titled by the section's heading
+ * (numbered when there are several), never by the sentence before the command; a section without a
+ * command is one manual step, its prose the instructions.
+ */
 function stepsOf(section: Section, fallback: string): StepDraft[] {
   const heading = section.heading ? toString(section.heading).trim() : fallback;
   const ctx: Collecting = { steps: [], pending: [] };
-  collect(section.nodes, heading, ctx);
+  collect(section.nodes, ctx);
   const { steps } = ctx;
   if (ctx.pending.length) {
     const lastStep = steps.at(-1);
     if (lastStep) lastStep.after.push(...ctx.pending);
     else if (section.heading) steps.push({ title: heading, before: ctx.pending, after: [] });
   }
-  // Steps titled by their list items would lose the section's heading: keep it in the first one's prose.
-  const firstStep = steps[0];
-  if (section.heading && firstStep && !steps.some((s) => s.title.startsWith(heading))) {
-    firstStep.before.unshift(strongHeading(section.heading));
-  }
+  steps.forEach((st, i) => (st.title = steps.length > 1 ? `${heading} (${i + 1})` : heading));
+  // A title is plain text: a heading with a link or an image keeps them in the first step's prose.
+  if (section.heading && hasMoreThanText(section.heading)) steps[0]?.before.unshift(strongHeading(section.heading));
   return steps;
+}
+
+function hasMoreThanText(node: Nodes): boolean {
+  if (["link", "linkReference", "image", "imageReference", "html", "footnoteReference"].includes(node.type)) return true;
+  return "children" in node && node.children.some((c) => hasMoreThanText(c as Nodes));
 }
 
 function strongHeading(heading: Heading): Paragraph {
   return { type: "paragraph", children: [{ type: "strong", children: heading.children }] };
 }
 
-/** A list item's title: the text of its first paragraph, up to the first sentence or 60 characters. */
-function itemTitle(item: ListItem): string | undefined {
-  const first = item.children.find((c): c is Paragraph => c.type === "paragraph");
-  if (!first) return undefined;
-  const words = first.children.filter((c) => !(c.type === "inlineCode" && looksLikeCommand(c.value))).map((c) => toString(c as Nodes)).join("").replace(/\s+/g, " ").trim();
-  const sentence = (words.split(/(?<=[.:;!?])\s/)[0] ?? words).replace(/(?:\s+(?:via|with|using|by|run|running|in|of)|[\s:;,.(])+$/i, "").trim();
-  if (!/[A-Za-z]{2}/.test(sentence)) return undefined;
-  return sentence.length > 60 ? `${sentence.slice(0, 57).replace(/\s+\S*$/, "")}…` : sentence;
+const RUNNABLE = new Set(["sh", "bash", "shell", "zsh"]);
+
+/**
+ * Prose of a step with its shell fences made `text`: a step runs one block, its command, so a
+ * fence shown beside it (an example, an empty block) must not read as a second command.
+ */
+function shownOnly(nodes: readonly RootContent[]): RootContent[] {
+  const fix = (node: RootContent): RootContent => {
+    if (node.type === "code") return RUNNABLE.has((node.lang ?? "").toLowerCase()) ? fencedCode(node.value, "text") : node;
+    if ("children" in node && node.type !== "heading" && node.type !== "paragraph" && node.type !== "table") {
+      return { ...node, children: (node.children as RootContent[]).map(fix) } as RootContent;
+    }
+    return node;
+  };
+  return nodes.map(fix);
 }
 
 const MEANINGFUL = /^(steps|prerequisites|rollback):?$/i;
