@@ -5,6 +5,7 @@ import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
+import { printableLine } from "../views/printable.js";
 import { drillShortfall } from "../verify/drill.js";
 import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
@@ -226,6 +227,8 @@ function firstEvent(world: World, runId: string): EventOf<"run_started"> {
 /** A run with nothing left to do for this command: says so and gives the exit code. */
 function alreadyOver(req: ContinueRequest, state: RunState, world: World): number | undefined {
   const id = req.runId;
+  // `runbook close` ended it: nobody goes on with it (docs/handoff.md).
+  if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed by ${printableLine(state.ended?.by ?? "?")} (${printableLine(state.ended?.note ?? "")}); it cannot be ${req.mode === "resume" ? "resumed" : "rolled back"}`, { hint: "Start a new run instead; `runbook log " + id + "` shows what the closed one did." });
   if (req.mode === "resume") {
     if (state.status === "completed") return (world.print(`Run ${id} already completed; nothing to resume.\n`), EXIT.ok);
     if (state.status === "rolled_back" || state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was rolled back; start a new run instead`);
