@@ -41,7 +41,7 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
     if (r.status === "rewritten") lines.push(`  ${r.runId}  ${rewrittenText(config.remote, r).replace(/^run \S+'s history/, "history")}`);
     if (r.status === "left alone") lines.push(`  ${r.runId}  left alone: ${printableLine(r.why)}`);
   }
-  if (sync.kept.length) lines.push(`Journals this clone set aside (.kept-: what it journaled and never pushed; .rewritten-: ${config.remote}'s version of a rewritten run; kept, never deleted):`, ...sync.kept.map((k) => `  ${printableLine(k)}`));
+  if (sync.kept.length) lines.push(`Journals this clone set aside, never deleted (kept: what it journaled and never pushed; rewritten: ${config.remote}'s version of a rewritten run):`, ...sync.kept.map((k) => `  ${printableLine(k)}`));
   lines.push(locks.length ? "Locks:" : "Locks: none on the remote.");
   // Every field of a lock was written by whoever pushed it: escaped.
   for (const l of locks) lines.push(`  ${printableLine(l.runbook)}  ${l.status === "free" ? "free" : `${l.status === "live" ? "held" : "expired"}: run ${printableLine(l.runId)} (${printableLine(l.operator)}@${printableLine(l.host)}, pid ${l.pid}), lease until ${printableLine(l.expiresAt)}`}`);
