@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mkdirp } from "../files/mkdirp.js";
+import { readRegular } from "../files/open-regular.js";
 import { ensureStateSubdir, stateDirOf } from "../state/layout.js";
 import type { Deps, LintOutcome } from "./protocol.js";
 
@@ -43,7 +44,8 @@ export class LintCache {
   /** Reads the cache (a missing or unreadable one is empty). `root` is what paths are relative to. */
   static async open(where: CacheLocation, root: string, salt: string): Promise<LintCache> {
     const entries = new Map<string, { key: string; json: string }>();
-    const text = await readFile(where.file, "utf8").catch(() => "");
+    // In the state folder: a FIFO or a device there is an empty cache, never a read that waits.
+    const text = readCacheText(where.file);
     const lines = text.split("\n");
     const header = lines[0] ?? "";
     const usable = header === headerLine(salt);
@@ -168,4 +170,12 @@ export async function depsHold(deps: Deps, now: { today: string; commandExists: 
   for (const [name, found] of Object.entries(deps.commands ?? {})) if (now.commandExists(name) !== found) return false;
   if (deps.history && (await now.historyDigest(deps.history.commit)) !== deps.history.digest) return false;
   return true;
+}
+
+function readCacheText(file: string): string {
+  try {
+    return readRegular(file, { follow: true }).toString("utf8");
+  } catch {
+    return "";
+  }
 }

@@ -100,7 +100,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")
     .option("--record", "when every step is done (none skipped, assumed or rolled back), record the drill as a verification")
     .option("--commit", "with --record: commit the verification")
-    .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, 3 aborted, 130 interrupted.")
+    .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, or lost its shared lock (the run's outcome is then the shared record's), 3 aborted, 130 interrupted.")
     .action(run(() => import("./commands/run.js")));
 
   fileOption(
@@ -159,6 +159,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<text>", "the note")
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/note.js")));
+
+  program
+    .command("close")
+    .description("end a run nobody will go on with (an abandoned drill), journaled with who and why: it leaves the handoff's open runs; a live or ended run is refused")
+    .argument("<run-id>", "run id, a unique prefix of one, or last")
+    .requiredOption("--reason <text>", "why nobody will go on with it (journaled; shown by handoff and log)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 closed, 2 refused (live here or elsewhere, already ended, no such run, no --reason).")
+    .action(run(() => import("./commands/close.js")));
 
   program
     .command("stats")

@@ -11,7 +11,7 @@ import { resolveRunId } from "../state/run-ids.js";
 import { leaseStatus } from "../state/shared/lease.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
-import { syncShared, type SyncReport } from "../state/shared/sync.js";
+import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
 
 /** What the commands that read runs (`runs`, `handoff`, `log`, `stats`, `note`) work from. */
@@ -21,8 +21,12 @@ export interface RunsContext {
   readonly store: JournalStore;
   readonly share: ShareConfig | undefined;
   readonly sync: SyncReport | undefined;
-  /** Who holds a runbook's lock now, if a live process (or a live lease) does. */
-  holderOf(runbookId: string): Holder | undefined;
+  /**
+   * Who holds a run now, if anyone: the live lease on the remote that names it (after a takeover,
+   * the new holder's), else a live process here whose lock names it (an `--offline` run, or any run
+   * when runs are not shared).
+   */
+  holderOf(runbookId: string, runId: string): Holder | undefined;
   /** A run id from what was typed: a full id, a unique prefix or `last`. */
   runId(given: string): string;
 }
@@ -38,13 +42,14 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
   const sync = await syncForReading(io, share, stateDir);
   const store = fileJournalStore(stateDir);
   const machine = thisHost(os.hostname(), process.pid);
-  const holderOf = (runbookId: string): Holder | undefined => {
-    if (sync) {
-      const lease = sync.leases.get(runbookId);
-      return lease && leaseStatus(lease, Date.now()) === "live" ? { runId: lease.runId, user: lease.user, host: lease.host, pid: lease.pid, leaseUntil: lease.expiresAt } : undefined;
-    }
+  const holderOf = (runbookId: string, runId: string): Holder | undefined => {
+    const lease = sync?.leases.get(runbookId);
+    if (lease && lease.runId === runId && leaseStatus(lease, Date.now()) === "live") return { runId: lease.runId, user: lease.user, host: lease.host, pid: lease.pid, leaseUntil: lease.expiresAt };
     const h = lockHolder(stateDir, runbookId);
-    return h && holderLive(h, machine) ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
+    if (!h || h.runId !== runId) return undefined;
+    // With shared runs the remote's lease says who holds a run elsewhere; this clone's lock only says who holds it here.
+    const live = sync ? h.host === machine.host && machine.alive(h) : holderLive(h, machine);
+    return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
   return { loaded, stateDir, store, share, sync, holderOf, runId: (given) => runIdIn(store, io.cwd, given) };
 }
@@ -56,6 +61,7 @@ export async function syncForReading(io: Io, share: ShareConfig | undefined, sta
   if (report.unreachable) io.stderr.write(`runbook: could not reach ${share.remote} (${report.unreachable}); showing what this clone knows\n`);
   for (const r of report.runs) {
     if (r.status === "diverged") io.stderr.write(`runbook: run ${r.runId} went on elsewhere after this clone's last push: the shared journal is used; this clone's is kept as ${r.kept}\n`);
+    if (r.status === "rewritten") io.stderr.write(`runbook: ${rewrittenText(share.remote, r)}\n`);
   }
   return report;
 }
@@ -68,4 +74,11 @@ export function runIdIn(store: JournalStore, cwd: string, given: string): string
 export function requireShare<T>(share: T | undefined): T {
   if (share === undefined) throw new UsageError("runs are not shared: there is no `share:` in runbook.config.yaml", { hint: "Add `share: {remote: origin}` to share runs and locks through the git remote (docs/handoff.md)." });
   return share;
+}
+
+/** What a run whose history on the remote was rewritten means here, in one sentence. */
+export function rewrittenText(remote: string, r: Extract<RunSync, { status: "rewritten" }>): string {
+  const head = `run ${r.runId}'s history on ${remote} was rewritten (not a fast-forward of what this clone had fetched: someone force-pushed it)`;
+  if (r.agrees) return `${head}; its journal still agrees with this clone's, so nothing is lost`;
+  return `${head}, and it says otherwise than this clone's journal: this clone's journal stays the run here${r.kept ? `; ${remote}'s version is kept as ${r.kept}` : ` (${remote}'s version was kept before)`}; nothing is taken from ${remote} for this run until its history is put back`;
 }

@@ -3,7 +3,7 @@ import { printableLine } from "../views/printable.js";
 import type { StepsChange } from "../verify/assess.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown.js";
 import type { RunRead } from "./read.js";
-import type { RunSummary } from "./summary.js";
+import { ENDED, type RunSummary } from "./summary.js";
 
 /** A runbook found stale by the `stale` logic. */
 export interface StaleRunbook {
@@ -21,7 +21,7 @@ export interface HandoffReport {
   readonly open: readonly RunSummary[];
   /** Open runs not touched in the window (listed by `runbook runs`). */
   readonly olderOpen: number;
-  /** Completed or rolled back in the window. */
+  /** Completed, rolled back (wholly or to an irreversible step) or closed, in the window. */
   readonly ended: readonly RunSummary[];
   readonly notes: ReadonlyArray<{ readonly runId: string; readonly title: string; readonly at: string; readonly by: string; readonly text: string }>;
   readonly stale: readonly StaleRunbook[];
@@ -30,8 +30,6 @@ export interface HandoffReport {
   /** False outside a git repository: the checks of steps changed are skipped. */
   readonly gitChecked: boolean;
 }
-
-const ENDED = new Set(["completed", "rolled_back"]);
 
 export function assembleHandoff(o: {
   reads: readonly RunRead[];
@@ -93,11 +91,22 @@ function sections(r: HandoffReport): Section[] {
     for (const n of s.notes) fields.push(["note", [`${when(n.at)}, ${n.by}: ${n.text}`]]);
     return { head: [{ code: s.runId }, ` ${s.title}: `, s.word, `, started ${when(s.startedAt)} by ${s.operator}@${s.host}`], fields, output: s.lastOutput };
   });
-  const endedItems = r.ended.map((s): Item => ({
-    head: [{ code: s.runId }, ` ${s.title}: ${s.word} in ${formatDuration(s.durationMs)} (${when(s.startedAt)} to ${when(s.endedAt ?? s.lastAt)}), by ${s.by}${s.by !== s.operator ? ` (started by ${s.operator})` : ""}`],
-    fields: s.note && s.status !== "completed" ? [["why", [s.note]]] : [],
-    output: [],
-  }));
+  const endedItems = r.ended.map((s): Item => {
+    const fields: Array<readonly [string, Part[]]> = [];
+    if (s.note && s.status !== "completed") fields.push([s.status === "closed" ? "reason" : "why", [s.note]]);
+    // A rollback that stopped at an irreversible step left changes in place: say which, by name.
+    if (s.status === "rolled_back_to") {
+      const barrier = s.barrier ? [{ code: s.barrier.target }, ` is irreversible (${s.barrier.reason}): the rollback stopped there`] : ["the rollback stopped at an irreversible step"];
+      fields.push(["stopped at", barrier]);
+      fields.push(["not undone", s.notUndone.length ? s.notUndone.flatMap((t, i) => (i ? [", ", { code: t }] : [{ code: t }])) : ["nothing"]]);
+    }
+    if (s.status === "closed" && s.step) fields.push(["left at", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
+    const head: Part[] =
+      s.status === "closed"
+        ? [{ code: s.runId }, ` ${s.title}: closed by ${s.closedBy ?? "?"} at ${when(s.endedAt ?? s.lastAt)}, ${formatDuration(s.durationMs)} after it started (${when(s.startedAt)} by ${s.operator}@${s.host})`]
+        : [{ code: s.runId }, ` ${s.title}: ${s.word} in ${formatDuration(s.durationMs)} (${when(s.startedAt)} to ${when(s.endedAt ?? s.lastAt)}), by ${s.by}${s.by !== s.operator ? ` (started by ${s.operator})` : ""}`];
+    return { head, fields, output: [] };
+  });
   const noteItems = r.notes.map((n): Item => ({ head: [`${when(n.at)} `, { code: n.runId }, ` (${n.title}), ${n.by}: ${n.text}`], fields: [], output: [] }));
   const staleItems = r.stale.map((s): Item => ({ head: [{ code: s.file }, s.id ? ` (${s.id})` : ""], fields: s.findings.map((f) => ["stale", [{ md: f }]] as const), output: [] }));
   const changedItems = r.changed.map((c): Item => ({
@@ -106,7 +115,7 @@ function sections(r: HandoffReport): Section[] {
     output: [],
   }));
   return [
-    { title: "Open runs", items: openItems, empty: "None: no run is live, interrupted, failed or aborted.", ...(r.olderOpen ? { after: `${r.olderOpen} older open run${r.olderOpen === 1 ? "" : "s"}, untouched since before the window: see runbook runs.` } : {}) },
+    { title: "Open runs", items: openItems, empty: "None: no run is live, interrupted, failed or aborted, and no rollback failed.", ...(r.olderOpen ? { after: `${r.olderOpen} older open run${r.olderOpen === 1 ? "" : "s"}, untouched since before the window: see runbook runs.` } : {}) },
     { title: "Ended in the window", items: endedItems, empty: "None." },
     { title: "Notes", items: noteItems, empty: "None." },
     { title: "Stale runbooks", items: staleItems, empty: "None." },

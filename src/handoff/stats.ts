@@ -5,12 +5,14 @@ export interface RunbookStats {
   readonly runbook: string;
   readonly title: string;
   readonly runs: number;
-  /** Runs that ended: completed, failed, aborted, rolled back, rollback failed. */
+  /** Runs that ended with an outcome: completed, failed, aborted, rolled back (wholly or to an irreversible step), rollback failed. */
   readonly ended: number;
   readonly completed: number;
   readonly failed: number;
   readonly aborted: number;
   readonly rolledBack: number;
+  /** Closed by someone (`runbook close`): ended, but neither a success nor a failure of the runbook. */
+  readonly closed: number;
   /** Live or interrupted: not ended. */
   readonly open: number;
   /** completed / ended. */
@@ -37,7 +39,9 @@ export function computeStats(runs: readonly RunSummary[]): { readonly runbooks: 
 function figures(runbook: string, title: string, runs: readonly RunSummary[]): RunbookStats {
   const count = (status: RunSummary["status"]) => runs.filter((r) => r.status === status).length;
   const completedRuns = runs.filter((r) => r.status === "completed");
-  const ended = runs.filter((r) => r.endedAt !== undefined).length;
+  // A closed run was abandoned (an old drill), not tried to the end: it is left out of the success rate.
+  const closed = count("closed");
+  const ended = runs.filter((r) => r.endedAt !== undefined).length - closed;
   const times = completedRuns.map((r) => r.durationMs).sort((a, b) => a - b);
   const rollbacks = runs.filter((r) => r.rolledBack).length;
   const automatic = completedRuns.filter((r) => !r.retried && !r.skippedOrManual).length;
@@ -50,8 +54,9 @@ function figures(runbook: string, title: string, runs: readonly RunSummary[]): R
     completed: completedRuns.length,
     failed: count("failed"),
     aborted: count("aborted"),
-    rolledBack: count("rolled_back") + count("rollback_failed"),
-    open: runs.length - ended,
+    rolledBack: count("rolled_back") + count("rolled_back_to") + count("rollback_failed"),
+    closed,
+    open: runs.length - ended - closed,
     successRate: rate(completedRuns.length, ended),
     medianMs: percentile(times, 0.5),
     p90Ms: percentile(times, 0.9),

@@ -49,6 +49,11 @@ export interface RunSummary {
   readonly giveAgain: readonly string[];
   /** Answers a resume will ask for, and the flag that gives each without a terminal. */
   readonly answers: readonly string[];
+  /** A rollback that stopped at an irreversible step: that step, and what it leaves as it is (newest first). */
+  readonly barrier: { readonly target: string; readonly reason: string } | undefined;
+  readonly notUndone: readonly string[];
+  /** Who closed the run (`runbook close`), for a closed run. */
+  readonly closedBy: string | undefined;
   /** Figures for `stats`. */
   readonly retried: boolean;
   readonly skippedOrManual: boolean;
@@ -57,20 +62,38 @@ export interface RunSummary {
 
 const OPEN: ReadonlySet<RunState["status"]> = new Set(["running", "interrupted", "failed", "aborted"]);
 
+/**
+ * Runs that ended and need nobody: completed, rolled back (wholly, or to an irreversible step), or
+ * closed by someone (`runbook close`). Every other state is open (a failed rollback needs someone
+ * to check the system by hand).
+ */
+export const ENDED: ReadonlySet<RunState["status"]> = new Set(["completed", "rolled_back", "rolled_back_to", "closed"]);
+
 /** The step a run stands at: running, interrupted or failed, else the first not finished. */
 export function standingStep(state: RunState): StepState | undefined {
   const steps = stepList(state);
   return steps.find((s) => s.status === "running" || s.status === "interrupted" || s.status === "failed") ?? steps.find((s) => s.status === "pending");
 }
 
+/**
+ * How a run that no process holds looks: a block it was running when its runner stopped has an
+ * unknown outcome (interrupted). That is also true of a run closed after its runner died
+ * (`runbook close`): its record ends where it was left.
+ */
+export function leftAsIs(state: RunState): RunState {
+  if (state.status !== "closed") return asStopped(state);
+  return { ...asStopped({ ...state, status: "running" }), status: "closed" };
+}
+
 export function summarize(state: RunState, holder: Holder | undefined, lines = 5): RunSummary {
   const started = state.started;
   const live = holder !== undefined && holder.runId === started.runId && state.status === "running";
-  const stopped = live ? state : asStopped(state);
+  const stopped = live ? state : leftAsIs(state);
   const word = runWord(state, live);
   const steps = stepList(stopped);
   // A run that ended cleanly stands nowhere; a failed or aborted one stands where it stopped.
-  const at = state.status === "completed" || state.status === "rolled_back" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
+  // A closed run stands where it was left (what was done is the record); one rolled back stands nowhere.
+  const at = state.status === "completed" || state.status === "rolled_back" || state.status === "rolled_back_to" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
   const last = state.sessions.at(-1);
   const endedAt = state.ended?.ts;
   const open = OPEN.has(state.status);
@@ -94,7 +117,7 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     live,
     holder: live ? holder : undefined,
     step: at?.id,
-    stepWord: at ? (at.status === "pending" ? "next" : at.status === "running" && at.attempt?.result && at.attempt.result.exitCode !== 0 ? "failed" : at.status) : undefined,
+    stepWord: at ? (at.status === "pending" ? (state.status === "closed" ? "left before" : "next") : at.status === "running" && at.attempt?.result && at.attempt.result.exitCode !== 0 ? "failed" : at.status) : undefined,
     done: steps.filter((s) => s.status === "done").length,
     total: steps.length,
     note: state.ended?.note,
@@ -104,6 +127,9 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     commands: open && !live ? { ...(!rolledBack ? { resume: `runbook resume ${started.runId}` } : {}), rollback: `runbook rollback ${started.runId}` } : {},
     giveAgain: open && !live ? giveAgain : [],
     answers: open && !live ? answersNeeded(stopped, at) : [],
+    barrier: state.rollback?.barrier,
+    notUndone: state.status === "rolled_back_to" ? [...(state.rollback?.beyond ?? [])] : [],
+    closedBy: state.status === "closed" ? (state.ended?.by ?? "?") : undefined,
     retried: steps.some((s) => s.attempts > 1 || (s.attempt?.retry ?? 0) > 0),
     skippedOrManual: steps.some((s) => s.status === "skipped" || s.status === "assumed" || s.by === "operator" || s.by === "resume"),
     rolledBack,
@@ -111,7 +137,7 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
 }
 
 function waitingFor(state: RunState, live: boolean, at: StepState | undefined): string | undefined {
-  if (state.ended && (state.status === "completed" || state.status === "rolled_back")) return undefined;
+  if (state.ended && ENDED.has(state.status)) return undefined;
   if (live) {
     if (!at) return "its last events";
     if (at.status === "running" && at.attempt && at.attempt.result === undefined) return `step ${at.id} to finish (running since ${at.attempt.startedAt})`;

@@ -43,7 +43,14 @@ export class Timeline {
 
   end(state: RunState, live: boolean): void {
     const took = state.ended ? `, ${formatDuration(Date.parse(state.ended.ts) - Date.parse(state.started.ts))} from start to end` : "";
-    const lines = ["", "## Outcome", "", `**${runWord(state, live)}**${state.ended?.note ? ` (${mdText(state.ended.note)})` : ""}${took}`];
+    const by = state.status === "closed" ? ` by ${mdText(state.ended?.by ?? "?")}` : "";
+    const lines = ["", "## Outcome", "", `**${mdText(runWord(state, live))}**${by}${state.ended?.note ? ` (${mdText(state.ended.note)})` : ""}${took}`];
+    // What a rollback that stopped at an irreversible step left in place: the next person must know.
+    if (state.status === "rolled_back_to") {
+      const beyond = state.rollback?.beyond ?? [];
+      const barrier = state.rollback?.barrier;
+      lines.push("", `Not undone${barrier ? ` (before the irreversible step ${mdCode(barrier.target)}: ${mdText(barrier.reason)})` : ""}: ${beyond.length ? beyond.map(mdCode).join(", ") : "nothing"}.`);
+    }
     if (state.notes.length) {
       lines.push("", "## Notes", "");
       for (const n of state.notes) lines.push(`- ${when(n.at)}, ${mdText(n.by)}: ${mdText(n.text)}`);
@@ -82,17 +89,21 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
     case "check_finished":
       return `prerequisite ${t(e.target)} ${e.status}`;
     case "answer":
+      if (e.question === "barrier") return e.answer === "past" ? `**${mdText(e.by)}** went past the irreversible step ${t(e.target)}: what came before it is undone too` : `**${mdText(e.by)}** stopped the rollback at the irreversible step ${t(e.target)}`;
       return `**${mdText(e.by)}** answered ${e.question.replace(/_/g, " ")} at ${t(e.target)}: **${mdText(e.answer)}**`;
     case "step_finished":
       return `${t(e.target)} ${e.status === "assumed" ? "assumed done" : `**${e.status}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
-    case "rollback_started":
-      return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}`;
+    case "rollback_started": {
+      const stops = e.barrier ? `; it stops at the irreversible step ${t(e.barrier.target)} (${mdText(e.barrier.reason)})${e.beyond?.length ? `, leaving ${e.beyond.map(t).join(", ")} as they are` : ""}` : "";
+      return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}${stops}`;
+    }
     case "rollback_finished":
       return `${t(e.target)} ${e.status === "rolled_back" ? "rolled back" : e.status === "failed" ? "**rollback failed**" : "not rolled back"}${e.note ? ` (${mdText(e.note)})` : ""}`;
     case "run_interrupted":
       return `**interrupted** (${mdText(e.signal)})${e.target ? ` during ${t(e.target)}` : ""}`;
     case "run_finished":
-      return `run **${e.status.replace("_", " ")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
+      if (e.status === "closed") return `run **closed** by **${mdText(e.by ?? "?")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
+      return `run **${e.status === "rolled_back_to" ? "rolled back to an irreversible step" : e.status.replaceAll("_", " ")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
     case "verification_recorded":
       return `verification recorded: last_verified ${e.date} by ${mdText(e.by)}`;
     case "verification_skipped":

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { EXIT, JournalCorruptError, JournalError } from "../errors.js";
+import { NotRegularFileError, openRegular } from "../files/open-regular.js";
 import { sealLine, unsealLine } from "./checksum.js";
 import { eventSchema, JOURNAL_VERSION, READABLE_VERSIONS, type JournalEvent, type NewEvent } from "./events.js";
 
@@ -34,13 +35,14 @@ const NEWLINE = 0x0a;
 export function scanJournal(file: string, onEvent: (e: JournalEvent) => void, limit = Infinity): ScanResult {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // Never a blocking open: a FIFO or a device put where a journal should be is refused, not waited on.
+    fd = openRegular(file).fd;
   } catch (e) {
+    if (e instanceof NotRegularFileError) throw new JournalError(`cannot read journal ${file}: ${e.kind === "a symbolic link" ? "it is a symbolic link" : `not a regular file (${e.kind})`}`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new JournalError(`cannot read journal ${file}: ${code === "ELOOP" ? "it is a symbolic link" : (code ?? String(e))}`);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new JournalError(`cannot read journal ${file}: not a regular file`);
     return scanFd(fd, file, onEvent, limit);
   } catch (e) {
     if (e instanceof Enough) return e.result;

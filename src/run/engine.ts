@@ -43,6 +43,8 @@ export interface EngineDeps {
    * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
    */
   readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
+  /** Asked before the run's end is journaled (a shared run's lease): throws when the lock was lost. */
+  readonly settle?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -58,6 +60,9 @@ export async function drive(d: EngineDeps): Promise<number> {
       case "end":
         return action.exitCode;
       case "record":
+        // A shared run asks the remote once before it journals its end: a runner that lost its lock
+        // during the last step never records the run as ended (settle throws).
+        if (d.settle && action.events.some((e) => e.type === "run_finished")) await d.settle();
         for (const e of action.events) d.journal.append(e);
         break;
       case "ask": {

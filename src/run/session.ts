@@ -5,6 +5,7 @@ import { stepsNeedingOperator, type Plan } from "../engine/plan.js";
 import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
+import { printableLine } from "../views/printable.js";
 import { drillShortfall } from "../verify/drill.js";
 import { missingEnv } from "../engine/inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
@@ -19,7 +20,7 @@ import { rollbackQuestion, rollbackScope, type RollbackScope } from "./rollback-
 import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { skippedCaptures, type SkippedCapture } from "./skipped-captures.js";
-import { createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
+import { asStopped, createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
 
 /** `runbook run`: what the flags asked for, turned into a request. */
@@ -76,6 +77,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     let journal: RunJournal | undefined;
     let notes: { stop(): void } | undefined;
     let file: string | undefined;
+    let failed = false;
     try {
       const asked = await resolveRunParams(runbook, givenParams, front.askParam, signal).catch(unlessInterrupted(signal));
       // Stopped while params were asked: nothing was journaled, nothing ran.
@@ -120,7 +122,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
-          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
+          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
         });
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
         return code;
@@ -129,8 +131,12 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         journal?.close();
         await lock.release();
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
-      await front.finish(journal?.state, file);
+      // A session that ended in an error (a lost lock, a journal that cannot be written) is no longer live.
+      await front.finish(failed && journal ? asStopped(journal.state) : journal?.state, file);
     }
   });
 }
@@ -180,6 +186,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       if (scanned.torn) world.notice(`dropped a torn last line (line ${scanned.torn.line}, ${scanned.torn.bytes} bytes) left by a crash`);
       let journal: RunJournal | undefined;
       let notes: { stop(): void } | undefined;
+      let failed = false;
       const front = await world.openFrontEnd(plan, stop);
       try {
         front.show(state, answers);
@@ -221,13 +228,16 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         return await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock),
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
         });
+      } catch (e) {
+        failed = true;
+        throw e;
       } finally {
         notes?.stop();
         if (journal) journal.close();
         else sink.close();
-        await front.finish(journal?.state, world.store.pathOf(req.runId));
+        await front.finish(failed && journal ? asStopped(journal.state) : journal?.state, world.store.pathOf(req.runId));
       }
     } finally {
       await lock.release();
@@ -333,10 +343,11 @@ function firstEvent(world: World, runId: string): EventOf<"run_started"> {
 /** A run with nothing left to do for this command: says so and gives the exit code. */
 function alreadyOver(req: ContinueRequest, state: RunState, world: World): number | undefined {
   const id = req.runId;
+  // `runbook close` ended it: nobody goes on with it (docs/handoff.md).
+  if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed by ${printableLine(state.ended?.by ?? "?")} (${printableLine(state.ended?.note ?? "")}); it cannot be ${req.mode === "resume" ? "resumed" : "rolled back"}`, { hint: "Start a new run instead; `runbook log " + id + "` shows what the closed one did." });
   if (req.mode === "resume") {
     if (state.status === "completed") return (world.print(`Run ${id} already completed; nothing to resume.\n`), EXIT.ok);
     if (state.status === "rolled_back" || state.status === "rollback_failed" || state.status === "rolled_back_to") throw new RunRefusedError(`run ${id} was rolled back; start a new run instead`);
-    if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed${state.ended?.by ? ` by ${state.ended.by}` : ""}${state.ended?.note ? ` (${state.ended.note})` : ""}; start a new run instead`);
     if (state.rollback) {
       const done = state.rollback.targets.filter((t) => state.rollback?.results.has(t));
       const left = state.rollback.targets.filter((t) => !state.rollback?.results.has(t));
@@ -346,7 +357,6 @@ function alreadyOver(req: ContinueRequest, state: RunState, world: World): numbe
   }
   if (state.status === "rolled_back") return (world.print(`Run ${id} was already rolled back.\n`), EXIT.ok);
   if (state.status === "rollback_failed") throw new RunRefusedError(`run ${id} was already rolled back, and some rollback blocks failed`, { hint: `See \`runbook log ${id}\` and check the system by hand.` });
-  if (state.status === "closed") throw new RunRefusedError(`run ${id} was closed${state.ended?.by ? ` by ${state.ended.by}` : ""}${state.ended?.note ? ` (${state.ended.note})` : ""}; nothing is rolled back`);
   return undefined;
 }
 

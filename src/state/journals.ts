@@ -4,6 +4,7 @@ import { JournalWriter, scanJournal, type WriterOptions } from "../journal/store
 import type { JournalEvent } from "../journal/events.js";
 import type { ScanResult } from "../journal/store.js";
 import { JournalError } from "../errors.js";
+import { RUN_ID_PATTERN } from "../journal/run-id.js";
 import { createFold, type RunState } from "../run/state.js";
 import type { JournalStore } from "../run/world.js";
 import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./layout.js";
@@ -25,7 +26,8 @@ export function fileJournalStore(state: string, options: WriterOptions = {}): Jo
   return {
     location: state,
     pathOf: (runId) => journalPath(state, runId),
-    exists: (runId) => existsSync(journalPath(state, runId)),
+    // A run id from someone else (a lock, a lease) that is no run id names no journal: false, not an error.
+    exists: (runId) => RUN_ID_PATTERN.test(runId) && existsSync(journalPath(state, runId)),
     list: () => listRunIds(state),
     create: (runId, first) => {
       makeStateSubdir(state, runsDir(state));

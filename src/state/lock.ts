@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, linkSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, linkSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { readSmallJson } from "./small-file.js";
 import path from "node:path";
 import { RunRefusedError } from "../errors.js";
 import { isAlive, processStartTime } from "../engine/proc.js";
+import { printableLine } from "../views/printable.js";
 import { ensureStateSubdir, journalPath, locksDir, makeStateSubdir, runsDir } from "./layout.js";
 
 export interface LockHolder {
@@ -24,8 +25,17 @@ export class LockHeldError extends RunRefusedError {
     /** What is held: "runbook is locked", "journal … is being written". */
     what = "runbook is locked",
   ) {
-    super(holder ? `${what} by run ${holder.runId} (${holder.user}@${holder.host}, pid ${holder.pid}, since ${holder.startedAt})` : `${what} (${file} is unreadable)`, { hint });
+    super(holder ? `${what} by ${describeHolder(holder)}` : `${what} (${printableLine(file)} is unreadable)`, { hint });
   }
+}
+
+/**
+ * How a lock's holder reads in a message: `run X (alice@laptop, pid 42, since T)`. Every field was
+ * written by someone else (a lock file, a lease on the remote): each is escaped, so a lock cannot
+ * clear a screen or forge a line.
+ */
+export function describeHolder(h: LockHolder): string {
+  return `run ${printableLine(h.runId)} (${printableLine(h.user)}@${printableLine(h.host)}, pid ${h.pid}, since ${printableLine(h.startedAt)})`;
 }
 
 export interface Lock {
@@ -41,6 +51,8 @@ export interface Lock {
    * anything, is a note to journal (such as going on offline).
    */
   gate?(signal: AbortSignal): Promise<string | undefined>;
+  /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
+  settle?(): Promise<void>;
 }
 
 /** What a lock needs to know about this machine; tests pass their own. */
@@ -49,6 +61,12 @@ export interface LockHost {
   readonly pid: number;
   /** Whether a holder on this host is still running (same pid, same start time). */
   alive(holder: LockHolder): boolean;
+  /**
+   * Whether a live holder on this host is a runbook runner, which `--force` never takes a lock from.
+   * A lock naming pid 1 or a `sleep` was not written by a runner (or its runner is long gone and its
+   * pid reused): it must not keep a lock forever. Absent: every live holder counts as a runner.
+   */
+  runner?(holder: LockHolder): boolean;
 }
 
 /** Whether a lock's holder is live: on this host, ask the process; on another, it cannot be checked from here and counts as live. */
@@ -56,16 +74,41 @@ export function holderLive(h: LockHolder, machine: Pick<LockHost, "host" | "aliv
   return h.host !== machine.host || machine.alive(h);
 }
 
+/** Whether a holder is a runner alive on this host: the one holder even `--force` leaves alone. */
+export function runnerHere(h: LockHolder, machine: Pick<LockHost, "host" | "alive" | "runner">): boolean {
+  return h.host === machine.host && machine.alive(h) && (machine.runner?.(h) ?? true);
+}
+
 export const thisHost = (host: string, pid: number): LockHost => ({
   host,
   pid,
   alive: (h) => {
-    if (!isAlive(h.pid)) return false;
+    // Pid 0 and negative pids name process groups, never a holder: kill(0, 0) would always succeed.
+    if (!Number.isSafeInteger(h.pid) || h.pid <= 0 || !isAlive(h.pid)) return false;
     const now = processStartTime(h.pid);
     // A reused pid is another process.
     return !(h.startTime !== null && now !== undefined && now !== h.startTime);
   },
+  runner: (h) => looksLikeRunner(h.pid),
 });
+
+/**
+ * Whether a process could be a runbook runner: its program (argv[0] in /proc/<pid>/cmdline) is a
+ * JavaScript runtime or is named runbook. Init, a shell or a `sleep` is not. When it cannot be told
+ * (no /proc, not allowed), it counts as one: a lock is kept rather than taken from a runner.
+ */
+export function looksLikeRunner(pid: number): boolean {
+  let argv0: string;
+  try {
+    argv0 = readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0")[0] ?? "";
+  } catch {
+    return true;
+  }
+  // A process whose command line is empty is a kernel thread or a zombie: not a runner.
+  return RUNNER_PROGRAM.test(path.basename(argv0));
+}
+
+const RUNNER_PROGRAM = /^(node|nodejs|bun|deno)[-.\d]*(\.exe)?$|runbook/i;
 
 const LIVE_HINT = "Wait for it to finish, or stop it first (Ctrl-C in its terminal, or kill -INT <pid>); it can then be resumed.";
 
@@ -109,7 +152,7 @@ export function acquireRunLocks(state: string, runbookId: string, me: { runId: s
   try {
     runbook = acquireLock(state, runbookId, me, machine, false);
   } catch (e) {
-    const live = e instanceof LockHeldError && e.holder?.host === machine.host && machine.alive(e.holder);
+    const live = e instanceof LockHeldError && e.holder !== undefined && runnerHere(e.holder, machine);
     if (!force || live) throw e;
     writer = acquireWriterLock(state, me.runId, me, machine, force);
     try {
@@ -132,6 +175,7 @@ export function acquireRunLocks(state: string, runbookId: string, me: { runId: s
 const both = (runbook: Lock, writer: Lock): Lock => ({
   file: runbook.file,
   tookOverFrom: runbook.tookOverFrom,
+  ...(runbook.takeover !== undefined ? { takeover: runbook.takeover } : {}),
   release: () => {
     writer.release();
     runbook.release();
@@ -154,9 +198,13 @@ function takeLockFile(file: string, me: { runId: string; user: string; startedAt
 
   const current = readHolder(file);
   const here = current?.host === machine.host;
-  if (current && here && machine.alive(current)) throw held(current, LIVE_HINT);
+  // A live process here that is no runner (pid 1, a `sleep`) holds nothing: --force takes its lock.
+  const stranger = current !== undefined && here && machine.alive(current) && !runnerHere(current, machine);
+  if (current && here && machine.alive(current) && !(stranger && force)) {
+    throw held(current, stranger ? `pid ${current.pid} on this host is not a runbook runner (its command line says so): if no run is going on, pass --force.` : LIVE_HINT);
+  }
   if (!force && (!current || !here)) {
-    throw held(current, current ? `It is held from another host (${current.host}): if that run is really dead, pass --force.` : `If no run is going on, pass --force or delete ${file}.`);
+    throw held(current, current ? `It is held from another host (${printableLine(current.host)}): if that run is really dead, pass --force.` : `If no run is going on, pass --force or delete ${printableLine(file)}.`);
   }
   const takeover = `${file}.takeover`;
   if (!create(takeover, holder)) {
@@ -171,7 +219,7 @@ function takeLockFile(file: string, me: { runId: string; user: string; startedAt
     if (again && (!current || !sameHolder(again, current))) throw held(again, LIVE_HINT);
     unlinkQuiet(file);
     if (!create(file, holder)) throw held(readHolder(file), LIVE_HINT);
-    return { file, tookOverFrom: current, release };
+    return { file, tookOverFrom: current, ...(current ? { takeover: takeoverText(current, here, stranger) } : {}), release };
   } finally {
     unlinkQuiet(takeover);
   }
@@ -184,8 +232,32 @@ function sameHolder(a: LockHolder | undefined, b: LockHolder): boolean {
 
 /** Who holds a lock file, if it is a regular file that says. */
 export function readHolder(file: string): LockHolder | undefined {
-  const data = readSmallJson(file, 4096) as Partial<LockHolder> | undefined;
-  return data && typeof data.runId === "string" && typeof data.pid === "number" && typeof data.host === "string" ? (data as LockHolder) : undefined;
+  return parseHolder(readSmallJson(file, 4096));
+}
+
+/**
+ * A holder from what a lock says, or undefined when it does not say who (then the lock is
+ * unreadable). Someone else wrote it: every field is checked for its type, so a message never
+ * prints `[object Object]` and a pid is a pid.
+ */
+export function parseHolder(data: unknown): LockHolder | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (typeof d.runId !== "string" || typeof d.host !== "string" || typeof d.pid !== "number" || !Number.isSafeInteger(d.pid)) return undefined;
+  return {
+    runId: d.runId,
+    user: typeof d.user === "string" ? d.user : "?",
+    host: d.host,
+    pid: d.pid,
+    startTime: typeof d.startTime === "string" ? d.startTime : null,
+    startedAt: typeof d.startedAt === "string" ? d.startedAt : "?",
+  };
+}
+
+/** The notice of a takeover, escaped (the holder's fields are someone else's words). */
+function takeoverText(h: LockHolder, here: boolean, stranger: boolean): string {
+  const why = !here ? `it was held from ${printableLine(h.host)} (--force)` : stranger ? `pid ${h.pid} on this host is not a runbook runner (--force)` : `pid ${h.pid} on ${printableLine(h.host)} is gone`;
+  return `took over the lock of run ${printableLine(h.runId)} (${why})`;
 }
 
 /** The lock of a runbook, if any (for views: is this run live?). */

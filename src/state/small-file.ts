@@ -1,21 +1,28 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { openRegular } from "../files/open-regular.js";
 
 /**
  * The JSON in a small regular file of the state folder (a lock, a queued note), or undefined when it
- * is missing, a symbolic link (never followed), not a regular file, larger than `max` bytes or not JSON.
+ * is missing, a symbolic link (never followed), not a regular file (a FIFO or a device is never
+ * opened for a blocking read: see openRegular), larger than `max` bytes or not JSON.
  */
 export function readSmallJson(file: string, max: number): unknown {
-  let fd: number;
+  let opened: { fd: number; size: number };
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    opened = openRegular(file);
   } catch {
     return undefined;
   }
+  const { fd, size } = opened;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > max) return undefined;
-    const buf = Buffer.alloc(Math.min(stat.size, max));
-    const n = readSync(fd, buf, 0, buf.length, 0);
+    if (size > max) return undefined;
+    const buf = Buffer.alloc(size);
+    let n = 0;
+    while (n < size) {
+      const got = readSync(fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
     return JSON.parse(buf.subarray(0, n).toString("utf8")) as unknown;
   } catch {
     return undefined;

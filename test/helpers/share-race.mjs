@@ -4,16 +4,16 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import os from "node:os";
 import path from "node:path";
 import { fileJournalStore } from "../../dist/state/journals.js";
-import { acquireWriterLock, thisHost } from "../../dist/state/lock.js";
+import { acquireRunLocks, thisHost } from "../../dist/state/lock.js";
 import { sharedLocks } from "../../dist/state/shared/locks.js";
 
 const [clone, dir, name, other, rounds, leaseMs] = process.argv.slice(2);
 const config = { repo: clone, remote: "origin", leaseMs: Number(leaseMs), timeoutMs: 30_000 };
 const machine = {
   config, host: os.hostname(), pid: process.pid, startTime: null, now: () => Date.now(), notice: () => undefined, offline: false,
-  aliveHere: () => true, localLock: () => { throw new Error("no local lock in a race"); },
-  // Each racer has its own state folder: the writer lock is never contended here.
-  writerLock: (me) => acquireWriterLock(path.join(dir, `state-${name}`), me.runId, me, thisHost(os.hostname(), process.pid)),
+  aliveHere: () => true,
+  // Each racer has its own state folder: its local locks are never contended here.
+  localLocks: (runbookId, me, force) => acquireRunLocks(path.join(dir, `state-${name}`), runbookId, me, thisHost(os.hostname(), process.pid), force),
 };
 const locks = sharedLocks(machine, fileJournalStore(path.join(dir, `state-${name}`)), new Map());
 const until = async (check) => {

@@ -29,7 +29,7 @@ const quiet = { GIT_CONFIG_NOSYSTEM: "1" };
  * A bare repository as the team's remote and clones of it, one per operator, each with its own
  * `.runbook/` state folder; `runbook.config.yaml` shares runs through `origin` with a short lease.
  */
-export async function sharedRepos(files: Record<string, string>, o: { operators?: readonly string[]; lease?: string } = {}): Promise<Shared> {
+export async function sharedRepos(files: Record<string, string>, o: { operators?: readonly string[]; lease?: string; hosts?: Readonly<Record<string, string>> } = {}): Promise<Shared> {
   const root = await tempDir("runbook-share-");
   const remote = path.join(root, "remote.git");
   const mark = path.join(root, "marks");
@@ -52,22 +52,35 @@ export async function sharedRepos(files: Record<string, string>, o: { operators?
     await git(root, "clone", "-q", remote, dir);
     await identity(dir, operator);
     const env = { NO_COLOR: "1", CI: "true", RUNBOOK_OPERATOR: operator, RUNBOOK_KILL_GRACE_MS: "500", RUNBOOK_PARAM_MARK: mark, RUNBOOK_SHARE_TIMEOUT_MS: "5000", ...quiet };
+    const host = o.hosts?.[operator];
     clones.push({
       dir,
       env,
       run: async (args, extra = {}) => {
-        const r = await execa(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, ...extra }, reject: false, stdin: "ignore", stripFinalNewline: false, timeout: 120_000 });
+        const r = await execa(...command(host, args), { cwd: dir, env: { ...env, ...extra }, reject: false, stdin: "ignore", stripFinalNewline: false, timeout: 120_000 });
         return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
       },
-      spawn: (args, extra = {}) => spawnIn(dir, args, { ...env, ...extra }),
+      spawn: (args, extra = {}) => spawnIn(dir, args, { ...env, ...extra }, host),
     });
   }
   const gone = `${remote}.gone`;
   return { root, remote, mark, clones, cut: () => renameSync(remote, gone), mend: () => renameSync(gone, remote) };
 }
 
-function spawnIn(dir: string, args: readonly string[], env: Record<string, string>) {
-  return execa(process.execPath, [BIN, ...args], { cwd: dir, env, reject: false, stdin: "ignore", stripFinalNewline: false });
+function spawnIn(dir: string, args: readonly string[], env: Record<string, string>, host?: string) {
+  return execa(...command(host, args), { cwd: dir, env, reject: false, stdin: "ignore", stripFinalNewline: false });
+}
+
+/**
+ * The CLI, on this machine or, given a host name, as if on another machine: in a UTS namespace of its
+ * own (`unshare --uts`; with a user namespace when not root) whose host name is `host`. `unshare` and
+ * `sh` exec in place, so the pid is the CLI's own (signals reach it). Its processes are still this
+ * machine's, which is what a runner on another host must never touch.
+ */
+function command(host: string | undefined, args: readonly string[]): [string, string[]] {
+  if (host === undefined) return [process.execPath, [BIN, ...args]];
+  const root = process.getuid?.() === 0;
+  return ["unshare", ["--uts", ...(root ? [] : ["--map-root-user"]), "sh", "-c", 'hostname "$0" && exec "$@"', host, process.execPath, BIN, ...args]];
 }
 
 async function identity(dir: string, name: string): Promise<void> {

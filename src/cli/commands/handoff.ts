@@ -11,7 +11,7 @@ export default async function handoff(io: Io, flags: { since: string; format: "m
   const sinceMs = durationFlag(flags.since, "--since");
   const ctx = await openRuns(io, flags.config);
   const now = Date.now();
-  const reads = readSummaries(ctx.store, (id) => ctx.holderOf(id));
+  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   const cwd = ctx.loaded.root;
   let stale: StaleRunbook[] = [];
   let changed: readonly StepsChange[] = [];

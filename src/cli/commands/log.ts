@@ -3,7 +3,8 @@ import { EXIT } from "../../errors.js";
 import { Timeline } from "../../handoff/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
-import { asStopped, createFold } from "../../run/state.js";
+import { leftAsIs } from "../../handoff/summary.js";
+import { createFold } from "../../run/state.js";
 import type { ViewPlan } from "../../run/view.js";
 import { PlainView } from "../../views/plain.js";
 import { printableLine } from "../../views/printable.js";
@@ -46,12 +47,12 @@ export default async function log(cli: Io, given: string, flags: { step?: string
     return EXIT.ok;
   }
   const state = fold.result();
-  const live = state.status === "running" && ctx.holderOf(state.started.runbook.id)?.runId === runId;
+  const live = state.status === "running" && ctx.holderOf(state.started.runbook.id, runId) !== undefined;
   if (timeline) {
-    timeline.end(live ? state : asStopped(state), live);
+    timeline.end(live ? state : leftAsIs(state), live);
     return EXIT.ok;
   }
-  io.stdout.write(view?.summary(live ? state : asStopped(state), store.pathOf(runId), live) ?? "");
+  io.stdout.write(view?.summary(live ? state : leftAsIs(state), store.pathOf(runId), live) ?? "");
   if (scanned.torn) io.stdout.write("(the last line of the journal was torn by a crash and is not shown)\n");
   return EXIT.ok;
 }

@@ -9,7 +9,7 @@ import { openRuns } from "../shared-runs.js";
 /** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
 export default async function runs(io: Io, flags: { format: "table" | "json"; config?: string }): Promise<number> {
   const ctx = await openRuns(io, flags.config);
-  const reads = readSummaries(ctx.store, (id) => ctx.holderOf(id));
+  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   if (flags.format === "json") {
     const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error } : { ...jsonRow(r.summary), torn: r.torn }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -41,13 +41,17 @@ function jsonRow(s: RunSummary) {
     stepStatus: s.stepWord ?? null,
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
     notes: s.notes.length,
+    ...(s.status === "closed" ? { closedBy: s.closedBy ?? null, reason: s.note ?? null } : {}),
+    ...(s.status === "rolled_back_to" ? { barrier: s.barrier?.target ?? null, notUndone: s.notUndone } : {}),
   };
 }
 
 function tableRow(s: RunSummary): string[] {
-  const lease = s.holder ? (s.holder.leaseUntil ? `, lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `, pid ${s.holder.pid}`) : "";
+  // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
+  const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
+  const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
   const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
-  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${lease}`, step].map(printableLine);
+  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step].map(printableLine);
 }
 
 /** Columns padded to their widest cell; the last column is not padded. */

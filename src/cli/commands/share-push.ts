@@ -1,3 +1,4 @@
+import os from "node:os";
 import { EXIT, RunRefusedError } from "../../errors.js";
 import { readRun } from "../../state/journals.js";
 import { LockHeldError } from "../../state/lock.js";
@@ -10,7 +11,9 @@ import { requireShare, runIdIn, syncForReading } from "../shared-runs.js";
  * `runbook share push [run-id…]`: publishes the runs that only this clone has, or has more of (a run
  * that went on `--offline`, a release push that failed). Each is pushed the way a runner pushes: by
  * taking its runbook's lock on the remote for a moment, its journal going up with the lock commit,
- * then releasing it. A run whose runbook is held by a live lease is left alone and named.
+ * then releasing it. A run whose runbook is held by a live lease, or that is live in this clone
+ * (its runner holds the runbook's lock or the journal's writer lock here), is left alone and named,
+ * and then nothing of it reaches the remote: the local locks are taken before the remote is touched.
  */
 export default async function sharePush(io: Io, given: string[], flags: { config?: string }): Promise<number> {
   const s = await sessionSetup(io, { param: [], format: "text", ...(flags.config !== undefined ? { config: flags.config } : {}) });
@@ -34,7 +37,9 @@ export default async function sharePush(io: Io, given: string[], flags: { config
     } catch (e) {
       if (!(e instanceof LockHeldError)) throw e;
       left++;
-      io.stdout.write(`${runId}  not pushed: ${printableLine(e.message)}\n`);
+      // Refused before the remote was touched: a run live here publishes itself (or, --offline, is pushed once it stops).
+      const here = e.holder !== undefined && e.holder.host === os.hostname();
+      io.stdout.write(`${runId}  not pushed: ${printableLine(e.message)}${here ? `: it is live in this clone (pid ${e.holder?.pid}); nothing was pushed, push it once it stops` : ""}\n`);
     }
   }
   if (wanted.length === 0) io.stdout.write(`Nothing to push: ${share.remote} has every run this clone has.\n`);

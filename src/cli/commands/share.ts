@@ -4,7 +4,7 @@ import { leaseStatus } from "../../state/shared/lease.js";
 import { fetchRefspec } from "../../state/shared/refs.js";
 import { printableLine } from "../../views/printable.js";
 import type { Io } from "../io.js";
-import { openRuns, requireShare } from "../shared-runs.js";
+import { openRuns, requireShare, rewrittenText } from "../shared-runs.js";
 
 /** `runbook share status`: what only this clone has, what it could not reconcile, and who holds which lock. */
 export default async function share(io: Io, flags: { format: "text" | "json"; config?: string }): Promise<number> {
@@ -32,16 +32,19 @@ export default async function share(io: Io, flags: { format: "text" | "json"; co
   const count = (s: string) => sync.runs.filter((r) => r.status === s).length;
   const lines = [
     `Runs shared through ${config.remote} (${status.reached ? "reached" : `not reached: ${printableLine(sync.unreachable ?? "")}`}); lease ${formatDuration(config.leaseMs)}; fetch refspec ${status.refspec}`,
-    `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} taken over elsewhere${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
+    `${sync.runs.length} run${sync.runs.length === 1 ? "" : "s"}: ${count("shared")} shared, ${count("ahead")} with events not pushed, ${count("local only")} only in this clone, ${count("diverged")} taken over elsewhere, ${count("rewritten")} rewritten on ${config.remote}${count("left alone") ? `, ${count("left alone")} left alone` : ""}${sync.imported.length ? `; fetched now: ${sync.imported.join(", ")}` : ""}`,
   ];
   for (const r of sync.runs) {
     if (r.status === "ahead") lines.push(`  ${r.runId}  ${r.events} event${r.events === 1 ? "" : "s"} only in this clone (\`runbook share push\` pushes them; so does the next resume, rollback or note of the run)`);
     if (r.status === "local only") lines.push(`  ${r.runId}  only in this clone (${r.events} events; never pushed: \`runbook share push\`)`);
     if (r.status === "diverged") lines.push(`  ${r.runId}  went on elsewhere after this clone's last push: the shared journal is used now`);
+    if (r.status === "rewritten") lines.push(`  ${r.runId}  ${rewrittenText(config.remote, r).replace(/^run \S+'s history/, "history")}`);
+    if (r.status === "left alone") lines.push(`  ${r.runId}  left alone: ${printableLine(r.why)}`);
   }
-  if (sync.kept.length) lines.push(`Journals this clone set aside (what it journaled and never pushed; kept, never deleted):`, ...sync.kept.map((k) => `  ${k}`));
+  if (sync.kept.length) lines.push(`Journals this clone set aside, never deleted (kept: what it journaled and never pushed; rewritten: ${config.remote}'s version of a rewritten run):`, ...sync.kept.map((k) => `  ${printableLine(k)}`));
   lines.push(locks.length ? "Locks:" : "Locks: none on the remote.");
-  for (const l of locks) lines.push(`  ${printableLine(l.runbook)}  ${l.status === "free" ? "free" : `${l.status === "live" ? "held" : "expired"}: run ${l.runId} (${printableLine(l.operator)}@${printableLine(l.host)}, pid ${l.pid}), lease until ${l.expiresAt}`}`);
+  // Every field of a lock was written by whoever pushed it: escaped.
+  for (const l of locks) lines.push(`  ${printableLine(l.runbook)}  ${l.status === "free" ? "free" : `${l.status === "live" ? "held" : "expired"}: run ${printableLine(l.runId)} (${printableLine(l.operator)}@${printableLine(l.host)}, pid ${l.pid}), lease until ${printableLine(l.expiresAt)}`}`);
   io.stdout.write(`${lines.join("\n")}\n`);
   return EXIT.ok;
 }

@@ -13,7 +13,7 @@ export default async function stats(io: Io, flags: { since: string; format: "tab
   const sinceMs = durationFlag(flags.since, "--since");
   const ctx = await openRuns(io, flags.config);
   const from = Date.now() - sinceMs;
-  const runs = readSummaries(ctx.store, (id) => ctx.holderOf(id)).flatMap((r) => ("summary" in r && Date.parse(r.summary.startedAt) >= from ? [r.summary] : []));
+  const runs = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run)).flatMap((r) => ("summary" in r && Date.parse(r.summary.startedAt) >= from ? [r.summary] : []));
   const figures = computeStats(runs);
   if (flags.format === "json") {
     io.stdout.write(`${JSON.stringify({ since: new Date(from).toISOString(), ...figures }, null, 2)}\n`);
@@ -27,5 +27,7 @@ export default async function stats(io: Io, flags: { since: string; format: "tab
   const ms = (v: number | null) => (v === null ? "-" : formatDuration(v));
   const row = (s: RunbookStats) => [s.runbook === "*" ? "all" : printableLine(s.runbook), String(s.runs), `${pct(s.successRate)} (${s.completed}/${s.ended})`, ms(s.medianMs), ms(s.p90Ms), `${pct(s.rollbackRate)} (${s.rollbacks})`, `${pct(s.automaticRate)} (${s.automatic}/${s.completed})`];
   io.stdout.write(table(["RUNBOOK", "RUNS", "SUCCESS", "MEDIAN", "P90", "ROLLBACK", "AUTOMATIC"], [...figures.runbooks.map(row), row(figures.all)]));
+  // Closed runs (`runbook close`) are in RUNS but not in SUCCESS: say how many, when there are any.
+  if (figures.all.closed) io.stdout.write(`${figures.all.closed} closed run${figures.all.closed === 1 ? "" : "s"} (runbook close) left out of SUCCESS.\n`);
   return EXIT.ok;
 }

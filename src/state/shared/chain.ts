@@ -1,4 +1,5 @@
 import { gitOk, readObjects } from "./git.js";
+import { DEFAULT_CHUNK, hashRange } from "./stream.js";
 import { parseLease, type LeaseRecord } from "./lease.js";
 
 /**
@@ -36,24 +37,32 @@ export async function chainAt(cwd: string, tip: string | undefined): Promise<Cha
   return { tip, entries, bytes: entries.reduce((n, e) => n + e.size, 0) };
 }
 
-/** The journal bytes a chain holds. */
-export async function chainBytes(cwd: string, chain: Chain): Promise<Buffer> {
-  const blobs = await readObjects(cwd, chain.entries.map((e) => e.sha));
-  return Buffer.concat(chain.entries.map((e) => blobs.get(e.sha) ?? Buffer.alloc(0)));
+/** A journal's bytes from `from` to `to`, which a new commit adds as one segment. */
+export interface Segment {
+  readonly file: string;
+  readonly from: number;
+  readonly to: number;
 }
 
-/** One more commit holding `bytes` as a new segment (or none, for the run's first, empty commit). */
-export async function extendChain(cwd: string, chain: Chain, bytes: Buffer, message: string, env: Record<string, string>): Promise<Chain> {
+/**
+ * One more commit holding a segment of the journal file (or none, for the run's first, empty
+ * commit). The segment is streamed into git, never read into memory whole.
+ */
+export async function extendChain(cwd: string, chain: Chain, segment: Segment | undefined, message: string, env: Record<string, string>, chunk = DEFAULT_CHUNK): Promise<Chain> {
   const entries = [...chain.entries];
-  if (bytes.length) {
-    const sha = (await gitOk(cwd, ["hash-object", "-w", "--stdin"], { input: bytes })).trim();
-    entries.push({ name: `${String(entries.length + 1).padStart(6, "0")}.jsonl`, sha, size: bytes.length });
+  const size = segment ? segment.to - segment.from : 0;
+  if (segment && size > 0) {
+    const sha = await hashRange(cwd, segment.file, segment.from, segment.to, chunk);
+    entries.push({ name: `${String(entries.length + 1).padStart(6, "0")}.jsonl`, sha, size });
   }
   const tree = (await gitOk(cwd, ["mktree"], { input: entries.map((e) => `100644 blob ${e.sha}\t${e.name}\n`).join("") })).trim();
-  const total = chain.bytes + bytes.length;
+  const total = chain.bytes + size;
   const tip = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", `${message} ${BYTES}${total}]`], { env })).trim();
   return { tip, entries, bytes: total };
 }
+
+/** The objects that hold a chain's journal, in order. */
+export const chainObjects = (chain: Chain): string[] => chain.entries.map((e) => e.sha);
 
 /** Each journal commit's subject ends with the journal's length then, so a clone can compare without reading. */
 const BYTES = "[bytes ";

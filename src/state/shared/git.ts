@@ -10,9 +10,12 @@ export interface GitResult {
 /**
  * One git command in a clone. Never prompts (a credential prompt would hang a run), never throws:
  * the caller decides what a failure means (a fetch that fails is "cannot reach the remote").
+ * `idleTimeoutMs` gives up when git has said nothing (on stderr: pass `--progress`) for that long:
+ * a transfer of a large journal that keeps moving is never cut short by a fixed timeout, and a
+ * remote that stopped answering is given up on just as soon.
  */
-export async function git(cwd: string, args: readonly string[], o: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<GitResult> {
-  const r = await execa("git", args, {
+export async function git(cwd: string, args: readonly string[], o: { input?: string | Buffer; timeoutMs?: number; idleTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<GitResult> {
+  const child = execa("git", args, {
     cwd,
     reject: false,
     stripFinalNewline: false,
@@ -20,7 +23,26 @@ export async function git(cwd: string, args: readonly string[], o: { input?: str
     ...(o.timeoutMs !== undefined ? { timeout: o.timeoutMs } : {}),
     env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", ...o.env },
   });
-  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), timedOut: r.timedOut === true };
+  let idle = false;
+  let timer: NodeJS.Timeout | undefined;
+  if (o.idleTimeoutMs !== undefined) {
+    const ms = o.idleTimeoutMs;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        child.kill("SIGTERM");
+      }, ms);
+    };
+    arm();
+    child.stderr?.on("data", arm);
+  }
+  try {
+    const r = await child;
+    return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), timedOut: r.timedOut === true || idle };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Like `git`, for plumbing that must work: a failure is a bug or a broken clone, and throws. */

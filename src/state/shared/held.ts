@@ -1,12 +1,14 @@
 import { statSync } from "node:fs";
 import { RunRefusedError } from "../../errors.js";
+import { printableLine } from "../../views/printable.js";
 import type { LockHolder } from "../lock.js";
 import { chainAt, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
 import { refSha, updateRefs } from "./git.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
+import { describeRecord, readSharedRecord } from "./record.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, pushAtomic, type ShareConfig } from "./remote.js";
-import { tailOf } from "./sync.js";
+import { countLines, DEFAULT_CHUNK, segmentEnd } from "./stream.js";
 
 export interface HeldParts {
   readonly config: ShareConfig;
@@ -24,6 +26,19 @@ export interface HeldParts {
   readonly offline: boolean;
 }
 
+/** Most bytes of journal in one push by default: a large journal goes up in several, each renewing the lease. */
+export const DEFAULT_SEGMENT = 32 << 20;
+
+/**
+ * The runner lost its runbook's shared lock: someone took it over (its lease expired, or `--force`).
+ * What this runner journaled after that is not the run's record, so it never reports the run as
+ * ended (completed, failed…): it says so, and what the shared record says. Exit 2, like any run
+ * refused (docs/handoff.md).
+ */
+export class LeaseLostError extends RunRefusedError {
+  override name = "LeaseLostError";
+}
+
 /**
  * A runbook's shared lock while a run holds it: pushes the journal at each change of state (in the
  * background, never in a step's way), renews the lease with every push and on a heartbeat, answers
@@ -39,13 +54,16 @@ export class HeldLease {
   #remoteTip: string | undefined;
   #remoteBytes: number;
   #confirmedAt: number;
-  #failing: { since: number; detail: string } | undefined;
+  #failing: { since: number; detail: string; refused: boolean } | undefined;
   #lost: LeaseRecord | "unknown" | undefined;
   #pushing: Promise<void> | undefined;
   #again = false;
   #released = false;
   #waiting = false;
   #offlineNoted = false;
+  #lastTry = 0;
+  /** The run's end (`run_finished`) was journaled: a claim the shared record must confirm. */
+  #ended = false;
   readonly #ours = new Set<string>();
   readonly #timer: NodeJS.Timeout;
 
@@ -57,8 +75,12 @@ export class HeldLease {
     this.#remoteTip = p.chain.tip;
     this.#remoteBytes = p.chain.bytes;
     this.#confirmedAt = p.now();
-    this.#timer = setInterval(() => this.kick(), Math.max(50, Math.floor(p.config.leaseMs / 4)));
+    this.#timer = setInterval(() => this.kick(), this.#heartbeatMs());
     this.#timer.unref();
+  }
+
+  #heartbeatMs(): number {
+    return Math.max(50, Math.floor(this.#p.config.leaseMs / 4));
   }
 
   /** Something changed: push soon. Pushes never overlap; one asked for during a push follows it. */
@@ -71,11 +93,31 @@ export class HeldLease {
     this.#pushing = (async () => {
       do {
         this.#again = false;
-        await this.#pushOnce(false).catch((e: unknown) => this.#failed(this.#p.now(), (e as Error).message));
+        await this.#pushOnce(false).catch((e: unknown) => this.#failed(this.#p.now(), (e as Error).message, false));
       } while (this.#again && !this.#lost && !this.#released);
     })().finally(() => {
       this.#pushing = undefined;
     });
+  }
+
+  /**
+   * Asked before the run's end is journaled: throws when the lock is known to be lost (a runner that
+   * lost its lock never records the run as ended: completed, failed…; the shared record says how).
+   */
+  ending(): void {
+    if (this.#lost) throw this.#lostError();
+    this.#ended = true;
+  }
+
+  /**
+   * Before the run's end is journaled: one push of what the journal holds, so that a lock lost during
+   * the last step is known now, not after the end was written. Throws when it was lost; a remote that
+   * cannot be reached is left to \`release\`, which says what it can and cannot tell.
+   */
+  async settle(): Promise<void> {
+    this.kick();
+    await this.#pushing;
+    if (this.#lost) throw this.#lostError();
   }
 
   async gate(signal: AbortSignal): Promise<string | undefined> {
@@ -101,9 +143,10 @@ export class HeldLease {
       }
       if (this.#failing && !this.#waiting) {
         this.#waiting = true;
-        this.#p.notice(`cannot renew the lease on ${config.remote} (${this.#failing.detail}): waiting before the next step. Ctrl-C leaves the run resumable; \`runbook resume ${this.#p.holder.runId} --offline\` goes on without ${config.remote}.`);
+        this.#p.notice(`cannot renew the lease on ${config.remote} (${printableLine(this.#failing.detail)}): waiting before the next step. Ctrl-C leaves the run resumable; \`runbook resume ${this.#p.holder.runId} --offline\` goes on without ${config.remote}.`);
       }
-      this.kick();
+      // A remote that turns pushes down is asked again on the heartbeat, not twice a second.
+      if (!this.#failing?.refused || now() - this.#lastTry >= this.#heartbeatMs()) this.kick();
       await Promise.race([this.#pushing, delay(this.#failing ? 500 : 100)]);
       if (signal.aborted) return undefined;
     }
@@ -113,16 +156,33 @@ export class HeldLease {
     clearInterval(this.#timer);
     this.#released = true;
     await this.#pushing;
-    if (this.#lost) return;
-    try {
-      await this.#pushOnce(true);
-    } catch (e) {
-      this.#failed(this.#p.now(), (e as Error).message);
+    if (!this.#lost) {
+      // A large journal goes up a segment at a time; the last push also releases the lock.
+      for (let pushes = 0; ; pushes++) {
+        let done = false;
+        try {
+          done = await this.#pushOnce(true);
+        } catch (e) {
+          this.#failed(this.#p.now(), (e as Error).message, false);
+        }
+        if (done || this.#failing || this.#lost || pushes > 10_000) break;
+      }
     }
-    if (this.#failing || this.#lost) {
+    if (this.#lost) throw await this.#lostErrorWithRecord();
+    const expiredAt = this.#confirmedAt + this.#p.config.leaseMs;
+    if (this.#ended && this.#failing && !this.#p.offline && this.#p.now() >= expiredAt) {
+      // Its lease ran out while it went on, and the remote cannot say whether someone took the run
+      // over: the end this runner journaled may not be the run's. Not reported as ended here.
+      const p = this.#p;
+      throw new LeaseLostError(
+        `the lease of ${p.runbookId} on ${p.config.remote} expired at ${new Date(expiredAt).toISOString()} while this run went on, and ${p.config.remote} cannot be reached (${printableLine(this.#failing.detail)}): another machine may have taken the run over, so the run is not reported as ended (not completed) here.\n${p.config.remote}'s record of run ${p.holder.runId}: it could not be read`,
+        { hint: `When ${p.config.remote} answers, \`runbook runs\` shows what the shared record says; if nobody took the run over, \`runbook share push\` publishes what this clone journaled.` },
+      );
+    }
+    if (this.#failing) {
       const local = this.#journalLength() - this.#remoteBytes;
       this.#p.notice(
-        `could not release the lock of ${this.#p.runbookId} on ${this.#p.config.remote} (${this.#failing?.detail ?? "it was taken over"}): it expires by itself${local > 0 ? `; ${local} bytes of this run's journal are only in this clone (see \`runbook share status\`)` : ""}`,
+        `could not release the lock of ${this.#p.runbookId} on ${this.#p.config.remote} (${printableLine(this.#failing.detail)}): it expires by itself${local > 0 ? `; ${local} bytes of this run's journal are only in this clone (see \`runbook share status\`)` : ""}`,
       );
     }
   }
@@ -136,22 +196,23 @@ export class HeldLease {
     }
   }
 
-  async #pushOnce(release: boolean): Promise<void> {
+  /** One push: the next segment of the journal (if any) with a lease commit. Resolves whether the remote now has the whole journal. */
+  async #pushOnce(release: boolean): Promise<boolean> {
     const p = this.#p;
     const { repo } = p.config;
+    const chunk = p.config.chunkBytes ?? DEFAULT_CHUNK;
     const startedAt = p.now();
-    let fresh: Buffer;
-    try {
-      // Only what the journal gained since the last commit is read: a journal may be large.
-      fresh = tailOf(p.journalFile, this.#chain.bytes);
-    } catch {
-      fresh = Buffer.alloc(0);
-    }
-    const events = fresh.toString("utf8").split("\n").filter(Boolean).length;
+    this.#lastTry = startedAt;
+    const length = this.#journalLength();
+    // Only what the journal gained since the last commit is read, a segment at a time, as a stream.
+    const from = this.#chain.bytes;
+    const to = length > from ? segmentEnd(p.journalFile, from, length, p.config.segmentBytes ?? DEFAULT_SEGMENT, chunk) : from;
+    const all = to >= length;
+    const events = countLines(p.journalFile, from, to, chunk);
     // The journal's commit and the lease's are independent: made side by side, pushed together.
     const [chain, lock] = await Promise.all([
-      fresh.length ? extendChain(repo, this.#chain, fresh, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env) : this.#chain,
-      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release), p.env),
+      to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk) : this.#chain,
+      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all), p.env),
     ]);
     if (chain !== this.#chain) {
       this.#chain = chain;
@@ -163,11 +224,23 @@ export class HeldLease {
     const r = await pushAtomic(p.config, updates);
     if (r.ok) {
       this.#confirmed(lock, chain, startedAt);
-      return;
+      // More of the journal to go: push again at once.
+      if (!all && !release) this.#again = true;
+      return all;
     }
-    if (r.why === "unreachable") return this.#failed(startedAt, r.detail);
-    // Refused: someone moved the lock. A push of ours that timed out yet landed is still ours.
-    if ((await fetchShared(p.config)) !== undefined) return this.#failed(startedAt, "refused, and the remote could not be read again");
+    if (r.why === "unreachable") {
+      this.#failed(startedAt, r.detail, false);
+      return false;
+    }
+    if (r.why === "refused") {
+      this.#failed(startedAt, `${p.config.remote} refused the push: ${r.detail}`, true, r.detail);
+      return false;
+    }
+    // The lock moved. A push of ours that timed out yet landed is still ours.
+    if ((await fetchShared(p.config)) !== undefined) {
+      this.#failed(startedAt, "refused, and the remote could not be read again", false);
+      return false;
+    }
     const remoteLock = await refSha(repo, trackingLockRef(p.config.remote, p.runbookId));
     if (remoteLock && this.#ours.has(remoteLock)) {
       const remoteTip = await refSha(repo, trackingRunRef(p.config.remote, p.holder.runId));
@@ -175,9 +248,34 @@ export class HeldLease {
       this.#remoteTip = remoteTip;
       this.#remoteBytes = (await chainAt(repo, remoteTip)).bytes;
       this.#again = true;
-      return;
+      return false;
     }
     this.#lost = (remoteLock ? (await readLeases(repo, [remoteLock])).get(remoteLock) : undefined) ?? "unknown";
+    // Said at once, not at the next block: the operator must know that what runs now is no longer the run.
+    p.notice(
+      `lost the lock of ${p.runbookId} on ${p.config.remote} to ${this.#lost === "unknown" ? "another run" : describeLease(this.#lost)}: nothing more runs here, and this run is not reported as ended here (a block running now is not stopped: nothing stops a shell command halfway)`,
+    );
+    return false;
+  }
+
+  /** The error for a lost lock, before anything more is known. */
+  #lostError(): LeaseLostError {
+    const p = this.#p;
+    const lost = this.#lost ?? "unknown";
+    const who = lost === "unknown" ? "another run" : describeLease(lost);
+    return new LeaseLostError(`lost the lock of ${p.runbookId} on ${p.config.remote} to ${who}: what this runner did after that is only in this clone, and the run is not reported as ended (not completed) here`, {
+      hint: `This clone's journal is set aside at its next fetch (\`runbook share status\`); \`runbook log ${p.holder.runId}\` shows the run as it went on.`,
+    });
+  }
+
+  /** The same, with what the shared record says happened, read from the remote now. */
+  async #lostErrorWithRecord(): Promise<LeaseLostError> {
+    const p = this.#p;
+    const base = this.#lostError();
+    const unreachable = await fetchShared(p.config);
+    const record = unreachable === undefined ? await readSharedRecord(p.config, p.holder.runId, p.runbookId, p.journalFile).catch(() => undefined) : undefined;
+    const says = record ? describeRecord(record.state, record.lease, p.now()) : `it could not be read${unreachable ? ` (${printableLine(unreachable)})` : ""}`;
+    return new LeaseLostError(`${base.message}.\n${p.config.remote}'s record of run ${p.holder.runId}: ${says}`, base.hint !== undefined ? { hint: base.hint } : {});
   }
 
   #confirmed(lock: string, chain: Chain, at: number): void {
@@ -191,8 +289,14 @@ export class HeldLease {
     void updateRefs(repo, "runbook: pushed", [[trackingLockRef(remote, this.#p.runbookId), lock], ...(chain.tip ? [[trackingRunRef(remote, this.#p.holder.runId), chain.tip] as const] : [])]).catch(() => undefined);
   }
 
-  #failed(at: number, detail: string): void {
-    this.#failing ??= { since: at, detail };
+  #failed(at: number, detail: string, refused: boolean, reason?: string): void {
+    const first = this.#failing === undefined;
+    this.#failing ??= { since: at, detail, refused };
+    // A remote that turns pushes down says why, and it is said at once: it will not change by itself.
+    if (first && refused) {
+      const until = new Date(this.#confirmedAt + this.#p.config.leaseMs).toISOString();
+      this.#p.notice(`${this.#p.config.remote} refused the push that renews the lease of ${this.#p.runbookId}: ${printableLine(reason ?? detail)}. The lease ends at ${until} unless a push gets through; a block running now goes on, the next one waits.`);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import type { LockHolder } from "../lock.js";
+import { printableLine } from "../../views/printable.js";
+import { parseHolder, type LockHolder } from "../lock.js";
 
 /** What a lock commit says: who holds the runbook, until when. Stored as `lock.json`. */
 export interface LeaseRecord extends LockHolder {
@@ -15,21 +16,29 @@ export function leaseStatus(record: LeaseRecord | undefined, now: number): Lease
   return now < Date.parse(record.expiresAt) ? "live" : "expired";
 }
 
+/**
+ * What a lock commit says, or undefined when it does not say who holds the lock until when.
+ * Whoever may push wrote it: every field is checked for its type (a lease that does not say when
+ * it expires is not one), and nothing in it is printed unescaped.
+ */
 export function parseLease(text: string | undefined): LeaseRecord | undefined {
   if (text === undefined) return undefined;
+  let d: Record<string, unknown>;
   try {
-    const d = JSON.parse(text) as Partial<LeaseRecord>;
-    return typeof d.runId === "string" && typeof d.host === "string" && typeof d.expiresAt === "string" && typeof d.pid === "number" ? (d as LeaseRecord) : undefined;
+    d = JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
   }
+  const holder = parseHolder(d);
+  if (!holder || typeof d.expiresAt !== "string" || Number.isNaN(Date.parse(d.expiresAt))) return undefined;
+  return { ...holder, renewedAt: typeof d.renewedAt === "string" ? d.renewedAt : "?", expiresAt: d.expiresAt, released: d.released === true };
 }
 
 export function leaseFor(holder: LockHolder, now: number, leaseMs: number, released = false): LeaseRecord {
   return { ...holder, renewedAt: new Date(now).toISOString(), expiresAt: new Date(now + leaseMs).toISOString(), released };
 }
 
-/** How a lease reads in a message: "alice@laptop-a, run X, pid 42, lease until T". */
+/** How a lease reads in a message: "run X (alice@laptop-a, pid 42, since T, lease until T)", every field escaped. */
 export function describeLease(r: LeaseRecord): string {
-  return `run ${r.runId} (${r.user}@${r.host}, pid ${r.pid}, since ${r.startedAt}, lease until ${r.expiresAt})`;
+  return `run ${printableLine(r.runId)} (${printableLine(r.user)}@${printableLine(r.host)}, pid ${r.pid}, since ${printableLine(r.startedAt)}, lease until ${printableLine(r.expiresAt)})`;
 }

@@ -1,14 +1,17 @@
 import { RunRefusedError } from "../../errors.js";
 import type { JournalSink } from "../../journal/store.js";
 import type { JournalStore, Locks } from "../../run/world.js";
+import { printableLine } from "../../views/printable.js";
 import { holderLive, LockHeldError, type Lock, type LockHolder } from "../lock.js";
-import { chainAt, chainBytes, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
+import { chainAt, chainObjects, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
 import { isAncestor, refShas, updateRefs } from "./git.js";
-import { HeldLease } from "./held.js";
+import { DEFAULT_SEGMENT, HeldLease } from "./held.js";
 import { describeLease, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, prepareClone, pushAtomic, type ShareConfig } from "./remote.js";
-import { readComplete } from "./sync.js";
+import { completeLength, DEFAULT_CHUNK, samePrefix, segmentEnd } from "./stream.js";
+
+type Me = { runId: string; user: string; startedAt: string };
 
 export interface SharedMachine {
   readonly config: ShareConfig;
@@ -20,41 +23,34 @@ export interface SharedMachine {
   readonly offline: boolean;
   /** Whether a holder on this host is a live process. */
   readonly aliveHere: (h: LockHolder) => boolean;
-  /** The lock in the state folder, for `--offline` when the remote cannot be reached. */
-  readonly localLock: Locks["acquire"];
-  /** The journal's writer lock in this clone: a shared lease never lets two local processes write one journal. */
-  readonly writerLock: (me: { runId: string; user: string; startedAt: string }, force: boolean) => Lock;
+  /** Whether a live holder on this host is a runbook runner (`--force` never takes a lock from one). */
+  readonly runnerHere?: (h: LockHolder) => boolean;
+  /**
+   * This clone's own locks of a run: the runbook's lock and the journal's writer lock in the state
+   * folder. Taken before the remote is touched, so a run live here (an `--offline` run, a runner in
+   * another terminal) is refused at once and nothing is published or left free on the remote.
+   */
+  readonly localLocks: (runbookId: string, me: Me, force: boolean) => Lock;
 }
 
 /**
  * A runbook's lock on the git remote, `refs/runbook/locks/<runbook-id>`: taken by one atomic
  * compare-and-swap push together with the run's journal ref, so of two machines racing exactly one
  * wins, and the other is told who. A live lease is refused (`--force` takes it, never from a live
- * process on this host); an expired one is taken over with a notice.
+ * runner on this host); an expired one is taken over with a notice. This clone's own locks are
+ * taken first and held with it.
  */
 export function sharedLocks(m: SharedMachine, store: JournalStore, held: Map<string, HeldLease>): Locks {
   return {
     acquire: async (runbookId, me, force) => {
-      const lock = await acquireShared(m, store, held, runbookId, me, force);
-      // Offline, the local lock already holds the journal's writer lock.
-      if (lock.file !== `${m.config.remote} ${lockRef(runbookId)}`) return lock;
-      let writer: Lock;
+      // Throws at once, before any fetch or push, when a process here holds the runbook or the journal.
+      const local = m.localLocks(runbookId, me, force);
       try {
-        writer = m.writerLock(me, force);
+        return await acquireShared(m, store, held, runbookId, me, force, local);
       } catch (e) {
-        await lock.release();
+        local.release();
         throw e;
       }
-      return {
-        ...lock,
-        release: async () => {
-          try {
-            await lock.release();
-          } finally {
-            writer.release();
-          }
-        },
-      };
     },
     alive: (h) => holderLive(h, { host: m.host, alive: m.aliveHere }),
   };
@@ -62,7 +58,7 @@ export function sharedLocks(m: SharedMachine, store: JournalStore, held: Map<str
 
 const TRIES = 3;
 
-async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<string, HeldLease>, runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Promise<Lock> {
+async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<string, HeldLease>, runbookId: string, me: Me, force: boolean, local: Lock): Promise<Lock> {
   const { config } = m;
   const { repo, remote } = config;
   const where = `${remote} ${lockRef(runbookId)}`;
@@ -70,14 +66,24 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
   let current: LeaseRecord | undefined;
   for (let attempt = 0; attempt < TRIES; attempt++) {
     const unreachable = await fetchShared(config);
-    if (unreachable !== undefined) return offlineLock(m, runbookId, me, force, unreachable);
+    if (unreachable !== undefined) return offlineLock(m, runbookId, local, unreachable);
     const known = await refShas(repo, [trackingLockRef(remote, runbookId), trackingRunRef(remote, me.runId), runRef(me.runId)]);
     const lockSha = known.get(trackingLockRef(remote, runbookId));
     current = lockSha ? (await readLeases(repo, [lockSha])).get(lockSha) : undefined;
     const status = leaseStatus(current, m.now());
     if (current && status === "live") {
-      if (!force) throw new LockHeldError(current, where, `Its lease ends at ${current.expiresAt} unless its runner renews it; then it can be taken over. --force takes it now.`);
-      if (current.host === m.host && m.aliveHere(current)) throw new LockHeldError(current, where, "It is running on this machine: stop it first (Ctrl-C in its terminal); it can then be resumed.");
+      const here = current.host === m.host && m.aliveHere(current);
+      const runner = here && (m.runnerHere?.(current) ?? true);
+      if (!force) {
+        throw new LockHeldError(
+          current,
+          where,
+          here && !runner
+            ? `Its lease ends at ${printableLine(current.expiresAt)}; pid ${current.pid} on this host is not a runbook runner (its command line says so): if no run is going on, pass --force.`
+            : `Its lease ends at ${printableLine(current.expiresAt)} unless its runner renews it; then it can be taken over. --force takes it now.`,
+        );
+      }
+      if (runner) throw new LockHeldError(current, where, "It is running on this machine: stop it first (Ctrl-C in its terminal); it can then be resumed.");
     }
     const env = identity(me.user, m.host);
     const remoteTip = known.get(trackingRunRef(remote, me.runId));
@@ -88,7 +94,14 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
       { ref: lockRef(runbookId), sha: lock, expected: lockSha },
       { ref: runRef(me.runId), sha: chain.tip!, expected: remoteTip },
     ]);
-    if (!pushed.ok && pushed.why === "unreachable") return offlineLock(m, runbookId, me, force, pushed.detail);
+    if (!pushed.ok && pushed.why === "unreachable") return offlineLock(m, runbookId, local, pushed.detail);
+    if (!pushed.ok && pushed.why === "refused") {
+      // The remote's own reason (a hook, a protected ref): it will not change by trying again.
+      if (m.offline) return offlineLock(m, runbookId, local, pushed.detail, true);
+      throw new RunRefusedError(`${remote} refused the push that takes the lock of ${runbookId}: ${printableLine(pushed.detail)}`, {
+        hint: `Nothing was run. Whoever runs ${remote} must let refs/runbook/* be pushed (hooks, protected refs, permissions); or pass --offline to run with this clone's lock only (journaled).`,
+      });
+    }
     if (!pushed.ok) continue; // someone moved first: look again
     await updateRefs(repo, "runbook: lock taken", [
       [trackingLockRef(remote, runbookId), lock],
@@ -98,62 +111,82 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
     const h = new HeldLease({ config, runbookId, holder, lockSha: lock, chain, journalFile: store.pathOf(me.runId), env, now: m.now, notice: m.notice, offline: m.offline });
     held.set(me.runId, h);
     const taken = current && status !== "free" ? current : undefined;
+    const takeover = taken ? (status === "live" ? `took over the live lease of ${describeLease(taken)} (--force)` : `took over the lock of ${runbookId}: the lease of ${describeLease(taken)} expired`) : local.takeover;
     return {
       file: where,
-      tookOverFrom: taken,
-      ...(taken ? { takeover: status === "live" ? `took over the live lease of ${describeLease(taken)} (--force)` : `took over the lock of ${runbookId}: the lease of ${describeLease(taken)} expired` } : {}),
+      tookOverFrom: taken ?? local.tookOverFrom,
+      ...(takeover !== undefined ? { takeover } : {}),
       release: async () => {
         held.delete(me.runId);
-        await h.release();
+        try {
+          await h.release();
+        } finally {
+          await local.release();
+        }
       },
       gate: (signal) => h.gate(signal),
+      settle: () => h.settle(),
     };
   }
   throw new LockHeldError(current, where, "Another machine took it while this one tried; see `runbook runs`.");
 }
 
 /**
- * The chain to push with the lock: the remote's, plus what this clone journaled and has not pushed
- * (a runner that died before its last push); for a new run, its first commit. A journal here that
- * is not an extension of the remote's is refused: two machines wrote the same run.
+ * The chain to push with the lock: the remote's, plus the first segment of what this clone
+ * journaled and has not pushed (a runner that died before its last push, a run that went on
+ * `--offline`; the held lease pushes the rest, a segment at a time); for a new run, its first
+ * commit. A journal here that is not an extension of the remote's is refused: two machines wrote
+ * the same run, or its history on the remote was rewritten. Compared and read as streams.
  */
 async function runChain(m: SharedMachine, store: JournalStore, runId: string, localTip: string | undefined, remoteTip: string | undefined, env: Record<string, string>) {
   const { repo } = m.config;
+  const chunk = m.config.chunkBytes ?? DEFAULT_CHUNK;
   const base = localTip && (!remoteTip || (await isAncestor(repo, remoteTip, localTip))) ? localTip : remoteTip;
-  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, Buffer.alloc(0), `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env);
+  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env);
   const chain = await chainAt(repo, base);
-  const here = readComplete(store.pathOf(runId)) ?? Buffer.alloc(0);
-  const there = await chainBytes(repo, chain);
-  if (here.length < there.length || !here.subarray(0, there.length).equals(there)) {
-    throw new RunRefusedError(`run ${runId}'s journal in this clone and on ${m.config.remote} differ: two machines wrote it`, { hint: "Nothing was changed. See `runbook share status`; keep both journals for the record." });
+  const file = store.pathOf(runId);
+  const here = completeLength(file, chunk) ?? 0;
+  if (here < chain.bytes || !(await samePrefix(repo, chainObjects(chain), file, chain.bytes, chunk))) {
+    throw new RunRefusedError(`run ${runId}'s journal in this clone and on ${m.config.remote} differ: two machines wrote it, or its history on ${m.config.remote} was rewritten`, {
+      hint: "Nothing was changed. See `runbook share status`; keep both journals for the record.",
+    });
   }
-  return here.length > there.length ? extendChain(repo, chain, here.subarray(there.length), `runbook run ${runId}: events journaled before this push`, env) : chain.tip ? chain : extendChain(repo, chain, Buffer.alloc(0), `runbook run ${runId}`, env);
+  if (here > chain.bytes) {
+    const to = segmentEnd(file, chain.bytes, here, m.config.segmentBytes ?? DEFAULT_SEGMENT, chunk);
+    return extendChain(repo, chain, { file, from: chain.bytes, to }, `runbook run ${runId}: events journaled before this push`, env, chunk);
+  }
+  return chain.tip ? chain : extendChain(repo, chain, undefined, `runbook run ${runId}`, env);
 }
 
-/** The remote cannot be reached: refused, unless `--offline` says to use this clone's lock alone. */
-async function offlineLock(m: SharedMachine, runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean, why: string): Promise<Lock> {
+/** The remote cannot be used: refused, unless `--offline` says to go on with this clone's lock alone (already held). */
+async function offlineLock(m: SharedMachine, runbookId: string, local: Lock, why: string, refused = false): Promise<Lock> {
+  const remote = m.config.remote;
   if (!m.offline) {
-    throw new RunRefusedError(`cannot reach ${m.config.remote} to take the lock of ${runbookId}: ${why}`, {
+    throw new RunRefusedError(`cannot reach ${remote} to take the lock of ${runbookId}: ${printableLine(why)}`, {
       hint: "Check the network and try again; or pass --offline to run with this clone's lock only (journaled: other machines will not see the run until it is pushed).",
     });
   }
-  const local = await m.localLock(runbookId, me, force);
   let noted = false;
-  m.notice(`cannot reach ${m.config.remote} (${why}): going on offline with this clone's lock only`);
+  const what = refused ? `${remote} refused the push that takes the lock (${why})` : `${remote} could not be reached (${why})`;
+  m.notice(`${refused ? `${remote} refused the push that takes the lock (${printableLine(why)})` : `cannot reach ${remote} (${printableLine(why)})`}: going on offline with this clone's lock only`);
   return {
     ...local,
     gate: () => {
       if (noted) return Promise.resolve(undefined);
       noted = true;
-      return Promise.resolve(`went on offline (--offline): ${m.config.remote} could not be reached (${why}); the lock was taken in this clone only`);
+      return Promise.resolve(`went on offline (--offline): ${what}; the lock was taken in this clone only`);
     },
   };
 }
 
-/** The file store, whose sinks tell the held lease when the run's state changed. */
+/**
+ * The file store, whose sinks tell the held lease when the run's state changed, and ask it before
+ * the run's end is journaled: a runner that lost its lock does not record the run as ended.
+ */
 export function pushingStore(files: JournalStore, held: ReadonlyMap<string, HeldLease>): JournalStore {
   const wrap = (runId: string, sink: JournalSink): JournalSink => ({
     append: (event, durable = true) => {
+      if (event.type === "run_finished") held.get(runId)?.ending();
       const full = sink.append(event, durable);
       // Output is batched: only a change of state (a durable event) is worth a push.
       if (durable) held.get(runId)?.kick();

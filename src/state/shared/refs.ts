@@ -17,3 +17,10 @@ export const trackingRunRef = (remote: string, runId: string) => `${trackingPref
 export const trackingLockRef = (remote: string, runbookId: string) => `${trackingPrefix(remote)}locks/${runbookId}`;
 /** The fetch refspec the tool adds to the remote: forced, but only into the tracking namespace. */
 export const fetchRefspec = (remote: string) => `+refs/runbook/*:${trackingPrefix(remote)}*`;
+/**
+ * In each clone only: a run whose ref on the remote was rewritten (not a fast-forward of what the
+ * clone had fetched) and says otherwise than the clone's journal. It names the remote's version the
+ * clone refused, so a later fetch does not take that version as the run's going on.
+ */
+export const rewrittenPrefix = (remote: string) => `refs/runbook-rewritten/${remote}/`;
+export const rewrittenRef = (remote: string, runId: string) => `${rewrittenPrefix(remote)}${runId}`;

@@ -7,11 +7,20 @@ export interface ShareConfig {
   readonly repo: string;
   readonly remote: string;
   readonly leaseMs: number;
-  /** How long a fetch or push may take before the remote counts as unreachable. */
+  /** How long the remote may stay silent in a fetch or a push before it counts as unreachable. */
   readonly timeoutMs: number;
+  /** Bytes of a journal read or written at a time (stream.ts); tests make it small. */
+  readonly chunkBytes?: number;
+  /** Most bytes of journal one push carries, so the lease is renewed between the pushes of a large journal. */
+  readonly segmentBytes?: number;
 }
 
-export type PushOutcome = { readonly ok: true } | { readonly ok: false; readonly why: "rejected" | "unreachable"; readonly detail: string };
+/**
+ * How a push ended. `moved`: a ref was not what we expected (someone else moved the lock or the
+ * journal first: the compare-and-swap lost). `refused`: the remote turned the push down for a reason
+ * of its own (a hook, a protected ref, permissions), with its words. `unreachable`: no answer.
+ */
+export type PushOutcome = { readonly ok: true } | { readonly ok: false; readonly why: "moved" | "refused" | "unreachable"; readonly detail: string };
 
 /**
  * Makes the clone ready once: the fetch refspec for runbook's refs (into its own namespace) and
@@ -31,7 +40,8 @@ const prepared = new Set<string>();
 
 /** Fetches the shared refs into the tracking namespace. Undefined when it worked, else why not. */
 export async function fetchShared(c: ShareConfig): Promise<string | undefined> {
-  const r = await git(c.repo, ["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", c.remote, fetchRefspec(c.remote)], { timeoutMs: c.timeoutMs });
+  // Given up on when git stays silent for the timeout, not after it: fetching a large journal takes what it takes.
+  const r = await git(c.repo, ["fetch", "--quiet", "--progress", "--no-tags", "--prune", "--no-write-fetch-head", c.remote, fetchRefspec(c.remote)], { idleTimeoutMs: c.timeoutMs });
   if (r.code === 0) return undefined;
   return r.timedOut ? `no answer within ${Math.round(c.timeoutMs / 1000)}s` : firstLine(r.stderr) || `git fetch exited ${r.code}`;
 }
@@ -43,15 +53,36 @@ export async function fetchShared(c: ShareConfig): Promise<string | undefined> {
 export async function pushAtomic(c: ShareConfig, updates: ReadonlyArray<{ ref: string; sha: string; expected: string | undefined }>): Promise<PushOutcome> {
   const leases = updates.map((u) => `--force-with-lease=${u.ref}:${u.expected ?? ""}`);
   const specs = updates.map((u) => `${u.sha}:${u.ref}`);
-  const r = await git(c.repo, ["push", "--atomic", "--porcelain", "--quiet", ...leases, c.remote, ...specs], { timeoutMs: c.timeoutMs });
+  const r = await git(c.repo, ["push", "--atomic", "--porcelain", "--quiet", "--progress", ...leases, c.remote, ...specs], { idleTimeoutMs: c.timeoutMs });
   if (r.code === 0) return { ok: true };
   // The remote answered ref by ref ("!" lines): it refused. No answer at all: it was not reached.
   const refused = r.stdout.split("\n").filter((l) => l.startsWith("!"));
-  if (refused.length) {
-    const first = refused.find((l) => !/atomic push failed/.test(l)) ?? refused[0]!;
-    return { ok: false, why: "rejected", detail: first.split("\t").slice(2).join(" ").trim() };
-  }
+  if (refused.length) return classifyRefusal(refused, r.stderr);
   return { ok: false, why: "unreachable", detail: r.timedOut ? `no answer within ${Math.round(c.timeoutMs / 1000)}s` : firstLine(r.stderr) || `git push exited ${r.code}` };
+}
+
+/**
+ * Why a push was turned down, from git's porcelain lines (`!\t<src>:<ref>\t[rejected] (stale info)`)
+ * and what the remote said (`remote: …` on stderr, from its hooks). A lease that did not hold is the
+ * compare-and-swap losing; `[remote rejected]` for any reason but the atomic push's is the remote's own.
+ * Pure, for tests.
+ */
+export function classifyRefusal(lines: readonly string[], stderr: string): PushOutcome {
+  const reasons = lines.map((l) => l.split("\t").slice(2).join(" ").trim());
+  const own = reasons.find((r) => r.startsWith("[remote rejected]") && !/atomic (push|transaction) failed/.test(r));
+  if (own === undefined) {
+    const first = reasons.find((r) => !/atomic push failed/.test(r)) ?? reasons[0] ?? "rejected";
+    return { ok: false, why: "moved", detail: first };
+  }
+  const said = stderr
+    .split(/\r?\n|\r/)
+    .filter((l) => l.startsWith("remote: "))
+    .map((l) => l.slice("remote: ".length).trim())
+    .filter((l) => l !== "" && !/^(Counting|Compressing|Resolving|Total|Writing|Delta|Enumerating|Unpacking)\b/.test(l));
+  const why = own.replace(/^\[remote rejected\]\s*/, "").replace(/^\((.*)\)$/, "$1");
+  const words = said.join(" / ");
+  // The remote's words are shown (escaped by whoever prints them), but never more than a line's worth.
+  return { ok: false, why: "refused", detail: `${words ? `${words.length > 300 ? `${words.slice(0, 300)}…` : words} ` : ""}(${why})` };
 }
 
 const firstLine = (s: string) =>

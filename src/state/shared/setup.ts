@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../../files/config.js";
 import { repoRootOf } from "../../files/repo-root.js";
 import type { JournalStore, Locks } from "../../run/world.js";
 import { fileJournalStore } from "../journals.js";
-import { acquireRunLocks, acquireWriterLock, holderLive, thisHost } from "../lock.js";
+import { acquireRunLocks, holderLive, thisHost } from "../lock.js";
 import { processStartTime } from "../../engine/proc.js";
 import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
@@ -26,7 +26,17 @@ export function shareConfigOf(loaded: LoadedConfig, env: Readonly<Record<string,
     const n = Number(env[name]);
     return Number.isFinite(n) && n > 0 ? n : undefined;
   };
-  return { repo, remote: share.remote ?? "origin", leaseMs: knob("RUNBOOK_SHARE_LEASE_MS") ?? share.lease ?? DEFAULT_LEASE_MS, timeoutMs: knob("RUNBOOK_SHARE_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS };
+  const chunk = knob("RUNBOOK_SHARE_CHUNK_BYTES");
+  const segment = knob("RUNBOOK_SHARE_SEGMENT_BYTES");
+  return {
+    repo,
+    remote: share.remote ?? "origin",
+    leaseMs: knob("RUNBOOK_SHARE_LEASE_MS") ?? share.lease ?? DEFAULT_LEASE_MS,
+    timeoutMs: knob("RUNBOOK_SHARE_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
+    // Test knobs: how much of a journal is read at a time, and pushed at a time.
+    ...(chunk !== undefined ? { chunkBytes: Math.floor(chunk) } : {}),
+    ...(segment !== undefined ? { segmentBytes: Math.floor(segment) } : {}),
+  };
 }
 
 /** The store and locks of a session: the state folder's, or the git remote's when runs are shared. */
@@ -41,15 +51,27 @@ export function storeAndLocks(o: {
 }): { store: JournalStore; locks: Locks } {
   const machine = thisHost(o.host, o.pid);
   const files = fileJournalStore(o.stateDir, o.afterWrite ? { afterWrite: o.afterWrite } : {});
+  const localLocks = (runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean) => acquireRunLocks(o.stateDir, runbookId, me, machine, force);
   const local: Locks = {
-    acquire: (runbookId, me, force) => acquireRunLocks(o.stateDir, runbookId, me, machine, force),
+    acquire: localLocks,
     alive: (h) => holderLive(h, machine),
   };
   if (!o.share) return { store: files, locks: local };
   const held = new Map<string, HeldLease>();
   const store = pushingStore(files, held);
   const locks = sharedLocks(
-    { config: o.share, host: o.host, pid: o.pid, startTime: processStartTime(o.pid) ?? null, now: () => Date.now(), notice: o.notice, offline: o.offline, aliveHere: (h) => machine.alive(h), localLock: local.acquire, writerLock: (me, force) => acquireWriterLock(o.stateDir, me.runId, me, machine, force) },
+    {
+      config: o.share,
+      host: o.host,
+      pid: o.pid,
+      startTime: processStartTime(o.pid) ?? null,
+      now: () => Date.now(),
+      notice: o.notice,
+      offline: o.offline,
+      aliveHere: (h) => machine.alive(h),
+      runnerHere: (h) => machine.runner?.(h) ?? true,
+      localLocks,
+    },
     store,
     held,
   );

@@ -1,12 +1,18 @@
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { kindOf } from "../../files/open-regular.js";
+import { fsyncDir } from "../../journal/store.js";
 import { RUN_ID_PATTERN } from "../../journal/run-id.js";
 import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../layout.js";
-import { bytesInSubject, chainAt, chainBytes, readLeases } from "./chain.js";
-import { git, refsUnder, refsWithSubjects } from "./git.js";
+import { readHolder, thisHost } from "../lock.js";
+import { bytesInSubject, chainAt, chainObjects, readLeases, type Chain } from "./chain.js";
+import { git, isAncestor, refsUnder, refsWithSubjects } from "./git.js";
 import type { LeaseRecord } from "./lease.js";
-import { RUNS, trackingPrefix } from "./refs.js";
+import { RUNS, rewrittenPrefix, rewrittenRef, trackingPrefix } from "./refs.js";
 import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
+import { completeLength, countLines, DEFAULT_CHUNK, samePrefix, writeObjects } from "./stream.js";
 
 /** Where one run stands between this clone and the remote. */
 export type RunSync =
@@ -15,7 +21,15 @@ export type RunSync =
   | { readonly runId: string; readonly status: "ahead"; readonly events: number }
   | { readonly runId: string; readonly status: "remote only" }
   /** Two machines wrote the run: the remote's journal is used, this clone's is kept beside it as `kept`. */
-  | { readonly runId: string; readonly status: "diverged"; readonly kept: string };
+  | { readonly runId: string; readonly status: "diverged"; readonly kept: string }
+  /**
+   * The run's ref on the remote moved in a way git never moves it: not a fast-forward of what this
+   * clone had fetched (someone force-pushed, or rewrote it). This clone's journal stays the run here;
+   * the remote's version, when it says otherwise (`agrees` false), is kept beside it as `kept`.
+   */
+  | { readonly runId: string; readonly status: "rewritten"; readonly agrees: boolean; readonly kept: string | undefined }
+  /** The journal here is being written by a live process of this clone, or is not a regular file: left alone. */
+  | { readonly runId: string; readonly status: "left alone"; readonly why: string };
 
 export interface SyncReport {
   /** Undefined when the remote answered; else why it could not be reached. */
@@ -34,52 +48,96 @@ export interface SyncReport {
  * when this clone has less of it. A journal here is extended, never rewritten: one with events the
  * remote lacks stays (they are pushed when the run is taken up here), and one the remote went on
  * without (another machine took the run over) is set aside whole, never deleted, before the shared
- * one is brought in. Reports where every run stands.
+ * one is brought in. A run whose history on the remote was rewritten is said to be, and not taken
+ * from the remote. Reports where every run stands. Journals are compared and copied as streams.
  */
-export async function syncShared(config: ShareConfig, stateDir: string): Promise<SyncReport> {
+export async function syncShared(config: ShareConfig, stateDir: string, now: () => number = Date.now): Promise<SyncReport> {
+  const { repo } = config;
+  const chunk = config.chunkBytes ?? DEFAULT_CHUNK;
   await prepareClone(config);
+  // What the remote had at the last look: a run's ref that moves to something not built on it was rewritten.
+  const before = await refsUnder(repo, `${trackingPrefix(config.remote)}runs/`);
   const unreachable = await fetchShared(config);
-  const remote = await refsWithSubjects(config.repo, `${trackingPrefix(config.remote)}runs/`);
+  const remote = await refsWithSubjects(repo, `${trackingPrefix(config.remote)}runs/`);
   const remoteRuns = new Map([...remote].map(([id, r]) => [id, r.sha]));
-  const localRefs = await refsUnder(config.repo, RUNS);
+  const localRefs = await refsUnder(repo, RUNS);
+  const marks = await refsUnder(repo, rewrittenPrefix(config.remote));
   const ids = new Set([...listRunIds(stateDir), ...remoteRuns.keys(), ...localRefs.keys()].filter((id) => RUN_ID_PATTERN.test(id)));
   const imported: string[] = [];
   const runs: RunSync[] = [];
   for (const runId of [...ids].sort()) {
     const tip = remoteRuns.get(runId);
     const file = journalPath(stateDir, runId);
+    const odd = notRegular(file);
+    if (odd !== undefined) {
+      runs.push({ runId, status: "left alone", why: `${path.basename(file)} is ${odd}, not a journal` });
+      continue;
+    }
     if (tip === undefined) {
-      runs.push({ runId, status: "local only", events: countLines(readComplete(file) ?? Buffer.alloc(0)) });
+      const length = completeLength(file, chunk) ?? 0;
+      runs.push({ runId, status: "local only", events: countLines(file, 0, length, chunk) });
       continue;
     }
     // The common case costs no read: this clone already has the remote's tip, and the journal's length says the rest.
-    const length = sizeOf(file);
+    const length = completeLength(file, chunk);
     const pushed = bytesInSubject(remote.get(runId)?.subject ?? "");
-    if (localRefs.get(runId) === tip && length !== undefined && pushed !== undefined && length >= pushed) {
-      runs.push(length === pushed ? { runId, status: "shared" } : { runId, status: "ahead", events: countLines(tailOf(file, pushed)) });
+    const was = before.get(runId);
+    const mark = marks.get(runId);
+    const moved = was !== undefined && was !== tip && !(await isAncestor(repo, was, tip));
+    if (!moved && mark === undefined && localRefs.get(runId) === tip && length !== undefined && pushed !== undefined && length >= pushed) {
+      runs.push(length === pushed ? { runId, status: "shared" } : { runId, status: "ahead", events: countLines(file, pushed, length, chunk) });
       continue;
     }
-    const here = readComplete(file);
-    const there = await chainBytes(config.repo, await chainAt(config.repo, tip));
+    const there = await chainAt(repo, tip);
     // A run that never journaled (its start failed after the lock was taken) has nothing to bring in.
-    if (there.length === 0 && here === undefined) continue;
-    if (here === undefined || (there.length > here.length && there.subarray(0, here.length).equals(here))) {
-      writeJournal(stateDir, file, there);
-      await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
+    if (there.bytes === 0 && length === undefined) continue;
+    const common = Math.min(length ?? 0, there.bytes);
+    const agrees = length === undefined || (await samePrefix(repo, chainObjects(there), file, common, chunk));
+    if (moved || mark !== undefined) {
+      if (agrees && mark !== undefined) await git(repo, ["update-ref", "-d", rewrittenRef(config.remote, runId)]);
+      if (!agrees) {
+        // The remote's version says otherwise: kept beside this clone's, which stays the run here.
+        const kept = tip === mark ? undefined : await keepRemoteVersion(repo, there, file, now(), chunk);
+        await git(repo, ["update-ref", "-m", `runbook: ${config.remote} rewrote run ${runId}`, rewrittenRef(config.remote, runId), tip]);
+        runs.push({ runId, status: "rewritten", agrees: false, kept });
+        continue;
+      }
+      if (moved) {
+        // It still says what this clone's journal says: reported, then brought in if it says more.
+        runs.push({ runId, status: "rewritten", agrees: true, kept: undefined });
+        if (length === undefined || there.bytes > length) {
+          if (liveWriterHere(file) === undefined) {
+            await writeJournal(stateDir, repo, file, there, chunk);
+            await git(repo, ["update-ref", "-m", `runbook: fetched from ${config.remote} (rewritten)`, `${RUNS}${runId}`, tip]);
+            imported.push(runId);
+          }
+        }
+        continue;
+      }
+    }
+    const live = liveWriterHere(file);
+    if (length === undefined || (there.bytes > length && agrees)) {
+      if (live !== undefined) {
+        runs.push({ runId, status: "left alone", why: live });
+        continue;
+      }
+      await writeJournal(stateDir, repo, file, there, chunk);
+      await git(repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
       imported.push(runId);
       runs.push({ runId, status: "shared" });
-    } else if (here.equals(there)) {
-      if (localRefs.get(runId) !== tip) await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
+    } else if (agrees && there.bytes === length) {
+      if (localRefs.get(runId) !== tip) await git(repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}`, `${RUNS}${runId}`, tip]);
       runs.push({ runId, status: "shared" });
-    } else if (here.length > there.length && here.subarray(0, there.length).equals(there)) {
-      runs.push({ runId, status: "ahead", events: countLines(here.subarray(there.length)) });
+    } else if (agrees) {
+      runs.push({ runId, status: "ahead", events: countLines(file, there.bytes, length, chunk) });
+    } else if (live !== undefined) {
+      runs.push({ runId, status: "left alone", why: live });
     } else {
       // Someone took the run over from this clone (its lease expired) and went on: the shared
       // journal is the run now. What this clone journaled after its last push is kept beside it.
-      const kept = `${file}.kept-${new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
-      renameSync(file, kept);
-      writeJournal(stateDir, file, there);
-      await git(config.repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}, ours kept`, `${RUNS}${runId}`, tip]);
+      const kept = setAside(file, "kept", now());
+      await writeJournal(stateDir, repo, file, there, chunk);
+      await git(repo, ["update-ref", "-m", `runbook: fetched from ${config.remote}, ours kept`, `${RUNS}${runId}`, tip]);
       imported.push(runId);
       runs.push({ runId, status: "diverged", kept });
     }
@@ -90,7 +148,7 @@ export async function syncShared(config: ShareConfig, stateDir: string): Promise
 function keptJournals(stateDir: string): string[] {
   try {
     return readdirSync(runsDir(stateDir))
-      .filter((f) => /\.jsonl\.kept-/.test(f))
+      .filter((f) => /\.jsonl\.(kept|rewritten)-/.test(f))
       .sort()
       .map((f) => path.join(runsDir(stateDir), f));
   } catch {
@@ -110,54 +168,98 @@ export async function remoteLeases(config: ShareConfig): Promise<Map<string, Lea
   return out;
 }
 
-/** A journal's complete lines (a torn last line is not part of it), or undefined when there is none. */
-export function readComplete(file: string): Buffer | undefined {
+/** What a path is when it is there and not a regular file (a FIFO, a device, a link), else undefined. */
+function notRegular(file: string): string | undefined {
   try {
-    const bytes = readFileSync(file);
-    return bytes.subarray(0, bytes.lastIndexOf(10) + 1);
+    const s = lstatSync(file);
+    return s.isFile() ? undefined : kindOf(s);
   } catch {
     return undefined;
   }
 }
 
-function sizeOf(file: string): number | undefined {
-  try {
-    return statSync(file).size;
-  } catch {
-    return undefined;
-  }
+/** Why a journal must not be replaced now: a live process of this clone writes it. */
+function liveWriterHere(file: string): string | undefined {
+  const h = readHolder(`${file}.lock`);
+  if (!h || h.host !== os.hostname() || !thisHost(os.hostname(), process.pid).alive(h)) return undefined;
+  return `it is being written by pid ${h.pid} here; it is brought in when that process stops`;
 }
 
-/** A journal's bytes from `offset` on, to its last complete line. */
-export function tailOf(file: string, offset: number): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.max(0, size - offset));
-    let read = 0;
-    while (read < buf.length) {
-      const n = readSync(fd, buf, read, buf.length - read, offset + read);
-      if (n === 0) break;
-      read += n;
+/**
+ * A name beside `file` for a journal set aside, unique: `<file>.<kind>-<UTC time to the ms>`, then
+ * `-2`, `-3`… when two are set aside in the same millisecond. Taken by `claim`, which must fail with
+ * EEXIST on a name that exists (a hard link, or a copy with COPYFILE_EXCL): nothing set aside is ever
+ * replaced.
+ */
+function claimUnique(file: string, kind: "kept" | "rewritten", at: number, claim: (name: string) => void): string {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, "");
+  for (let n = 1; ; n++) {
+    const name = `${file}.${kind}-${stamp}${n > 1 ? `-${n}` : ""}`;
+    try {
+      claim(name);
+      return name;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || n > 10_000) throw e;
     }
-    return buf.subarray(0, buf.subarray(0, read).lastIndexOf(10) + 1);
-  } finally {
-    closeSync(fd);
   }
 }
 
-const countLines = (b: Buffer) => b.toString("utf8").split("\n").filter(Boolean).length;
+/** Sets this clone's journal aside under a new name (a second link to it; a copy where links cannot be made); the journal itself is then replaced by a rename. */
+function setAside(file: string, kind: "kept" | "rewritten", at: number): string {
+  const kept = claimUnique(file, kind, at, (name) => {
+    try {
+      linkSync(file, name);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") throw e;
+      // A file system without hard links: a copy, which also refuses to replace anything.
+      copyFileSync(file, name, constants.COPYFILE_EXCL);
+    }
+  });
+  fsyncDir(path.dirname(file));
+  return kept;
+}
 
-/** Writes a journal whole, as the file store would: private, fsynced, then renamed into place. */
-function writeJournal(stateDir: string, file: string, bytes: Buffer): void {
-  ensureStateSubdir(stateDir, runsDir(stateDir));
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.fetch`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+/** The remote's version of a run, written beside this clone's journal as `<file>.rewritten-<time>`. */
+async function keepRemoteVersion(repo: string, chain: Chain, file: string, at: number, chunk: number): Promise<string> {
+  const tmp = await writeTemp(repo, file, chain, chunk);
   try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
+    return claimUnique(file, "rewritten", at, (name) => linkSync(tmp, name));
   } finally {
-    closeSync(fd);
+    unlinkQuiet(tmp);
+    fsyncDir(path.dirname(file));
   }
+}
+
+/** Writes a chain's journal to a new private file beside `file`, fsynced; returns its name. */
+async function writeTemp(repo: string, file: string, chain: Chain, chunk: number): Promise<string> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.fetch`);
+  // O_EXCL: a name nobody else made, never a FIFO or a link someone left there.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await writeObjects(repo, chainObjects(chain), fd, chunk);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkQuiet(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  return tmp;
+}
+
+/** Writes a journal whole, as the file store would: private, fsynced, then renamed into place. Streamed from git. */
+async function writeJournal(stateDir: string, repo: string, file: string, chain: Chain, chunk: number): Promise<void> {
+  ensureStateSubdir(stateDir, runsDir(stateDir));
+  const tmp = await writeTemp(repo, file, chain, chunk);
   renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
 }
