@@ -17,7 +17,7 @@ export interface IdAt {
 }
 
 export function idAtOf(r: Runbook): IdAt | undefined {
-  const id = r.meta?.id;
+  const id = r.known.id;
   if (!id) return undefined;
   const at = r.frontmatter?.locate(["id"]) ?? { line: 1, column: 1 };
   return { file: r.file, id, line: at.line, column: at.column };

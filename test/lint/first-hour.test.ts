@@ -9,6 +9,36 @@ const lint = (text: string) => lintRunbook(buildRunbook("x.md", text), { command
 /** A rule's findings, or without a rule every error: to show that nothing else is reported. */
 const rows = (text: string, rule?: string) => lint(text).filter((d) => (rule === undefined ? d.severity === "error" : d.ruleId === rule)).map((d) => `${d.line}:${d.column} ${d.ruleId}: ${d.message}`);
 
+const STEPS = "## Steps\n### Check {#check}\n```sh\nredis-cli -h \"$HOST\" -p \"$PORT\" info replication\n```\n### Promote it {#promote-it}\n```sh\nredis-cli -h \"$HOST\" -p \"$PORT\" replicaof no one && echo \"$TARGET\"\n```\n";
+
+describe("one frontmatter mistake never cascades", () => {
+  it("an unknown key on one param keeps every param declared, and the owner placeholder shows in the same pass", () => {
+    const text = `---\nid: redis-failover\nowner: "TODO: owning team"\nparams:\n  HOST: {pattern: "[a-z0-9.-]+"}\n  PORT: {default: "6379", validation: "^[0-9]+$"}\n  TARGET: {}\n---\n# Redis\n${STEPS}`;
+    expect(rows(text)).toEqual([
+      "3:8 owner-placeholder: Owner is a placeholder (`TODO: owning team`): name the team or person to escalate to",
+      "6:27 frontmatter-schema: Unknown key `validation` in param `PORT`: expected one of `description`, `default`, `pattern`, `enum`, `secret` or `example`",
+    ]);
+  });
+
+  it("a param whose body is not a mapping is still declared", () => {
+    const text = `---\nid: r\nowner: team-db\nparams:\n  HOST: db-1\n  PORT: {default: "6379"}\n  TARGET: {}\n---\n# Redis\n${STEPS}`;
+    expect(rows(text, "param-declared")).toEqual([]);
+    expect(rows(text, "frontmatter-schema")).toHaveLength(1);
+  });
+
+  it("broken YAML is one finding: the params it still declares are known", () => {
+    const text = `---\nid: r\nowner: team-db\nowner: again\nparams:\n  HOST: {}\n  PORT: {}\n  TARGET: {}\n---\n# Redis\n${STEPS}`;
+    expect(lint(text).filter((d) => d.severity === "error").map((d) => d.ruleId)).toEqual(["yaml-syntax"]);
+  });
+
+  it("a bad key elsewhere leaves owner, requires and env known to their rules", () => {
+    const text = `---\nid: r\nowner: TBD\nrequires: [no-such-tool-zz]\nenv: [KUBECONFIG]\nreview_every: soon\n---\n# R\n## Steps\n### A\n\`\`\`sh\nkubectl --kubeconfig "$KUBECONFIG" get pods\n\`\`\`\n`;
+    const found = lintRunbook(buildRunbook("x.md", text), { commandExists: () => false }).map((d) => d.ruleId);
+    expect(found).toEqual(expect.arrayContaining(["owner-placeholder", "requires-installed", "frontmatter-schema"]));
+    expect(found).not.toContain("param-declared");
+  });
+});
+
 describe("messages that lead to the fix", () => {
   const step = (info: string) => runbookExample(`## Steps\n### Promote {#promote-it}\n\`\`\`sh ${info}\nredis-cli replicaof no one\n\`\`\`\n### Tell {#tell}\n\`\`\`sh\necho done\n\`\`\`\n`);
 

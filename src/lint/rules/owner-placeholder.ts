@@ -13,7 +13,7 @@ export default defineRule({
     bad: [runbookExample("## Steps\n### A\n```sh\ntrue\n```\n").replace("owner: team-example", `owner: "${OWNER_PLACEHOLDER}"`)],
   },
   check({ runbook, report }) {
-    const owner = runbook.meta?.owner;
+    const owner = runbook.known.owner;
     if (owner !== undefined && /^\s*(todo|tbd|fixme|xxx)\b/i.test(owner)) {
       report(`Owner is a placeholder (\`${owner}\`): name the team or person to escalate to`, runbook.frontmatter?.locate(["owner"]) ?? { line: 1, column: 1, offset: 0 });
     }

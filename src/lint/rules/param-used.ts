@@ -11,7 +11,7 @@ export default defineRule({
     bad: [runbookExample("## Steps\n### A\n```sh\necho hi\n```\n", "params:\n  REGION: {default: eu}\n")],
   },
   check({ runbook, report }) {
-    const params = Object.keys(runbook.meta?.params ?? {});
+    const params = Object.keys(runbook.known.params ?? {});
     if (params.length === 0) return;
     const used = new Set(blockVariables(runbook).flatMap((b) => b.references.map((r) => r.name)));
     for (const p of params) {

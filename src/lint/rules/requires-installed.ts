@@ -10,7 +10,7 @@ export default defineRule({
     bad: [runbookExample("## Steps\n### A\n```sh\nnot-a-real-tool-xyz\n```\n", "requires: [not-a-real-tool-xyz]\n")],
   },
   check({ runbook, commandExists, report }) {
-    runbook.meta?.requires?.forEach((name, i) => {
+    runbook.known.requires?.forEach((name, i) => {
       if (!commandExists(name)) report(`Required command \`${name}\` is not on PATH`, runbook.frontmatter?.locate(["requires", i]) ?? { line: 1, column: 1, offset: 0 });
     });
   },
