@@ -93,7 +93,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     "take the runbook's lock from a holder on another host, or an unreadable lock",
   )
     .option("-y, --yes", "answer yes to every confirmation and mark manual steps done (needed without a terminal)")
-    .option("-n, --dry-run", "print the plan and run nothing; exits 2 when a param value is wrong")
+    .option("-n, --dry-run", "print the plan and run nothing (errors about metadata only are warnings here); exits 2 when a param value is wrong, listing them first")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
     .option("--from <step-id>", "start at this step; the steps before it are assumed done by the operator (never run, never rolled back)")
     .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")

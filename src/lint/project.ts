@@ -6,6 +6,7 @@ export const RUNBOOK_ID_UNIQUE = {
   id: "runbook-id-unique",
   description: "No two runbooks in the repository share a frontmatter `id`.",
   severity: "error",
+  affectsPlan: false,
 } as const;
 
 /** Where a runbook declares its `id`: all a check across files needs to keep of it. */

@@ -8,6 +8,7 @@ export default defineRule({
   id: "owner-placeholder",
   description: "`owner` names a team or person, not a placeholder such as `TODO` (which `runbook import` writes when no CODEOWNERS entry says who owns the file).",
   severity: "error",
+  affectsPlan: false,
   examples: {
     good: [runbookExample("## Steps\n### A\n```sh\ntrue\n```\n")],
     bad: [runbookExample("## Steps\n### A\n```sh\ntrue\n```\n").replace("owner: team-example", `owner: "${OWNER_PLACEHOLDER}"`)],

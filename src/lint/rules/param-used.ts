@@ -6,6 +6,7 @@ export default defineRule({
   id: "param-used",
   description: "Every declared param is used as `$NAME` in some runnable block.",
   severity: "warning",
+  affectsPlan: false,
   examples: {
     good: [runbookExample("## Steps\n### A\n```sh\necho \"$REGION\"\n```\n", "params:\n  REGION: {default: eu}\n")],
     bad: [runbookExample("## Steps\n### A\n```sh\necho hi\n```\n", "params:\n  REGION: {default: eu}\n")],

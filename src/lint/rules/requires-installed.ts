@@ -5,6 +5,7 @@ export default defineRule({
   id: "requires-installed",
   description: "Each command in `requires` is on this machine's PATH (a warning: CI may not have the tools an operator has).",
   severity: "warning",
+  affectsPlan: false,
   examples: {
     good: [runbookExample("## Steps\n### A\n```sh\nbash --version\n```\n", "requires: [bash]\n")],
     bad: [runbookExample("## Steps\n### A\n```sh\nnot-a-real-tool-xyz\n```\n", "requires: [not-a-real-tool-xyz]\n")],
