@@ -15,5 +15,5 @@ export function metadataWarnings(io: Io, file: string, errors: readonly Diagnost
   // The rows without stylish's summary, which would count them as warnings: "nothing to fix".
   const listed = stylishWriter({ rules: RULE_INFO, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stderr) }).file({ file, diagnostics });
   const n = errors.length === 1 ? "1 error that does not change the" : `${errors.length} errors that do not change the`;
-  return `${listed}runbook: ${file} has ${n} ${what}, shown above as ${errors.length === 1 ? "a warning" : "warnings"}; \`runbook run\` refuses to start until ${errors.length === 1 ? "it is" : "they are"} fixed\n`;
+  return `${listed}runbook: ${file} has ${n} ${what}, shown above as ${errors.length === 1 ? "a warning" : "warnings"}; \`runbook run\` refuses to start until ${errors.length === 1 ? "it is" : "they are"} fixed\n\n`;
 }

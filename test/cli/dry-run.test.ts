@@ -99,7 +99,7 @@ describe("run --dry-run tells the truth", () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe(
       "rb.md\n  3:8  warning  Owner is a placeholder (`TODO: owning team`): name the team or person to escalate to  owner-placeholder\n\n" +
-        "runbook: rb.md has 1 error that does not change the plan, shown above as a warning; `runbook run` refuses to start until it is fixed\n",
+        "runbook: rb.md has 1 error that does not change the plan, shown above as a warning; `runbook run` refuses to start until it is fixed\n\n",
     );
     expect(r.stdout).toMatch(/^Plan for Redis failover \(redis-failover\), nothing will run:\n/);
     const run = await runMain(["run", "rb.md", "-p", "HOST=db-2", "-p", "REDISCLI_AUTH=correct-horse-battery", "--yes"], { cwd: p.dir, env: p.env });
@@ -126,7 +126,7 @@ describe("runbook graph and metadata errors", () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^flowchart TD\n/);
     expect(r.stderr).toContain("3:8  warning  Owner is a placeholder");
-    expect(r.stderr).toContain("runbook: rb.md has 1 error that does not change the graph, shown above as a warning; `runbook run` refuses to start until it is fixed\n");
+    expect(r.stderr).toContain("runbook: rb.md has 1 error that does not change the graph, shown above as a warning; `runbook run` refuses to start until it is fixed\n\n");
   });
 
   it("draws it when staleness is set to error, and refuses it on an error that changes the graph", async () => {
