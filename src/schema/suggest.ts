@@ -63,8 +63,8 @@ export function didYouMean(name: string, known: readonly string[]): string {
   return s === undefined ? "" : ` (did you mean \`${s}\`?)`;
 }
 
-/** Past this many choices a list stops helping: the rest are counted. */
-const MAX_LISTED = 15;
+/** Past this many choices a list stops helping (a runbook's thousand step ids): the rest are counted. Every rule id fits. */
+const MAX_LISTED = 30;
 
 /** `a`, `b` and `c`, or the first ones and how many more. */
 export function listChoices(known: readonly string[]): string {
