@@ -69,7 +69,7 @@ export function assembleConfig(text: string): { config: Config | undefined; prob
   // The keys as written: a `__proto__` key never reaches the parsed record (it would set its prototype).
   const rules: unknown = (data as { rules?: unknown }).rules;
   for (const id of rules !== null && typeof rules === "object" && !Array.isArray(rules) ? Object.keys(rules) : []) {
-    if (!RULE_IDS.includes(id)) add(source.locate(["rules", id], "key"), `Unknown rule \`${id}\`${nearestOrChoices(id, RULE_IDS, "the rules are")}`);
+    if (!RULE_IDS.includes(id)) add(source.locate(["rules", id], "key"), `Unknown rule \`${id}\`${nearestOrChoices(id, RULE_IDS)}`);
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { config: problems.length || !result.success ? undefined : result.data, problems };

@@ -77,8 +77,8 @@ export function listChoices(known: readonly string[]): string {
  * What to write instead of an unknown name: " (did you mean `x`?)" when one is close, else
  * ": expected one of `a`, `b` or `c`", so a message about an unknown name always leads to a known one.
  */
-export function nearestOrChoices(name: string, known: readonly string[], lead = "expected one of"): string {
+export function nearestOrChoices(name: string, known: readonly string[]): string {
   const s = closest(name, known);
   if (s !== undefined) return ` (did you mean \`${s}\`?)`;
-  return known.length ? `: ${lead} ${listChoices(known)}` : "";
+  return known.length ? `: expected one of ${listChoices(known)}` : "";
 }

@@ -68,7 +68,7 @@ describe("messages that lead to the fix", () => {
   it("an unknown step in needs= names the nearest id, else lists the steps", () => {
     const text = (need: string) => runbookExample(`## Steps\n### Check {#check}\n\`\`\`sh\ntrue\n\`\`\`\n### Promote it {#promote-it}\n\`\`\`sh\ntrue\n\`\`\`\n### Tell {#tell}\n\`\`\`sh needs=${need}\necho done\n\`\`\`\n`);
     expect(rows(text("promote"), "needs-known")).toEqual(["17:7 needs-known: Unknown step `promote` in needs= (did you mean `promote-it`?)"]);
-    expect(rows(text("failover"), "needs-known")).toEqual(["17:7 needs-known: Unknown step `failover` in needs=: the steps are `check` or `promote-it`"]);
+    expect(rows(text("failover"), "needs-known")).toEqual(["17:7 needs-known: Unknown step `failover` in needs=: expected one of `check` or `promote-it`"]);
   });
 
   it("YAML 1.1 words where a boolean is expected say which word to write", () => {

@@ -132,7 +132,7 @@ async function ruleFlags(values: readonly string[]): Promise<Record<string, Rule
     const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
     if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);
     const [, id = "", setting] = m;
-    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${nearestOrChoices(id, RULE_IDS, "the rules are")}`);
+    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${nearestOrChoices(id, RULE_IDS)}`);
     out[id] = setting as RuleSetting;
   }
   return out;

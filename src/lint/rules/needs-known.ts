@@ -14,7 +14,7 @@ export default defineRule({
     const ids = runbook.steps.map((s) => s.id);
     for (const { step, need } of graph.unknownNeeds) {
       const others = ids.filter((id) => id !== step.id);
-      if (!report(`Unknown step \`${need}\` in needs=${nearestOrChoices(need, others, "the steps are")}`, step.command?.attributeSpans.get("needs") ?? step.span)) break;
+      if (!report(`Unknown step \`${need}\` in needs=${nearestOrChoices(need, others)}`, step.command?.attributeSpans.get("needs") ?? step.span)) break;
     }
   },
 });
