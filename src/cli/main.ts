@@ -94,7 +94,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   )
     .option("-y, --yes", "answer yes to every confirmation and mark manual steps assumed done (needed without a terminal); never takes an irreversible step")
     .option("--confirm-irreversible <step-id,...>", "the irreversible steps this run may take without a person typing their id (repeatable); --yes alone stops before them", collect, [])
-    .option("-n, --dry-run", "print the plan and run nothing; exits 2 when a param value is wrong")
+    .option("-n, --dry-run", "print the plan and run nothing (errors about metadata only are warnings here); exits 2 when a param value is wrong, listing them first")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
     .option("--from <step-id>", "start at this step; the steps before it are assumed done by the operator (never run, never rolled back)")
     .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")

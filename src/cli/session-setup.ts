@@ -6,7 +6,8 @@ import { repoRootOf } from "../files/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
 import type { Plan } from "../engine/plan.js";
 import { collectParamFlags } from "../run/params.js";
-import { checkRequires, prepare, sha256, type Prepared } from "../run/prepare.js";
+import { checkRequires, prepare, prepareForPreview, sha256, type Prepared } from "../run/prepare.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ContinueRequest } from "../run/session.js";
 import type { World } from "../run/world.js";
 import { stateDirOf } from "../state/layout.js";
@@ -48,6 +49,8 @@ export interface SessionSetup {
   readonly policy: Policy;
   readonly world: World;
   readonly prepare: (file: string) => Promise<Prepared>;
+  /** For a dry run: refused only for errors that make the plan wrong; the others come back. */
+  readonly preview: (file: string) => Promise<{ prepared: Prepared; metadataErrors: readonly Diagnostic[] }>;
   readonly checkRequires: (plan: Plan) => void;
   readonly share: ShareConfig | undefined;
 }
@@ -72,7 +75,7 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const share = shareConfigOf(loaded, io.env);
   const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
+  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), preview: (file) => prepareForPreview(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RuleInfo {
   readonly id: string;
   readonly description: string;
   readonly severity: Severity;
+  /** False when the rule's errors leave the graph and the plan right (see `Rule.affectsPlan`). */
+  readonly affectsPlan?: boolean;
 }
 
 export function countBySeverity(files: readonly FileReport[]): { errors: number; warnings: number } {

@@ -55,7 +55,7 @@ export function checkParamValue(name: string, p: Param, value: string): string |
   const shown = p.secret ? "the value" : `\`${value}\``;
   if (p.secret && value.length < MIN_SECRET_LENGTH) return `Secret \`${name}\` is shorter than ${MIN_SECRET_LENGTH} characters: too short to mask safely in output (its base64 could not be told from chance text); use a longer secret`;
   if (p.enum && !p.enum.includes(value)) return `\`${name}\`: ${shown} is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}`;
-  if (p.pattern !== undefined && !matchesPattern(p.pattern, value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\``;
+  if (p.pattern !== undefined && !matchesPattern(p.pattern, value)) return `\`${name}\`: ${shown} does not match \`${p.pattern}\` (the whole value must match)`;
   return undefined;
 }
 

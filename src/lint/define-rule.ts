@@ -40,6 +40,12 @@ export interface Rule {
   readonly id: string;
   readonly description: string;
   readonly severity: Severity;
+  /**
+   * False for a rule about the runbook's metadata (its owner, its title, when it was verified), not
+   * about what runs or in what order: `graph` and `run --dry-run` show its errors as warnings instead
+   * of refusing. `run` refuses to start on any error. Default true, the safe side for a new rule.
+   */
+  readonly affectsPlan?: boolean;
   readonly examples: RuleExamples;
   readonly check: (ctx: RuleContext) => void;
 }

@@ -1,5 +1,7 @@
 import type { Runbook, ShellBlock } from "../model/types.js";
+import { scanPlaceholders, type Placeholder } from "../parse/placeholders.js";
 import { scanShellVariables, type VarReference } from "../parse/shell-vars.js";
+import { closest } from "../schema/suggest.js";
 
 /**
  * Variables a command can rely on without a param: the usual login environment and what the
@@ -26,4 +28,32 @@ export interface BlockVariables {
 
 export function blockVariables(runbook: Runbook): BlockVariables[] {
   return runnableBlocks(runbook).map((block) => ({ block, ...scanShellVariables(block.source) }));
+}
+
+export interface BlockPlaceholders {
+  readonly block: ShellBlock;
+  readonly placeholders: readonly Placeholder[];
+}
+
+export function blockPlaceholders(runbook: Runbook): BlockPlaceholders[] {
+  return runnableBlocks(runbook).map((block) => ({ block, placeholders: scanPlaceholders(block.source) }));
+}
+
+/**
+ * The variable a placeholder's name stands for, written as one: `pod-name` → `POD_NAME`,
+ * `inputs.max_lag` → `MAX_LAG`. Undefined for a description (`<value of the alert's label>`),
+ * which names no variable well.
+ */
+export function variableNameFor(placeholder: Placeholder): string | undefined {
+  const words = placeholder.name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (words.length === 0 || words.length > 4) return undefined;
+  const name = words.join("_").toUpperCase();
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+/** The declared variable (param, `env:` name, capture) a placeholder most likely means, if any. */
+export function declaredFor(placeholder: Placeholder, declared: readonly string[]): string | undefined {
+  const name = variableNameFor(placeholder);
+  if (name === undefined) return undefined;
+  return declared.find((d) => d === name) ?? declared.find((d) => d.toUpperCase() === name) ?? closest(name, declared);
 }

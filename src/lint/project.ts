@@ -6,6 +6,7 @@ export const RUNBOOK_ID_UNIQUE = {
   id: "runbook-id-unique",
   description: "No two runbooks in the repository share a frontmatter `id`.",
   severity: "error",
+  affectsPlan: false,
 } as const;
 
 /** Where a runbook declares its `id`: all a check across files needs to keep of it. */
@@ -17,7 +18,7 @@ export interface IdAt {
 }
 
 export function idAtOf(r: Runbook): IdAt | undefined {
-  const id = r.meta?.id;
+  const id = r.known.id;
   if (!id) return undefined;
   const at = r.frontmatter?.locate(["id"]) ?? { line: 1, column: 1 };
   return { file: r.file, id, line: at.line, column: at.column };

@@ -9,6 +9,7 @@ import frontmatterSchema from "./rules/frontmatter-schema.js";
 import needsAcyclic from "./rules/needs-acyclic.js";
 import needsKnown from "./rules/needs-known.js";
 import noShellPrompt from "./rules/no-shell-prompt.js";
+import noTemplatePlaceholder from "./rules/no-template-placeholder.js";
 import ownerPlaceholder from "./rules/owner-placeholder.js";
 import paramDeclared from "./rules/param-declared.js";
 import paramUsed from "./rules/param-used.js";
@@ -43,6 +44,7 @@ export const RULES: readonly Rule[] = [
   rollbackOrIrreversible,
   paramDeclared,
   paramUsed,
+  noTemplatePlaceholder,
   variableNameReserved,
   noShellPrompt,
   shellBlockUtf8,

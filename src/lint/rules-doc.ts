@@ -15,13 +15,18 @@ export function rulesMarkdown(): string {
     "  requires-installed: off",
     "```",
     "",
+    "`run` refuses to start a runbook with any error. `graph` and `run --dry-run` refuse only errors",
+    "that make the graph or the plan wrong; errors of the rules marked *metadata* below (who owns the",
+    "runbook, when it was verified) leave both right, and are shown there as warnings.",
+    "",
     "| rule | default | checks |",
     "| --- | --- | --- |",
     ...RULE_INFO.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${r.description.replace(/\|/g, "\\|")} |`),
     "",
   ];
   for (const r of RULE_INFO) {
-    out.push(`## ${r.id}`, "", `Default severity: **${r.severity}**.`, "", r.description, "");
+    const metadata = r.affectsPlan === false ? " Metadata: `graph` and `run --dry-run` show its errors as warnings." : "";
+    out.push(`## ${r.id}`, "", `Default severity: **${r.severity}**.${metadata}`, "", r.description, "");
     const rule = RULES.find((x) => x.id === r.id);
     const bad = rule?.examples.bad[0];
     const good = rule?.examples.good[0];

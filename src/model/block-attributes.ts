@@ -1,7 +1,7 @@
 import type { Problem } from "../diagnostics/diagnostic.js";
 import { parseInfoString } from "../parse/info-string.js";
 import type { LineIndex, Span } from "../parse/positions.js";
-import { ATTRIBUTE_KEYS, attributesSchema, STEP_ONLY_ATTRIBUTES, type Attributes } from "../schema/attributes.js";
+import { ATTRIBUTE_FORMS, ATTRIBUTE_KEYS, attributesSchema, FLAG_ATTRIBUTES, IRREVERSIBLE_NEEDS_REASON, STEP_ONLY_ATTRIBUTES, type Attributes } from "../schema/attributes.js";
 import { flattenIssues } from "../schema/zod-issues.js";
 import type { BlockRole, CodeBlock, ShellBlock } from "./types.js";
 
@@ -38,7 +38,8 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
     for (const issue of flattenIssues(result.error.issues, input, () => ATTRIBUTE_KEYS)) {
       const key = String(issue.path[0] ?? "");
       const message = key.startsWith("{") ? `Unknown attribute \`${key.slice(0, 20)}…\`: JSON attributes are not part of this format; write \`key=value\`` : issue.message.replace(/^Unknown key/, "Unknown attribute");
-      const text = issue.path.length && !key.startsWith("{") && issue.at === "value" ? `\`${key}\`: ${message}` : message;
+      const form = issue.at === "value" ? formMessage(key, input[key]) : undefined;
+      const text = form ?? (issue.path.length && !key.startsWith("{") && issue.at === "value" ? `\`${key}\`: ${message}` : message);
       // A misspelt key points at the key alone, so an editor's quick fix can swap in the suggestion.
       const fix = issue.suggestion === undefined ? undefined : keySpans.get(key);
       problems.push(fix ? { ruleId: "fence-attributes", message: text, place: fix, expected: [issue.suggestion ?? ""] } : { ruleId: "fence-attributes", message: text, place: spans.get(key) ?? block.span });
@@ -66,4 +67,19 @@ export function readBlockAttributes(block: CodeBlock, text: string, lines: LineI
     }
   }
   return { ...block, role, attributes, attributeSpans: spans };
+}
+
+/**
+ * The message for an attribute written in the wrong form, which says how to write it: a flag given a
+ * value (`confirm=yes`), an attribute that takes a value written alone (`irreversible`, `timeout`).
+ */
+function formMessage(key: string, value: string | true | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (key === "irreversible" && (value === true || value.trim() === "")) return IRREVERSIBLE_NEEDS_REASON;
+  if (FLAG_ATTRIBUTES.includes(key) && value !== true) {
+    return /^(n|no|off|false|0)$/i.test(value) ? `\`${key}=${value}\` does not turn it off: a flag takes no value; leave \`${key}\` out` : `\`${key}\` is a flag and takes no value: write \`${key}\` alone`;
+  }
+  const form = Object.hasOwn(ATTRIBUTE_FORMS, key) ? ATTRIBUTE_FORMS[key] : undefined;
+  if (value === true && form !== undefined) return `\`${key}\` needs a value: write \`${form}\``;
+  return undefined;
 }

@@ -5,7 +5,8 @@ import { LineIndex, type Span } from "../parse/positions.js";
 import { parseMarkdown } from "../parse/markdown.js";
 import { checkMarkdownLimits } from "../parse/markdown-limits.js";
 import { SHELL_LANGS } from "../schema/attributes.js";
-import { validateFrontmatter } from "../schema/validate-frontmatter.js";
+import type { Frontmatter } from "../schema/frontmatter.js";
+import { recoverFrontmatter, validateFrontmatter, type KnownFrontmatter } from "../schema/validate-frontmatter.js";
 import { readBlockAttributes } from "./block-attributes.js";
 import { slugify, splitHeadingId, STEP_ID_PATTERN } from "./slug.js";
 import type { BlockSection, CodeBlock, Heading, Runbook, ShellBlock, Step } from "./types.js";
@@ -58,7 +59,7 @@ export function buildRunbook(file: string, input: string, parsed?: Root): Runboo
 
   // Only for the very text given: a BOM taken off here is not taken off there.
   const root = parsed && text === input ? parsed : parseMarkdown(text);
-  const { frontmatter, meta } = readFrontmatter(root, text, lines, problems);
+  const { frontmatter, meta, known } = readFrontmatter(root, text, lines, problems);
 
   const headings: Heading[] = [];
   const blocks: CodeBlock[] = [];
@@ -112,8 +113,9 @@ export function buildRunbook(file: string, input: string, parsed?: Root): Runboo
     file,
     text,
     meta,
+    known,
     frontmatter,
-    title: meta?.title ?? title,
+    title: meta?.title ?? known.title ?? title,
     headings,
     hasStepsSection,
     steps,
@@ -127,26 +129,27 @@ export function buildRunbook(file: string, input: string, parsed?: Root): Runboo
 
 function emptyRunbook(file: string, text: string, problems: Problem[]): Runbook {
   return {
-    file, text, meta: undefined, frontmatter: undefined, title: undefined, headings: [], hasStepsSection: false,
+    file, text, meta: undefined, known: {}, frontmatter: undefined, title: undefined, headings: [], hasStepsSection: false,
     steps: [], prerequisites: [], rollback: [], blocks: [], shellBlocks: [], problems,
   };
 }
 
-function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: Problem[]) {
+function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: Problem[]): { frontmatter: FrontmatterSource | undefined; meta: Frontmatter | undefined; known: KnownFrontmatter } {
   const yamlNode = root.children[0]?.type === "yaml" ? root.children[0] : undefined;
   if (!yamlNode) {
     const message = /^---[ \t]*\r?\n/.test(text)
       ? "Frontmatter opened on line 1 is never closed: expected a line with `---` after it"
       : "Missing frontmatter: expected a `---` block with at least `id` and `owner`";
     problems.push({ ruleId: "frontmatter-schema", message, place: lines.point(0) });
-    return { frontmatter: undefined, meta: undefined };
+    return { frontmatter: undefined, meta: undefined, known: {} };
   }
   // The YAML text starts on the line after the opening `---`.
   const base = lines.lineStart(lines.point(offsetOf(yamlNode, "start")).line + 1);
   const frontmatter: FrontmatterSource = parseYaml(yamlNode.value, base, lines);
   problems.push(...frontmatter.problems);
-  const meta = frontmatter.problems.some((p) => p.ruleId === "yaml-syntax") ? undefined : validateFrontmatter(frontmatter, problems);
-  return { frontmatter, meta };
+  // Broken YAML is its own finding; what it still declares keeps every `$PARAM` from being reported too.
+  const { meta, known } = frontmatter.problems.some((p) => p.ruleId === "yaml-syntax") ? { meta: undefined, known: recoverFrontmatter(frontmatter.recovered ?? frontmatter.data) } : validateFrontmatter(frontmatter, problems);
+  return { frontmatter, meta, known };
 }
 
 const SECTIONS: Record<string, BlockSection> = { steps: "steps", prerequisites: "prerequisites", rollback: "rollback" };

@@ -3,6 +3,7 @@ import type { FrontmatterSource } from "../parse/frontmatter.js";
 import type { Span } from "../parse/positions.js";
 import type { Attributes } from "../schema/attributes.js";
 import type { Frontmatter } from "../schema/frontmatter.js";
+import type { KnownFrontmatter } from "../schema/validate-frontmatter.js";
 
 export type BlockRole = "command" | "rollback" | "verify";
 
@@ -70,6 +71,11 @@ export interface Runbook {
   readonly text: string;
   /** Validated frontmatter, or undefined when it is missing or invalid. */
   readonly meta: Frontmatter | undefined;
+  /**
+   * The frontmatter keys that are valid, even when others are not (`meta` when all are): what lint
+   * rules read, so one mistake does not hide the params, the owner or the rest from every other rule.
+   */
+  readonly known: KnownFrontmatter;
   readonly frontmatter: FrontmatterSource | undefined;
   readonly title: string | undefined;
   readonly headings: readonly Heading[];

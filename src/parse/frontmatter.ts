@@ -12,6 +12,11 @@ export interface FrontmatterSource {
   /** File offset of the first character of the YAML text (the line after `---`). */
   readonly base: number;
   readonly problems: readonly Problem[];
+  /**
+   * What the YAML parser recovered around its errors (`data` is undefined then): enough to know which
+   * params a runbook with a stray tab declares, never enough to trust.
+   */
+  readonly recovered?: unknown;
   readonly locate: (path: readonly PropertyKey[], want?: "key" | "value") => Point;
 }
 
@@ -32,6 +37,7 @@ export function parseYaml(value: string, base: number, lines: LineIndex): Frontm
     problems.push({ ruleId: "yaml-syntax", message: `Invalid YAML: ${firstLine(e.message)}`, place: lines.point(at) });
   }
   const data: unknown = doc.errors.length ? undefined : toData(doc, lines.point(base), problems);
+  const recovered: unknown = doc.errors.length ? toData(doc, lines.point(base), []) : undefined;
   const fallback = lines.point(base);
 
   const locate = (path: readonly PropertyKey[], want: "key" | "value" = "value"): Point => {
@@ -53,7 +59,7 @@ export function parseYaml(value: string, base: number, lines: LineIndex): Frontm
     return range ? lines.point(base + range[0]) : fallback;
   };
 
-  return { data, doc, base, problems, locate };
+  return { data, doc, base, problems, locate, ...(recovered === undefined ? {} : { recovered }) };
 }
 
 /**

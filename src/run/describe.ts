@@ -1,5 +1,7 @@
 import { formatDuration } from "../schema/duration.js";
+import type { ResolvedParams } from "../engine/params.js";
 import type { Plan, PlanBlock } from "../engine/plan.js";
+import type { Param } from "../schema/frontmatter.js";
 
 const indent = (s: string, by = "      ") => s.split("\n").map((l) => `${by}${l}`).join("\n");
 
@@ -10,15 +12,51 @@ function attrs(b: PlanBlock): string {
   return out.length ? ` (${out.join(", ")})` : "";
 }
 
+/** One param as a dry run shows it: its value, `***` for a secret, or why there is none yet. */
+export interface ParamShown {
+  readonly name: string;
+  /** What to print, or undefined when no value was given (nor has a default). */
+  readonly value: string | undefined;
+  /** The value given is refused by the param's checks (listed as an error before the plan). */
+  readonly wrong: boolean;
+}
+
+/**
+ * Each declared param as a dry run shows it. Never a value that is not real: a secret is `***` only
+ * when one was given, and a param with no value says so rather than show a stand-in. Pure.
+ */
+export function paramsShown(declared: Readonly<Record<string, Param>>, given: Readonly<Record<string, string>>, r: ResolvedParams): ParamShown[] {
+  const wrong = new Set(r.problems.map((p) => p.name));
+  return Object.entries(declared).map(([name, p]) => {
+    const raw = Object.hasOwn(r.values, name) ? r.values[name] : wrong.has(name) ? ((Object.hasOwn(given, name) ? given[name] : undefined) ?? p.default) : undefined;
+    return { name, value: raw === undefined ? undefined : p.secret ? "***" : raw, wrong: wrong.has(name) };
+  });
+}
+
+/** What a param with no value gets at the start of a run: asked for at a terminal, else the run is refused. */
+function notGiven(name: string, interactive: boolean): string {
+  return interactive ? "(not given: asked at start)" : `(not given: pass -p ${name}=… or set RUNBOOK_PARAM_${name}; there is no terminal to ask at)`;
+}
+
+export interface DescribeOptions {
+  readonly from?: string | undefined;
+  readonly only?: readonly string[] | undefined;
+  /** Whether `run` would have a terminal to ask for missing params at. */
+  readonly interactive?: boolean;
+  /** How many given params are wrong; the errors are printed before the plan. */
+  readonly wrongParams?: number;
+}
+
 /** `--dry-run`: the order, the commands, which steps confirm and which can be rolled back. Nothing runs. */
-export function describePlan(plan: Plan, params: Readonly<Record<string, string>>, secrets: ReadonlySet<string>, pick: { from?: string | undefined; only?: readonly string[] | undefined } = {}): string {
-  const out: string[] = [`Plan for ${plan.title} (${plan.runbookId}), nothing will run:`, ""];
+export function describePlan(plan: Plan, params: readonly ParamShown[], pick: DescribeOptions = {}): string {
+  const wrong = pick.wrongParams ?? 0;
+  const refused = wrong ? `; it would not start as given: ${wrong === 1 ? "a param is" : `${wrong} params are`} wrong (listed above)` : ":";
+  const out: string[] = [`Plan for ${plan.title} (${plan.runbookId}), nothing will run${refused}`, ""];
   const order = plan.steps.map((s) => s.id);
   const assumed = (id: string) => (pick.only ? !pick.only.includes(id) : pick.from !== undefined && order.indexOf(id) < order.indexOf(pick.from));
-  const names = Object.keys(params);
-  if (names.length) {
+  if (params.length) {
     out.push("Params:");
-    for (const n of names) out.push(`  ${n}=${secrets.has(n) ? "***" : params[n]}`);
+    for (const p of params) out.push(p.value === undefined ? `  ${p.name} ${notGiven(p.name, pick.interactive === true)}` : `  ${p.name}=${p.value}${p.wrong ? "  (wrong, see above)" : ""}`);
     out.push("");
   }
   if (plan.requires.length) out.push(`Requires on PATH: ${plan.requires.join(", ")}`, "");
@@ -35,6 +73,8 @@ export function describePlan(plan: Plan, params: Readonly<Record<string, string>
     }
     const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : ""].filter(Boolean);
     out.push(`  ${i + 1}. ${s.id}: ${s.title}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
+    // A manual step is its instructions: they are what the operator will be asked to do and confirm.
+    if (s.manual) out.push("     the operator does, then confirms:", s.instructions === "" ? "      (no instructions: only the heading)" : indent(s.instructions));
     if (s.command) out.push(`     run${attrs(s.command)}:`, indent(s.command.source));
     if (s.verify) out.push(`     verify${attrs(s.verify)}:`, indent(s.verify.source));
     if (s.rollback) out.push(`     rollback${attrs(s.rollback)}:`, indent(s.rollback.source));

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { formatStylish } from "../diagnostics/formatters/stylish.js";
 import { InputError, RunRefusedError } from "../errors.js";
 import { buildPlan, type Plan } from "../engine/plan.js";
@@ -7,6 +8,7 @@ import { commandLookup } from "../files/command-exists.js";
 import { readText } from "../files/read-runbook.js";
 import { repoRootOf } from "../files/repo-root.js";
 import { lintRunbook, type RuleSetting } from "../lint/lint.js";
+import { splitByPlan } from "../lint/plan-findings.js";
 import { RULE_INFO } from "../lint/registry.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import { buildStepGraph } from "../model/graph.js";
@@ -39,17 +41,40 @@ export interface PrepareContext {
 
 /** Reads, lints and plans a runbook for running. Lint errors stop it: a broken runbook never starts. */
 export async function prepare(file: string, ctx: PrepareContext): Promise<Prepared> {
+  const { prepared, errors } = await readAndLint(file, ctx);
+  if (errors.length) throw lintRefusal(file, errors, ctx, `${file} has lint errors; fix them before running it`);
+  return prepared();
+}
+
+/**
+ * Reads, lints and plans a runbook for a dry run: refused only for errors that make the plan wrong.
+ * Errors about metadata alone (an owner placeholder, staleness set to error) come back to be shown
+ * as warnings; `run` itself still refuses them.
+ */
+export async function prepareForPreview(file: string, ctx: PrepareContext): Promise<{ prepared: Prepared; metadataErrors: readonly Diagnostic[] }> {
+  const { prepared, errors } = await readAndLint(file, ctx);
+  const { blocking, metadata } = splitByPlan(errors);
+  // All of them, when refused: the others must be fixed before a run too.
+  if (blocking.length) throw lintRefusal(file, errors, ctx, `${file} has lint errors, so its plan would be wrong; fix them first`);
+  return { prepared: prepared(), metadataErrors: metadata };
+}
+
+async function readAndLint(file: string, ctx: PrepareContext): Promise<{ prepared: () => Prepared; errors: Diagnostic[] }> {
   const absolute = path.resolve(ctx.cwd, file);
   const text = await readText(file, ctx.cwd);
   const runbook = buildRunbook(file, text);
   // Staleness and tool availability are warnings about the runbook, not reasons to refuse it.
   const errors = lintRunbook(runbook, { severities: ctx.severities, commandExists: () => true }).filter((d) => d.severity === "error");
-  if (errors.length) {
-    const details = formatStylish({ files: [{ file, diagnostics: errors }], rules: RULE_INFO, cwd: ctx.cwd, toolVersion: ctx.toolVersion, color: ctx.color });
-    throw new InputError(`${file} has lint errors; fix them before running it`, { details, hint: `See \`runbook lint ${file}\`.` });
-  }
-  const plan = buildPlan(runbook, buildStepGraph(runbook), absolute);
-  return { runbook, plan, sha256: sha256(text), file: absolute, location: locationOf(absolute, ctx.stateDir) };
+  const prepared = (): Prepared => {
+    const plan = buildPlan(runbook, buildStepGraph(runbook), absolute);
+    return { runbook, plan, sha256: sha256(text), file: absolute, location: locationOf(absolute, ctx.stateDir) };
+  };
+  return { prepared, errors };
+}
+
+function lintRefusal(file: string, errors: readonly Diagnostic[], ctx: PrepareContext, message: string): InputError {
+  const details = formatStylish({ files: [{ file, diagnostics: errors }], rules: RULE_INFO, cwd: ctx.cwd, toolVersion: ctx.toolVersion, color: ctx.color });
+  return new InputError(message, { details, hint: `See \`runbook lint ${file}\`.` });
 }
 
 export function sha256(text: string): string {

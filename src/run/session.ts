@@ -19,7 +19,7 @@ import type { Prepared } from "./prepare.js";
 import { rollbackQuestion, rollbackScope, type RollbackScope } from "./rollback-plan.js";
 import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
-import { skippedCaptures, type SkippedCapture } from "./skipped-captures.js";
+import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { asStopped, createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
 
@@ -295,26 +295,10 @@ function refuseNothingBeforeBarrier(state: RunState, plan: Plan, req: ContinueRe
   });
 }
 
-/** The `-p` values that are not params but what skipped steps would have captured. */
-function splitGiven(given: Readonly<Record<string, string>>, skipped: readonly SkippedCapture[]): { params: Record<string, string>; captures: Map<string, string> } {
-  const names = new Set(skipped.map((c) => c.name));
-  const params: Record<string, string> = Object.create(null) as Record<string, string>;
-  const captures = new Map<string, string>();
-  for (const [k, v] of Object.entries(given)) {
-    if (names.has(k)) captures.set(k, v);
-    else params[k] = v;
-  }
-  return { params, captures };
-}
-
 /** Refuses, before anything runs, a partial run that would fail half way for want of a captured value. */
 function refuseMissingCaptures(skipped: readonly SkippedCapture[], given: ReadonlyMap<string, string>): void {
-  const missing = skipped.filter((c) => !given.has(c.name));
-  if (!missing.length) return;
-  const lines = missing.map((c) => `\`${c.name}\` (captured by ${c.producer}, which this run skips; read by ${c.readers.join(", ")})`);
-  throw new UsageError(`${missing.length === 1 ? "a value" : "values"} that skipped steps would have captured must be given: ${lines.join("; ")}`, {
-    hint: `Pass ${missing.map((c) => `-p ${c.name}=…`).join(" ")} (or RUNBOOK_PARAM_${missing[0]!.name}), or run without --from/--only.`,
-  });
+  const e = missingCapturesError(skipped, given);
+  if (e) throw e;
 }
 
 /** Captured values a partial run needs: given with -p, else asked for at the terminal. */

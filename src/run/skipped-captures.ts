@@ -1,3 +1,4 @@
+import { UsageError } from "../errors.js";
 import type { Plan } from "../engine/plan.js";
 
 /** A value a step to run reads, that a step this run skips (`--from`, `--only`) would have captured. */
@@ -36,4 +37,26 @@ export function skippedCaptures(plan: Plan, runs: (id: string) => boolean, secre
     }
   }
   return [...found].map(([name, e]) => ({ name, ...e }));
+}
+
+/** The `-p` values that are not params but what skipped steps would have captured. */
+export function splitGiven(given: Readonly<Record<string, string>>, skipped: readonly SkippedCapture[]): { params: Record<string, string>; captures: Map<string, string> } {
+  const names = new Set(skipped.map((c) => c.name));
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  const captures = new Map<string, string>();
+  for (const [k, v] of Object.entries(given)) {
+    if (names.has(k)) captures.set(k, v);
+    else params[k] = v;
+  }
+  return { params, captures };
+}
+
+/** The refusal of a partial run that would fail half way for want of a captured value; undefined when nothing is missing. */
+export function missingCapturesError(skipped: readonly SkippedCapture[], given: ReadonlyMap<string, string>): UsageError | undefined {
+  const missing = skipped.filter((c) => !given.has(c.name));
+  if (!missing.length) return undefined;
+  const lines = missing.map((c) => `\`${c.name}\` (captured by ${c.producer}, which this run skips; read by ${c.readers.join(", ")})`);
+  return new UsageError(`${missing.length === 1 ? "a value" : "values"} that skipped steps would have captured must be given: ${lines.join("; ")}`, {
+    hint: `Pass ${missing.map((c) => `-p ${c.name}=…`).join(" ")} (or RUNBOOK_PARAM_${missing[0]!.name}), or run without --from/--only.`,
+  });
 }

@@ -22,9 +22,12 @@ export function formatDuration(ms: number): string {
 /** Longest duration the format takes: past it, a number is a typo or a way to mean "never". */
 export const MAX_DURATION_MS = 365 * UNIT_MS.d;
 
+const DURATION_HELP = "Expected a duration such as `500ms`, `30s`, `5m`, `2h`, `90d` or `2w`";
+
+/** A bare number (`timeout: 30`) gets the same message as a bad text: it says which units to write. */
 export const durationSchema = z
-  .string()
-  .regex(DURATION_PATTERN, { message: "Expected a duration such as `500ms`, `30s`, `5m`, `2h`, `90d` or `2w`" })
+  .string({ message: DURATION_HELP })
+  .regex(DURATION_PATTERN, { message: DURATION_HELP })
   .transform((s) => parseDuration(s) ?? 0)
   .refine((ms) => ms <= MAX_DURATION_MS, { message: "Expected a duration of at most 365d" });
 

@@ -41,16 +41,22 @@ export const paramSchema = z
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()
-      .describe("RE2 regular expression the value must match (anchor it with ^…$); RE2 matches in linear time and has no lookaround or backreferences."),
+      .describe("RE2 regular expression the whole value must match (`^…$` is optional); RE2 matches in linear time and has no lookaround or backreferences."),
     enum: z.array(scalarText).min(1).optional().describe("The only values allowed."),
     secret: z.boolean().optional().describe("Masked as *** in the journal and on screen."),
     example: scalarText.optional().describe("An example value, shown when prompting."),
   })
   .superRefine((p, ctx) => {
+    // Every value the runbook itself writes down must pass the checks a value given at run time meets.
+    const usable = p.pattern !== undefined && patternProblem(p.pattern) === undefined ? p.pattern : undefined;
+    const misses = (v: string) => usable !== undefined && !matchesPattern(usable, v);
+    p.enum?.forEach((v, i) => {
+      if (misses(v)) ctx.addIssue({ code: "custom", path: ["enum", i], message: `Choice \`${v}\` does not match pattern \`${usable}\` (the whole value must match): no one could choose it` });
+    });
+    if (p.example !== undefined && misses(p.example)) ctx.addIssue({ code: "custom", path: ["example"], message: `Example \`${p.example}\` does not match pattern \`${usable}\` (the whole value must match)` });
     if (p.default === undefined) return;
     if (p.secret) ctx.addIssue({ code: "custom", path: ["default"], message: "A secret param cannot have a default: it would be committed in plain text" });
-    if (p.pattern !== undefined && patternProblem(p.pattern) === undefined && !matchesPattern(p.pattern, p.default))
-      ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` does not match pattern \`${p.pattern}\`` });
+    if (misses(p.default)) ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` does not match pattern \`${usable}\` (the whole value must match)` });
     if (p.enum && !p.enum.includes(p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `Default \`${p.default}\` is not one of ${p.enum.map((e) => `\`${e}\``).join(", ")}` });
   });

@@ -46,8 +46,11 @@ export function patternProblem(pattern: string): string | undefined {
   return c.ok ? undefined : c.error;
 }
 
-/** Whether the value matches the pattern somewhere (anchor it with ^…$), as RegExp#test does. */
+/**
+ * Whether the whole value matches the pattern, as docs/format.md promises: `[a-z0-9.-]+` refuses
+ * `x;y`, where a search would find `x` and let the `;` through. `^…$` is allowed and changes nothing.
+ */
 export function matchesPattern(pattern: string, value: string): boolean {
   const c = compile(pattern);
-  return c.ok && c.re.matcher(value).find();
+  return c.ok && c.re.matcher(value).matches();
 }

@@ -53,6 +53,11 @@ describe("the point of no return (real processes, marks written by every block a
     expect(refused.stderr).toContain("`LEADER` (captured by find, which this run skips; read by use)");
     expect(refused.stderr).toContain("-p LEADER=…");
     expect(marks(p.mark)).toEqual([]);
+    // The dry run says the same before anything would run, and takes the value as the run does.
+    const dry = await runIn(p, ["run", "rb.md", "--only", "use", "--dry-run"]);
+    expect(dry.exitCode).toBe(2);
+    expect(dry.stderr).toContain("`LEADER` (captured by find, which this run skips; read by use)");
+    expect((await runIn(p, ["run", "rb.md", "--only", "use", "--dry-run", "-p", "LEADER=db-7"])).exitCode).toBe(0);
     const ok = await runIn(p, ["run", "rb.md", "--only", "use", "-p", "LEADER=db-7"]);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(marks(p.mark)).toEqual(["use:db-7"]);

@@ -32,5 +32,7 @@ describe("runbook lint on CI and with --rule", () => {
     const bad = await runCli(["lint", missingTool, "--rule", "requires-instaled=off"]);
     expect([bad.exitCode, bad.stderr]).toEqual([2, "runbook: Unknown rule `requires-instaled` in --rule (did you mean `requires-installed`?)\n"]);
     expect((await runCli(["lint", missingTool, "--rule", "requires-installed"])).exitCode).toBe(2);
+    const far = await runCli(["lint", missingTool, "--rule", "shellcheck=off"]);
+    expect(far.stderr).toMatch(/^runbook: Unknown rule `shellcheck` in --rule: expected one of `file-content`, `yaml-syntax`, .* or `runbook-id-unique`\n$/);
   });
 });

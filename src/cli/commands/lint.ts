@@ -127,12 +127,12 @@ async function ruleFlags(values: readonly string[]): Promise<Record<string, Rule
   const out: Record<string, RuleSetting> = {};
   if (values.length === 0) return out;
   // The rule ids mean loading every rule: only when a flag names one.
-  const [{ RULE_IDS }, { didYouMean }] = await Promise.all([import("../../lint/registry.js"), import("../../schema/suggest.js")]);
+  const [{ RULE_IDS }, { nearestOrChoices }] = await Promise.all([import("../../lint/registry.js"), import("../../schema/suggest.js")]);
   for (const v of values) {
     const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
     if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);
     const [, id = "", setting] = m;
-    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${didYouMean(id, RULE_IDS)}`);
+    if (!RULE_IDS.includes(id)) throw new UsageError(`Unknown rule \`${id}\` in --rule${nearestOrChoices(id, RULE_IDS)}`);
     out[id] = setting as RuleSetting;
   }
   return out;

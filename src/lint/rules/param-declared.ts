@@ -20,7 +20,7 @@ export default defineRule({
     ],
   },
   check({ runbook, report }) {
-    const declared = new Set([...Object.keys(runbook.meta?.params ?? {}), ...(runbook.meta?.env ?? [])]);
+    const declared = new Set([...Object.keys(runbook.known.params ?? {}), ...(runbook.known.env ?? [])]);
     for (const s of runbook.steps) if (s.capture) declared.add(s.capture);
     const known = [...declared];
     for (const { block, references, assigned } of blockVariables(runbook)) {

@@ -25,7 +25,9 @@ export default defineRule({
   },
   check({ runbook, report }) {
     for (const s of runbook.steps) {
-      if (s.confirm && !s.rollback && s.irreversible === undefined) {
+      // `irreversible` written without a reason is fence-attributes' finding, with the fix: not this one too.
+      const triedIrreversible = s.command?.attributeSpans.has("irreversible") === true;
+      if (s.confirm && !s.rollback && s.irreversible === undefined && !triedIrreversible) {
         report(`Step \`${s.id}\` changes state (\`confirm\`) but has neither a \`rollback\` block nor \`irreversible="reason"\``, s.command?.attributeSpans.get("confirm") ?? s.span);
       } else if (s.irreversible !== undefined && isPlaceholderReason(s.irreversible)) {
         report(

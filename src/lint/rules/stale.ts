@@ -5,6 +5,8 @@ import { assessStaleness, type StaleKind } from "../../verify/staleness.js";
 function staleRule(kind: StaleKind, meta: Omit<Rule, "check">): Rule {
   return defineRule({
     ...meta,
+    // When a runbook was last verified says nothing about what it runs.
+    affectsPlan: false,
     check(ctx: RuleContext) {
       const s = assessStaleness(ctx.runbook, { today: ctx.today, defaultReviewEvery: ctx.defaultReviewEvery, history: ctx.history });
       for (const f of s.findings) if (f.kind === kind) ctx.report(f.message, f.place);

@@ -4,6 +4,7 @@ export default defineRule({
   id: "title-present",
   description: "A runbook has a title: `title:` in the frontmatter or a first `#` heading.",
   severity: "warning",
+  affectsPlan: false,
   examples: {
     good: ["---\nid: a\nowner: b\n---\n# Restart the app\n## Steps\n### A\nx\n"],
     bad: ["---\nid: a\nowner: b\n---\n## Steps\n### A\nx\n"],

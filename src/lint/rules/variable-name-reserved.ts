@@ -18,8 +18,8 @@ export default defineRule({
     ],
   },
   check({ runbook, report }) {
-    const params = new Set(Object.keys(runbook.meta?.params ?? {}));
-    const inherited = new Set(runbook.meta?.env ?? []);
+    const params = new Set(Object.keys(runbook.known.params ?? {}));
+    const inherited = new Set(runbook.known.env ?? []);
     for (const p of params) {
       if (reserved(p)) report(`Param name \`${p}\` is reserved: it changes how the shell or the loader behaves; choose another name`, runbook.frontmatter?.locate(["params", p], "key") ?? { line: 1, column: 1, offset: 0 });
     }
