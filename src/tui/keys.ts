@@ -79,3 +79,13 @@ export function editLine(value: string, k: KeyPress): { value: string; submit: b
   if (k.ctrl !== undefined || k.escape || k.tab || k.nav) return { value, submit: false };
   return { value: value + k.text, submit: false };
 }
+
+/** A list of `n` choices: what a key does to the one under the cursor; a digit (1-9) or Enter takes one. */
+export function pickChoice(n: number, at: number, k: KeyPress): { at: number; take: boolean } {
+  if (n === 0) return { at: 0, take: false };
+  if (k.nav === "up") return { at: (at + n - 1) % n, take: false };
+  if (k.nav === "down") return { at: (at + 1) % n, take: false };
+  const digit = Number(k.text);
+  if (k.text !== "" && Number.isInteger(digit) && digit >= 1 && digit <= Math.min(9, n)) return { at: digit - 1, take: true };
+  return { at, take: k.return };
+}

@@ -35,6 +35,20 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
   const instance = render(tree, { stdout: stdout as never, stderr: stderr as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
   return {
     lastFrame: () => last,
+    /**
+     * The frame once it shows `want` (a pattern, or a test of the frame). A key is drawn some time
+     * after it is written (React schedules the render; on a busy machine, hundreds of ms later), so
+     * tests wait for the state they expect, never for a fixed time.
+     */
+    waitFor: async (want: RegExp | ((frame: string) => boolean), timeoutMs = 20_000): Promise<string> => {
+      const ok = typeof want === "function" ? want : (f: string) => want.test(f);
+      const until = Date.now() + timeoutMs;
+      while (!ok(last)) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${String(want)}; frame:\n${last}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return last;
+    },
     /** One read: several keys written at once arrive together, as from a paste. */
     write: (text: string) => {
       data = text;
@@ -50,5 +64,8 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
   };
 }
 
-/** Lets React and ink render what the last change caused. */
+/**
+ * Lets React and ink render what the last change caused, on an idle machine. A fixed time: on a busy
+ * one a render can come later; a test that must hold there waits with `waitFor` for what it expects.
+ */
 export const tick = () => new Promise((r) => setTimeout(r, 30));

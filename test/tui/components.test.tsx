@@ -129,11 +129,11 @@ describe("TUI: the running screen", () => {
     feed(store, [start, ...done]);
     store.ask({ kind: "confirm", step: manyPlan.steps[19]!, answer: () => undefined });
     const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
-    await tick();
+    await ui.waitFor(/Run this step\?/);
     for (const size of [{ columns: 80, rows: 24 }, { columns: 200, rows: 60 }, { columns: 80, rows: 24 }]) {
       ui.resize(size.columns, size.rows);
-      await tick();
-      const frame = lines(ui.lastFrame());
+      // The frame drawn at the new size: its panel's border is as wide as the terminal.
+      const frame = lines(await ui.waitFor((f) => f.includes(`┌${"─".repeat(size.columns - 2)}┐`)));
       expect(frame.length).toBeLessThan(size.rows);
       expect(frame[0]).toBe("Thirty steps");
       expect(frame[1]).toContain(`run ${RUN}`);
@@ -497,14 +497,6 @@ describe("TUI: params", () => {
     { name: "HOST", value: "db-1", source: "flag", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined },
   ];
 
-  /** Each argument is one read, rendered before the next. */
-  async function press(ui: ReturnType<typeof renderAt>, ...reads: string[]) {
-    for (const r of reads) {
-      ui.write(r);
-      await tick();
-    }
-  }
-
   function review() {
     const done: Array<Readonly<Record<string, string>> | undefined> = [];
     const ui = renderAt(<ParamReview entries={entries} onDone={(v) => done.push(v)} width={120} height={20} theme={theme} />, { columns: 120, rows: 24 });
@@ -513,8 +505,7 @@ describe("TUI: params", () => {
 
   it("lists every param with its value, where it came from and what the runbook says of it; a secret as ***", async () => {
     const { ui } = review();
-    await tick();
-    const frame = ui.lastFrame();
+    const frame = await ui.waitFor(/› ▶ Start the run/);
     expect(frame).toContain("Check the params before the run starts");
     expect(frame).toMatch(/REGION +eu-1 +typed *│\n│ +Region to fail over in · e\.g\. eu-1/);
     expect(frame).toMatch(/TARGET_ENV +staging +default *│\n│ +Which environment · default staging · one of staging, production/);
@@ -527,31 +518,39 @@ describe("TUI: params", () => {
 
   it("edits a value (validated), picks a choice from a list, and starts with what is on screen", async () => {
     const { ui, done } = review();
-    await tick();
-    await press(ui, "\u001b[A", "\u001b[A", "\u001b[A", "\r");
-    expect(ui.lastFrame()).toMatch(/› 1\. staging/);
-    expect(ui.lastFrame()).toContain("2. production");
-    await press(ui, "2");
-    expect(ui.lastFrame()).toMatch(/TARGET_ENV +production +edited/);
-    await press(ui, "\u001b[A", "\r\u0015EU");
-    expect(ui.lastFrame()).toContain("`REGION`: `EU` does not match");
-    await press(ui, "\r");
+    // Each key, then the state it leads to: a key is drawn some time after it is written.
+    const key = async (read: string, then: RegExp) => {
+      ui.write(read);
+      return ui.waitFor(then);
+    };
+    await ui.waitFor(/› ▶ Start the run/);
+    await key("\u001b[A", /› HOST/);
+    await key("\u001b[A", /› TOKEN/);
+    await key("\u001b[A", /› TARGET_ENV/);
+    expect(await key("\r", /› 1\. staging/)).toContain("2. production");
+    await key("2", /TARGET_ENV +production +edited/);
+    await key("\u001b[A", /› REGION/);
+    await key("\r\u0015EU", /`REGION`: `EU` does not match/);
+    ui.write("\r");
+    await key("\u0015us", /› us/);
     expect(done).toEqual([]);
-    await press(ui, "\u0015us-2\r");
-    expect(ui.lastFrame()).toMatch(/REGION +us-2 +edited/);
-    await press(ui, "s");
+    await key("-2\r", /REGION +us-2 +edited/);
+    ui.write("s");
+    await ui.waitFor(() => done.length > 0);
     expect(done).toEqual([{ REGION: "us-2", TARGET_ENV: "production", TOKEN: "s3cr3t-value", HOST: "db-1" }]);
     ui.unmount();
   });
 
   it("leaving without running anything takes a second q", async () => {
     const { ui, done } = review();
-    await tick();
-    await press(ui, "q");
-    expect(ui.lastFrame()).toContain("Leave without running anything? Press q again or Enter; any other key stays.");
-    await press(ui, "x");
+    await ui.waitFor(/› ▶ Start the run/);
+    ui.write("q");
+    await ui.waitFor(/Leave without running anything\? Press q again or Enter; any other key stays\./);
+    ui.write("x");
+    await ui.waitFor(/Enter or s start/);
     expect(done).toEqual([]);
-    await press(ui, "qq");
+    ui.write("qq");
+    await ui.waitFor(() => done.length > 0);
     expect(done).toEqual([undefined]);
     ui.unmount();
   });
@@ -559,14 +558,12 @@ describe("TUI: params", () => {
   it("asks for a param with choices from a list, showing its example", async () => {
     const got: string[] = [];
     const ui = renderAt(<ParamForm name="TARGET_ENV" description="Which environment" example="staging" choices={["staging", "production"]} secret={false} validate={() => undefined} onSubmit={(v) => got.push(v)} theme={theme} />, { columns: 80, rows: 24 });
-    await tick();
-    expect(ui.lastFrame()).toContain("e.g. staging");
-    expect(ui.lastFrame()).toMatch(/› 1\. staging[\s│]*2\. production/);
+    const frame = await ui.waitFor(/› 1\. staging[\s│]*2\. production/);
+    expect(frame).toContain("e.g. staging");
     ui.write("\u001b[B");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/› 2\. production/);
+    await ui.waitFor(/› 2\. production/);
     ui.write("\r");
-    await tick();
+    await ui.waitFor(() => got.length > 0);
     expect(got).toEqual(["production"]);
     ui.unmount();
   });
@@ -691,17 +688,14 @@ describe("TUI: params, the other states", () => {
   it("more params than fit 80×24: the list scrolls around the cursor, the start row always in sight", async () => {
     const many: ParamEntry[] = Array.from({ length: 20 }, (_, i) => ({ name: `P${i + 1}`, value: `v${i + 1}`, source: "default", secret: false, description: undefined, example: undefined, choices: undefined, defaultValue: undefined, validate: () => undefined }));
     const ui = renderAt(<ParamReview entries={many} onDone={() => undefined} width={80} height={21} theme={theme} />, { columns: 80, rows: 24 });
-    await tick();
-    let frame = ui.lastFrame();
+    let frame = await ui.waitFor(/› ▶ Start the run/);
     expect(lines(frame).length).toBeLessThanOrEqual(21);
     expect(frame).toMatch(/… \d+ more above/);
     expect(frame).toMatch(/P20 +v20 +default/);
     expect(frame).toMatch(/› ▶ Start the run/);
     ui.write("\u001b[H");
-    await tick();
-    frame = ui.lastFrame();
+    frame = await ui.waitFor(/› P1 +v1 +default/);
     expect(lines(frame).length).toBeLessThanOrEqual(21);
-    expect(frame).toMatch(/› P1 +v1 +default/);
     expect(frame).toMatch(/… \d+ more\s*│/);
     expect(frame).not.toMatch(/more above/);
     expect(frame).toContain("▶ Start the run");
@@ -762,8 +756,7 @@ describe("TUI: every value whole where it is checked", () => {
   ])("the param review at %i×%i: each value whole on one line, the look-alikes marked where they differ, a secret never compared", async (columns, rows) => {
     expect(SEVENTY).toHaveLength(70);
     const { ui } = reviewing({ columns, rows });
-    await tick();
-    const frame = ui.lastFrame();
+    const frame = await ui.waitFor(/Start the run/);
     expect(lines(frame).length).toBeLessThan(rows);
     for (const v of [PRIMARY, REPLICA, SEVENTY]) expect(frame).toContain(v);
     marked(frame, REPLICA, 33, 40, "REPLICA_URL");
@@ -778,11 +771,10 @@ describe("TUI: every value whole where it is checked", () => {
   it("a value longer than the screen is wide wraps, whole, in the review and in its edit field", async () => {
     const huge = `${SEVENTY}/${"abcdefghij".repeat(12)}`;
     const ui = renderAt(<ParamReview entries={[entry("QUERY", huge)]} onDone={() => undefined} width={80} height={21} theme={theme} />, { columns: 80, rows: 24 });
-    await tick();
-    expect(readsWhole(lines(ui.lastFrame()), huge), ui.lastFrame()).toBe(true);
+    const frame = await ui.waitFor(/Start the run/);
+    expect(readsWhole(lines(frame), huge), frame).toBe(true);
     ui.write("\u001b[A\r");
-    await tick();
-    const editing = lines(ui.lastFrame()).slice(-6);
+    const editing = lines(await ui.waitFor(/Enter keep · Esc cancel/)).slice(-6);
     expect(readsWhole(editing, huge), ui.lastFrame()).toBe(true);
     ui.unmount();
   });
@@ -792,8 +784,7 @@ describe("TUI: every value whole where it is checked", () => {
     [200, 50],
   ])("the confirmation at %i×%i: the values the command uses, each whole, the look-alike marked, the secret ***", async (columns, rows) => {
     const { ui } = asking(1, { columns, rows });
-    await tick();
-    const frame = ui.lastFrame();
+    const frame = await ui.waitFor(/Run this step\?/);
     expect(lines(frame).length).toBeLessThan(rows);
     expect(frame).toContain("values the command uses:");
     expect(frame).toContain(SEVENTY);
@@ -808,141 +799,127 @@ describe("TUI: every value whole where it is checked", () => {
 
   it("at 80×24 Tab shows the whole step; ↓, PgDn and End scroll it to the command's last line; Esc goes back; y still answers", async () => {
     const { ui, answers } = asking(1, { columns: 80, rows: 24 });
-    await tick();
-    expect(ui.lastFrame()).not.toContain("line 30 of the long command");
-    expect(ui.lastFrame()).toMatch(/… \d+ more lines: Tab shows the whole step/);
+    let frame = await ui.waitFor(/Run this step\?/);
+    expect(frame).not.toContain("line 30 of the long command");
+    expect(frame).toMatch(/… \d+ more lines: Tab shows the whole step/);
     ui.write("\t");
-    await tick();
-    let frame = ui.lastFrame();
-    expect(frame).toMatch(/── step promote, whole · lines 1–(\d+) of (\d+) ── ↑↓ PgUp PgDn Home End · Tab back/);
+    frame = await ui.waitFor(/── step promote, whole · lines 1–(\d+) of (\d+) ── ↑↓ PgUp PgDn Home End · Tab back/);
     expect(frame).toContain("Promote the replica;");
     expect(frame).toContain(`${REPLICA} must be`);
     expect(frame).not.toContain("line 30 of the long command");
     expect(lines(frame).length).toBeLessThan(24);
     ui.write("\u001b[B");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/lines 2–\d+ of \d+/);
+    await ui.waitFor(/lines 2–\d+ of \d+/);
     ui.write("\u001b[6~");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/lines (?!2–)\d+–\d+ of \d+/);
+    await ui.waitFor(/lines (?!2–)\d+–\d+ of \d+/);
     ui.write("\u001b[F");
-    await tick();
-    frame = ui.lastFrame();
-    const [, last, total] = /lines \d+–(\d+) of (\d+)/.exec(frame)!;
-    expect(last).toBe(total);
+    frame = await ui.waitFor(/lines \d+–(\d+) of \1 /);
     expect(frame).toContain('echo "line 30 of the long command"');
     expect(frame).toContain("rollback $ true");
     expect(frame).toContain("values the step uses:");
     expect(lines(frame).length).toBeLessThan(24);
     console.log(`frame: the whole step at 80×24, at its end\n${frame}`);
     ui.write("\u001b[H");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/lines 1–\d+ of \d+/);
+    await ui.waitFor(/lines 1–\d+ of \d+/);
     ui.write("\u001b");
-    await tick();
-    expect(ui.lastFrame()).toContain("✔ check");
+    await ui.waitFor(/✔ check/);
     expect(answers).toEqual([]);
-    ui.write("\ty");
-    await tick();
+    ui.write("\t");
+    await ui.waitFor(/── step promote, whole/);
+    ui.write("y");
+    await ui.waitFor(() => answers.length > 0);
     expect(answers).toEqual(["yes"]);
     ui.unmount();
   });
 
   it("an irreversible step: Tab shows the whole step from the typing field, ? the keys, and neither is typed", async () => {
     const { ui, answers } = asking(2, { columns: 80, rows: 24 });
-    await tick();
-    expect(ui.lastFrame()).toContain("Irreversible: type cutover and press Enter to run it");
+    await ui.waitFor(/Irreversible: type cutover and press Enter to run it/);
     ui.write("\t");
-    await tick();
-    expect(ui.lastFrame()).toContain("── step cutover, whole");
+    await ui.waitFor(/── step cutover, whole/);
     ui.write("?");
-    await tick();
-    expect(ui.lastFrame()).toContain("At this question: Irreversible: type cutover to run it");
-    expect(ui.lastFrame()).toMatch(/cutover Enter +type the step id, then Enter: run this irreversible step/);
+    const frame = await ui.waitFor(/At this question: Irreversible: type cutover to run it/);
+    expect(frame).toMatch(/cutover Enter +type the step id, then Enter: run this irreversible step/);
     ui.write("y");
-    await tick();
-    ui.write("cutover\r");
-    await tick();
+    await ui.waitFor(/── step cutover, whole/);
+    ui.write("cutover");
+    await ui.waitFor(/› cutover$/m);
+    ui.write("\r");
+    await ui.waitFor(() => answers.length > 0);
     expect(answers).toEqual(["yes"]);
     ui.unmount();
   });
 
   it("? lists the keys while a step runs, at a question, half-way through an abort; the key that closes the list answers nothing", async () => {
     const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag 0\n")]);
-    await tick();
-    expect(lines(ui.lastFrame()).at(-1)).toMatch(/Running… Ctrl-C to stop +\? +keys/);
+    let frame = await ui.waitFor(/── output of lag/);
+    expect(lines(frame).at(-1)).toMatch(/Running… Ctrl-C to stop +\? +keys/);
     ui.write("?");
-    await tick();
-    let frame = ui.lastFrame();
-    expect(frame).toContain("While the run goes on");
+    frame = await ui.waitFor(/While the run goes on/);
     expect(frame).toMatch(/← → +an earlier or a later step's output/);
     expect(frame).toMatch(/Ctrl-C +asks first; a second Ctrl-C stops the running step/);
     expect(lines(frame).at(-1)).toBe("Any key closes this list; it answers nothing.");
     ui.write("x");
-    await tick();
-    expect(ui.lastFrame()).toContain("── output of lag");
+    await ui.waitFor(/── output of lag/);
     const answers: string[] = [];
     store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
-    await tick();
+    await ui.waitFor(/Run this step\?/);
     ui.write("?");
-    await tick();
-    frame = ui.lastFrame();
-    expect(frame).toContain("At this question: Run this step?");
+    frame = await ui.waitFor(/At this question: Run this step\?/);
     expect(frame).toMatch(/ y +run *│\n│ +s +skip *│\n│ +a +abort \(asks once more\)/);
     expect(frame).toMatch(/Tab +the whole step/);
     ui.write("y");
-    await tick();
+    await ui.waitFor(/Run this step\? +y +run/);
     expect(answers).toEqual([]);
     ui.write("a");
-    await tick();
+    await ui.waitFor(/Abort the run here\?/);
     ui.write("?");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/a Enter +abort: Abort the run here\?/);
-    expect(ui.lastFrame()).toMatch(/any other key +cancel: do not abort/);
+    frame = await ui.waitFor(/a Enter +abort: Abort the run here\?/);
+    expect(frame).toMatch(/any other key +cancel: do not abort/);
     ui.write("q");
-    await tick();
+    await ui.waitFor(/Abort the run here\? Nothing more will run\. Press/);
     expect(answers).toEqual([]);
     ui.write("a");
-    await tick();
+    await ui.waitFor(() => answers.length > 0);
     expect(answers).toEqual(["abort"]);
     ui.unmount();
   });
 
   it("? lists the keys at the param review, in a list of choices, and in the form for a missing param; in a typed value it is typed", async () => {
     const { ui, done } = reviewing({ columns: 80, rows: 24 });
-    await tick();
+    await ui.waitFor(/Start the run/);
     ui.write("?");
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toContain("Checking the params before the run starts");
+    const frame = await ui.waitFor(/Checking the params before the run starts/);
     expect(frame).toMatch(/s +start the run with the values on screen/);
     expect(frame).toMatch(/Ctrl-U Ctrl-W +typed: clear it; delete a word/);
     expect(frame).not.toMatch(/… \d+ more lines/);
     expect(lines(frame).length).toBeLessThan(24);
     ui.write("s");
-    await tick();
+    await ui.waitFor(/Check the params before the run starts/);
     expect(done).toEqual([]);
-    expect(ui.lastFrame()).toContain("Check the params before the run starts");
     // Editing DASHBOARD (a URL may hold a ?): the ? is typed.
-    ui.write("\u001b[A\u001b[A\r?x");
-    await tick();
-    expect(ui.lastFrame()).toContain(`› ${SEVENTY}?x`);
+    ui.write("\u001b[A");
+    await ui.waitFor(/› TOKEN/);
+    ui.write("\u001b[A");
+    await ui.waitFor(/› DASHBOARD/);
+    ui.write("\r");
+    await ui.waitFor(/Enter keep · Esc cancel/);
+    ui.write("?x");
+    await ui.waitFor((f) => f.includes(`› ${SEVENTY}?x`));
     ui.unmount();
 
     const picked: string[] = [];
     const form = renderAt(<ParamForm name="TARGET_ENV" description={undefined} example={undefined} choices={["staging", "production"]} secret={false} validate={() => undefined} onSubmit={(v) => picked.push(v)} theme={theme} width={80} />, { columns: 80, rows: 24 });
-    await tick();
+    await form.waitFor(/› 1\. staging/);
     form.write("\u001b[B");
-    await tick();
+    await form.waitFor(/› 2\. production/);
     form.write("?");
-    await tick();
-    expect(form.lastFrame()).toMatch(/1-9 +take that value/);
+    await form.waitFor(/1-9 +take that value/);
     form.write("\r");
-    await tick();
+    await form.waitFor(/› 2\. production/);
     expect(picked).toEqual([]);
-    expect(form.lastFrame()).toMatch(/› 2\. production/);
     form.write("\r");
-    await tick();
+    await form.waitFor(() => picked.length > 0);
     expect(picked).toEqual(["production"]);
     form.unmount();
   });

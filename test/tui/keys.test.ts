@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { Key } from "ink";
 import { describe, expect, it } from "vitest";
-import { editLine, keyPresses } from "../../src/tui/keys.js";
+import { editLine, keyPresses, pickChoice } from "../../src/tui/keys.js";
 
 const none = { return: false, backspace: false, delete: false, escape: false, ctrl: false } as Key;
 const type = (value: string, input: string, key: Key = none) => keyPresses(input, key).reduce((v, k) => editLine(v.value, k), { value, submit: false });
@@ -35,5 +35,18 @@ describe("keys that arrive in one read", () => {
         expect(r.value).not.toMatch(/[\u0000-\u001f\u007f]/);
       }),
     );
+  });
+});
+
+describe("picking from a list of choices", () => {
+  const one = (input: string) => keyPresses(input, none)[0]!;
+  const nav = (k: Partial<Key>) => keyPresses("", { ...none, ...k } as Key)[0]!;
+
+  it("moves with the arrows (round the ends), takes a value with Enter or its number, and nothing else takes one", () => {
+    expect(pickChoice(3, 0, nav({ upArrow: true }))).toEqual({ at: 2, take: false });
+    expect(pickChoice(3, 2, nav({ downArrow: true }))).toEqual({ at: 0, take: false });
+    expect(pickChoice(3, 1, one("\r"))).toEqual({ at: 1, take: true });
+    expect(pickChoice(3, 0, one("3"))).toEqual({ at: 2, take: true });
+    for (const k of ["4", "0", "?", "x", "\t", "\u001b"]) expect(pickChoice(3, 1, one(k))).toEqual({ at: 1, take: false });
   });
 });
