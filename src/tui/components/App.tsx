@@ -1,5 +1,6 @@
 import { Box, Text, useInput, useStdout } from "ink";
 import { useRef, useSyncExternalStore, type ReactNode } from "react";
+import type { PlanStep } from "../../engine/plan.js";
 import { whenText, type RunView } from "../../run/view.js";
 import { formatDuration } from "../../schema/duration.js";
 import { printableLine } from "../../views/printable.js";
@@ -180,8 +181,8 @@ export function App({ store, theme, onStop }: AppProps) {
     const sections = runHelp(isEngineQuestion(q) ? q : undefined, snap.ui, { expandable: expandable !== undefined, expanded });
     return screen(<HelpBox key="help" sections={sections} width={width} height={body} theme={theme} />, <Lines key="footer" lines={footer} theme={theme} />);
   }
-  const plan = snap.plan.steps.find((s) => s.id === expandable);
-  if (expanded && plan && view) return screen(...wholeStep(snap, plan, { width, height: body, now, theme, detail: detail.current }), <Lines key="footer" lines={footer} theme={theme} />);
+  const asked = snap.plan.steps.find((s) => s.id === expandable);
+  if (expanded && asked && view) return screen(...wholeStep(snap, asked, { width, height: body, now, theme, detail: detail.current }), <Lines key="footer" lines={footer} theme={theme} />);
 
   const askStep = isEngineQuestion(q) && "step" in q ? q.step?.id : undefined;
   const focus = askStep ?? view?.current;
@@ -208,7 +209,7 @@ export function App({ store, theme, onStop }: AppProps) {
  * that move them, then the step's lines in its box. `detail` is told how many lines there are and
  * how many fit, for the keys that scroll.
  */
-function wholeStep(snap: TuiSnapshot, step: NonNullable<TuiSnapshot["plan"]["steps"][number]>, o: { width: number; height: number; now: number; theme: Theme; detail: { lines: number; height: number } }): ReactNode[] {
+function wholeStep(snap: TuiSnapshot, step: PlanStep, o: { width: number; height: number; now: number; theme: Theme; detail: { lines: number; height: number } }): ReactNode[] {
   const view = snap.view!;
   const all = stepDetail({ step, row: view.rows.find((r) => r.id === step.id), values: view.values, width: o.width - PANEL_COLUMNS, now: o.now });
   const height = Math.max(1, o.height - 1 - PANEL_ROWS);
