@@ -18,6 +18,10 @@ export const HOSTILE_RUNBOOKS = {
   "nested-items-16k.md": () => FRONT + "- - a\n".repeat(2731),
   "nested-items-100k.md": () => FRONT + "- - a\n".repeat(17000),
   "stars-100k.md": () => `${FRONT}${"*a".repeat(50000)}\n`,
+  // From "the first hour with runbook": 11 s to lint; each setext heading re-copies the file so far.
+  "setext-8000.md": () => FRONT + "a\n=\n".repeat(8000),
+  // Lazy lines (a list item's paragraph going on without its indentation): 37 s for 32,000.
+  "lazy-lines-32k.md": () => `${FRONT}- a\n${"b\n".repeat(32000)}`,
   "needs-32000.md": () => `---\nid: needs\nowner: team-test\n---\n# Needs\n## Steps\n### A {#a}\n\`\`\`sh needs=${Array.from({ length: 32000 }, (_, i) => `u${i}`).join(",")}\ntrue\n\`\`\`\n`,
   "redos-pattern.md": () => `---\nid: redos\nowner: team-test\nparams:\n  X: {pattern: "^(a+)+$", default: "${"a".repeat(39)}!"}\n---\n# Redos\n## Steps\n### A\n\`\`\`sh\necho "$X"\n\`\`\`\n`,
 };

@@ -7,6 +7,13 @@ cd "$GITHUB_ACTION_PATH"
 
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error(`runbook needs Node.js >= 20.19, this job has ${process.version}: add actions/setup-node before this action`); process.exit(1); }'
 
+# Restored by actions/cache (keyed on this ref's content, Node's major version and the runner): done.
+if [ "${RUNBOOK_INSTALL_RESTORED:-}" = "true" ] && [ -f dist/cli/bin.js ] && [ -d node_modules ]; then
+  echo "runbook: installed from the cache"
+  node dist/cli/bin.js --version
+  exit 0
+fi
+
 npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 if [ ! -f dist/cli/bin.js ]; then
   tools="$(mktemp -d "${RUNNER_TEMP:-/tmp}/runbook-tsc.XXXXXX")"

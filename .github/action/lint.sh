@@ -16,5 +16,17 @@ if [ -n "${RUNBOOK_SARIF_FILE:-}" ]; then
   node "$bin" lint "${paths[@]}" --format sarif "${flags[@]:2}" > "$RUNBOOK_SARIF_FILE" || status=$?
   # 0 and 1 (findings) both produce a report; anything else is a failure to lint at all.
   [ "$status" -le 1 ] || exit "$status"
+  echo "sarif-file=$RUNBOOK_SARIF_FILE" >> "$GITHUB_OUTPUT"
 fi
-node "$bin" lint "${paths[@]}" "${flags[@]}"
+
+# The annotations go to the log as they are; the action's outputs count them.
+report="$(mktemp "${RUNNER_TEMP:-/tmp}/runbook-lint.XXXXXX")"
+status=0
+node "$bin" lint "${paths[@]}" "${flags[@]}" > "$report" || status=$?
+cat "$report"
+{
+  echo "errors=$(grep -c '^::error ' "$report" || true)"
+  echo "warnings=$(grep -c '^::warning file=' "$report" || true)"
+} >> "$GITHUB_OUTPUT"
+rm -f "$report"
+exit "$status"

@@ -16,7 +16,8 @@ export async function runJob(job: Job, settings: JobSettings, answers: HistoryAn
   const verified = verifiedCommitOf(runbook);
   const plan = verified === undefined ? undefined : await answers.plan(job.absolute, verified, true);
   const history = plan && (await fileHistory(runbook, plan, (rel, commits) => answers.blobs(rel, commits)));
-  if (job.kind === "stale") return stale(runbook, settings, history);
+  const shallow = plan?.kind === "beyond-shallow" ? { beyondShallow: true as const } : {};
+  if (job.kind === "stale") return { ...stale(runbook, settings, history), ...shallow };
   const deps: Deps = {};
   if (verified !== undefined && plan) deps.history = { commit: verified, digest: plan.digest };
   const diagnostics = lintRunbook(runbook, {
@@ -27,7 +28,7 @@ export async function runJob(job: Job, settings: JobSettings, answers: HistoryAn
     history,
   }).map(({ file: _, ...d }) => d);
   const at = idAtOf(runbook);
-  return { kind: "lint", diagnostics, ...(at ? { id: { id: at.id, line: at.line, column: at.column } } : {}), deps };
+  return { kind: "lint", diagnostics, ...(at ? { id: { id: at.id, line: at.line, column: at.column } } : {}), deps, ...shallow };
 }
 
 function stale(runbook: Runbook, settings: JobSettings, history: Parameters<typeof assessStaleness>[1]["history"]): StaleOutcome {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mkdirp } from "../files/mkdirp.js";
 import { readRegular } from "../files/open-regular.js";
+import { packageFile } from "../files/package-file.js";
 import { ensureStateSubdir, stateDirOf } from "../state/layout.js";
 import type { Deps, LintOutcome } from "./protocol.js";
 
@@ -137,7 +138,7 @@ function headerLine(salt: string): string {
  */
 export function cacheSalt(version: string, config: { rules?: unknown; review_every?: unknown }): string {
   const here = fileURLToPath(import.meta.url);
-  const checkout = existsSync(path.resolve(path.dirname(here), "../../src"));
+  const checkout = existsSync(packageFile("src"));
   const build = checkout ? String(statSync(here).mtimeMs) : "";
   return createHash("sha256").update(JSON.stringify([FORMAT, version, build, config.rules ?? {}, config.review_every ?? null])).digest("hex").slice(0, 32);
 }

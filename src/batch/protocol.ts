@@ -41,6 +41,8 @@ export interface LintOutcome {
   /** Where the runbook declares its id, for the check across files. */
   readonly id?: { readonly id: string; readonly line: number; readonly column: number };
   readonly deps: Deps;
+  /** Its `verified_commit` is not in a shallow clone's history: the command says so once, for all. */
+  readonly beyondShallow?: true;
 }
 
 export interface StaleOutcome {
@@ -49,6 +51,8 @@ export interface StaleOutcome {
   readonly lastVerified: string | null;
   readonly due: string | null;
   readonly findings: ReadonlyArray<{ readonly kind: StaleKind; readonly message: string; readonly line: number; readonly column: number }>;
+  /** As in LintOutcome. */
+  readonly beyondShallow?: true;
 }
 
 export type Outcome = LintOutcome | StaleOutcome;

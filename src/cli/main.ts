@@ -206,7 +206,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description("list runbooks never verified, overdue, or whose steps changed since verified (exit 1 if any)")
     .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
     .option("--as-of <YYYY-MM-DD>", "judge as of this date (default: today)")
-    .addOption(format(["stylish", "json", "github"], "stylish"))
+    .addOption(format(["stylish", "json", "github", "sarif"], "stylish"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/stale.js")));
 

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
+import { packageFile } from "../files/package-file.js";
 
 /** The package version, read once from package.json beside dist/. */
 export const VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
   } catch {
     return "0.0.0";
   }

@@ -8,6 +8,8 @@ export interface Report {
   readonly cwd: string;
   readonly toolVersion: string;
   readonly color: boolean;
+  /** What the run as a whole has to say, not about one file (a shallow clone): SARIF notifications, GitHub warnings. */
+  readonly notices?: readonly string[];
 }
 
 export interface FileReport {

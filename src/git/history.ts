@@ -16,6 +16,11 @@ export interface RepoHistory {
   readonly root: string;
   /** The newest commit, if there is one. */
   readonly head: string | undefined;
+  /**
+   * A shallow clone (`actions/checkout` fetches one commit unless told `fetch-depth: 0`): a commit
+   * missing from the log may be older than what was fetched, not absent from the repository.
+   */
+  readonly shallow: boolean;
   /** Index in the log (0 = newest) of the commit a hash or hash prefix names, if it is in the history. */
   resolve(prefix: string): number | undefined;
   /** The full hash of the commit at an index. */
@@ -35,12 +40,12 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
   // beside `rev-parse`, and is read again only when git's answer differs (GIT_DIR, say).
   const guess = nearestGitRoot(dir);
   const early = guess === undefined ? undefined : readLog(guess, files);
-  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const top = await git(dir, ["rev-parse", "--show-toplevel", "--is-shallow-repository"]);
   if (top.code !== 0) {
     void early?.then((l) => l.blobs.close());
     return undefined;
   }
-  const root = top.stdout.toString("utf8").trim();
+  const [root = "", shallow] = top.stdout.toString("utf8").trim().split("\n");
   let read = early ? await early : undefined;
   if (!read || read.realRoot !== realpathSync(root)) {
     read?.blobs.close();
@@ -72,6 +77,7 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
   return {
     root,
     head: commits[0]?.hash,
+    shallow: shallow === "true",
     resolve: (prefix) => {
       if (!resolved.has(prefix)) resolved.set(prefix, byHash.get(prefix) ?? firstIndex(commits, prefix));
       return resolved.get(prefix);

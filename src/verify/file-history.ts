@@ -13,6 +13,8 @@ import { stepsFingerprint } from "./fingerprint.js";
 export type HistoryPlan =
   | { readonly kind: "no-repo"; readonly digest: string }
   | { readonly kind: "unknown-commit"; readonly digest: string }
+  /** Not in a shallow clone's history: maybe older than what was fetched, so nothing is known. */
+  | { readonly kind: "beyond-shallow"; readonly digest: string }
   | {
       readonly kind: "known";
       readonly digest: string;
@@ -34,7 +36,7 @@ export function planHistory(repo: RepoHistory | undefined, absoluteFile: string,
   if (!repo) return { kind: "no-repo", digest: "no-repo" };
   const at = repo.resolve(verifiedCommit);
   // A commit that is not there yet may come with the next fetch: the newest commit is part of the answer.
-  if (at === undefined) return { kind: "unknown-commit", digest: `unknown ${verifiedCommit} ${repo.head ?? ""}` };
+  if (at === undefined) return repo.shallow ? { kind: "beyond-shallow", digest: `shallow ${verifiedCommit} ${repo.head ?? ""}` } : { kind: "unknown-commit", digest: `unknown ${verifiedCommit} ${repo.head ?? ""}` };
   const rel = repo.relative(absoluteFile);
   // Commits newer than the verified one come earlier in the newest-first log.
   const later = repo.touched(rel).filter((t) => t.index < at).reverse().map((t) => t.commit);
@@ -49,7 +51,8 @@ export function planHistory(repo: RepoHistory | undefined, absoluteFile: string,
  * fresh whatever happened in between. Old versions are asked for only as far as needed.
  */
 export async function fileHistory(runbook: Runbook, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
-  if (plan.kind === "no-repo") return undefined;
+  // In a shallow clone the command says so once (`stale`), rather than a finding per runbook.
+  if (plan.kind === "no-repo" || plan.kind === "beyond-shallow") return undefined;
   if (plan.kind === "unknown-commit") return { stepsChangedSince: undefined, unknownCommit: true };
   const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
   // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.

@@ -1,8 +1,10 @@
 import { execa } from "execa";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, TSC_BIN } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const BUNDLE = path.join(ROOT, "dist/bundle/runbook.js");
 const run = (bin: string, args: string[], env: Record<string, string> = {}) =>
@@ -36,6 +38,17 @@ describe("the bundle", () => {
       expect(b.stdout, args.join(" ")).toBe(a.stdout);
       expect(b.stderr, args.join(" ")).toBe(a.stderr);
       expect(b.exitCode, args.join(" ")).toBe(a.exitCode);
+    }
+  });
+
+  it("finds the files it ships (the template `new` copies, package.json) from any folder, from dist/bundle as from dist/cli", async () => {
+    const template = await readFile(path.join(ROOT, "runbooks/template.md"), "utf8");
+    for (const bin of [TSC_BIN, BUNDLE]) {
+      const elsewhere = await tempDir("runbook-new-");
+      const r = await execa(process.execPath, [bin, "new", "redis-failover", "--owner", "team-cache"], { cwd: elsewhere, env: { NO_COLOR: "1" }, reject: false });
+      expect([r.exitCode, r.stderr], bin).toEqual([0, ""]);
+      const made = await readFile(path.join(elsewhere, "runbooks/redis-failover.md"), "utf8");
+      expect(made).toBe(template.replace("id: my-runbook", "id: redis-failover").replace("owner: team-unknown", "owner: team-cache").replace("# My runbook", "# Redis failover"));
     }
   });
 });

@@ -1,13 +1,19 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const MESSY = "---\nid: messy\nowner:   team-a\n---\n# Messy\nIntro with *emphasis* and a list:\n* one\n* two\n## Steps\n### Check the lag\n```sh\ntrue\n```\n";
 const TIDY = "---\nid: tidy\nowner: team-a\n---\n\n# Tidy\n\n## Steps\n\n### Check {#check}\n\n```sh\ntrue\n```\n";
 
 describe("runbook fmt", () => {
+  it("leaves the bundled runbooks as they are: the demo, the PostgreSQL failover, and the template `new` copies", async () => {
+    const r = await runMain(["fmt", "--check", "runbooks"]);
+    expect(r.stdout, "run `node dist/bundle/runbook.js fmt runbooks`").toBe("");
+    expect([r.exitCode, r.stderr]).toEqual([0, "0 of 3 files would be reformatted\n"]);
+  });
+
   it("--check lists what would change and exits 1; fmt rewrites it; --check then exits 0", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "messy.md"), MESSY, { mode: 0o640 });

@@ -20,6 +20,8 @@ const EXPECTED: Record<string, string> = {
   "nested-items-16k.md": "file-content",
   "nested-items-100k.md": "file-content",
   "stars-100k.md": "file-content",
+  "setext-8000.md": "file-content",
+  "lazy-lines-32k.md": "file-content",
   "needs-32000.md": "needs-known",
   "redos-pattern.md": "frontmatter-schema",
 };

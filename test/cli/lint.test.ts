@@ -1,11 +1,27 @@
-import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { BIN, runCli, runMain } from "../helpers/cli.js";
+import { ROOT, runCli, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const GOOD = "---\nid: good\nowner: team\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
+
+/**
+ * node and the built CLI where `nobody` can read them: a clone in a private folder (root's home,
+ * 0700) is not, so the bundle (self-contained but for package.json) is copied to a temp folder open
+ * to all, and node too if nobody cannot run the one running the tests.
+ */
+async function cliNobodyCanRun(): Promise<[string, string]> {
+  const dir = await tempDir("runbook-for-nobody-");
+  await cp(path.join(ROOT, "dist/bundle"), path.join(dir, "dist/bundle"), { recursive: true });
+  await cp(path.join(ROOT, "package.json"), path.join(dir, "package.json"));
+  const canRun = (await execa("runuser", ["-u", "nobody", "--", process.execPath, "--version"], { reject: false })).exitCode === 0;
+  const node = canRun ? process.execPath : path.join(dir, "node");
+  if (!canRun) await cp(process.execPath, node);
+  await execa("chmod", ["-R", "a+rX", dir]);
+  return [node, path.join(dir, "dist/bundle/runbook.js")];
+}
 
 async function project(files: Record<string, string | Buffer>): Promise<string> {
   const dir = await tempDir();
@@ -57,7 +73,7 @@ describe("runbook lint (real process)", () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await chmod(cwd, 0o755);
     const r = asRoot
-      ? await execa("runuser", ["-u", "nobody", "--", process.execPath, BIN, "lint"], { cwd, env: { NO_COLOR: "1" }, reject: false })
+      ? await execa("runuser", ["-u", "nobody", "--", ...(await cliNobodyCanRun()), "lint"], { cwd, env: { NO_COLOR: "1" }, reject: false })
       : await runCli(["lint"], { cwd });
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toContain("Cannot read runbooks/locked.md: permission denied");

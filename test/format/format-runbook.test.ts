@@ -49,6 +49,15 @@ describe("formatRunbook", () => {
     expect(out).toBe("\uFEFF---\r\nid: x\r\nowner: y\r\n---\r\n\r\n# T\r\n\r\n## Steps\r\n\r\n### Go {#go}\r\n\r\n```sh\r\ntrue\r\n```\r\n");
   });
 
+  it("refuses, fast, a runbook whose GFM tables would take seconds to parse (edits matched pairwise across the file)", () => {
+    const text = `---\nid: t\nowner: o\n---\n# T\n\n| host | role |\n| --- | --- |\n${"| db-1 | primary |\n".repeat(8000)}`;
+    const started = performance.now();
+    const r = formatRunbook(text);
+    expect(r).toMatchObject({ refused: { ruleId: "file-content", message: expect.stringMatching(/^Tables with more than 2500 cells and rows in all/) } });
+    // It took 14 s before; generous on a busy machine.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("refuses a file whose fence never closes, with the place", () => {
     const r = formatRunbook("---\nid: x\nowner: y\n---\n# T\n## Steps\n### A\n```sh\ntrue\n");
     expect(r).toMatchObject({ refused: { ruleId: "fence-terminated", place: { start: { line: 8, column: 1 } } } });

@@ -104,3 +104,50 @@ describe("runbook lsp", () => {
     expect(done.exitCode).toBe(0);
   });
 });
+
+describe("runbook lsp on a stream it cannot read", () => {
+  /** Writes to a real server and keeps its stdin open, as an editor does: only the server can end it. */
+  const feed = async (chunks: string[], timeout = 30_000) => {
+    const dir = await tempDir("runbook-lsp-frames-");
+    const child = execa(process.execPath, [BIN, "lsp", "--stdio"], { cwd: dir, reject: false, env: { NO_COLOR: "1" }, timeout });
+    stopAfter.push(async () => {
+      child.kill();
+      await child;
+    });
+    let stdout = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    for (const c of chunks) {
+      child.stdin!.write(c);
+      // The next chunk goes once the server has answered the last whole request.
+      if (c.includes('"id"')) await Promise.race([new Promise<void>((resolve) => child.stdout!.once("data", () => resolve())), child]);
+    }
+    const done = await child;
+    return { exitCode: done.exitCode, timedOut: done.timedOut, stderr: String(done.stderr), stdout };
+  };
+  const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const INIT = frame(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } }));
+
+  it("exits with code 1 and the reason on stderr, instead of waiting forever", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["Content-Type: application/vscode-jsonrpc\r\n\r\n{}"], /message 1 from the editor: its header has no Content-Length/],
+      [["Content-Length: twelve\r\n\r\n{}"], /message 1 from the editor: its Content-Length `twelve` is not a number of bytes/],
+      [['{"jsonrpc":"2.0","id":1,"method":"initialize"}\n'], /message 1 from the editor: expected a header such as `Content-Length: 123`/],
+      // A good initialize is answered first; the second message's body is not JSON.
+      [[INIT, "Content-Length: 9\r\n\r\nnot json!"], /message 2 from the editor: its body is not JSON: `not json!`/],
+      [["Content-Length: 500\r\n\r\n{}", frame("{}")], /message 1 from the editor: its Content-Length 500 is more than its body/],
+    ];
+    for (const [chunks, reason] of cases) {
+      const r = await feed(chunks);
+      expect([r.exitCode, r.timedOut], JSON.stringify(chunks)).toEqual([1, false]);
+      expect(r.stderr).toMatch(new RegExp(`^runbook lsp: cannot read ${reason.source}.*\\. Exiting: no later message can be found in the stream`));
+      expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    }
+    expect((await feed([INIT, "Content-Length: 3\r\n\r\n{x}"])).stdout).toContain('"capabilities"');
+  }, 120_000);
+
+  it("exits when a message stays cut short (a Content-Length larger than what was sent, then silence)", async () => {
+    const r = await feed([INIT, "Content-Length: 300\r\n\r\n{}"]);
+    expect([r.exitCode, r.timedOut]).toEqual([1, false]);
+    expect(r.stderr).toMatch(/^runbook lsp: cannot read message 2 from the editor: its body stops after 2 of the 300 bytes its Content-Length promised\./);
+  }, 60_000);
+});

@@ -20,6 +20,7 @@ import { useColor, type Io } from "../io.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { VERSION } from "../version.js";
+import { shallowCloneNotice } from "../../verify/shallow-clone.js";
 
 interface LintFlags {
   format: FormatName;
@@ -90,10 +91,12 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
   const checkIds = projectChecker(settings.severities);
   const unreadable: string[] = [];
   const totals = { files: 0, errors: 0, warnings: 0 };
+  let beyondShallow = 0;
   try {
     await inOrder(files, WINDOW, outcomeOf, (outcome, file) => {
       bar.tick();
       if ("unreadable" in outcome) return void unreadable.push(outcome.unreadable);
+      if (outcome.beyondShallow) beyondShallow++;
       const diagnostics: Diagnostic[] = outcome.diagnostics.map((d) => ({ file, ...d }));
       const duplicate = checkIds(outcome.id && { file, ...outcome.id });
       if (duplicate) diagnostics.push(duplicate);
@@ -113,6 +116,8 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
   await cache?.save();
 
   for (const message of unreadable) io.stderr.write(`runbook: ${message}\n`);
+  // Once, not a `stale-changed` per runbook: CI checks out one commit unless told otherwise.
+  if (beyondShallow && settings.severities["stale-changed"] !== "off") io.stderr.write(`runbook: ${shallowCloneNotice(beyondShallow)}\n`);
   if (unreadable.length) return EXIT.usage;
   if (totals.errors) return EXIT.findings;
   if (flags.maxWarnings !== undefined && totals.warnings > flags.maxWarnings) {

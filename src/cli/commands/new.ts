@@ -1,11 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { mkdirp } from "../../files/mkdirp.js";
+import { packageFile } from "../../files/package-file.js";
 import path from "node:path";
 import { ID_PATTERN } from "../../schema/frontmatter.js";
 import { EXIT, InputError, UsageError } from "../../errors.js";
 import type { Io } from "../io.js";
 
-const TEMPLATE = new URL("../../../runbooks/template.md", import.meta.url);
+const TEMPLATE = packageFile("runbooks/template.md");
 
 export default async function newRunbook(io: Io, id: string, flags: { owner: string; title?: string; dir: string }): Promise<number> {
   if (!ID_PATTERN.test(id)) throw new UsageError(`Invalid id \`${id}\`: expected kebab-case such as \`redis-failover\``);

@@ -1,6 +1,9 @@
 import { createColors } from "picocolors";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatGithub } from "../../diagnostics/formatters/github.js";
+import { formatSarif } from "../../diagnostics/formatters/sarif.js";
+import type { Report } from "../../diagnostics/report.js";
+import { shallowCloneNotice } from "../../verify/shallow-clone.js";
 import { loadConfig } from "../../files/config.js";
 import type { StaleOutcome } from "../../batch/protocol.js";
 import { assessRunbooks } from "../../verify/assess.js";
@@ -11,23 +14,32 @@ import { useColor, type Io } from "../io.js";
 import { VERSION } from "../version.js";
 
 const RULE_FOR = { "never-verified": "stale-never-verified", overdue: "stale-overdue", changed: "stale-changed" } as const;
+const STALE_RULES: readonly string[] = Object.values(RULE_FOR);
 
 /** Lists runbooks that are never verified, overdue, or changed since verified. Exit 1 if any. */
-export default async function stale(io: Io, paths: string[], flags: { asOf?: string; format: "stylish" | "json" | "github"; config?: string }): Promise<number> {
+export default async function stale(io: Io, paths: string[], flags: { asOf?: string; format: "stylish" | "json" | "github" | "sarif"; config?: string }): Promise<number> {
   const { config } = await loadConfig(io.cwd, flags.config);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const wanted = paths.length ? paths : (config.runbooks ?? []);
   const { runbooks: results, gitChecked } = await assessRunbooks({ cwd: io.cwd, paths: wanted, today, reviewEvery: config.review_every, env: io.env, progress: (n) => progress(io, "reading", n) });
   if (!gitChecked) io.stderr.write("runbook: not in a git repository: the check for steps changed since verification is skipped\n");
   const staleOnes = results.filter((r) => r.staleness.findings.length > 0);
+  const beyondShallow = results.filter((r) => r.staleness.beyondShallow).length;
+  const notices = beyondShallow ? [shallowCloneNotice(beyondShallow)] : [];
 
   if (flags.format === "json") {
-    io.stdout.write(`${JSON.stringify({ asOf: isoDate(today), gitChecked, runbooks: results.map(toJson), summary: { runbooks: results.length, stale: staleOnes.length } }, null, 2)}\n`);
-  } else if (flags.format === "github") {
-    io.stdout.write(formatGithub({ files: staleOnes.map((r) => ({ file: r.file, diagnostics: toDiagnostics(r, config.rules ?? {}) })), rules: [], cwd: io.cwd, toolVersion: VERSION, color: false }));
+    const shallow = beyondShallow ? { shallowClone: { runbooks: beyondShallow, notice: notices[0] } } : {};
+    io.stdout.write(`${JSON.stringify({ asOf: isoDate(today), gitChecked, ...shallow, runbooks: results.map(toJson), summary: { runbooks: results.length, stale: staleOnes.length } }, null, 2)}\n`);
+  } else if (flags.format === "github" || flags.format === "sarif") {
+    // SARIF carries the descriptions of the three stale rules; loading them means loading every rule.
+    const rules = flags.format === "sarif" ? (await import("../../lint/registry.js")).RULE_INFO.filter((r) => STALE_RULES.includes(r.id)) : [];
+    const report: Report = { files: staleOnes.map((r) => ({ file: r.file, diagnostics: toDiagnostics(r, config.rules ?? {}) })), rules, cwd: io.cwd, toolVersion: VERSION, color: false, notices };
+    io.stdout.write(flags.format === "sarif" ? formatSarif(report) : formatGithub(report));
   } else {
     io.stdout.write(stylish(results, staleOnes.length, today, useColor(io, io.stdout)));
   }
+  // Beside the report (the GitHub and SARIF ones carry it too): said once, whatever the number of runbooks.
+  for (const notice of notices) io.stderr.write(`runbook: ${notice}\n`);
   return staleOnes.length ? EXIT.findings : EXIT.ok;
 }
 

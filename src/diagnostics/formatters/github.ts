@@ -6,8 +6,8 @@ const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").r
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /** GitHub Actions annotations: `::error file=…,line=…,col=…,title=rule::message`. */
-export const githubWriter: ReportWriter = () => ({
-  start: () => "",
+export const githubWriter: ReportWriter = (head) => ({
+  start: () => (head.notices ?? []).map((n) => `::warning title=runbook::${escapeData(n)}\n`).join(""),
   file: (f) => {
     let out = "";
     for (const d of f.diagnostics) {

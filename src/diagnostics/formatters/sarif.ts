@@ -49,6 +49,7 @@ export const sarifWriter: ReportWriter = (head) => {
             })),
           },
         },
+        ...(head.notices?.length ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: head.notices.map((text) => ({ level: "warning", message: { text } })) }] } : {}),
         originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(head.cwd.endsWith("/") ? head.cwd : `${head.cwd}/`).href } },
         results: JSON_ITEMS,
       },
