@@ -61,7 +61,9 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
   const { plan, runbook } = req.prepared;
   const needy = stepsNeedingOperator(plan);
   if (!req.interactive && !req.policy.yes && needy.length) {
-    throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : "confirm"})`).join(", ")}`, { hint: "Run it in a terminal, or pass --yes to confirm every step." });
+    const irreversible = needy.filter((s) => s.irreversible !== undefined).map((s) => s.id);
+    const hint = `Run it in a terminal, or pass --yes to confirm every step${irreversible.length ? ` and --confirm-irreversible ${irreversible.join(",")} to take the irreversible one${irreversible.length === 1 ? "" : "s"} (--yes alone stops before ${irreversible.length === 1 ? "it" : "them"})` : ""}.`;
+    throw new RunRefusedError(`no terminal to answer for ${needy.map((s) => `${s.id} (${s.manual ? "manual" : s.irreversible !== undefined ? "irreversible" : "confirm"})`).join(", ")}`, { hint });
   }
   irreversibleNamed(plan, req.policy.confirmIrreversible ?? [], "--confirm-irreversible");
   refuseMissingEnv(req.prepared, world);

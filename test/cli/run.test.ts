@@ -147,7 +147,8 @@ describe("runbook run (real processes)", () => {
     const p = await runbookProject(`## Steps\n### Do {#do}\n${fence("sh confirm irreversible=\"test\"", 'echo ran >> "$MARK"')}### Check by hand {#look}\nLook at it.\n`);
     const r = await runIn(p, ["run", "rb.md"]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("do (confirm), look (manual)");
+    expect(r.stderr).toContain("do (irreversible), look (manual)");
+    expect(r.stderr).toContain("--confirm-irreversible do");
     expect(journalFiles(p.state)).toEqual([]);
     // --yes alone never takes the irreversible step: the run stops before it, nothing ran.
     const stopped = await runIn(p, ["run", "rb.md", "--yes"]);
