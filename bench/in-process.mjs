@@ -14,18 +14,18 @@ const [dist, passesArg = "40"] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(path.resolve(dist, p)).href);
 const [{ buildRunbook }, { lintRunbook }, { commandLookup }, { parseMarkdown }] = await Promise.all([
   load("model/build-runbook.js"),
-  load("lint/lint.js"),
-  load("files/command-exists.js"),
-  load("parse/markdown.js"),
+  load("check/lint-runbook.js"),
+  load("system/command-exists.js"),
+  load("model/parse-markdown.js"),
 ]);
-/** The server's pipeline, when this build has a language server (src/remark/language-server.ts). */
-const server = existsSync(path.resolve(dist, "remark/index.js")) ? await languageServerPipeline() : undefined;
+/** The server's pipeline, when this build has a language server (src/editor/language-server.ts). */
+const server = existsSync(path.resolve(dist, "editor/index.js")) ? await languageServerPipeline() : undefined;
 
 async function languageServerPipeline() {
   const [{ default: remarkRunbook }, { markdownParser, refuseSlowShapes }, { default: runbookCompiler }, { engine }, { VFile }] = await Promise.all([
-    load("remark/index.js"),
-    load("parse/markdown.js"),
-    load("format/remark-compiler.js"),
+    load("editor/index.js"),
+    load("model/parse-markdown.js"),
+    load("authoring/remark-compiler.js"),
     import("unified-engine"),
     import("vfile"),
   ]);

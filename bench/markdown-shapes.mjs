@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Which Markdown shapes cost the parser more than linear time, and are the limits of
-// src/parse/markdown-limits.ts in front of each? Every shape is generated at 4, 8, 16 and 32 KiB and
+// src/model/markdown-limits.ts in front of each? Every shape is generated at 4, 8, 16 and 32 KiB and
 // parsed by the project's parser (remark-parse, what lint reads) and by fmt's (remark-gfm too); the
 // CPU time of the best of two runs (not wall time: machines here are shared) and its growth over
 // the last doubling are printed, with the size at which the limits refuse the shape, if they do.
@@ -9,9 +9,9 @@
 //   npm run build && node bench/markdown-shapes.mjs [name…]   (KIBS=4,8,16 for other sizes)
 import { ROOT } from "./lib/measure.mjs";
 
-const { parseMarkdown } = await import(`${ROOT}/dist/parse/markdown.js`);
-const { processor } = await import(`${ROOT}/dist/format/format-runbook.js`);
-const { checkMarkdownLimits } = await import(`${ROOT}/dist/parse/markdown-limits.js`);
+const { parseMarkdown } = await import(`${ROOT}/dist/model/parse-markdown.js`);
+const { processor } = await import(`${ROOT}/dist/authoring/format-runbook.js`);
+const { checkMarkdownLimits } = await import(`${ROOT}/dist/model/markdown-limits.js`);
 const gfm = (text) => processor.parse(text);
 
 const rep = (s, n) => s.repeat(n);

@@ -30,7 +30,7 @@ const zodMembers = {
 };
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { runbook: "src/cli/bin.ts", worker: "src/batch/worker.ts" },
+  entryPoints: { runbook: "src/cli/bin.ts", worker: "src/check/batch/worker.ts" },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { onCi } from "../src/on-ci.js";
-import { isInteractive } from "../src/cli/world.js";
+import { onCi } from "../src/system/on-ci.js";
+import { isInteractive } from "../src/cli/real-world.js";
 
 describe("onCi", () => {
   it("is true for any CI value but empty, false and 0", () => {

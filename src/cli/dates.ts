@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** Parses a `YYYY-MM-DD` flag as a UTC date; undefined when the flag is absent. */
 export function parseDateFlag(value: string | undefined, flag: string): Date | undefined {

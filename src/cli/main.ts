@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { describeUnexpected, EXIT, RunbookError } from "../errors.js";
+import { describeUnexpected, EXIT, RunbookError } from "../core/errors.js";
 import type { Io } from "./io.js";
 import { VERSION } from "./version.js";
 

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { stylishWriter } from "../diagnostics/formatters/stylish.js";
-import { RULE_INFO } from "../lint/registry.js";
+import type { Diagnostic } from "../check/diagnostic.js";
+import { stylishWriter } from "../check/formatters/stylish.js";
+import { RULE_INFO } from "../check/registry.js";
 import { useColor, type Io } from "./io.js";
 import { VERSION } from "./version.js";
 

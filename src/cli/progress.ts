@@ -1,4 +1,4 @@
-import { onCi } from "../on-ci.js";
+import { onCi } from "../system/on-ci.js";
 import type { Io } from "./io.js";
 
 /**

@@ -1,23 +1,23 @@
 import { readFileSync } from "node:fs";
-import { UsageError } from "../errors.js";
-import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../engine/output-limit.js";
-import { loadConfig, type LoadedConfig } from "../files/config.js";
-import { repoRootOf } from "../files/repo-root.js";
+import { UsageError } from "../core/errors.js";
+import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../run/output-limit.js";
+import { loadConfig, type LoadedConfig } from "../system/config-file.js";
+import { repoRootOf } from "../system/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
-import type { Plan } from "../engine/plan.js";
+import type { Plan } from "../run/plan.js";
 import { collectParamFlags } from "../run/params.js";
 import { checkRequires, prepare, prepareForPreview, sha256, type Prepared } from "../run/prepare.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../check/diagnostic.js";
 import type { ContinueRequest } from "../run/session.js";
 import type { World } from "../run/world.js";
-import { stateDirOf } from "../state/layout.js";
+import { stateDirOf } from "../state/state-dir.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
-import type { ViewMode } from "../views/front-end.js";
+import type { ViewMode } from "./front-end.js";
 import { useColor, type Io } from "./io.js";
 import { runIdIn, syncForReading } from "./shared-runs.js";
 import { VERSION } from "./version.js";
-import { isInteractive, realWorld } from "./world.js";
+import { isInteractive, realWorld } from "./real-world.js";
 
 /** The flags run, resume and rollback share. */
 export interface SessionFlags {

@@ -1,11 +1,11 @@
 import os from "node:os";
 import path from "node:path";
-import { UsageError } from "../errors.js";
-import { loadConfig, type LoadedConfig } from "../files/config.js";
-import type { Holder } from "../handoff/summary.js";
+import { UsageError } from "../core/errors.js";
+import { loadConfig, type LoadedConfig } from "../system/config-file.js";
+import type { Holder } from "../report/run-summary.js";
 import type { JournalStore } from "../run/world.js";
 import { fileJournalStore } from "../state/journals.js";
-import { stateDirOf } from "../state/layout.js";
+import { stateDirOf } from "../state/state-dir.js";
 import { holderLive, lockHolder, thisHost } from "../state/lock.js";
 import { resolveRunId } from "../state/run-ids.js";
 import { leaseStatus } from "../state/shared/lease.js";

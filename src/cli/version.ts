@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { packageFile } from "../files/package-file.js";
+import { packageFile } from "../system/package-file.js";
 
 /** The package version, read once from package.json beside dist/. */
 export const VERSION: string = (() => {

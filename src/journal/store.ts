@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
-import { EXIT, JournalCorruptError, JournalError } from "../errors.js";
-import { NotRegularFileError, openRegular } from "../files/open-regular.js";
+import { EXIT, JournalCorruptError, JournalError } from "../core/errors.js";
+import { NotRegularFileError, openRegular } from "../system/open-regular.js";
 import { sealLine, unsealLine } from "./checksum.js";
 import { eventSchema, JOURNAL_VERSION, READABLE_VERSIONS, type JournalEvent, type NewEvent } from "./events.js";
 

@@ -1,8 +1,8 @@
-import type { Problem } from "../diagnostics/diagnostic.js";
-import { parseInfoString } from "../parse/info-string.js";
-import type { LineIndex, Span } from "../parse/positions.js";
-import { ATTRIBUTE_FORMS, ATTRIBUTE_KEYS, attributesSchema, FLAG_ATTRIBUTES, IRREVERSIBLE_NEEDS_REASON, STEP_ONLY_ATTRIBUTES, type Attributes } from "../schema/attributes.js";
-import { flattenIssues } from "../schema/zod-issues.js";
+import type { Problem } from "../check/diagnostic.js";
+import { parseInfoString } from "./info-string.js";
+import type { LineIndex, Span } from "./positions.js";
+import { ATTRIBUTE_FORMS, ATTRIBUTE_KEYS, attributesSchema, FLAG_ATTRIBUTES, IRREVERSIBLE_NEEDS_REASON, STEP_ONLY_ATTRIBUTES, type Attributes } from "./schema/attributes.js";
+import { flattenIssues } from "./schema/zod-issues.js";
 import type { BlockRole, CodeBlock, ShellBlock } from "./types.js";
 
 /** Reads a shell fence's attributes, placing every problem on the attribute it is about. */

@@ -1,4 +1,4 @@
-import type { StepGraph } from "./graph.js";
+import type { StepGraph } from "./step-graph.js";
 import type { Runbook, Step } from "./types.js";
 
 /** Serialisable view of a runbook's plan, for `runbook graph --format json` and tools. */

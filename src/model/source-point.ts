@@ -1,4 +1,4 @@
-import type { Point } from "../parse/positions.js";
+import type { Point } from "./positions.js";
 import type { CodeBlock } from "./types.js";
 
 /**

@@ -1,9 +1,9 @@
-import type { Problem } from "../diagnostics/diagnostic.js";
-import type { FrontmatterSource } from "../parse/frontmatter.js";
-import type { Span } from "../parse/positions.js";
-import type { Attributes } from "../schema/attributes.js";
-import type { Frontmatter } from "../schema/frontmatter.js";
-import type { KnownFrontmatter } from "../schema/validate-frontmatter.js";
+import type { Problem } from "../check/diagnostic.js";
+import type { FrontmatterSource } from "./frontmatter-yaml.js";
+import type { Span } from "./positions.js";
+import type { Attributes } from "./schema/attributes.js";
+import type { Frontmatter } from "./schema/frontmatter-schema.js";
+import type { KnownFrontmatter } from "./schema/validate-frontmatter.js";
 
 export type BlockRole = "command" | "rollback" | "verify";
 

@@ -1,5 +1,5 @@
 import type { Phase } from "../journal/events.js";
-import type { PlanStep } from "../engine/plan.js";
+import type { PlanStep } from "./plan.js";
 import type { AttemptResult } from "./state.js";
 
 /** One line of a rollback preview: what undoing a target will do. */

@@ -1,6 +1,6 @@
-import { RunRefusedError } from "../errors.js";
+import { RunRefusedError } from "../core/errors.js";
 import { LockHeldError } from "../state/lock.js";
-import { printableLine } from "../views/printable.js";
+import { printableLine } from "../core/printable.js";
 import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { createFold, runWord, type RunState } from "./state.js";

@@ -1,10 +1,10 @@
-import { EXIT, RunRefusedError } from "../errors.js";
-import { backoffDelay } from "../engine/backoff.js";
-import { SecretMasker } from "../engine/mask.js";
-import { DEFAULT_OUTPUT_LIMIT, OutputLimit } from "../engine/output-limit.js";
-import type { Plan, PlanStep } from "../engine/plan.js";
-import type { BlockResult, ProcessRunner } from "../engine/process-runner.js";
-import { blockTag } from "../engine/proc.js";
+import { EXIT, RunRefusedError } from "../core/errors.js";
+import { backoffDelay } from "./backoff.js";
+import { SecretMasker } from "./mask.js";
+import { DEFAULT_OUTPUT_LIMIT, OutputLimit } from "./output-limit.js";
+import type { Plan, PlanStep } from "./plan.js";
+import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
+import { blockTag } from "../system/proc.js";
 import type { Capture } from "../journal/events.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";

@@ -1,6 +1,6 @@
-import { UsageError } from "../errors.js";
-import type { Plan } from "../engine/plan.js";
-import { didYouMean } from "../schema/suggest.js";
+import { UsageError } from "../core/errors.js";
+import type { Plan } from "./plan.js";
+import { didYouMean } from "../model/suggest.js";
 import type { Policy } from "./ask.js";
 
 /**

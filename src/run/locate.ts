@@ -1,5 +1,5 @@
 import path from "node:path";
-import { RunRefusedError, UsageError } from "../errors.js";
+import { RunRefusedError, UsageError } from "../core/errors.js";
 import type { EventOf } from "../journal/events.js";
 
 export interface Found {

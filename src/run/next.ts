@@ -1,6 +1,6 @@
-import { EXIT } from "../errors.js";
+import { EXIT } from "../core/errors.js";
 import type { NewEvent, Phase } from "../journal/events.js";
-import type { Plan, PlanBlock, PlanStep } from "../engine/plan.js";
+import type { Plan, PlanBlock, PlanStep } from "./plan.js";
 import { BY_YES, byConfirmIrreversible, type Ask } from "./ask.js";
 import { notUndoneNote, rollbackBlock, rollbackQuestion, rollbackScope, whyNoRollback } from "./rollback-plan.js";
 import { attemptOk, type Attempt, type RunState, type StepState } from "./state.js";

@@ -1,4 +1,4 @@
-import { RunRefusedError } from "../errors.js";
+import { RunRefusedError } from "../core/errors.js";
 import { LockHeldError, type LockHolder } from "../state/lock.js";
 import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";

@@ -1,4 +1,4 @@
-import type { ResolvedParams } from "../engine/params.js";
+import type { ResolvedParams } from "./param-values.js";
 import type { Runbook } from "../model/types.js";
 import { paramValidator, resolveRunParams } from "./params.js";
 

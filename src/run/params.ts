@@ -1,7 +1,7 @@
-import { UsageError } from "../errors.js";
-import { checkParamValue, parseParamFlag, paramsFromEnv, resolveParams, type ResolvedParams } from "../engine/params.js";
+import { UsageError } from "../core/errors.js";
+import { checkParamValue, parseParamFlag, paramsFromEnv, resolveParams, type ResolvedParams } from "./param-values.js";
 import type { Runbook } from "../model/types.js";
-import type { Param } from "../schema/frontmatter.js";
+import type { Param } from "../model/schema/frontmatter-schema.js";
 import type { RunState } from "./state.js";
 
 /** What a person is asked about one param. */

@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { formatStylish } from "../diagnostics/formatters/stylish.js";
-import { InputError, RunRefusedError } from "../errors.js";
-import { buildPlan, type Plan } from "../engine/plan.js";
-import { commandLookup } from "../files/command-exists.js";
-import { readText } from "../files/read-runbook.js";
-import { repoRootOf } from "../files/repo-root.js";
-import { lintRunbook, type RuleSetting } from "../lint/lint.js";
-import { splitByPlan } from "../lint/plan-findings.js";
-import { RULE_INFO } from "../lint/registry.js";
+import type { Diagnostic } from "../check/diagnostic.js";
+import { formatStylish } from "../check/formatters/stylish.js";
+import { InputError, RunRefusedError } from "../core/errors.js";
+import { buildPlan, type Plan } from "./plan.js";
+import { commandLookup } from "../system/command-exists.js";
+import { readText } from "../system/read-runbook.js";
+import { repoRootOf } from "../system/repo-root.js";
+import { lintRunbook, type RuleSetting } from "../check/lint-runbook.js";
+import { splitByPlan } from "../check/plan-findings.js";
+import { RULE_INFO } from "../check/registry.js";
 import { buildRunbook } from "../model/build-runbook.js";
-import { buildStepGraph } from "../model/graph.js";
+import { buildStepGraph } from "../model/step-graph.js";
 import type { Runbook } from "../model/types.js";
 
 /** Where a runbook is, in the terms a journal keeps: so another checkout can find the same file. */

@@ -1,4 +1,4 @@
-import type { Plan, PlanBlock, PlanStep } from "../engine/plan.js";
+import type { Plan, PlanBlock, PlanStep } from "./plan.js";
 import type { RollbackBarrier, RollbackItem } from "./ask.js";
 import type { RunState, StepState } from "./state.js";
 

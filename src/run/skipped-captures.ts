@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import type { Plan } from "../engine/plan.js";
+import { UsageError } from "../core/errors.js";
+import type { Plan } from "./plan.js";
 
 /** A value a step to run reads, that a step this run skips (`--from`, `--only`) would have captured. */
 export interface SkippedCapture {

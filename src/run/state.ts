@@ -1,4 +1,4 @@
-import { JournalError } from "../errors.js";
+import { JournalError } from "../core/errors.js";
 import type { Capture, EventOf, JournalEvent, Phase } from "../journal/events.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { Plan } from "../engine/plan.js";
-import type { ProcessRunner } from "../engine/process-runner.js";
+import type { Plan } from "./plan.js";
+import type { ProcessRunner } from "../system/process-runner.js";
 import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
 import type { JournalSink, ScanResult } from "../journal/store.js";
 import type { Lock, LockHolder } from "../state/lock.js";

@@ -3,11 +3,11 @@ import os from "node:os";
 import { JournalWriter, scanJournal, type WriterOptions } from "../journal/store.js";
 import type { JournalEvent } from "../journal/events.js";
 import type { ScanResult } from "../journal/store.js";
-import { JournalError } from "../errors.js";
+import { JournalError } from "../core/errors.js";
 import { RUN_ID_PATTERN } from "../journal/run-id.js";
 import { createFold, type RunState } from "../run/state.js";
 import type { JournalStore } from "../run/world.js";
-import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./layout.js";
+import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./state-dir.js";
 import { holdsWriterLock } from "./lock.js";
 import { fileNoteInbox } from "./note-inbox.js";
 

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { closeSync, constants, linkSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { readSmallJson } from "./small-file.js";
 import path from "node:path";
-import { RunRefusedError } from "../errors.js";
-import { isAlive, processStartTime } from "../engine/proc.js";
-import { printableLine } from "../views/printable.js";
-import { ensureStateSubdir, journalPath, locksDir, makeStateSubdir, runsDir } from "./layout.js";
+import { RunRefusedError } from "../core/errors.js";
+import { isAlive, processStartTime } from "../system/proc.js";
+import { printableLine } from "../core/printable.js";
+import { ensureStateSubdir, journalPath, locksDir, makeStateSubdir, runsDir } from "./state-dir.js";
 
 export interface LockHolder {
   readonly runId: string;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, lstatSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync, fsyncSync } from "node:fs";
 import path from "node:path";
-import { JournalError } from "../errors.js";
+import { JournalError } from "../core/errors.js";
 import { fsyncDir } from "../journal/store.js";
-import { journalPath, makeStateSubdir } from "./layout.js";
+import { journalPath, makeStateSubdir } from "./state-dir.js";
 import { readHolder, type LockHolder } from "./lock.js";
 import { readSmallJson } from "./small-file.js";
 

@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import { distance } from "../schema/suggest.js";
+import { UsageError } from "../core/errors.js";
+import { distance } from "../model/suggest.js";
 
 /**
  * The one way a command names a run: a full run id, any unique prefix of one, or `last` (the newest

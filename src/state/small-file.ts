@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { openRegular } from "../files/open-regular.js";
+import { openRegular } from "../system/open-regular.js";
 
 /**
  * The JSON in a small regular file of the state folder (a lock, a queued note), or undefined when it

@@ -1,5 +1,5 @@
 import type { Operator } from "../run/ask.js";
-import type { Question, TuiStore } from "./store.js";
+import type { Question, TuiStore } from "./screen-store.js";
 
 /** The engine's questions, put on screen; the answer comes from a key press. */
 export function tuiOperator(store: TuiStore, name: string): Operator {

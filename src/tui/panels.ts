@@ -1,11 +1,11 @@
-import type { PlanBlock, PlanStep } from "../engine/plan.js";
+import type { PlanBlock, PlanStep } from "../run/plan.js";
 import type { RollbackBarrier, RollbackItem } from "../run/ask.js";
-import { scanShellVariables } from "../parse/shell-vars.js";
-import { displayShell, EMPTY, UNSET, type DisplayValues } from "../run/display-values.js";
-import type { CheckRow, FailureView, RetryView, StepRow } from "../run/view.js";
-import { formatDuration } from "../schema/duration.js";
-import { printableLine } from "../views/printable.js";
-import { nearTwins, type NamedValue } from "../views/near-twins.js";
+import { scanShellVariables } from "../model/shell-vars.js";
+import { displayShell, EMPTY, UNSET, type DisplayValues } from "../report/display-values.js";
+import type { CheckRow, FailureView, RetryView, StepRow } from "../report/run-view.js";
+import { formatDuration } from "../model/duration.js";
+import { printableLine } from "../core/printable.js";
+import { nearTwins, type NamedValue } from "../report/near-twins.js";
 import { proseLines } from "./prose.js";
 import { clampStyled, piecesToSpans, splitLines, wrapCode, wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
 import { besides, nameLines, valueLines } from "./value-lines.js";

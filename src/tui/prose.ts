@@ -1,7 +1,7 @@
 import type { PhrasingContent, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
-import { parseMarkdown } from "../parse/markdown.js";
-import { displayProse, type DisplayValues } from "../run/display-values.js";
+import { parseMarkdown } from "../model/parse-markdown.js";
+import { displayProse, type DisplayValues } from "../report/display-values.js";
 import { piecesToSpans, wrapCode, wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
 
 /**

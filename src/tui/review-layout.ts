@@ -1,6 +1,6 @@
 import type { ParamEntry } from "../run/param-review.js";
-import { printableLine } from "../views/printable.js";
-import { nearTwins } from "../views/near-twins.js";
+import { printableLine } from "../core/printable.js";
+import { nearTwins } from "../report/near-twins.js";
 import type { ReviewState } from "./review-keys.js";
 import { wrapCode, wrapWords, type Span, type StyledLine } from "./styled.js";
 import { besides, nameLines, valueLines } from "./value-lines.js";

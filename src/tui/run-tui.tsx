@@ -1,9 +1,9 @@
 import { render } from "ink";
-import type { Plan } from "../engine/plan.js";
+import type { Plan } from "../run/plan.js";
 import type { FrontEnd } from "../run/world.js";
 import { App } from "./components/App.js";
 import { tuiOperator } from "./operator.js";
-import { TuiStore } from "./store.js";
+import { TuiStore } from "./screen-store.js";
 
 export interface TuiOptions {
   readonly stdin: NodeJS.ReadStream;

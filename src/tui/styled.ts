@@ -1,5 +1,5 @@
-import type { Piece } from "../run/display-values.js";
-import { printableLine } from "../views/printable.js";
+import type { Piece } from "../report/display-values.js";
+import { printableLine } from "../core/printable.js";
 
 /** How a run of text looks: the theme decides the colours (none without colour). */
 export type Style = "plain" | "bold" | "dim" | "code" | "command" | "value" | "secret" | "unset" | "key" | "warn" | "error" | "ok" | "break" | "diff" | "caret" | "name" | "chosen";

@@ -1,5 +1,5 @@
-import { printableLine } from "../views/printable.js";
-import { twinNote, type Twin } from "../views/near-twins.js";
+import { printableLine } from "../core/printable.js";
+import { twinNote, type Twin } from "../report/near-twins.js";
 import { wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
 
 const length = (s: string): number => Array.from(s).length;

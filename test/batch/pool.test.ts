@@ -3,13 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as ExecutorModule from "../../src/batch/executor.js";
-import type { JobSettings } from "../../src/batch/protocol.js";
+import type * as ExecutorModule from "../../src/check/batch/executor.js";
+import type { JobSettings } from "../../src/check/batch/protocol.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 // Worker threads run compiled code, as the CLI does (`npm test` builds first): so does this test.
-const { createExecutor, POOL_AFTER } = (await import(pathToFileURL(path.join(ROOT, "dist/batch/executor.js")).href)) as typeof ExecutorModule;
+const { createExecutor, POOL_AFTER } = (await import(pathToFileURL(path.join(ROOT, "dist/check/batch/executor.js")).href)) as typeof ExecutorModule;
 
 const FORMATS = ["stylish", "json", "github", "sarif"];
 const lintAll = (workers: string, format: string, args: string[], cwd = ROOT) => runCli(["lint", ...args, "--format", format, "--no-cache", "--as-of", "2026-11-27"], { cwd, env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { cpuMs } from "../helpers/cpu-time.js";
 import { describe, expect, it } from "vitest";
 import { aliasBombYaml, HOSTILE_RUNBOOKS } from "../../bench/hostile-files.mjs";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatGithub } from "../../src/diagnostics/formatters/github.js";
-import { formatJson } from "../../src/diagnostics/formatters/json.js";
-import { formatSarif } from "../../src/diagnostics/formatters/sarif.js";
-import { formatStylish } from "../../src/diagnostics/formatters/stylish.js";
-import type { Report } from "../../src/diagnostics/report.js";
-import { RULE_INFO } from "../../src/lint/registry.js";
+import { formatGithub } from "../../src/check/formatters/github.js";
+import { formatJson } from "../../src/check/formatters/json.js";
+import { formatSarif } from "../../src/check/formatters/sarif.js";
+import { formatStylish } from "../../src/check/formatters/stylish.js";
+import type { Report } from "../../src/check/findings-report.js";
+import { RULE_INFO } from "../../src/check/registry.js";
 
 // Both validators are CommonJS packages whose class is on `.default`.
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, MAX_BACKOFF_MS } from "../../src/engine/backoff.js";
+import { backoffDelay, MAX_BACKOFF_MS } from "../../src/run/backoff.js";
 
 describe("backoffDelay", () => {
   it("grows exponentially, is jittered down from the ceiling, and is capped", () => {

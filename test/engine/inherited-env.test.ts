@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { missingEnv } from "../../src/engine/inherited-env.js";
+import { missingEnv } from "../../src/run/inherited-env.js";
 
 describe("missingEnv", () => {
   it("lists declared variables that are unset or empty, in declared order", () => {

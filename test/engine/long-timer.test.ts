@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_TIMER_MS, setLongTimeout } from "../../src/engine/long-timer.js";
+import { MAX_TIMER_MS, setLongTimeout } from "../../src/system/long-timer.js";
 
 describe("setLongTimeout", () => {
   afterEach(() => {

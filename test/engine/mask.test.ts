@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SecretMasker } from "../../src/engine/mask.js";
+import { SecretMasker } from "../../src/run/mask.js";
 
 const stream = (m: SecretMasker, chunks: string[]) => chunks.map((c) => m.push(c)).join("") + m.flush();
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OutputLimit, parseOutputLimit, type Piece } from "../../src/engine/output-limit.js";
+import { OutputLimit, parseOutputLimit, type Piece } from "../../src/run/output-limit.js";
 
 const isNote = (p: Piece) => p.stream === "stderr" && p.text.replace(/^\n/, "").startsWith("[runbook: ");
 const bytes = (s: string) => Buffer.byteLength(s);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatRunbook } from "../../src/format/format-runbook.js";
+import { formatRunbook } from "../../src/authoring/format-runbook.js";
 import { stepGraphOf } from "../helpers/step-graph.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

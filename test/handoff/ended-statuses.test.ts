@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { JournalEvent, NewEvent } from "../../src/journal/events.js";
-import { assembleHandoff, handoffMarkdown, handoffText } from "../../src/handoff/report.js";
-import { computeStats } from "../../src/handoff/stats.js";
-import { summarize } from "../../src/handoff/summary.js";
-import { Timeline } from "../../src/handoff/timeline.js";
+import { assembleHandoff, handoffMarkdown, handoffText } from "../../src/report/handoff-report.js";
+import { computeStats } from "../../src/report/run-stats.js";
+import { summarize } from "../../src/report/run-summary.js";
+import { Timeline } from "../../src/report/timeline.js";
 import { reduce } from "../../src/run/state.js";
-import { describeRecord } from "../../src/state/shared/record.js";
+import { describeRecord } from "../../src/state/shared/shared-record.js";
 
 /** A journal of version 5, from events without their envelope. */
 function journal(events: NewEvent[]): JournalEvent[] {

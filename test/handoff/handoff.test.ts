@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { marks, waitFor } from "../helpers/runbooks.js";
-import { percentile } from "../../src/handoff/stats.js";
+import { percentile } from "../../src/report/run-stats.js";
 
 const SECRET = "hunter2-SECRET-value";
 const HOUR = 3_600_000;

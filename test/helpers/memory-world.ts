@@ -1,9 +1,9 @@
-import { buildPlan } from "../../src/engine/plan.js";
-import type { BlockRun, BlockResult, ProcessRunner } from "../../src/engine/process-runner.js";
+import { buildPlan } from "../../src/run/plan.js";
+import type { BlockRun, BlockResult, ProcessRunner } from "../../src/system/process-runner.js";
 import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from "../../src/journal/events.js";
 import type { ScanResult } from "../../src/journal/store.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { buildStepGraph } from "../../src/model/graph.js";
+import { buildStepGraph } from "../../src/model/step-graph.js";
 import { nobody, type Ask, type Operator } from "../../src/run/ask.js";
 import type { ReviewParams } from "../../src/run/param-review.js";
 import type { AskParam } from "../../src/run/params.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ownersOf, parseCodeowners } from "../../src/import/codeowners.js";
-import { freeVariables, isCommandBlock, looksLikeCommand, splitCommand } from "../../src/import/commands.js";
+import { ownersOf, parseCodeowners } from "../../src/authoring/import/codeowners.js";
+import { freeVariables, isCommandBlock, looksLikeCommand, splitCommand } from "../../src/authoring/import/commands.js";
 
 describe("splitCommand", () => {
   it("takes prompt lines as commands and the rest as their output", () => {

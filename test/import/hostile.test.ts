@@ -2,8 +2,8 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
-import runbookCompiler from "../../src/format/remark-compiler.js";
-import { markdownParser, refuseSlowShapes } from "../../src/parse/markdown.js";
+import runbookCompiler from "../../src/authoring/remark-compiler.js";
+import { markdownParser, refuseSlowShapes } from "../../src/model/parse-markdown.js";
 import { runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collisions, decide, manifestText, outputName, parseManifest } from "../../src/import/out-plan.js";
+import { collisions, decide, manifestText, outputName, parseManifest } from "../../src/authoring/import/out-plan.js";
 
 const A = "a".repeat(64);
 const B = "b".repeat(64);

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { READ_ONLY_COMMANDS } from "../../src/import/read-only-commands.js";
-import { sqlWhyNotReadOnly } from "../../src/import/read-only-sql.js";
-import { readOnlyTable } from "../../src/import/read-only-docs.js";
-import { readOnlyVerdict } from "../../src/import/read-only.js";
-import { lexShell } from "../../src/import/shell-words.js";
+import { READ_ONLY_COMMANDS } from "../../src/authoring/import/read-only-commands.js";
+import { sqlWhyNotReadOnly } from "../../src/authoring/import/read-only-sql.js";
+import { readOnlyTable } from "../../src/authoring/import/read-only-docs.js";
+import { readOnlyVerdict } from "../../src/authoring/import/read-only.js";
+import { lexShell } from "../../src/authoring/import/shell-words.js";
 
 const why = (source: string) => {
   const v = readOnlyVerdict(source);

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { importRunbook } from "../../src/import/import-runbook.js";
-import { isReadOnly } from "../../src/import/read-only.js";
-import { isSecretName } from "../../src/import/secret-names.js";
-import { lintRunbook } from "../../src/lint/lint.js";
-import { IRREVERSIBLE_PLACEHOLDER } from "../../src/lint/rules/rollback-or-irreversible.js";
+import { importRunbook } from "../../src/authoring/import/import-runbook.js";
+import { isReadOnly } from "../../src/authoring/import/read-only.js";
+import { isSecretName } from "../../src/authoring/import/secret-names.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
+import { IRREVERSIBLE_PLACEHOLDER } from "../../src/check/rules/rollback-or-irreversible.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import type { Runbook } from "../../src/model/types.js";
 

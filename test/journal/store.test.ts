@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, symlin
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JournalCorruptError, JournalError } from "../../src/errors.js";
+import { JournalCorruptError, JournalError } from "../../src/core/errors.js";
 import { JOURNAL_VERSION, type NewEvent } from "../../src/journal/events.js";
 import { sealLine, unsealLine } from "../../src/journal/checksum.js";
 import { JournalWriter, readJournal } from "../../src/journal/store.js";

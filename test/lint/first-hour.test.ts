@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runbookExample } from "../../src/lint/examples.js";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { runbookExample } from "../../src/check/examples.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 
 // The mistakes of a first hour with runbook ("The first hour with runbook"): each draws one finding

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { splitByPlan } from "../../src/lint/plan-findings.js";
-import { RULE_INFO } from "../../src/lint/registry.js";
+import type { Diagnostic } from "../../src/check/diagnostic.js";
+import { splitByPlan } from "../../src/check/plan-findings.js";
+import { RULE_INFO } from "../../src/check/registry.js";
 
 const at = (ruleId: string): Diagnostic => ({ file: "x.md", line: 1, column: 1, severity: "error", ruleId, message: "m" });
 

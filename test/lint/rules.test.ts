@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lintRunbook } from "../../src/lint/lint.js";
-import { RULES } from "../../src/lint/registry.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
+import { RULES } from "../../src/check/registry.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 
 const commandExists = (name: string) => name === "bash";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { effectiveSeverities } from "../../src/lint/severities.js";
+import { effectiveSeverities } from "../../src/check/severities.js";
 import { runCli } from "../helpers/cli.js";
 
 describe("effectiveSeverities", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { buildStepGraph } from "../../src/model/graph.js";
+import { buildStepGraph } from "../../src/model/step-graph.js";
 
 function runbookWith(steps: Array<[id: string, needs?: string]>): string {
   const body = steps.map(([id, needs]) => `### ${id} {#${id}}\n\`\`\`sh${needs === undefined ? "" : ` needs=${needs}`}\ntrue\n\`\`\`\n`).join("");

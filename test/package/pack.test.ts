@@ -38,7 +38,7 @@ describe("the npm package", () => {
   it("packs, installs into a fresh prefix without dev dependencies or the network, and every command works from a folder outside the repository", async () => {
     const work = await tempDir("runbook-pack-");
     const { bin, packed, installed } = await installPacked(work);
-    expect(packed).toEqual(expect.arrayContaining(["dist/bundle/runbook.js", "dist/bundle/worker.js", "dist/cli/bin.js", "dist/remark/index.js", "dist/remark/index.d.ts", "schemas/runbook.schema.json", "runbooks/template.md", "README.md", "LICENSE"]));
+    expect(packed).toEqual(expect.arrayContaining(["dist/bundle/runbook.js", "dist/bundle/worker.js", "dist/cli/bin.js", "dist/editor/index.js", "dist/editor/index.d.ts", "schemas/runbook.schema.json", "runbooks/template.md", "README.md", "LICENSE"]));
     expect(packed.filter((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("node_modules/"))).toEqual([]);
     const deps = await readdir(path.join(installed, "node_modules"));
     expect(deps.filter((d) => ["eslint", "vitest", "typescript", "fast-check", "remark-cli"].includes(d))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInfoString } from "../../src/parse/info-string.js";
+import { parseInfoString } from "../../src/model/info-string.js";
 
 describe("parseInfoString", () => {
   it("splits flags and key=value pairs, with quoted values", () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { glob } from "tinyglobby";
 import { describe, expect, it } from "vitest";
-import { checkMarkdownLimits, MARKDOWN_LIMITS, measureMarkdown } from "../../src/parse/markdown-limits.js";
+import { checkMarkdownLimits, MARKDOWN_LIMITS, measureMarkdown } from "../../src/model/markdown-limits.js";
 
 const SAMPLE = fileURLToPath(new URL("../fixtures/corpus-sample", import.meta.url));
 const CORPUS = fileURLToPath(new URL("../../../shared/corpus", import.meta.url));

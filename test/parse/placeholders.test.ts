@@ -2,10 +2,10 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runbookExample } from "../../src/lint/examples.js";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { runbookExample } from "../../src/check/examples.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { scanPlaceholders } from "../../src/parse/placeholders.js";
+import { scanPlaceholders } from "../../src/model/placeholders.js";
 
 const found = (source: string) => scanPlaceholders(source).map((p) => [p.text, p.name, p.quoting]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scanShellVariables } from "../../src/parse/shell-vars.js";
+import { scanShellVariables } from "../../src/model/shell-vars.js";
 
 describe("scanShellVariables", () => {
   it("finds references outside single quotes and comments", () => {

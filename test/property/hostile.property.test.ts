@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { cpuMs } from "../helpers/cpu-time.js";
 import { describe, expect, it } from "vitest";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { runCli } from "../helpers/cli.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 
 // Pieces that exercise the format's edges: frontmatter fences, headings, fences with

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { scanPlaceholders } from "../../src/parse/placeholders.js";
+import { scanPlaceholders } from "../../src/model/placeholders.js";
 
 // Pieces of shell that meet at the scanner's edges: quotes, comments, heredocs opened and never
 // closed, braces, angle brackets, escapes.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameChecker } from "../../src/remark/lsp-frames.js";
+import { FrameChecker } from "../../src/editor/lsp-frames.js";
 
 const frame = (body: string, headers = "") => `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`;
 const check = (...chunks: string[]) => {

@@ -17,7 +17,7 @@ import {
   type PublishDiagnosticsParams,
 } from "vscode-languageserver-protocol";
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node.js";
-import { formatRunbook } from "../../src/format/format-runbook.js";
+import { formatRunbook } from "../../src/authoring/format-runbook.js";
 import { BIN } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 

@@ -6,8 +6,8 @@ import { glob } from "tinyglobby";
 import { unified } from "unified";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
-import { markdownParser } from "../../src/parse/markdown.js";
-import remarkRunbook from "../../src/remark/index.js";
+import { markdownParser } from "../../src/model/parse-markdown.js";
+import remarkRunbook from "../../src/editor/index.js";
 import { BIN, ROOT } from "../helpers/cli.js";
 
 /** Every message of remarkRunbook for one file, in a given processor. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { RunRefusedError, UsageError } from "../../src/errors.js";
+import { RunRefusedError, UsageError } from "../../src/core/errors.js";
 import type { JournalEvent } from "../../src/journal/events.js";
 import type { Ask } from "../../src/run/ask.js";
 import { continueRun, previewRollback, startRun } from "../../src/run/session.js";
 import { reduce, runWord, stepWord } from "../../src/run/state.js";
-import { drillShortfall } from "../../src/verify/drill.js";
+import { drillShortfall } from "../../src/run/drill.js";
 import { block, continueRequestFor, memoryWorld, preparedFrom, scripted, scriptedRunner, startRequest } from "../helpers/memory-world.js";
 
 const events = (w: { store: { runs: Map<string, JournalEvent[]> } }) => [...w.store.runs.values()][0]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JournalEvent } from "../../src/journal/events.js";
-import { RunRefusedError } from "../../src/errors.js";
+import { RunRefusedError } from "../../src/core/errors.js";
 import { startRun } from "../../src/run/session.js";
 import { reduce } from "../../src/run/state.js";
 import type { Locks } from "../../src/run/world.js";

@@ -5,7 +5,7 @@ import { journalQueuedNotes } from "../../src/run/queued-notes.js";
 import { RunJournal } from "../../src/run/run-journal.js";
 import { startRun } from "../../src/run/session.js";
 import { reduce } from "../../src/run/state.js";
-import { RunRefusedError } from "../../src/errors.js";
+import { RunRefusedError } from "../../src/core/errors.js";
 import { block, memoryLocks, memoryWorld, preparedFrom, scripted, scriptedRunner, startRequest } from "../helpers/memory-world.js";
 
 const rb = preparedFrom(`## Steps\n### A {#a}\n${block("sh", "a")}### B {#b}\n${block("sh", "b")}`);

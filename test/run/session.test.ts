@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JournalEvent } from "../../src/journal/events.js";
 import { continueRun, startRun } from "../../src/run/session.js";
 import { reduce, stepWord } from "../../src/run/state.js";
-import { toView } from "../../src/run/view.js";
+import { toView } from "../../src/report/run-view.js";
 import { block, continueRequestFor, memoryLocks, memoryWorld, preparedFrom, scripted, scriptedRunner, startRequest } from "../helpers/memory-world.js";
 
 const events = (w: { store: { runs: Map<string, JournalEvent[]> } }) => [...w.store.runs.values()][0]!;

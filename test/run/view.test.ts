@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { JournalEvent } from "../../src/journal/events.js";
-import { displayProse, displayShell } from "../../src/run/display-values.js";
-import { describeFailure, exitHint } from "../../src/run/failure-text.js";
+import { displayProse, displayShell } from "../../src/report/display-values.js";
+import { describeFailure, exitHint } from "../../src/report/failure-text.js";
 import { reviewEntries } from "../../src/run/param-review.js";
-import { resolveParams } from "../../src/engine/params.js";
+import { resolveParams } from "../../src/run/param-values.js";
 import { apply, initialState, type AttemptResult, type RunState } from "../../src/run/state.js";
-import { rowTime, storyLines, toView, type ViewPlan } from "../../src/run/view.js";
+import { rowTime, storyLines, toView, type ViewPlan } from "../../src/report/run-view.js";
 import { preparedFrom } from "../helpers/memory-world.js";
 
 let seq = 0;

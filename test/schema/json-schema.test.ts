@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { jsonSchemaFor } from "../../src/schema/json-schema.js";
+import { jsonSchemaFor } from "../../src/model/schema/json-schema.js";
 
 describe("published JSON Schemas", () => {
   it.each(["runbook", "config"] as const)("schemas/%s.schema.json matches the zod schema (run `npm run schema:write` after changing it)", (which) => {
@@ -16,7 +16,7 @@ describe("published JSON Schemas", () => {
 
 describe("docs/rules.md", () => {
   it("matches the rules (run `npm run docs:write` after changing a rule)", async () => {
-    const { rulesMarkdown } = await import("../../src/lint/rules-doc.js");
+    const { rulesMarkdown } = await import("../../src/check/rules-doc.js");
     expect(readFileSync(new URL("../../docs/rules.md", import.meta.url), "utf8")).toBe(rulesMarkdown());
   });
 });

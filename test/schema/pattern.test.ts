@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkParamValue, resolveParams } from "../../src/engine/params.js";
-import { runbookExample } from "../../src/lint/examples.js";
-import { lintRunbook } from "../../src/lint/lint.js";
+import { checkParamValue, resolveParams } from "../../src/run/param-values.js";
+import { runbookExample } from "../../src/check/examples.js";
+import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { matchesPattern } from "../../src/schema/pattern.js";
+import { matchesPattern } from "../../src/model/pattern.js";
 
 const frontmatterFindings = (params: string) =>
   lintRunbook(buildRunbook("p.md", runbookExample("## Steps\n### A\n```sh\necho \"$HOST\"\n```\n", `params:\n  HOST: ${params}\n`)), { commandExists: () => true })

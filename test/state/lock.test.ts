@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { JournalError } from "../../src/errors.js";
+import { JournalError } from "../../src/core/errors.js";
 import type { NewEventOf } from "../../src/journal/events.js";
 import { fileJournalStore } from "../../src/state/journals.js";
 import { acquireLock, acquireRunLocks, LockHeldError, thisHost } from "../../src/state/lock.js";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { JournalWriter, readJournal } from "../../src/journal/store.js";
-import { processStartTime } from "../../src/engine/proc.js";
+import { processStartTime } from "../../src/system/proc.js";
 import { syncShared } from "../../src/state/shared/sync.js";
 import { marks, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
 import { markingRunbook, sharedRepos, type Clone, type Shared } from "../helpers/shared.js";

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { setFrontmatterFields } from "../../src/verify/frontmatter-edit.js";
+import { setFrontmatterFields } from "../../src/authoring/frontmatter-edit.js";
 import { runCli } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { fence } from "../helpers/runbooks.js";

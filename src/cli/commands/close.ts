@@ -1,7 +1,7 @@
-import { EXIT, UsageError } from "../../errors.js";
+import { EXIT, UsageError } from "../../core/errors.js";
 import { closeRun } from "../../run/close.js";
 import { MAX_NOTE_BYTES } from "../../run/note.js";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { continuedRun, sessionSetup } from "../session-setup.js";
 

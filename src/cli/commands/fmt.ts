@@ -1,11 +1,11 @@
 import path from "node:path";
-import { startOf } from "../../diagnostics/diagnostic.js";
-import { collectFiles } from "../../files/collect.js";
-import { loadConfig } from "../../files/config.js";
-import { readText } from "../../files/read-runbook.js";
-import { replaceFile } from "../../files/write-atomic.js";
-import { formatRunbook } from "../../format/format-runbook.js";
-import { EXIT, RunbookError } from "../../errors.js";
+import { startOf } from "../../check/diagnostic.js";
+import { collectFiles } from "../../system/collect.js";
+import { loadConfig } from "../../system/config-file.js";
+import { readText } from "../../system/read-runbook.js";
+import { replaceFile } from "../../system/write-atomic.js";
+import { formatRunbook } from "../../authoring/format-runbook.js";
+import { EXIT, RunbookError } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 interface FmtFlags {

@@ -1,8 +1,8 @@
-import { EXIT, RunbookError, UsageError } from "../../errors.js";
-import { readSummaries } from "../../handoff/read.js";
-import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../handoff/report.js";
-import { parseDuration } from "../../schema/duration.js";
-import { assessRunbooks, type StepsChange } from "../../verify/assess.js";
+import { EXIT, RunbookError, UsageError } from "../../core/errors.js";
+import { readSummaries } from "../../report/read-runs.js";
+import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../report/handoff-report.js";
+import { parseDuration } from "../../model/duration.js";
+import { assessRunbooks, type StepsChange } from "../../check/assess.js";
 import type { Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 

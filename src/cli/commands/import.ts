@@ -4,15 +4,15 @@ import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { MAX_RUNBOOK_CHARS } from "../../model/build-runbook.js";
-import { checkMarkdownLimits } from "../../parse/markdown-limits.js";
-import { collectFiles } from "../../files/collect.js";
-import { findRoot } from "../../files/config.js";
-import { mkdirp } from "../../files/mkdirp.js";
-import { readText } from "../../files/read-runbook.js";
-import { ownersOf, parseCodeowners } from "../../import/codeowners.js";
-import { importId, importRunbook, type ImportReport } from "../../import/import-runbook.js";
-import { collisions, decide, MANIFEST, manifestText, outputName, parseManifest, type Existing } from "../../import/out-plan.js";
-import { EXIT, InputError, RunbookError, UsageError } from "../../errors.js";
+import { checkMarkdownLimits } from "../../model/markdown-limits.js";
+import { collectFiles } from "../../system/collect.js";
+import { findRoot } from "../../system/config-file.js";
+import { mkdirp } from "../../system/mkdirp.js";
+import { readText } from "../../system/read-runbook.js";
+import { ownersOf, parseCodeowners } from "../../authoring/import/codeowners.js";
+import { importId, importRunbook, type ImportReport } from "../../authoring/import/import-runbook.js";
+import { collisions, decide, MANIFEST, manifestText, outputName, parseManifest, type Existing } from "../../authoring/import/out-plan.js";
+import { EXIT, InputError, RunbookError, UsageError } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 interface ImportFlags {

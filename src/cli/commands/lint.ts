@@ -1,26 +1,26 @@
 import path from "node:path";
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { WRITERS, type FormatName } from "../../diagnostics/formatters/index.js";
-import type { RuleInfo } from "../../diagnostics/report.js";
-import { commandLookup } from "../../files/command-exists.js";
-import { collectFiles } from "../../files/collect.js";
-import { loadConfig } from "../../files/config.js";
-import { readBytes } from "../../files/read-bytes.js";
-import type { RuleSetting } from "../../lint/lint.js";
-import { projectChecker } from "../../lint/project.js";
-import { effectiveSeverities } from "../../lint/severities.js";
-import { createExecutor } from "../../batch/executor.js";
-import { historyAnswers } from "../../batch/history-answers.js";
-import { inOrder } from "../../batch/in-order.js";
-import { cacheLocation, cacheSalt, depsHold, LintCache } from "../../batch/lint-cache.js";
-import type { JobSettings, LintOutcome } from "../../batch/protocol.js";
-import { EXIT, RunbookError, UsageError } from "../../errors.js";
+import type { Diagnostic } from "../../check/diagnostic.js";
+import { WRITERS, type FormatName } from "../../check/formatters/by-name.js";
+import type { RuleInfo } from "../../check/findings-report.js";
+import { commandLookup } from "../../system/command-exists.js";
+import { collectFiles } from "../../system/collect.js";
+import { loadConfig } from "../../system/config-file.js";
+import { readBytes } from "../../system/read-bytes.js";
+import type { RuleSetting } from "../../check/lint-runbook.js";
+import { projectChecker } from "../../check/project.js";
+import { effectiveSeverities } from "../../check/severities.js";
+import { createExecutor } from "../../check/batch/executor.js";
+import { historyAnswers } from "../../check/batch/history-answers.js";
+import { inOrder } from "../../check/batch/in-order.js";
+import { cacheLocation, cacheSalt, depsHold, LintCache } from "../../check/batch/lint-cache.js";
+import type { JobSettings, LintOutcome } from "../../check/batch/protocol.js";
+import { EXIT, RunbookError, UsageError } from "../../core/errors.js";
 import { bufferedOutput } from "../buffered-output.js";
 import { useColor, type Io } from "../io.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
 import { VERSION } from "../version.js";
-import { shallowCloneNotice } from "../../verify/shallow-clone.js";
+import { shallowCloneNotice } from "../../check/shallow-clone.js";
 
 interface LintFlags {
   format: FormatName;
@@ -84,7 +84,7 @@ export default async function lint(io: Io, paths: string[], flags: LintFlags): P
   };
 
   // Rule descriptions are only in SARIF, and loading them means loading every rule.
-  const rules: readonly RuleInfo[] = flags.format === "sarif" ? (await import("../../lint/registry.js")).RULE_INFO : [];
+  const rules: readonly RuleInfo[] = flags.format === "sarif" ? (await import("../../check/registry.js")).RULE_INFO : [];
   const writer = WRITERS[flags.format]({ rules, cwd: io.cwd, toolVersion: VERSION, color: useColor(io, io.stdout) });
   const bar = progress(io, "linting", files.length);
   const out = bufferedOutput(io.stdout, () => bar.clear());
@@ -132,7 +132,7 @@ async function ruleFlags(values: readonly string[]): Promise<Record<string, Rule
   const out: Record<string, RuleSetting> = {};
   if (values.length === 0) return out;
   // The rule ids mean loading every rule: only when a flag names one.
-  const [{ RULE_IDS }, { nearestOrChoices }] = await Promise.all([import("../../lint/registry.js"), import("../../schema/suggest.js")]);
+  const [{ RULE_IDS }, { nearestOrChoices }] = await Promise.all([import("../../check/registry.js"), import("../../model/suggest.js")]);
   for (const v of values) {
     const m = /^([a-z0-9-]+)=(error|warning|off)$/.exec(v);
     if (!m) throw new UsageError(`Invalid --rule \`${v}\`: expected <rule-id>=error|warning|off`);

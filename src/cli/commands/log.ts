@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
-import { EXIT } from "../../errors.js";
-import { Timeline } from "../../handoff/timeline.js";
+import { EXIT } from "../../core/errors.js";
+import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
-import { leftAsIs } from "../../handoff/summary.js";
+import { leftAsIs } from "../../report/run-summary.js";
 import { createFold } from "../../run/state.js";
-import type { ViewPlan } from "../../run/view.js";
-import { PlainView } from "../../views/plain.js";
-import { printableLine } from "../../views/printable.js";
+import type { ViewPlan } from "../../report/run-view.js";
+import { PlainView } from "../../report/plain-view.js";
+import { printableLine } from "../../core/printable.js";
 import { blockingOutput, useColor, type Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 

@@ -1,4 +1,4 @@
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 /**
@@ -8,7 +8,7 @@ import type { Io } from "../io.js";
  */
 export default async function lsp(_io: Io): Promise<number> {
   if (!process.argv.includes("--stdio")) process.argv.push("--stdio");
-  const { startLanguageServer } = await import("../../remark/language-server.js");
+  const { startLanguageServer } = await import("../../editor/language-server.js");
   startLanguageServer();
   return EXIT.ok;
 }

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { mkdirp } from "../../files/mkdirp.js";
-import { packageFile } from "../../files/package-file.js";
+import { mkdirp } from "../../system/mkdirp.js";
+import { packageFile } from "../../system/package-file.js";
 import path from "node:path";
-import { ID_PATTERN } from "../../schema/frontmatter.js";
-import { EXIT, InputError, UsageError } from "../../errors.js";
+import { ID_PATTERN } from "../../model/schema/frontmatter-schema.js";
+import { EXIT, InputError, UsageError } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 const TEMPLATE = packageFile("runbooks/template.md");

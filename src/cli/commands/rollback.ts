@@ -1,6 +1,6 @@
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../core/errors.js";
 import { continueRun, previewRollback } from "../../run/session.js";
-import { rollbackPreview } from "../../views/rollback-preview.js";
+import { rollbackPreview } from "../../report/rollback-preview.js";
 import type { Io } from "../io.js";
 import { continuedRun, continueRequest, sessionSetup, type SessionFlags } from "../session-setup.js";
 

@@ -1,6 +1,6 @@
-import { RULE_INFO } from "../../lint/registry.js";
-import { rulesMarkdown } from "../../lint/rules-doc.js";
-import { EXIT } from "../../errors.js";
+import { RULE_INFO } from "../../check/registry.js";
+import { rulesMarkdown } from "../../check/rules-doc.js";
+import { EXIT } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 export default async function rules(io: Io, flags: { format: "stylish" | "json" | "markdown" }): Promise<number> {

@@ -1,11 +1,11 @@
-import { EXIT, UsageError } from "../../errors.js";
-import { resolveParams } from "../../engine/params.js";
-import type { Plan } from "../../engine/plan.js";
-import { describePlan, paramsShown } from "../../run/describe.js";
+import { EXIT, UsageError } from "../../core/errors.js";
+import { resolveParams } from "../../run/param-values.js";
+import type { Plan } from "../../run/plan.js";
+import { describePlan, paramsShown } from "../../report/describe-plan.js";
 import { runsStep } from "../../run/next.js";
 import { startRun } from "../../run/session.js";
 import { missingCapturesError, skippedCaptures, splitGiven } from "../../run/skipped-captures.js";
-import { didYouMean } from "../../schema/suggest.js";
+import { didYouMean } from "../../model/suggest.js";
 import type { Io } from "../io.js";
 import { metadataWarnings } from "../metadata-errors.js";
 import { sessionSetup, type SessionFlags, type SessionSetup } from "../session-setup.js";

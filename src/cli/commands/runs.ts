@@ -1,8 +1,8 @@
 import path from "node:path";
-import { EXIT } from "../../errors.js";
-import { readSummaries } from "../../handoff/read.js";
-import type { RunSummary } from "../../handoff/summary.js";
-import { printableLine } from "../../views/printable.js";
+import { EXIT } from "../../core/errors.js";
+import { readSummaries } from "../../report/read-runs.js";
+import type { RunSummary } from "../../report/run-summary.js";
+import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 

@@ -1,5 +1,5 @@
-import { jsonSchemaFor } from "../../schema/json-schema.js";
-import { EXIT, UsageError } from "../../errors.js";
+import { jsonSchemaFor } from "../../model/schema/json-schema.js";
+import { EXIT, UsageError } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 export default async function schema(io: Io, which: string): Promise<number> {

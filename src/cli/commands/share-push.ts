@@ -1,8 +1,8 @@
 import os from "node:os";
-import { EXIT, RunRefusedError } from "../../errors.js";
+import { EXIT, RunRefusedError } from "../../core/errors.js";
 import { readRun } from "../../state/journals.js";
 import { LockHeldError } from "../../state/lock.js";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { sessionSetup } from "../session-setup.js";
 import { requireShare, runIdIn, syncForReading } from "../shared-runs.js";

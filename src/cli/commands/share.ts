@@ -1,8 +1,8 @@
-import { EXIT } from "../../errors.js";
-import { formatDuration } from "../../schema/duration.js";
+import { EXIT } from "../../core/errors.js";
+import { formatDuration } from "../../model/duration.js";
 import { leaseStatus } from "../../state/shared/lease.js";
 import { fetchRefspec } from "../../state/shared/refs.js";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { openRuns, requireShare, rewrittenText } from "../shared-runs.js";
 

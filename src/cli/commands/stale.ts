@@ -1,15 +1,15 @@
 import { createColors } from "picocolors";
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { formatGithub } from "../../diagnostics/formatters/github.js";
-import { formatSarif } from "../../diagnostics/formatters/sarif.js";
-import type { Report } from "../../diagnostics/report.js";
-import { shallowCloneNotice } from "../../verify/shallow-clone.js";
-import { loadConfig } from "../../files/config.js";
-import type { StaleOutcome } from "../../batch/protocol.js";
-import { assessRunbooks } from "../../verify/assess.js";
+import type { Diagnostic } from "../../check/diagnostic.js";
+import { formatGithub } from "../../check/formatters/github.js";
+import { formatSarif } from "../../check/formatters/sarif.js";
+import type { Report } from "../../check/findings-report.js";
+import { shallowCloneNotice } from "../../check/shallow-clone.js";
+import { loadConfig } from "../../system/config-file.js";
+import type { StaleOutcome } from "../../check/batch/protocol.js";
+import { assessRunbooks } from "../../check/assess.js";
 import { isoDate, parseDateFlag } from "../dates.js";
 import { progress } from "../progress.js";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../core/errors.js";
 import { useColor, type Io } from "../io.js";
 import { VERSION } from "../version.js";
 
@@ -32,7 +32,7 @@ export default async function stale(io: Io, paths: string[], flags: { asOf?: str
     io.stdout.write(`${JSON.stringify({ asOf: isoDate(today), gitChecked, ...shallow, runbooks: results.map(toJson), summary: { runbooks: results.length, stale: staleOnes.length } }, null, 2)}\n`);
   } else if (flags.format === "github" || flags.format === "sarif") {
     // SARIF carries the descriptions of the three stale rules; loading them means loading every rule.
-    const rules = flags.format === "sarif" ? (await import("../../lint/registry.js")).RULE_INFO.filter((r) => STALE_RULES.includes(r.id)) : [];
+    const rules = flags.format === "sarif" ? (await import("../../check/registry.js")).RULE_INFO.filter((r) => STALE_RULES.includes(r.id)) : [];
     const report: Report = { files: staleOnes.map((r) => ({ file: r.file, diagnostics: toDiagnostics(r, config.rules ?? {}) })), rules, cwd: io.cwd, toolVersion: VERSION, color: false, notices };
     io.stdout.write(flags.format === "sarif" ? formatSarif(report) : formatGithub(report));
   } else {

@@ -1,8 +1,8 @@
-import { EXIT } from "../../errors.js";
-import { readSummaries } from "../../handoff/read.js";
-import { computeStats, type RunbookStats } from "../../handoff/stats.js";
-import { formatDuration } from "../../schema/duration.js";
-import { printableLine } from "../../views/printable.js";
+import { EXIT } from "../../core/errors.js";
+import { readSummaries } from "../../report/read-runs.js";
+import { computeStats, type RunbookStats } from "../../report/run-stats.js";
+import { formatDuration } from "../../model/duration.js";
+import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 import { durationFlag } from "./handoff.js";

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { readRunbook } from "../../files/read-runbook.js";
-import { defaultVerifier, recordVerification } from "../../verify/record.js";
+import { readRunbook } from "../../system/read-runbook.js";
+import { defaultVerifier, recordVerification } from "../../authoring/record-verification.js";
 import { isoDate, parseDateFlag } from "../dates.js";
-import { EXIT, InputError } from "../../errors.js";
+import { EXIT, InputError } from "../../core/errors.js";
 import type { Io } from "../io.js";
 
 export default async function verify(io: Io, file: string, flags: { by?: string; date?: string; commit?: boolean }): Promise<number> {

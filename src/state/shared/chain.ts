@@ -1,4 +1,4 @@
-import { gitOk, readObjects } from "./git.js";
+import { gitOk, readObjects } from "./git-remote.js";
 import { DEFAULT_CHUNK, hashRange } from "./stream.js";
 import { parseLease, type LeaseRecord } from "./lease.js";
 

@@ -1,11 +1,11 @@
 import { statSync } from "node:fs";
-import { RunRefusedError } from "../../errors.js";
-import { printableLine } from "../../views/printable.js";
+import { RunRefusedError } from "../../core/errors.js";
+import { printableLine } from "../../core/printable.js";
 import type { LockHolder } from "../lock.js";
 import { chainAt, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
-import { refSha, updateRefs } from "./git.js";
+import { refSha, updateRefs } from "./git-remote.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
-import { describeRecord, readSharedRecord } from "./record.js";
+import { describeRecord, readSharedRecord } from "./shared-record.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, pushAtomic, type ShareConfig } from "./remote.js";
 import { countLines, DEFAULT_CHUNK, segmentEnd } from "./stream.js";

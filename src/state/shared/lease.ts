@@ -1,4 +1,4 @@
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import { parseHolder, type LockHolder } from "../lock.js";
 
 /** What a lock commit says: who holds the runbook, until when. Stored as `lock.json`. */

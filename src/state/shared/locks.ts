@@ -1,10 +1,10 @@
-import { RunRefusedError } from "../../errors.js";
+import { RunRefusedError } from "../../core/errors.js";
 import type { JournalSink } from "../../journal/store.js";
 import type { JournalStore, Locks } from "../../run/world.js";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import { holderLive, LockHeldError, type Lock, type LockHolder } from "../lock.js";
 import { chainAt, chainObjects, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
-import { isAncestor, refShas, updateRefs } from "./git.js";
+import { isAncestor, refShas, updateRefs } from "./git-remote.js";
 import { DEFAULT_SEGMENT, HeldLease } from "./held.js";
 import { describeLease, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";

@@ -1,10 +1,10 @@
-import { InputError } from "../../errors.js";
-import type { LoadedConfig } from "../../files/config.js";
-import { repoRootOf } from "../../files/repo-root.js";
+import { InputError } from "../../core/errors.js";
+import type { LoadedConfig } from "../../system/config-file.js";
+import { repoRootOf } from "../../system/repo-root.js";
 import type { JournalStore, Locks } from "../../run/world.js";
 import { fileJournalStore } from "../journals.js";
 import { acquireRunLocks, holderLive, thisHost } from "../lock.js";
-import { processStartTime } from "../../engine/proc.js";
+import { processStartTime } from "../../system/proc.js";
 import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
 import type { ShareConfig } from "./remote.js";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, createReadStream, readSync, writeSync } from "node:fs";
 import { Readable } from "node:stream";
-import { openRegular } from "../../files/open-regular.js";
+import { openRegular } from "../../system/open-regular.js";
 
 /**
  * A journal is never held whole, in a string or in a buffer: a run may journal more than the largest

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import { fg, type Theme } from "./theme.js";
 
 export interface ChoiceListProps {

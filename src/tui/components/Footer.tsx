@@ -1,6 +1,6 @@
 import { choices, isTyping, PROMPT, typedAnswer, type QuestionUi } from "../answer-keys.js";
 import { PLAIN_SCREEN, type ScreenUi } from "../screen-keys.js";
-import { isEngineQuestion, type Question } from "../store.js";
+import { isEngineQuestion, type Question } from "../screen-store.js";
 import { words, wrapChunks, type Span, type StyledLine } from "../styled.js";
 import { Lines } from "./Lines.js";
 import type { Theme } from "./theme.js";

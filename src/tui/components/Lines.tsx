@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import type { StyledLine } from "../styled.js";
 import { styleProps, type Theme } from "./theme.js";
 

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { printableLine, printableOutput } from "../../views/printable.js";
+import { printableLine, printableOutput } from "../../core/printable.js";
 import type { OutputLine, OutputWindow } from "../output-log.js";
 import { fg, type Theme } from "./theme.js";
 

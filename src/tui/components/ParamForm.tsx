@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useRef, useState } from "react";
-import { printableLine } from "../../views/printable.js";
+import { printableLine } from "../../core/printable.js";
 import { paramHelp } from "../help.js";
 import { keyPresses, pickChoice } from "../keys.js";
 import { ChoiceList } from "./ChoiceList.js";

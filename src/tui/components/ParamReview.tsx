@@ -3,7 +3,7 @@ import { useRef, useState } from "react";
 import type { ParamEntry } from "../../run/param-review.js";
 import { reviewHelp } from "../help.js";
 import { keyPresses } from "../keys.js";
-import { heightWindow } from "../layout.js";
+import { heightWindow } from "../fit.js";
 import { editLines, reviewTable } from "../review-layout.js";
 import { initialReview, onReviewKey, type ReviewState } from "../review-keys.js";
 import { clampStyled, wrapWords, type StyledLine } from "../styled.js";

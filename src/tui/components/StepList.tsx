@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
-import type { RunView, StepRow } from "../../run/view.js";
-import { formatDuration } from "../../schema/duration.js";
-import { printableLine } from "../../views/printable.js";
-import { listWindow } from "../layout.js";
+import type { RunView, StepRow } from "../../report/run-view.js";
+import { formatDuration } from "../../model/duration.js";
+import { printableLine } from "../../core/printable.js";
+import { listWindow } from "../fit.js";
 import { retryText } from "../panels.js";
 import { fg, STATUS_COLOR, STATUS_ICON, stepLabel, type Theme } from "./theme.js";
 

@@ -1,6 +1,6 @@
 import { Box } from "ink";
-import { rowTime, type RunView, type StepRow } from "../../run/view.js";
-import { formatDuration } from "../../schema/duration.js";
+import { rowTime, type RunView, type StepRow } from "../../report/run-view.js";
+import { formatDuration } from "../../model/duration.js";
 import { clampStyled, wrapCode, wrapWords, type StyledLine } from "../styled.js";
 import { Lines } from "./Lines.js";
 import { STATUS_ICON, stepLabel, type Theme } from "./theme.js";

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { MAX_OUTPUT_LIMIT, MIN_OUTPUT_LIMIT, OUTPUT_LIMIT_HELP, OUTPUT_LIMIT_PATTERN, parseOutputLimit } from "../../run/output-limit.js";
+import { durationSchema, REVIEW_PERIOD_PATTERN } from "../duration.js";
+
+export const CONFIG_FILE = "runbook.config.yaml";
+
+const shareSchema = z.strictObject({
+  remote: z.string().min(1).optional().describe("The git remote that shares runs and locks (default origin)."),
+  lease: durationSchema.optional().describe("How long a runner's lock lasts without being renewed (default 2m); the runner renews it while it runs."),
+});
+
+export const configSchema = z.strictObject({
+  review_every: z.string().regex(REVIEW_PERIOD_PATTERN, { message: "Expected a period such as `90d` or `6 months`" }).optional().describe("Default review period for runbooks that set none (default 90d)."),
+  state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
+  runbooks: z.array(z.string()).optional().describe("Default paths or globs for `lint` and `stale` (default runbooks/**/*.md)."),
+  rules: z.record(z.string(), z.enum(["error", "warning", "off"])).optional().describe("Severity per lint rule id."),
+  output_limit: z
+    .union([z.number().int().min(MIN_OUTPUT_LIMIT).max(MAX_OUTPUT_LIMIT), z.string().regex(OUTPUT_LIMIT_PATTERN, { message: `Expected ${OUTPUT_LIMIT_HELP}` })])
+    .refine((v) => parseOutputLimit(v) !== undefined, { message: `Expected ${OUTPUT_LIMIT_HELP}` })
+    .optional()
+    .describe("Output journaled per attempt of a block, its first half and its last half (default 16MiB); RUNBOOK_OUTPUT_LIMIT overrides it."),
+  share: shareSchema
+    .optional()
+    .describe("Share runs through the git remote: journals on refs/runbook/runs/*, locks on refs/runbook/locks/* (docs/handoff.md). Off by default."),
+});
+
+export type Config = z.output<typeof configSchema>;
+export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.shape);
+export const SHARE_KEYS: readonly string[] = Object.keys(shareSchema.shape);
