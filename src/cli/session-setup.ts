@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../core/errors.js";
-import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../run/output-limit.js";
+import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../model/output-size.js";
 import { loadConfig, type LoadedConfig } from "../system/config-file.js";
 import { repoRootOf } from "../system/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";

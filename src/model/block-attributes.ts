@@ -1,4 +1,4 @@
-import type { Problem } from "../check/diagnostic.js";
+import type { Problem } from "./problem.js";
 import { parseInfoString } from "./info-string.js";
 import type { LineIndex, Span } from "./positions.js";
 import { ATTRIBUTE_FORMS, ATTRIBUTE_KEYS, attributesSchema, FLAG_ATTRIBUTES, IRREVERSIBLE_NEEDS_REASON, STEP_ONLY_ATTRIBUTES, type Attributes } from "./schema/attributes.js";

@@ -1,5 +1,5 @@
 import type { Code, Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
-import type { Problem } from "../check/diagnostic.js";
+import type { Problem } from "./problem.js";
 import { parseYaml, type FrontmatterSource } from "./frontmatter-yaml.js";
 import { LineIndex, type Span } from "./positions.js";
 import { parseMarkdown } from "./parse-markdown.js";

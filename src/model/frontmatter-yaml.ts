@@ -1,5 +1,5 @@
 import { isMap, isSeq, parseDocument, type Document, type Node as YamlNode } from "yaml";
-import type { Problem } from "../check/diagnostic.js";
+import type { Problem } from "./problem.js";
 import type { LineIndex, Point } from "./positions.js";
 
 /** Real frontmatter is a few hundred bytes; a config a few lines. */

@@ -1,4 +1,4 @@
-import type { Problem } from "../check/diagnostic.js";
+import type { Problem } from "./problem.js";
 import type { FrontmatterSource } from "./frontmatter-yaml.js";
 import type { Span } from "./positions.js";
 import type { Attributes } from "./schema/attributes.js";

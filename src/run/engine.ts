@@ -1,7 +1,8 @@
 import { EXIT, RunRefusedError } from "../core/errors.js";
 import { backoffDelay } from "./backoff.js";
 import { SecretMasker } from "./mask.js";
-import { DEFAULT_OUTPUT_LIMIT, OutputLimit } from "./output-limit.js";
+import { DEFAULT_OUTPUT_LIMIT } from "../model/output-size.js";
+import { OutputLimit } from "./output-limit.js";
 import type { Plan, PlanStep } from "./plan.js";
 import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OutputLimit, parseOutputLimit, type Piece } from "../../src/run/output-limit.js";
+import { parseOutputLimit } from "../../src/model/output-size.js";
+import { OutputLimit, type Piece } from "../../src/run/output-limit.js";
 
 const isNote = (p: Piece) => p.stream === "stderr" && p.text.replace(/^\n/, "").startsWith("[runbook: ");
 const bytes = (s: string) => Buffer.byteLength(s);

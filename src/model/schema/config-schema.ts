@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_OUTPUT_LIMIT, MIN_OUTPUT_LIMIT, OUTPUT_LIMIT_HELP, OUTPUT_LIMIT_PATTERN, parseOutputLimit } from "../../run/output-limit.js";
+import { MAX_OUTPUT_LIMIT, MIN_OUTPUT_LIMIT, OUTPUT_LIMIT_HELP, OUTPUT_LIMIT_PATTERN, parseOutputLimit } from "../output-size.js";
 import { durationSchema, REVIEW_PERIOD_PATTERN } from "../duration.js";
 
 export const CONFIG_FILE = "runbook.config.yaml";

@@ -1,4 +1,4 @@
-import type { Problem } from "../../check/diagnostic.js";
+import type { Problem } from "../problem.js";
 import type { FrontmatterSource } from "../frontmatter-yaml.js";
 import { ENV_NAME_PATTERN, FRONTMATTER_KEYS, PARAM_KEYS, frontmatterSchema, paramSchema, type Frontmatter, type Param } from "./frontmatter-schema.js";
 import { flattenIssues } from "./zod-issues.js";
