@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "../core/errors.js";
 import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../model/output-size.js";
 import { loadConfig, type LoadedConfig } from "../system/config-file.js";
+import { notifyHooks, realNotifications } from "./notify-hooks.js";
 import { repoRootOf } from "../system/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
 import type { Plan } from "../run/plan.js";
@@ -73,7 +74,8 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
     past: idList(flags.past),
   };
   const share = shareConfigOf(loaded, io.env);
-  const world = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
+  const real = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
+  const world = { ...real, notifications: realNotifications(notifyHooks(loaded.config.notify, io.env, real.notice)) };
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
   return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), preview: (file) => prepareForPreview(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
 }

@@ -168,6 +168,19 @@ export const eventSchema = z.discriminatedUnion("type", [
    * `at` is when it was written, `id` keeps it from being journaled twice.
    */
   z.strictObject({ ...base, type: z.literal("note"), text: z.string(), by: z.string(), queued: z.strictObject({ id: z.string(), at: z.string() }).optional() }),
+  /**
+   * A webhook of the config's `notify:` told (or not) of a moment of the run (version 5). `hook` is its
+   * name, never its URL; `given_up` says `why` (the last status or error, or that the run ended first).
+   */
+  z.strictObject({
+    ...base,
+    type: z.literal("notified"),
+    hook: z.string(),
+    on: z.enum(["started", "waiting", "failed", "ended"]),
+    status: z.enum(["sent", "given_up"]),
+    attempts: z.number().int().nonnegative(),
+    why: z.string().optional(),
+  }),
 ]);
 
 export type JournalEvent = z.output<typeof eventSchema>;

@@ -19,6 +19,7 @@ import type { Prepared } from "./prepare.js";
 import { rollbackQuestion, rollbackScope, type RollbackScope } from "./rollback-plan.js";
 import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
+import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { asStopped, createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
@@ -78,6 +79,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
     let notes: { stop(): void } | undefined;
+    let notice: RunNotice | undefined;
     let file: string | undefined;
     let failed = false;
     try {
@@ -118,11 +120,18 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           },
         });
         file = world.store.pathOf(runId);
-        journal = new RunJournal(sink, initialState(event), (e, s) => front.onEvent(e, s));
+        notice = new RunNotice(world, runId, plan, [...[...resolved.secrets].map((k) => resolved.values[k] ?? ""), ...skipped.filter((c) => c.secret).map((c) => captureValues.get(c.name) ?? "")]);
+        const told = notice;
+        journal = new RunJournal(sink, initialState(event), (e, s) => {
+          front.onEvent(e, s);
+          told.onEvent(e, s);
+        });
+        told.attach(journal);
         front.onEvent(event, journal.state);
+        told.onEvent(event, journal.state);
         notes = watchQueuedNotes(journal, world.store.notes, runId);
         const code = await drive({
-          plan, runId, journal, runner: world.runner, operator: withPolicy(front.operator, req.policy), clock: world.clock, signal,
+          plan, runId, journal, runner: world.runner, operator: withPolicy(told.watch(front.operator), req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
           graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
         });
@@ -130,6 +139,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         return code;
       } finally {
         notes?.stop();
+        await notice?.finish();
         journal?.close();
         await lock.release();
       }
@@ -188,6 +198,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       if (scanned.torn) world.notice(`dropped a torn last line (line ${scanned.torn.line}, ${scanned.torn.bytes} bytes) left by a crash`);
       let journal: RunJournal | undefined;
       let notes: { stop(): void } | undefined;
+      let notice: RunNotice | undefined;
       let failed = false;
       const front = await world.openFrontEnd(plan, stop);
       try {
@@ -195,7 +206,9 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
         if (!reopened || signal.aborted) return EXIT.interrupted;
         const { params, secrets, secretCaptures } = reopened;
-        const operator = withPolicy(front.operator, { ...req.policy, rollbackRequested: req.mode === "rollback" });
+        notice = new RunNotice(world, req.runId, plan, [...[...secrets].map((k) => params[k] ?? ""), ...secretCaptures.values()]);
+        const told = notice;
+        const operator = withPolicy(told.watch(front.operator), { ...req.policy, rollbackRequested: req.mode === "rollback" });
         // Barriers passed at this preview: journaled once the run is taken over, before the rollback starts.
         const passed = new Map<string, BarrierPassed>();
         for (; startRollback; ) {
@@ -217,7 +230,11 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
           }
           break;
         }
-        journal = new RunJournal(sink, state, (e, s) => front.onEvent(e, s));
+        journal = new RunJournal(sink, state, (e, s) => {
+          front.onEvent(e, s);
+          told.onEvent(e, s);
+        });
+        told.attach(journal);
         journal.append({
           type: "run_resumed", operator: world.operator, host: world.host, pid: world.pid, forced: req.force, mode: req.mode,
           ...(found.how !== "where the run started" ? { file: found.file, sha256: prepared.sha256 } : {}),
@@ -237,6 +254,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         throw e;
       } finally {
         notes?.stop();
+        await notice?.finish();
         if (journal) journal.close();
         else sink.close();
         await front.finish(failed && journal ? asStopped(journal.state) : journal?.state, world.store.pathOf(req.runId));

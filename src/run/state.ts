@@ -347,6 +347,9 @@ function step(d: Draft, e: JournalEvent): void {
     case "output":
       appendTail(d.tails, e.target, e.text);
       break;
+    case "notified":
+      // Told the team's chat; the run itself is unchanged.
+      break;
     default: {
       const never: never = e;
       throw new JournalStateError(`unknown event ${(never as { type: string }).type}`);

@@ -4,7 +4,7 @@ import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
 import type { JournalSink, ScanResult } from "../journal/store.js";
 import type { Lock, LockHolder } from "../state/lock.js";
 import type { NoteInbox } from "../state/note-inbox.js";
-import type { Operator } from "./ask.js";
+import type { Ask, Operator } from "./ask.js";
 import type { Clock } from "./engine.js";
 import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
@@ -40,6 +40,27 @@ export interface World {
   print(text: string): void;
   /** Opens the screen side of a run: the terminal UI, plain lines, or JSON Lines. */
   openFrontEnd(plan: Plan, onStop: () => void): Promise<FrontEnd>;
+  /** The team's chat (config `notify:`); undefined when no webhook is configured. */
+  readonly notifications?: Notifications | undefined;
+}
+
+/**
+ * Tells webhooks of a run's moments (started, waiting for an answer, a step failed, ended). Posting
+ * happens in the background: nothing here is awaited by a step, and a webhook that is down changes
+ * neither the run's outcome nor its exit code.
+ */
+export interface Notifications {
+  /** Starts telling of one run; `record` journals each delivery's outcome (sent, or given up and why). */
+  open(run: { readonly runId: string; readonly plan: Plan; readonly mask: (text: string) => string }, record: (outcome: NewEventOf<"notified">) => void): RunNotifier;
+}
+
+export interface RunNotifier {
+  /** Sees every event once it is journaled and applied. */
+  onEvent(event: JournalEvent, state: RunState): void;
+  /** A person is asked something; the returned function says it was answered. */
+  asked(question: Ask): () => void;
+  /** The run has ended: waits at most `ms` for posts in flight; retries not yet due are given up. */
+  finish(ms: number): Promise<void>;
 }
 
 /** Where runs are journaled: the state folder's `runs/`, or memory in tests. */

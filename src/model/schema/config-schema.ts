@@ -9,6 +9,17 @@ const shareSchema = z.strictObject({
   lease: durationSchema.optional().describe("How long a runner's lock lasts without being renewed (default 2m); the runner renews it while it runs."),
 });
 
+export const NOTIFY_ON = ["started", "waiting", "failed", "ended"] as const;
+export type NotifyOn = (typeof NOTIFY_ON)[number];
+
+const notifySchema = z.strictObject({
+  url: z.string().min(1).describe("Where to POST: an https URL, or `${NAME}` to read it from an environment variable (never journaled or printed)."),
+  name: z.string().min(1).optional().describe("What the journal and messages call this webhook (default: its place in the list, e.g. `notify[0]`)."),
+  format: z.enum(["slack", "json"]).optional().describe("`slack`: an incoming-webhook message (text and blocks); `json`: the journal event and the run's summary (default slack)."),
+  on: z.array(z.enum(NOTIFY_ON)).min(1).optional().describe("Which moments to post: `started` (a run starts or is resumed), `waiting` (an answer is awaited longer than `waiting_after`), `failed` (a step fails), `ended` (the run ends, with its outcome). Default: all."),
+  waiting_after: durationSchema.optional().describe("How long a question may wait for its answer before `waiting` posts (default 5m)."),
+});
+
 export const configSchema = z.strictObject({
   review_every: z.string().regex(REVIEW_PERIOD_PATTERN, { message: "Expected a period such as `90d` or `6 months`" }).optional().describe("Default review period for runbooks that set none (default 90d)."),
   state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
@@ -22,8 +33,14 @@ export const configSchema = z.strictObject({
   share: shareSchema
     .optional()
     .describe("Share runs through the git remote: journals on refs/runbook/runs/*, locks on refs/runbook/locks/* (docs/handoff.md). Off by default."),
+  notify: z
+    .array(notifySchema)
+    .optional()
+    .describe("Webhooks told when a run starts, waits for an answer, has a step fail, or ends (docs/handoff.md). Posted in the background: a webhook never delays or fails a step."),
 });
 
 export type Config = z.output<typeof configSchema>;
 export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.shape);
+export type NotifyConfig = z.output<typeof notifySchema>;
+export const NOTIFY_KEYS: readonly string[] = Object.keys(notifySchema.shape);
 export const SHARE_KEYS: readonly string[] = Object.keys(shareSchema.shape);
