@@ -79,6 +79,8 @@ export const eventSchema = z.discriminatedUnion("type", [
       only: z.array(z.string()).optional(),
       /** `--confirm-irreversible`: the irreversible steps `--yes` may take (version 5). */
       confirmIrreversible: z.array(z.string()).optional(),
+      /** Started by `runbook drill`: unattended, with the runbook's own `drill:` settings (docs/drills.md). */
+      drill: z.boolean().optional(),
     }),
   }),
   z.strictObject({
@@ -160,7 +162,12 @@ export const eventSchema = z.discriminatedUnion("type", [
     note: z.string().optional(),
     by: z.string().optional(),
   }),
-  z.strictObject({ ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable() }),
+  z.strictObject({
+    ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable(),
+    /** A drill's: manual steps it assumed done (`drill.manual: assume`) and steps it left out (`drill_skip`). */
+    assumed: z.array(z.string()).optional(),
+    skipped: z.array(z.string()).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal("verification_skipped"), reason: z.string() }),
   /**
    * `runbook note`: words left on a run for whoever looks at it next (version 3); `ts` says when.
