@@ -44,6 +44,16 @@ describe("runbook drill", () => {
     const journal = await readFile(path.join(repo.dir, ".runbook/runs", runs.find((f) => f.includes("-passing-"))!), "utf8");
     expect(journal).toContain('"drill":true');
     expect(journal).toMatch(/"type":"verification_recorded".*"assumed":\["tell"\],"skipped":\["page"\]/);
+
+    // stale and handoff show the last drill beside last_verified; stats the pass rate.
+    const env = { GITHUB_STEP_SUMMARY: "" };
+    const stale = await runCli(["stale", "--as-of", "2026-12-02"], { cwd: repo.dir, env });
+    expect(stale.stdout).toMatch(/^runbooks\/failing.md {2}last drill {6}\d{4}-\d\d-\d\d failed \(run \S+-failing-\w+\); last verified never$/m);
+    expect(stale.stdout).toMatch(/^runbooks\/passing.md {2}last drill {6}\d{4}-\d\d-\d\d passed \(run \S+-passing-\w+\); last verified \d{4}-\d\d-\d\d$/m);
+    const stats = JSON.parse((await runCli(["stats", "--format", "json"], { cwd: repo.dir, env })).stdout) as { all: Record<string, unknown> };
+    expect(stats.all).toMatchObject({ drills: 2, drillsPassed: 1, drillPassRate: 0.5 });
+    const handoff = await runCli(["handoff", "--format", "text"], { cwd: repo.dir, env });
+    expect(handoff.stdout).toMatch(/runbooks\/failing.md \(failing\)\n(.*\n)*? {4}last drill: {2}\S+ failed \(run \S+-failing-\w+\)/);
   }, 60_000);
 
   it("--dry-run runs nothing and lists what would run", async () => {
