@@ -65,9 +65,17 @@ export default async function drill(io: Io, paths: string[], flags: DrillFlags):
   if (flags.commit) for (const c of chosen) await assertCommittable(path.resolve(io.cwd, c.file));
 
   const results: DrillResult[] = [];
+  let interrupted = false;
   for (const c of chosen) {
     io.stderr.write(`runbook: drilling ${c.file} (${c.due.why})\n`);
-    results.push(await runDrill(io, c, flags));
+    const r = await runDrill(io, c, flags);
+    results.push(r.result);
+    // Ctrl-C, or the job cancelled: no further drill starts.
+    if (r.code === EXIT.interrupted) {
+      interrupted = true;
+      io.stderr.write(`runbook: interrupted; ${chosen.length - results.length} drill${chosen.length - results.length === 1 ? "" : "s"} not started\n`);
+      break;
+    }
   }
   const passed = results.filter((r) => r.outcome === "passed");
   if (flags.commit && passed.length) {
@@ -76,7 +84,7 @@ export default async function drill(io: Io, paths: string[], flags: DrillFlags):
     const done = await git.commit(message, passed.map((r) => r.file));
     io.stderr.write(`runbook: committed ${done.commit} (${passed.length} verification${passed.length === 1 ? "" : "s"})\n`);
   }
-  return report(io, flags, results, results.some((r) => r.outcome === "failed") ? EXIT.findings : EXIT.ok);
+  return report(io, flags, results, interrupted ? EXIT.interrupted : results.some((r) => r.outcome === "failed") ? EXIT.findings : EXIT.ok);
 }
 
 async function report(io: Io, flags: DrillFlags, results: readonly DrillResult[], code: number): Promise<number> {
@@ -89,7 +97,13 @@ async function report(io: Io, flags: DrillFlags, results: readonly DrillResult[]
 }
 
 /** One drill: checked, run unattended with its own journal, and read back for the report. */
-async function runDrill(io: Io, c: Candidate, flags: DrillFlags): Promise<DrillResult> {
+async function runDrill(io: Io, c: Candidate, flags: DrillFlags): Promise<{ result: DrillResult; code: number | undefined }> {
+  let code: number | undefined;
+  const result = await drillOnce(io, c, flags, (n) => (code = n));
+  return { result, code };
+}
+
+async function drillOnce(io: Io, c: Candidate, flags: DrillFlags, exitCode: (code: number) => void): Promise<DrillResult> {
   const base = { file: c.file, id: c.runbook.known.id ?? c.file, title: c.runbook.title ?? "", due: c.due.why };
   const { values, missing } = drillParamValues(c.drill.params ?? {}, io.env);
   const envMissing = (c.drill.env ?? []).filter((n) => !io.env[n]);
@@ -102,7 +116,8 @@ async function runDrill(io: Io, c: Candidate, flags: DrillFlags): Promise<DrillR
   const notSet = [...new Set([...envMissing, ...missing])];
   if (notSet.length) return refused(`${notSet.join(", ")} ${notSet.length === 1 ? "is" : "are"} not set, and the drill needs ${notSet.length === 1 ? "it" : "them"} (drill.env); nothing ran`);
 
-  // The run's own lines go to stderr: stdout is the report.
+  // The run's own lines go to stderr: stdout is the report. Nobody answers a drill, even at a terminal:
+  // stdin is not one for it, so the session is the unattended one (plain lines, the policy answers).
   const runIo: Io = { ...io, stdout: io.stderr, stdin: Object.assign(Object.create(io.stdin) as Io["stdin"], { isTTY: false }) };
   const started = Date.now();
   let before: Set<string> | undefined;
@@ -113,7 +128,7 @@ async function runDrill(io: Io, c: Candidate, flags: DrillFlags): Promise<DrillR
     s.checkRequires(prepared.plan);
     const skipped = prepared.plan.steps.filter((p) => p.drillSkip).map((p) => p.id);
     before = new Set(s.world.store.list());
-    await startRun(
+    const code = await startRun(
       {
         prepared, given: values, givenBy: {}, policy: s.policy, interactive: false, force: false, record: true, commit: false, from: undefined,
         only: skipped.length ? prepared.plan.steps.filter((p) => !p.drillSkip).map((p) => p.id) : undefined,
@@ -121,6 +136,7 @@ async function runDrill(io: Io, c: Candidate, flags: DrillFlags): Promise<DrillR
       },
       s.world,
     );
+    exitCode(code);
   } catch (e) {
     if (!(e instanceof RunbookError)) throw e;
     if (!before || !s) return { ...refused(`${e.message}${e.hint ? ` (${e.hint})` : ""}`), ...(e.details ? { details: masker.mask(e.details) } : {}), durationMs: Date.now() - started };
