@@ -67,7 +67,11 @@ export function drillMarkdown(results: readonly DrillResult[]): string {
 export function drillText(results: readonly DrillResult[]): string {
   const out = [`runbook drill: ${headline(results)}`];
   for (const r of results) {
-    out.push(`  ${r.outcome === "passed" ? "passed" : r.outcome === "failed" ? "FAILED" : "would run"}  ${r.file}  ${printableLine(outcomeText(r))}${r.durationMs === undefined ? "" : `  ${seconds(r.durationMs)}`}`);
+    if (r.outcome === "would run") {
+      out.push(`  would run  ${r.file}  (${printableLine(r.due)})`);
+      continue;
+    }
+    out.push(`  ${r.outcome === "passed" ? "passed" : "FAILED"}  ${r.file}  ${printableLine(outcomeText(r))}${r.durationMs === undefined ? "" : `  ${seconds(r.durationMs)}`}`);
     if (r.outcome !== "failed") continue;
     if (r.failedStep?.output) for (const line of r.failedStep.output.replace(/\n$/, "").split("\n").slice(-10)) out.push(`      | ${printableLine(line)}`);
     if (r.reason) out.push(`      ${printableLine(r.reason)}`);

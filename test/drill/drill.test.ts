@@ -63,7 +63,7 @@ describe("runbook drill", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await ran(repo.marks)).toEqual([]);
     expect(existsSync(path.join(repo.dir, ".runbook/runs"))).toBe(false);
-    expect(r.stdout).toBe("runbook drill: 2 drills would run (dry run: nothing ran)\n  would run  runbooks/failing.md  would run (never verified)\n  would run  runbooks/passing.md  would run (never verified)\n");
+    expect(r.stdout).toBe("runbook drill: 2 drills would run (dry run: nothing ran)\n  would run  runbooks/failing.md  (never verified)\n  would run  runbooks/passing.md  (never verified)\n");
   }, 30_000);
 
   it("stops before an irreversible step that confirm_irreversible does not name, and records nothing", async () => {
