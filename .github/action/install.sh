@@ -8,9 +8,21 @@ cd "$GITHUB_ACTION_PATH"
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error(`runbook needs Node.js >= 20.19, this job has ${process.version}: add actions/setup-node before this action`); process.exit(1); }'
 
 # Restored by actions/cache (keyed on this ref's content, Node's major version and the runner): done.
+# Later steps of the job (`runbook drill`, docs/drills.md) find `runbook` on PATH.
+on_path() {
+  if [ -n "${GITHUB_PATH:-}" ]; then
+    bin="${RUNNER_TEMP:-/tmp}/runbook-bin"
+    mkdir -p "$bin"
+    printf '#!/bin/sh\nexec node "%s/dist/cli/bin.js" "$@"\n' "$GITHUB_ACTION_PATH" > "$bin/runbook"
+    chmod +x "$bin/runbook"
+    echo "$bin" >> "$GITHUB_PATH"
+  fi
+}
+
 if [ "${RUNBOOK_INSTALL_RESTORED:-}" = "true" ] && [ -f dist/cli/bin.js ] && [ -d node_modules ]; then
   echo "runbook: installed from the cache"
   node dist/cli/bin.js --version
+  on_path
   exit 0
 fi
 
@@ -29,3 +41,4 @@ if [ ! -f dist/cli/bin.js ]; then
   rm -rf "$tools"
 fi
 node dist/cli/bin.js --version
+on_path

@@ -2,6 +2,7 @@ import type { RuleInfo } from "./findings-report.js";
 import type { Rule } from "./define-rule.js";
 import { RUNBOOK_ID_UNIQUE } from "./project.js";
 import blockOutsideStep from "./rules/block-outside-step.js";
+import drillConfig from "./rules/drill-config.js";
 import fenceAttributes from "./rules/fence-attributes.js";
 import fenceTerminated from "./rules/fence-terminated.js";
 import fileContent from "./rules/file-content.js";
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   noShellPrompt,
   shellBlockUtf8,
   requiresInstalled,
+  drillConfig,
   staleNeverVerified,
   staleOverdue,
   staleChanged,

@@ -202,6 +202,28 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(run(() => import("./commands/verify.js")));
 
   program
+    .command("drill")
+    .description("run each runbook's `drill:` unattended, each with its own journal; record a verification for each that passes (exit 1 if any failed)")
+    .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")
+    .option("--due", "only the drills that are due: never verified, or last verified longer ago than `drill.every`")
+    .option("-n, --dry-run", "list the drills that would run, and run nothing")
+    .option("--commit", "commit the recorded verifications, all in one commit (refused if a drilled file has other uncommitted changes)")
+    .addOption(format(["text", "json", "markdown"], "text"))
+    .option("--as-of <YYYY-MM-DD>", "judge what is due as of this date (default: today)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nA drill answers what --yes answers, takes only the irreversible steps `drill.confirm_irreversible` names, and\nassumes manual steps done only with `drill.manual: assume`. Under GitHub Actions the Markdown report is also\nwritten to $GITHUB_STEP_SUMMARY. See docs/drills.md.\nExit codes: 0 every drill passed, 1 a drill failed, 2 bad usage.")
+    .action(run(() => import("./commands/drill.js")));
+
+  program
+    .command("init")
+    .description("write a starting file: `drills` writes .github/workflows/runbook-drills.yml")
+    .argument("<what>", "drills")
+    .option("--environment <name>", "the GitHub environment the drills run in (its secrets and required reviewers apply)", "runbook-drills")
+    .option("--cron <schedule>", "when the drills run, as a cron line (UTC)", "23 6 * * 1-5")
+    .option("--force", "overwrite the file if it exists")
+    .action(run(() => import("./commands/init.js")));
+
+  program
     .command("stale")
     .description("list runbooks never verified, overdue, or whose steps changed since verified (exit 1 if any)")
     .argument("[paths...]", "files, folders or globs (default: runbooks/**/*.md, or `runbooks:` in the config)")

@@ -9,13 +9,14 @@ import { z } from "zod";
  * was live, journaled by its runner). Version 5 added the irreversible barrier of a rollback (the
  * `barrier` question, `rollback_started.barrier`/`beyond`, the `rolled_back_to` end), steps assumed
  * done by a flag (`step_finished.by: "flag"`), `options.confirmIrreversible`, and `runbook close`
- * (the `closed` end, with `by`). Older journals are still read: every event of a version is a valid
- * event of the next.
+ * (the `closed` end, with `by`). Version 6 added drills (`runbook drill`): `options.drill`, and the
+ * steps a drill assumed and left out on `verification_recorded`. Older journals are still read: every
+ * event of a version is a valid event of the next.
  */
-export const JOURNAL_VERSION = 5;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
+export const JOURNAL_VERSION = 6;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -79,6 +80,8 @@ export const eventSchema = z.discriminatedUnion("type", [
       only: z.array(z.string()).optional(),
       /** `--confirm-irreversible`: the irreversible steps `--yes` may take (version 5). */
       confirmIrreversible: z.array(z.string()).optional(),
+      /** Started by `runbook drill` (version 6): unattended, with the runbook's own `drill:` settings (docs/drills.md). */
+      drill: z.boolean().optional(),
     }),
   }),
   z.strictObject({
@@ -160,7 +163,12 @@ export const eventSchema = z.discriminatedUnion("type", [
     note: z.string().optional(),
     by: z.string().optional(),
   }),
-  z.strictObject({ ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable() }),
+  z.strictObject({
+    ...base, type: z.literal("verification_recorded"), date: z.string(), by: z.string(), commit: z.string().nullable(),
+    /** A drill's (version 6): manual steps it assumed done (`drill.manual: assume`) and steps it left out (`drill_skip`). */
+    assumed: z.array(z.string()).optional(),
+    skipped: z.array(z.string()).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal("verification_skipped"), reason: z.string() }),
   /**
    * `runbook note`: words left on a run for whoever looks at it next (version 3); `ts` says when.

@@ -8,7 +8,8 @@ import { SHELL_LANGS } from "./schema/attributes.js";
 import type { Frontmatter } from "./schema/frontmatter-schema.js";
 import { recoverFrontmatter, validateFrontmatter, type KnownFrontmatter } from "./schema/validate-frontmatter.js";
 import { readBlockAttributes } from "./block-attributes.js";
-import { slugify, splitHeadingId, STEP_ID_PATTERN } from "./slug.js";
+import { didYouMean } from "./suggest.js";
+import { HEADING_ATTRIBUTES, slugify, splitHeadingId, STEP_ID_PATTERN } from "./slug.js";
 import type { BlockSection, CodeBlock, Heading, Runbook, ShellBlock, Step } from "./types.js";
 
 /**
@@ -21,6 +22,7 @@ interface StepDraft {
   readonly heading: Heading;
   readonly id: string;
   readonly explicitId: boolean;
+  readonly drillSkip: boolean;
   readonly bodyStart: number;
   bodyEnd: number;
   readonly blocks: ShellBlock[];
@@ -163,8 +165,12 @@ function toHeading(node: MdHeading, lines: LineIndex): Heading {
 }
 
 function startStep(node: MdHeading, heading: Heading, index: number, problems: Problem[]): StepDraft {
-  const { text, id } = splitHeadingId(heading.text);
+  const { text, id, attributes } = splitHeadingId(heading.text);
   let stepId = id ?? slugify(text);
+  for (const a of attributes) {
+    if (a === "drill_skip" || a === "drill_skip=true") continue;
+    problems.push({ ruleId: "step-id", message: `Unknown heading attribute \`${a}\`${didYouMean(a, HEADING_ATTRIBUTES)}: after the id a heading takes only ${HEADING_ATTRIBUTES.map((h) => `\`${h}\``).join(", ")}`, place: heading.span });
+  }
   if (id !== undefined && !STEP_ID_PATTERN.test(id)) {
     problems.push({ ruleId: "step-id", message: `Invalid step id \`{#${id}}\`: expected letters, digits, \`-\`, \`_\` or \`.\``, place: heading.span });
     stepId = slugify(id);
@@ -173,7 +179,7 @@ function startStep(node: MdHeading, heading: Heading, index: number, problems: P
     problems.push({ ruleId: "step-id", message: "Step heading gives no id: add letters or digits, or an explicit `{#id}`", place: heading.span });
     stepId = `step-${index + 1}`;
   }
-  return { heading: { ...heading, text }, id: stepId, explicitId: id !== undefined, bodyStart: offsetOf(node, "end"), bodyEnd: offsetOf(node, "end"), blocks: [] };
+  return { heading: { ...heading, text }, id: stepId, explicitId: id !== undefined, drillSkip: attributes.some((a) => a.startsWith("drill_skip")), bodyStart: offsetOf(node, "end"), bodyEnd: offsetOf(node, "end"), blocks: [] };
 }
 
 function finishStep(d: StepDraft, index: number, text: string, problems: Problem[]): Step {
@@ -192,6 +198,7 @@ function finishStep(d: StepDraft, index: number, text: string, problems: Problem
   return {
     id: d.id,
     explicitId: d.explicitId,
+    drillSkip: d.drillSkip,
     title: d.heading.text,
     span: d.heading.span,
     index,

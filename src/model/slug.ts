@@ -2,10 +2,15 @@
 const EXPLICIT_ID = /\{#([^{}]*)\}\s*$/;
 export const STEP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-/** Splits `Fence the primary {#fence}` into its text and explicit id. */
-export function splitHeadingId(text: string): { text: string; id: string | undefined } {
+/** Heading attributes after the id, Pandoc style: `{#repoint drill_skip}`. */
+export const HEADING_ATTRIBUTES: readonly string[] = ["drill_skip"];
+
+/** Splits `Repoint the clients {#repoint drill_skip}` into its text, explicit id and the attributes after it. */
+export function splitHeadingId(text: string): { text: string; id: string | undefined; attributes: readonly string[] } {
   const m = EXPLICIT_ID.exec(text);
-  return m ? { text: text.slice(0, m.index).trim(), id: m[1] ?? "" } : { text: text.trim(), id: undefined };
+  if (!m) return { text: text.trim(), id: undefined, attributes: [] };
+  const [id = "", ...attributes] = (m[1] ?? "").trim().split(/\s+/);
+  return { text: text.slice(0, m.index).trim(), id, attributes };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface ShellBlock extends CodeBlock {
 export interface Step {
   readonly id: string;
   readonly explicitId: boolean;
+  /** `{#id drill_skip}`: a drill (`runbook drill`) leaves this step out (docs/drills.md). */
+  readonly drillSkip: boolean;
   readonly title: string;
   readonly span: Span;
   /** 0-based position among the steps, in document order. */

@@ -10,6 +10,8 @@ export interface StaleRunbook {
   readonly file: string;
   readonly id: string | undefined;
   readonly findings: readonly string[];
+  /** Its latest drill (`runbook drill`), e.g. `2026-12-02 failed (run …)`, when this clone holds one. */
+  readonly lastDrill?: string | undefined;
 }
 
 /** The shift report: what is open and how to go on, what ended, what was said, what drifted. Pure data. */
@@ -108,7 +110,7 @@ function sections(r: HandoffReport): Section[] {
     return { head, fields, output: [] };
   });
   const noteItems = r.notes.map((n): Item => ({ head: [`${when(n.at)} `, { code: n.runId }, ` (${n.title}), ${n.by}: ${n.text}`], fields: [], output: [] }));
-  const staleItems = r.stale.map((s): Item => ({ head: [{ code: s.file }, s.id ? ` (${s.id})` : ""], fields: s.findings.map((f) => ["stale", [{ md: f }]] as const), output: [] }));
+  const staleItems = r.stale.map((s): Item => ({ head: [{ code: s.file }, s.id ? ` (${s.id})` : ""], fields: [...s.findings.map((f) => ["stale", [{ md: f }]] as const), ...(s.lastDrill ? [["last drill", [s.lastDrill]] as const] : [])], output: [] }));
   const changedItems = r.changed.map((c): Item => ({
     head: [{ code: c.file }, c.id ? ` (${c.id})` : "", ": steps changed"],
     fields: c.commits.map((k) => ["commit", [{ code: k.hash.slice(0, 10) }, ` ${k.date.slice(0, 10)} ${k.subject}`]] as const),

@@ -26,6 +26,10 @@ export interface RunbookStats {
   /** Completed with no step retried, skipped, assumed or done by hand, over completed runs. */
   readonly automatic: number;
   readonly automaticRate: number | null;
+  /** Runs `runbook drill` started that ended, those that recorded a verification, and that rate (docs/drills.md). */
+  readonly drills: number;
+  readonly drillsPassed: number;
+  readonly drillPassRate: number | null;
 }
 
 /** Figures per runbook, busiest first, and for all runs. Pure. */
@@ -46,6 +50,7 @@ function figures(runbook: string, title: string, runs: readonly RunSummary[]): R
   const rollbacks = runs.filter((r) => r.rolledBack).length;
   const automatic = completedRuns.filter((r) => !r.retried && !r.skippedOrManual).length;
   const rate = (n: number, d: number) => (d === 0 ? null : n / d);
+  const drills = runs.filter((r) => r.drill && r.endedAt !== undefined && r.status !== "closed");
   return {
     runbook,
     title,
@@ -64,6 +69,9 @@ function figures(runbook: string, title: string, runs: readonly RunSummary[]): R
     rollbackRate: rate(rollbacks, runs.length),
     automatic,
     automaticRate: rate(automatic, completedRuns.length),
+    drills: drills.length,
+    drillsPassed: drills.filter((r) => r.verified).length,
+    drillPassRate: rate(drills.filter((r) => r.verified).length, drills.length),
   };
 }
 

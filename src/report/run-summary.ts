@@ -30,6 +30,9 @@ export interface RunSummary {
   /** The one word of the run core: live, interrupted, completed, failed, aborted, rolled back… */
   readonly word: string;
   readonly status: RunState["status"];
+  /** Started by `runbook drill`, and whether it recorded a verification (docs/drills.md). */
+  readonly drill: boolean;
+  readonly verified: boolean;
   readonly live: boolean;
   readonly holder: Holder | undefined;
   /** The step running now or where the run goes on: running, interrupted, failed at, or next. */
@@ -114,6 +117,8 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     durationMs: Math.max(0, Date.parse(endedAt ?? state.lastEvent.ts) - Date.parse(started.ts)),
     word,
     status: state.status,
+    drill: started.options.drill === true,
+    verified: state.verification?.type === "verification_recorded",
     live,
     holder: live ? holder : undefined,
     step: at?.id,

@@ -26,6 +26,8 @@ export interface PlanStep {
   readonly confirm: boolean;
   readonly irreversible: string | undefined;
   readonly capture: string | undefined;
+  /** `{#id drill_skip}`: a drill leaves it out. */
+  readonly drillSkip: boolean;
   readonly command: PlanBlock | undefined;
   readonly verify: PlanBlock | undefined;
   readonly rollback: PlanBlock | undefined;
@@ -80,6 +82,7 @@ export function buildPlan(runbook: Runbook, graph: StepGraph, absoluteFile: stri
     confirm: s.confirm || s.irreversible !== undefined,
     irreversible: s.irreversible,
     capture: s.capture,
+    drillSkip: s.drillSkip,
     command: s.command && block(s.command, s.id, "command"),
     verify: s.verify && block(s.verify, s.id, "verify"),
     rollback: s.rollback && block(s.rollback, s.id, "rollback"),

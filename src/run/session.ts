@@ -6,7 +6,7 @@ import type { EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
 import { printableLine } from "../core/printable.js";
-import { drillShortfall } from "./drill.js";
+import { drillAssumptions, drillShortfall, type DrillAllowance } from "./drill.js";
 import { missingEnv } from "./inherited-env.js";
 import { withPolicy, type Policy } from "./ask.js";
 import { drive } from "./engine.js";
@@ -37,6 +37,8 @@ export interface StartRequest {
   readonly commit: boolean;
   readonly from: string | undefined;
   readonly only: readonly string[] | undefined;
+  /** `runbook drill`: what the drill may leave undone and still record a verification. */
+  readonly drill?: DrillAllowance | undefined;
 }
 
 /** `runbook resume` and `runbook rollback`. */
@@ -117,6 +119,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
             onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record,
             ...(req.from !== undefined ? { from: req.from } : {}), ...(req.only ? { only: [...req.only] } : {}),
             ...(req.policy.confirmIrreversible?.length ? { confirmIrreversible: [...req.policy.confirmIrreversible] } : {}),
+            ...(req.drill ? { drill: true } : {}),
           },
         });
         file = world.store.pathOf(runId);
@@ -135,7 +138,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
           graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
         });
-        if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world);
+        if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world, req.drill);
         return code;
       } finally {
         notes?.stop();
@@ -418,15 +421,16 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
 }
 
 /** A drill that did every step becomes a verification; one that did not says why in the journal. */
-async function recordDrill(journal: RunJournal, file: string, commit: boolean, world: World): Promise<void> {
-  const shortfall = drillShortfall(journal.state);
+async function recordDrill(journal: RunJournal, file: string, commit: boolean, world: World, drill: DrillAllowance | undefined): Promise<void> {
+  const shortfall = drillShortfall(journal.state, drill);
   if (shortfall) {
     journal.append({ type: "verification_skipped", reason: shortfall });
     return;
   }
   try {
     const v = await world.git.recordVerification(file, { date: new Date(world.clock.now()).toISOString().slice(0, 10), by: await world.git.verifier(file) }, commit);
-    journal.append({ type: "verification_recorded", date: v.date, by: v.by, commit: v.committed ?? null });
+    const said = drill ? drillAssumptions(journal.state, drill) : { assumed: [], skipped: [] };
+    journal.append({ type: "verification_recorded", date: v.date, by: v.by, commit: v.committed ?? null, ...(said.assumed.length ? { assumed: said.assumed } : {}), ...(said.skipped.length ? { skipped: said.skipped } : {}) });
   } catch (e) {
     journal.append({ type: "verification_skipped", reason: `could not record it: ${(e as Error).message}` });
   }

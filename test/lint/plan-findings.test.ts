@@ -9,7 +9,7 @@ describe("which errors leave the graph and the plan right", () => {
   it("is data on the rules: only these are about metadata", () => {
     // A rule joins this list on purpose: its errors then stop neither `graph` nor `run --dry-run`.
     expect(RULE_INFO.filter((r) => r.affectsPlan === false).map((r) => r.id)).toEqual([
-      "owner-placeholder", "title-present", "param-used", "requires-installed", "stale-never-verified", "stale-overdue", "stale-changed", "runbook-id-unique",
+      "owner-placeholder", "title-present", "param-used", "requires-installed", "drill-config", "stale-never-verified", "stale-overdue", "stale-changed", "runbook-id-unique",
     ]);
   });
 

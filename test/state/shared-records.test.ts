@@ -1,3 +1,4 @@
+import { JOURNAL_VERSION } from "../../src/journal/events.js";
 import { execa } from "execa";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -276,7 +277,7 @@ describe("what shared runs keep and show", () => {
     expect(log).toContain(`run **closed** by **bob**: ${reason}`);
     expect(log).toMatch(/## Outcome\n\n\*\*closed\*\* by bob \(drill abandoned: staging was rebuilt\)/);
     const events = JSON.parse((await a!.run(["log", "last", "--format", "json"])).stdout) as Array<Record<string, unknown>>;
-    expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "closed", exitCode: 0, by: "bob", note: reason, v: 5 });
+    expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "closed", exitCode: 0, by: "bob", note: reason, v: JOURNAL_VERSION });
 
     const resume = await a!.run(["resume", "last", "--rerun-interrupted"]);
     expect(resume.exitCode).toBe(2);

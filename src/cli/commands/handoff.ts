@@ -1,5 +1,6 @@
 import { EXIT, RunbookError, UsageError } from "../../core/errors.js";
 import { readSummaries } from "../../report/read-runs.js";
+import { lastDrills, lastDrillText } from "../../report/last-drill.js";
 import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../report/handoff-report.js";
 import { parseDuration } from "../../model/duration.js";
 import { assessRunbooks, type StepsChange } from "../../check/assess.js";
@@ -13,14 +14,20 @@ export default async function handoff(io: Io, flags: { since: string; format: "m
   const now = Date.now();
   const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   const cwd = ctx.loaded.root;
+  const drills = lastDrills(reads.flatMap((r) => ("summary" in r ? [r.summary] : [])));
+  const drillOf = (id: string | null | undefined) => {
+    const d = id ? drills.get(id) : undefined;
+    return d ? lastDrillText(d) : undefined;
+  };
   let stale: StaleRunbook[] = [];
   let changed: readonly StepsChange[] = [];
   let gitChecked = false;
   try {
     const assessed = await assessRunbooks({ cwd, paths: ctx.loaded.config.runbooks ?? [], today: new Date(now), reviewEvery: ctx.loaded.config.review_every, env: io.env, changedSince: new Date(now - sinceMs) });
     stale = assessed.runbooks
-      .filter((r) => r.staleness.findings.length)
-      .map((r) => ({ file: r.file, id: r.staleness.id ?? undefined, findings: r.staleness.findings.map((f) => f.message) }));
+      // A failed last drill belongs here too, however recent the last verification.
+      .filter((r) => r.staleness.findings.length || (r.staleness.id && drills.get(r.staleness.id)?.outcome === "failed"))
+      .map((r) => ({ file: r.file, id: r.staleness.id ?? undefined, findings: r.staleness.findings.map((f) => f.message), lastDrill: drillOf(r.staleness.id) }));
     gitChecked = assessed.gitChecked;
     changed = assessed.changed;
   } catch (e) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { matchesPattern, patternProblem } from "../pattern.js";
 import { reviewPeriodSchema, timeoutSchema } from "../duration.js";
+import { drillSchema } from "./drill-schema.js";
 
 /** Names that change how the shell or the dynamic loader behaves: a param must never set them. */
 export const RESERVED_ENV_NAMES: readonly string[] = [
@@ -93,6 +94,7 @@ export const frontmatterSchema = z
         z.union([paramSchema, z.null().transform(() => ({}) as Param)]),
       )
       .optional(),
+    drill: drillSchema.optional().describe("How `runbook drill` runs this runbook unattended (docs/drills.md)."),
   })
   .superRefine((f, ctx) => {
     if (f.review_every && f.review_in) ctx.addIssue({ code: "custom", path: ["review_in"], message: "Use one of `review_every` and its alias `review_in`, not both" });
