@@ -177,7 +177,7 @@ export const eventSchema = z.discriminatedUnion("type", [
    */
   z.strictObject({ ...base, type: z.literal("note"), text: z.string(), by: z.string(), queued: z.strictObject({ id: z.string(), at: z.string() }).optional() }),
   /**
-   * A webhook of the config's `notify:` told (or not) of a moment of the run (version 5). `hook` is its
+   * A webhook of the config's `notify:` told (or not) of a moment of the run (version 6). `hook` is its
    * name, never its URL; `given_up` says `why` (the last status or error, or that the run ended first).
    */
   z.strictObject({
