@@ -1,10 +1,12 @@
 import { createColors } from "picocolors";
 import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "./failure-text.js";
+import { failed } from "../journal/outcome.js";
 import type { RunState } from "../run/state.js";
 import { rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
 import { formatDuration } from "../model/duration.js";
 import { printableLine, printableOutput } from "../core/printable.js";
+import { captureText } from "./display-values.js";
 
 export interface Out {
   write(chunk: string): unknown;
@@ -93,7 +95,7 @@ export class PlainView {
       case "step_finished": {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
         const word = e.status === "assumed" ? (e.by === "flag" ? "assumed done (--yes): nobody said it was done" : "assumed done by the operator") : e.status;
-        const capture = e.capture ? c.dim(` $${e.capture.name}=${e.capture.secret ? "***" : printableLine(e.capture.value ?? "")}`) : "";
+        const capture = e.capture ? c.dim(` ${printableLine(captureText(e.capture))}`) : "";
         this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
         break;
       }
@@ -127,11 +129,11 @@ export class PlainView {
 
   /** Why an attempt failed, what the code usually means, when the next attempt starts; a check's command. */
   #failed(e: EventOf<"attempt_finished">): void {
-    // An interrupted attempt is told by the interruption's own line.
-    if ((e.exitCode === 0 && !e.timedOut && e.error === undefined && e.signal === null) || e.interrupted) return;
+    // Passed, or cut short: an interrupted attempt is told by the interruption's own line.
+    if (!failed(e)) return;
     const c = this.#c;
     const block = this.#block(e.target, e.phase);
-    const why = describeFailure({ ...e, error: e.error, interrupted: false }, block?.timeoutMs);
+    const why = describeFailure(e, block?.timeoutMs);
     const of = block ? ` of ${block.retries + 1}` : "";
     const retry = e.retryInMs !== null ? `; attempt ${(this.#retries.get(`${e.target}:${e.phase}`) ?? 0) + 2}${of} in ${formatDuration(e.retryInMs)}` : "";
     this.#line(`${c.red("✖")} ${this.#label(e.target)} ${e.phase} failed: ${printableLine(why.what)} after ${formatDuration(e.durationMs)}${retry}`);

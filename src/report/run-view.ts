@@ -2,7 +2,9 @@ import type { EventOf, Phase } from "../journal/events.js";
 import { formatDuration } from "../model/duration.js";
 import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
-import { attemptOk, currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { failed } from "../journal/outcome.js";
+import { currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { captureText } from "./display-values.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
 export interface RunView {
@@ -121,7 +123,8 @@ const blockOf = (ps: PlanStepOf | undefined, phase: Phase | undefined): ViewBloc
   phase === "command" ? ps?.command : phase === "verify" ? ps?.verify : phase === "rollback" ? ps?.rollback : undefined;
 
 function failureOf(a: Attempt | undefined, block: ViewBlock | undefined): FailureView | undefined {
-  if (!a?.result || attemptOk(a.result) || a.result.interrupted) return undefined;
+  // Passed, or cut short (its outcome is unknown: the run's interruption says so): no failure to show.
+  if (!a?.result || !failed(a.result)) return undefined;
   const text = describeFailure(a.result, block?.timeoutMs);
   return { phase: a.phase, attempt: a.attempt, what: text.what, hint: text.hint, durationMs: a.result.durationMs };
 }
@@ -155,7 +158,7 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
       last: a?.result,
       failure: undoFailed ?? failureOf(a, block),
       retry: retryOf(a, block, going && s.status === "running") ?? retryOf(undo, ps?.rollback, going && !state.rollback?.results.has(s.id)),
-      capture: cap ? `$${cap.name}=${cap.secret ? "***" : cap.value}` : undefined,
+      capture: cap ? captureText(cap) : undefined,
     };
   });
   const word = runWord(state, live);

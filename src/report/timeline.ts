@@ -1,7 +1,9 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
+import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
+import { captureText } from "./display-values.js";
 
 const KEEP = 30;
 
@@ -35,7 +37,8 @@ export class Timeline {
     this.#day = day;
     this.#out(`- **${at}** ${line}\n`);
     if (e.type === "attempt_started") this.#output.delete(`${e.target}:${e.phase}`);
-    if (e.type === "attempt_finished" && !(e.exitCode === 0 && !e.timedOut && e.error === undefined)) {
+    // A block that did not pass (failed, or cut short: its output is how to judge an unknown outcome).
+    if (e.type === "attempt_finished" && !passed(e)) {
       const lines = this.#output.get(`${e.target}:${e.phase}`) ?? [];
       if (lines.length) this.#out(`\n  ${mdBlock(lines).trimEnd().split("\n").join("\n  ")}\n\n`);
     }
@@ -80,10 +83,10 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
     case "attempt_started":
       return `${t(e.target)} ${e.phase} started${e.attempt > 1 ? ` (attempt ${e.attempt}${e.retry ? `, automatic retry ${e.retry}` : ""})` : ""}`;
     case "attempt_finished": {
-      if (e.interrupted) return `${t(e.target)} ${e.phase} cut short by an interruption after ${formatDuration(e.durationMs)}`;
-      const ok = e.exitCode === 0 && !e.timedOut && e.error === undefined;
-      if (ok) return `${t(e.target)} ${e.phase} passed in ${formatDuration(e.durationMs)}${e.capture ? ` (captured ${mdCode(`$${e.capture.name}=${e.capture.secret ? "***" : (e.capture.value ?? "")}`)})` : ""}`;
-      const why = e.timedOut ? "timed out" : e.error ? mdText(e.error) : e.signal ? `killed by ${e.signal}` : `exit ${e.exitCode}`;
+      const o = outcome(e);
+      if (o.kind === "interrupted") return `${t(e.target)} ${e.phase} cut short by an interruption after ${formatDuration(e.durationMs)}`;
+      if (o.kind === "passed") return `${t(e.target)} ${e.phase} passed in ${formatDuration(e.durationMs)}${e.capture ? ` (captured ${mdCode(captureText(e.capture))})` : ""}`;
+      const why = o.kind === "timeout" ? "timed out" : o.kind === "error" ? mdText(o.error) : o.kind === "signal" ? `killed by ${o.signal}` : `exit ${o.code}`;
       return `${t(e.target)} ${e.phase} **failed** (${why}) after ${formatDuration(e.durationMs)}${e.retryInMs !== null ? `; retry in ${formatDuration(e.retryInMs)}` : ""}`;
     }
     case "check_finished":
