@@ -41,7 +41,7 @@ export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: 
   return {
     onEvent: (e, state) => {
       now = state;
-      view.onEvent(e);
+      view.onEvent(e, state);
     },
     show: (state, answers) => {
       now = state;

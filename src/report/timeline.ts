@@ -1,6 +1,7 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
+import { isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import { captureText } from "./display-values.js";
@@ -14,20 +15,15 @@ const KEEP = 30;
  */
 export class Timeline {
   readonly #out: (text: string) => void;
-  #output = new Map<string, string[]>();
   #day = "";
 
   constructor(out: (text: string) => void) {
     this.#out = out;
   }
 
-  onEvent(e: JournalEvent): void {
-    if (e.type === "output") {
-      const key = `${e.target}:${e.phase}`;
-      const lines = [...(this.#output.get(key) ?? []), ...e.text.split(/\r?\n/).filter((l) => l !== "")];
-      this.#output.set(key, lines.slice(-KEEP));
-      return;
-    }
+  /** `state` is the run's state after `e` (the fold's): the failed block's output is its tail. */
+  onEvent(e: JournalEvent, state: RunState): void {
+    if (e.type === "output") return;
     if (e.type === "run_started") return this.#out(header(e));
     if (e.type === "attempt_spawned") return;
     const line = describe(e);
@@ -36,15 +32,17 @@ export class Timeline {
     const at = day === this.#day ? `${e.ts.slice(11, 19)}Z` : when(e.ts);
     this.#day = day;
     this.#out(`- **${at}** ${line}\n`);
-    if (e.type === "attempt_started") this.#output.delete(`${e.target}:${e.phase}`);
     // A block that did not pass (failed, or cut short: its output is how to judge an unknown outcome).
     if (e.type === "attempt_finished" && !passed(e)) {
-      const lines = this.#output.get(`${e.target}:${e.phase}`) ?? [];
+      const lines = (state.tails.get(e.target) ?? "").split(/\r?\n/).filter((l) => l !== "").slice(-KEEP);
       if (lines.length) this.#out(`\n  ${mdBlock(lines).trimEnd().split("\n").join("\n  ")}\n\n`);
     }
   }
 
-  end(state: RunState, live: boolean): void {
+  /** `holder`: who holds the run now (report/openness.ts); the outcome and what to type next, from it. */
+  end(state: RunState, holder: Holder | undefined): void {
+    const open = openness(state, holder);
+    const live = isLive(open);
     const took = state.ended ? `, ${formatDuration(Date.parse(state.ended.ts) - Date.parse(state.started.ts))} from start to end` : "";
     const by = state.status === "closed" ? ` by ${mdText(state.ended?.by ?? "?")}` : "";
     const lines = ["", "## Outcome", "", `**${mdText(runWord(state, live))}**${by}${state.ended?.note ? ` (${mdText(state.ended.note)})` : ""}${took}`];
@@ -53,6 +51,11 @@ export class Timeline {
       const beyond = state.rollback?.beyond ?? [];
       const barrier = state.rollback?.barrier;
       lines.push("", `Not undone${barrier ? ` (before the irreversible step ${mdCode(barrier.target)}: ${mdText(barrier.reason)})` : ""}: ${beyond.length ? beyond.map(mdCode).join(", ") : "nothing"}.`);
+    }
+    const next = offerLines(offers(state, open));
+    if (next.length) {
+      lines.push("", "## Next", "");
+      for (const l of next) lines.push(`- ${l.label}: ${[l.command === undefined ? undefined : mdCode(l.command), l.words === undefined ? undefined : mdText(l.words)].filter((x) => x !== undefined).join(" ")}`);
     }
     if (state.notes.length) {
       lines.push("", "## Notes", "");

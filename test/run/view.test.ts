@@ -102,7 +102,7 @@ describe("toView", () => {
     seq = 0;
     const events = [started(), ev({ type: "answer", target: "a", question: "confirm", answer: "yes", by: "alice" }), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "run_interrupted", signal: "SIGHUP", target: "a" })];
     const answers = events.filter((e): e is Extract<JournalEvent, { type: "answer" }> => e.type === "answer");
-    expect(storyLines(toView(fold(events), plan, false), answers, Date.UTC(2026, 0, 1, 12, 30, 1))).toEqual([
+    expect(storyLines(toView(fold(events), plan, undefined), answers, Date.UTC(2026, 0, 1, 12, 30, 1))).toEqual([
       "Started by alice on host db-admin-1 at 10:00 UTC (2h30m ago).",
       "Stopped by SIGHUP during a at 10:00 UTC.",
       "Answered so far: 1",
@@ -110,7 +110,7 @@ describe("toView", () => {
     ]);
     expect(storyLines(toView(fold([started()]), plan), [], Date.UTC(2026, 0, 3)).slice(-1)).toEqual(["No question was answered before."]);
     const noted = fold([...events, ev({ type: "note", text: "db-2 is the new primary; do not run fence again", by: "alice" })]);
-    expect(storyLines(toView(noted, plan, false), answers, Date.UTC(2026, 0, 1, 12, 30, 1)).at(-1)).toBe("Note by alice at 10:00 UTC: db-2 is the new primary; do not run fence again");
+    expect(storyLines(toView(noted, plan, undefined), answers, Date.UTC(2026, 0, 1, 12, 30, 1)).at(-1)).toBe("Note by alice at 10:00 UTC: db-2 is the new primary; do not run fence again");
   });
 });
 

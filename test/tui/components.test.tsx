@@ -267,7 +267,7 @@ describe("TUI: the summary", () => {
     expect(frame).toMatch(/· fence +pending/);
     expect(frame).toContain(`runbook resume ${RUN}`);
     expect(frame).toContain(`runbook rollback ${RUN}`);
-    expect(frame).toContain(`output:   runbook log ${RUN}`);
+    expect(frame).toContain(`output:    runbook log ${RUN}`);
     expect(lines(frame).length).toBeLessThan(24);
     ui.unmount();
   });
