@@ -48,10 +48,10 @@ export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: 
       view.story(state, answers, Date.now());
     },
     notice,
-    operator: options.interactive ? promptOperator(io, options.operatorName, () => (now ? toView(now, plan).values : undefined)) : nobody,
+    operator: options.interactive ? promptOperator(io, options.operatorName, () => (now ? toView(now, plan, "me").values : undefined)) : nobody,
     askParam: options.interactive ? promptParam(io) : undefined,
     finish: async (state, journal) => {
-      if (state) io.stdout.write(view.summary(state, journal));
+      if (state) io.stdout.write(view.summary(state, journal, "me"));
     },
   };
 }

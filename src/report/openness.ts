@@ -1,4 +1,4 @@
-import type { RunState } from "../run/state.js";
+import { asStopped, type RunState } from "../run/state.js";
 
 /** Who holds a live run, as its lock or lease says. */
 export interface Holder {
@@ -42,6 +42,19 @@ export function openness(state: RunState, holder: Holder | "me" | undefined): Op
 }
 
 export const isLive = (o: Openness): boolean => o.kind === "live-mine" || o.kind === "live-other";
+
+/**
+ * How a run that no process holds looks: a block it was running when its runner stopped has an
+ * unknown outcome (interrupted). That is also true of a run closed after its runner died
+ * (`runbook close`): its record ends where it was left.
+ */
+export function leftAsIs(state: RunState): RunState {
+  if (state.status !== "closed") return asStopped(state);
+  return { ...asStopped({ ...state, status: "running" }), status: "closed" };
+}
+
+/** The state as whoever looks at it should see it: a live run as it is, any other as it was left. */
+export const asSeen = (state: RunState, open: Openness): RunState => (isLive(open) ? state : leftAsIs(state));
 
 /** What to type next about a run: the same commands on the screen, in the plain view, `log`, `runs` and `handoff`. */
 export interface Offers {

@@ -144,7 +144,7 @@ export class PlainView {
   /** A run taken over: who started it, how it stopped, what was answered, and the end of the last output. */
   story(state: RunState, answers: ReadonlyArray<EventOf<"answer">>, now: number): void {
     const c = this.#c;
-    const v = toView(state, this.#plan);
+    const v = toView(state, this.#plan, "me");
     this.#line(c.bold(`▶ ${this.#plan.title}`) + c.dim(` (run ${v.runId})`));
     for (const l of storyLines(v, answers, now)) this.#line(`  ${printableLine(l)}`);
     if (v.lastOutput) {
@@ -155,7 +155,7 @@ export class PlainView {
   }
 
   /** The closing summary: each step's outcome and time, and what to do next. */
-  summary(state: RunState, journalFile: string | undefined, holder: Holder | "me" | undefined = "me"): string {
+  summary(state: RunState, journalFile: string | undefined, holder: Holder | "me" | undefined): string {
     this.#flushOutput();
     const c = this.#c;
     const v = toView(state, this.#plan, holder);

@@ -1,8 +1,8 @@
-import { asStopped, runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
+import { runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
 import { STANDING_WORDS } from "../run/words.js";
-import { ENDED, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
+import { ENDED, isLive, leftAsIs, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 
-export { ENDED, type Holder } from "./openness.js";
+export { ENDED, leftAsIs, type Holder } from "./openness.js";
 
 /** One run at a glance: what `runs`, `handoff` and `stats` say about it. Pure, from the state. */
 export interface RunSummary {
@@ -61,16 +61,6 @@ export interface RunSummary {
 export function standingStep(state: RunState): StepState | undefined {
   const steps = stepList(state);
   return steps.find((s) => s.status === "running" || s.status === "interrupted" || s.status === "failed") ?? steps.find((s) => s.status === "pending");
-}
-
-/**
- * How a run that no process holds looks: a block it was running when its runner stopped has an
- * unknown outcome (interrupted). That is also true of a run closed after its runner died
- * (`runbook close`): its record ends where it was left.
- */
-export function leftAsIs(state: RunState): RunState {
-  if (state.status !== "closed") return asStopped(state);
-  return { ...asStopped({ ...state, status: "running" }), status: "closed" };
 }
 
 export function summarize(state: RunState, holder: Holder | undefined, lines = 5): RunSummary {

@@ -2,7 +2,7 @@ import type { EventOf, Phase } from "../journal/events.js";
 import { formatDuration } from "../model/duration.js";
 import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
-import { isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
+import { asSeen, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 import { failed } from "../journal/outcome.js";
 import { currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
 import { captureText } from "./display-values.js";
@@ -138,13 +138,15 @@ function retryOf(a: Attempt | undefined, block: ViewBlock | undefined, waiting: 
 }
 
 /**
- * `holder`: who holds the run now; `"me"` (the default) for the screen and the plain view of the run
- * being run, a lock's or lease's holder for `log`, undefined when nobody does.
+ * `holder`: who holds the run now; `"me"` for the screen and the plain view of the run being run, a
+ * lock's or lease's holder for `log`, undefined when nobody does. (No default: undefined means nobody.)
  */
-export function toView(state: RunState, plan: ViewPlan, holder: Holder | "me" | undefined = "me"): RunView {
+export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me" | undefined): RunView {
   const planSteps = new Map(plan.steps.map((s) => [s.id, s]));
-  const started = state.started;
-  const open = openness(state, holder);
+  const started = journaled.started;
+  const open = openness(journaled, holder);
+  // A run nobody holds is seen as it was left: what its dead runner was running is interrupted.
+  const state = asSeen(journaled, open);
   const live = isLive(open);
   const going = live;
   const rows = stepList(state).map((s): StepRow => {

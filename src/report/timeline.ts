@@ -1,7 +1,7 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
-import { isLive, offerLines, offers, openness, type Holder } from "./openness.js";
+import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import { captureText } from "./display-values.js";
@@ -40,8 +40,9 @@ export class Timeline {
   }
 
   /** `holder`: who holds the run now (report/openness.ts); the outcome and what to type next, from it. */
-  end(state: RunState, holder: Holder | undefined): void {
-    const open = openness(state, holder);
+  end(journaled: RunState, holder: Holder | undefined): void {
+    const open = openness(journaled, holder);
+    const state = asSeen(journaled, open);
     const live = isLive(open);
     const took = state.ended ? `, ${formatDuration(Date.parse(state.ended.ts) - Date.parse(state.started.ts))} from start to end` : "";
     const by = state.status === "closed" ? ` by ${mdText(state.ended?.by ?? "?")}` : "";

@@ -122,7 +122,7 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     const w2 = memoryWorld({ runner: only });
     expect(await startRun(startRequest(rb, { only: ["b", "d"] }), w2)).toBe(0);
     expect(only.ran.map((r) => r.phase)).toEqual(["b", "d"]);
-    expect(toView(reduce(events(w2)), rb.plan).rows.map((r) => r.word)).toEqual(["assumed", "done", "assumed", "done"]);
+    expect(toView(reduce(events(w2)), rb.plan, "me").rows.map((r) => r.word)).toEqual(["assumed", "done", "assumed", "done"]);
   });
 
   it("a value captured from output that holds a secret is secret: masked, never journaled", async () => {
@@ -136,7 +136,7 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     expect(events(w).find((e) => e.type === "attempt_finished" && e.capture)).toMatchObject({ capture: { name: "TOK", value: null, secret: true } });
     // The next step still gets it, from memory.
     expect(runner.ran[1]?.env.TOK).toBe(secret);
-    expect(toView(reduce(events(w)), rb.plan).rows[0]?.capture).toBe("$TOK=***");
+    expect(toView(reduce(events(w)), rb.plan, "me").rows[0]?.capture).toBe("$TOK=***");
   });
 
   it("a capture that merely contains a secret param's value is secret too, though the step reads no secret", async () => {

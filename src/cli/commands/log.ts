@@ -3,8 +3,6 @@ import { EXIT } from "../../core/errors.js";
 import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
-import { leftAsIs } from "../../report/run-summary.js";
-import { isLive, openness } from "../../report/openness.js";
 import { createFold } from "../../run/state.js";
 import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
@@ -50,12 +48,11 @@ export default async function log(cli: Io, given: string, flags: { step?: string
   const state = fold.result();
   // Who holds it now, if anyone: a live run held by someone else is theirs (report/openness.ts).
   const holder = ctx.holderOf(state.started.runbook.id, runId);
-  const shownState = isLive(openness(state, holder)) ? state : leftAsIs(state);
   if (timeline) {
-    timeline.end(shownState, holder);
+    timeline.end(state, holder);
     return EXIT.ok;
   }
-  io.stdout.write(view?.summary(shownState, store.pathOf(runId), holder) ?? "");
+  io.stdout.write(view?.summary(state, store.pathOf(runId), holder) ?? "");
   if (scanned.torn) io.stdout.write("(the last line of the journal was torn by a crash and is not shown)\n");
   return EXIT.ok;
 }

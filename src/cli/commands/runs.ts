@@ -25,7 +25,7 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
   return EXIT.ok;
 }
 
-function jsonRow(s: RunSummary) {
+export function jsonRow(s: RunSummary) {
   return {
     runId: s.runId,
     runbook: s.runbook,
@@ -49,7 +49,7 @@ function jsonRow(s: RunSummary) {
   };
 }
 
-function tableRow(s: RunSummary): string[] {
+export function tableRow(s: RunSummary): string[] {
   // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
