@@ -221,6 +221,37 @@ describe("run session, in memory (fake runner, store and operator)", () => {
   });
 });
 
+describe("the engine and the fold read an attempt the same way (journal/outcome.ts)", () => {
+  it("a block killed by a signal failed, even with an exit code of 0 beside it: retried, nothing captured, the step failed", async () => {
+    // The engine used to ignore the signal: it would have captured the output and not retried.
+    const runner = scriptedRunner(() => ({ exitCode: 0, signal: "SIGKILL", output: "half a value\n" }));
+    const w = memoryWorld({ runner, operator: scripted(["abort"]) });
+    const rb = preparedFrom(`## Steps\n### Get {#get}\n${block("sh retries=1 backoff=1s capture=V", "get")}`);
+    expect(await startRun(startRequest(rb), w)).toBe(1);
+    const finished = events(w).filter((e) => e.type === "attempt_finished");
+    expect(finished).toHaveLength(2);
+    expect(finished.map((e) => e.type === "attempt_finished" && [e.retryInMs !== null, e.capture])).toEqual([
+      [true, undefined],
+      [false, undefined],
+    ]);
+    const state = reduce(events(w));
+    expect(state.captures.has("V")).toBe(false);
+    expect(stepWord(state.steps.get("get")!)).toBe("failed");
+    expect(toView(state, rb.plan, "me").rows[0]?.failure?.what).toBe("killed by SIGKILL");
+  });
+
+  it("an interrupted block is not retried and is not a failure: its outcome is unknown", async () => {
+    const runner = scriptedRunner(() => ({ exitCode: null, signal: "SIGINT", interrupted: true }));
+    const w = memoryWorld({ runner });
+    const rb = preparedFrom(`## Steps\n### Get {#get}\n${block("sh retries=2 backoff=1s", "get")}`);
+    await startRun(startRequest(rb), w);
+    const finished = events(w).filter((e) => e.type === "attempt_finished");
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ interrupted: true, retryInMs: null });
+    expect(toView(reduce(events(w)), rb.plan, "me").rows[0]?.failure).toBeUndefined();
+  });
+});
+
 describe("the param review before a run starts", () => {
   const rb = () => preparedFrom(`## Steps\n### Use {#use}\n${block("sh", "use")}`, "params:\n  REGION: {default: eu-1, pattern: '^[a-z]+-[0-9]$', description: where}\n  HOST: {}\n  TOKEN: {secret: true}\n  MODE: {enum: [dry, real]}\n");
 
