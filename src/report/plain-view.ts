@@ -3,7 +3,7 @@ import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "./failure-text.js";
 import { failed } from "../journal/outcome.js";
 import type { Attempt, RunState } from "../run/state.js";
-import { STEP_WORDS } from "../run/words.js";
+import { ROLLBACK_WORDS, STEP_WORDS } from "../run/words.js";
 import { offerLines, offerText, type Holder } from "./openness.js";
 import { attemptOf, rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
 import { formatDuration } from "../model/duration.js";
@@ -94,7 +94,7 @@ export class PlainView {
         break;
       case "step_finished": {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
-        const word = e.status === "assumed" ? (e.by === "flag" ? "assumed done (--yes): nobody said it was done" : "assumed done by the operator") : e.status;
+        const word = e.status === "assumed" ? `${STEP_WORDS.assumed} ${e.by === "flag" ? "(--yes): nobody said it was done" : "by the operator"}` : STEP_WORDS[e.status];
         const capture = e.capture ? c.dim(` ${printableLine(captureText(e.capture))}`) : "";
         this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
         break;
@@ -107,7 +107,7 @@ export class PlainView {
         }
         break;
       case "rollback_finished":
-        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${e.status === "none" ? `not rolled back (${printableLine(e.note ?? "no rollback")})` : `${e.status.replace("_", " ")}${e.note ? ` (${printableLine(e.note)})` : ""}`}`);
+        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${ROLLBACK_WORDS[e.status]}${e.status === "none" ? ` (${printableLine(e.note ?? "no rollback")})` : e.note ? ` (${printableLine(e.note)})` : ""}`);
         break;
       case "run_interrupted":
         this.#line(c.yellow(`■ interrupted (${printableLine(e.signal)})${e.target ? ` during ${printableLine(e.target)}` : ""}`));

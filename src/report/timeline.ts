@@ -1,6 +1,7 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
+import { ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
 import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
@@ -99,18 +100,18 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       if (e.question === "barrier") return e.answer === "past" ? `**${mdText(e.by)}** went past the irreversible step ${t(e.target)}: what came before it is undone too` : `**${mdText(e.by)}** stopped the rollback at the irreversible step ${t(e.target)}`;
       return `**${mdText(e.by)}** answered ${e.question.replace(/_/g, " ")} at ${t(e.target)}: **${mdText(e.answer)}**`;
     case "step_finished":
-      return `${t(e.target)} ${e.status === "assumed" ? "assumed done" : `**${e.status}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
+      return `${t(e.target)} ${e.status === "assumed" ? STEP_WORDS.assumed : `**${STEP_WORDS[e.status]}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
     case "rollback_started": {
       const stops = e.barrier ? `; it stops at the irreversible step ${t(e.barrier.target)} (${mdText(e.barrier.reason)})${e.beyond?.length ? `, leaving ${e.beyond.map(t).join(", ")} as they are` : ""}` : "";
       return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}${stops}`;
     }
     case "rollback_finished":
-      return `${t(e.target)} ${e.status === "rolled_back" ? "rolled back" : e.status === "failed" ? "**rollback failed**" : "not rolled back"}${e.note ? ` (${mdText(e.note)})` : ""}`;
+      return `${t(e.target)} ${e.status === "failed" ? `**${ROLLBACK_WORDS.failed}**` : ROLLBACK_WORDS[e.status]}${e.note ? ` (${mdText(e.note)})` : ""}`;
     case "run_interrupted":
       return `**interrupted** (${mdText(e.signal)})${e.target ? ` during ${t(e.target)}` : ""}`;
     case "run_finished":
       if (e.status === "closed") return `run **closed** by **${mdText(e.by ?? "?")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
-      return `run **${e.status === "rolled_back_to" ? "rolled back to an irreversible step" : e.status.replaceAll("_", " ")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
+      return `run **${e.status === "rolled_back_to" ? `${RUN_WORDS.rolled_back_to} an irreversible step` : RUN_WORDS[e.status]}**${e.note ? `: ${mdText(e.note)}` : ""}`;
     case "verification_recorded":
       return `verification recorded: last_verified ${e.date} by ${mdText(e.by)}`;
     case "verification_skipped":
