@@ -75,7 +75,9 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
   const steps = stepList(stopped);
   // A run that ended cleanly stands nowhere; a failed or aborted one stands where it stopped.
   // A closed run stands where it was left (what was done is the record); one rolled back stands nowhere.
-  const at = state.status === "completed" || state.status === "rolled_back" || state.status === "rolled_back_to" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
+  // A run being rolled back (or whose rollback was cut short) stands at no step: its rollback is what goes on.
+  const rollingBack = state.rollback !== undefined && state.status !== "closed";
+  const at = rollingBack || state.status === "completed" || state.status === "rolled_back" || state.status === "rolled_back_to" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
   const last = state.sessions.at(-1);
   const endedAt = state.ended?.ts;
   const rolledBack = state.rollback !== undefined;
@@ -131,6 +133,8 @@ function standingWord(state: RunState, at: StepState): string {
 function waitingFor(state: RunState, live: boolean, at: StepState | undefined): string | undefined {
   if (state.ended && ENDED.has(state.status)) return undefined;
   if (live) {
+    const undoing = [...(state.rollback?.attempts ?? [])].find(([t, a]) => a.result === undefined && !state.rollback?.results.has(t))?.[0];
+    if (state.rollback) return undoing ? `the rollback of step ${undoing} to finish` : "its rollback to go on";
     if (!at) return "its last events";
     if (at.status === "running" && at.attempt && at.attempt.result === undefined) return `step ${at.id} to finish (running since ${at.attempt.startedAt})`;
     return `an answer at step ${at.id}, in the terminal that runs it`;

@@ -62,6 +62,8 @@ interface Case {
   readonly open: boolean;
   /** What the screen and the plain view say of a step, when it matters. */
   readonly step?: readonly [id: string, text: RegExp];
+  /** What the handoff report says it waits for. */
+  readonly waiting?: string;
 }
 
 const held = (h: Holder, goOn: string): Record<string, string> => ({
@@ -73,7 +75,7 @@ const held = (h: Holder, goOn: string): Record<string, string> => ({
 const cases: Case[] = [
   { kind: "running", events: [started, ...ran("snapshot"), begin("promote")], holder: localHolder, word: "live", offers: held(localHolder, RESUME), open: true, step: ["promote", /running/] },
   { kind: "waiting for an answer", events: [started, ...ran("snapshot")], holder: leaseHolder, word: "live", offers: held(leaseHolder, RESUME), open: true },
-  { kind: "live, held by another, rolling back", events: [started, ...ran("snapshot"), rollback(["snapshot"]), begin("snapshot", "rollback")], holder: leaseHolder, word: "rolling back", offers: held(leaseHolder, ROLLBACK), open: true },
+  { kind: "live, held by another, rolling back", events: [started, ...ran("snapshot"), rollback(["snapshot"]), begin("snapshot", "rollback")], holder: leaseHolder, word: "rolling back", offers: held(leaseHolder, ROLLBACK), open: true, waiting: "the rollback of step snapshot to finish" },
   { kind: "stopped, resumable (its runner died)", events: [started, ...ran("snapshot"), begin("promote")], holder: undefined, word: "interrupted", offers: { resume: RESUME, "roll back": ROLLBACK }, open: true, step: ["promote", /interrupted/] },
   { kind: "failed", events: [started, ...ran("snapshot"), begin("promote"), end("promote", { exitCode: 3 }), { type: "step_finished", target: "promote", status: "failed", by: "run" }, finished("failed")], holder: undefined, word: "failed", offers: { resume: RESUME, "roll back": ROLLBACK }, open: true, step: ["promote", /failed.*exit 3/] },
   { kind: "aborted", events: [started, ...ran("snapshot"), finished("aborted")], holder: undefined, word: "aborted", offers: { resume: RESUME, "roll back": ROLLBACK }, open: true },
@@ -88,7 +90,7 @@ const cases: Case[] = [
     open: false,
   },
   { kind: "rollback failed", events: [started, ...ran("snapshot"), rollback(["snapshot"]), undone("snapshot", "failed"), finished("rollback_failed")], holder: undefined, word: "rollback failed", offers: {}, open: true },
-  { kind: "a rollback cut short", events: [started, ...ran("snapshot"), ...ran("promote"), rollback(["promote", "snapshot"]), undone("promote"), { type: "run_interrupted", signal: "SIGTERM", target: "snapshot" }], holder: undefined, word: "interrupted", offers: { "roll back": ROLLBACK }, open: true },
+  { kind: "a rollback cut short", events: [started, ...ran("snapshot"), ...ran("promote"), rollback(["promote", "snapshot"]), undone("promote"), { type: "run_interrupted", signal: "SIGTERM", target: "snapshot" }], holder: undefined, word: "interrupted", offers: { "roll back": ROLLBACK }, open: true, waiting: "someone to carry on the rollback" },
   { kind: "closed", events: [started, ...ran("snapshot"), begin("promote"), finished("closed", { by: "bob", note: "drill abandoned", exitCode: 0 })], holder: undefined, word: "closed", offers: {}, open: false, step: ["promote", /interrupted/] },
   {
     kind: "an attempt ended by a signal",
@@ -175,6 +177,7 @@ describe("one answer, every presentation", () => {
     const handoff = handoffText(report);
     expect(handoff).toMatch(new RegExp(`${ID} DB failover: ${c.word}[ ,]`));
     expectOffers("handoff", handoff, c.offers);
+    if (c.waiting) expect(handoff).toContain(`waiting for: ${c.waiting}\n`);
 
     // The `runs` line: its state, what to type next in a few words, and the commands in JSON.
     const row = tableRow(s);
