@@ -147,8 +147,8 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
   const open = openness(journaled, holder);
   // A run nobody holds is seen as it was left: what its dead runner was running is interrupted.
   const state = asSeen(journaled, open);
-  const live = isLive(open);
-  const going = live;
+  // A live run is going on: its retry countdowns are real.
+  const going = isLive(open);
   const rows = stepList(state).map((s): StepRow => {
     const ps = planSteps.get(s.id);
     const a = s.attempt;
@@ -172,7 +172,7 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
       capture: cap ? captureText(cap) : undefined,
     };
   });
-  const word = runWord(state, live);
+  const word = runWord(state, going);
   const ended = state.ended !== undefined;
   const v = state.verification;
   return {
