@@ -57,9 +57,9 @@ export function tableRow(s: RunSummary): string[] {
   return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step, offerBrief(s.commands)].map(printableLine);
 }
 
-/** Columns padded to their widest cell; the last column is not padded. */
+/** Columns padded to their widest cell; no line ends in spaces (an empty last cell adds none). */
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
+  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n")}\n`;
 }
