@@ -41,17 +41,17 @@ export async function openFrontEnd(io: FrontEndIo, plan: Plan, options: { mode: 
   return {
     onEvent: (e, state) => {
       now = state;
-      view.onEvent(e);
+      view.onEvent(e, state);
     },
     show: (state, answers) => {
       now = state;
       view.story(state, answers, Date.now());
     },
     notice,
-    operator: options.interactive ? promptOperator(io, options.operatorName, () => (now ? toView(now, plan).values : undefined)) : nobody,
+    operator: options.interactive ? promptOperator(io, options.operatorName, () => (now ? toView(now, plan, "me").values : undefined)) : nobody,
     askParam: options.interactive ? promptParam(io) : undefined,
     finish: async (state, journal) => {
-      if (state) io.stdout.write(view.summary(state, journal));
+      if (state) io.stdout.write(view.summary(state, journal, "me"));
     },
   };
 }

@@ -2,6 +2,7 @@ import { formatDuration } from "../model/duration.js";
 import type { ResolvedParams } from "../run/param-values.js";
 import type { Plan, PlanBlock } from "../run/plan.js";
 import type { Param } from "../model/schema/frontmatter-schema.js";
+import { MASKED } from "../core/masked.js";
 
 const indent = (s: string, by = "      ") => s.split("\n").map((l) => `${by}${l}`).join("\n");
 
@@ -29,7 +30,7 @@ export function paramsShown(declared: Readonly<Record<string, Param>>, given: Re
   const wrong = new Set(r.problems.map((p) => p.name));
   return Object.entries(declared).map(([name, p]) => {
     const raw = Object.hasOwn(r.values, name) ? r.values[name] : wrong.has(name) ? ((Object.hasOwn(given, name) ? given[name] : undefined) ?? p.default) : undefined;
-    return { name, value: raw === undefined ? undefined : p.secret ? "***" : raw, wrong: wrong.has(name) };
+    return { name, value: raw === undefined ? undefined : p.secret ? MASKED : raw, wrong: wrong.has(name) };
   });
 }
 

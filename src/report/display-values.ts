@@ -1,4 +1,5 @@
 import { scanShellVariables } from "../model/shell-vars.js";
+import { MASKED } from "../core/masked.js";
 
 /**
  * Values of params and captured variables, put in the text a person reads: the instructions and the
@@ -19,12 +20,15 @@ export interface Piece {
 }
 
 export const UNSET = "(unset)";
+
+/** `$NAME=value` of a captured value, a secret one as ***. */
+export const captureText = (c: { readonly name: string; readonly value: string | null; readonly secret: boolean }): string => `$${c.name}=${c.secret ? MASKED : (c.value ?? "")}`;
 export const EMPTY = "(empty)";
 
 function valuePiece(name: string, literal: string, values: DisplayValues): Piece | undefined {
   const v = values.get(name);
   if (!v) return undefined;
-  if (v.secret) return { text: "***", kind: "secret" };
+  if (v.secret) return { text: MASKED, kind: "secret" };
   if (v.value === undefined) return { text: `${literal}${UNSET}`, kind: "unset" };
   return { text: v.value === "" ? EMPTY : v.value, kind: "value" };
 }

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { formatDuration } from "../model/duration.js";
-import type { AttemptResult } from "../run/state.js";
+import { outcome, type AttemptEnd } from "../journal/outcome.js";
 
 /** Why an attempt failed, in the words every screen uses. */
 export interface FailureText {
@@ -39,12 +39,24 @@ export function signalHint(signal: string): string | undefined {
   return n === undefined ? undefined : HINTS[128 + n];
 }
 
-/** Why an attempt failed. `timeoutMs` is the block's timeout, so "timed out" can say after how long. */
-export function describeFailure(result: AttemptResult, timeoutMs: number | undefined): FailureText {
-  if (result.interrupted) return { what: "interrupted: its outcome is unknown", hint: undefined };
-  if (result.error !== undefined) return { what: `could not start: ${result.error}`, hint: undefined };
-  if (result.timedOut) return { what: timeoutMs === undefined ? "timed out" : `timed out after ${formatDuration(timeoutMs)}`, hint: "its whole process group was stopped (TERM, then KILL)" };
-  if (result.signal !== null) return { what: `killed by ${result.signal}`, hint: signalHint(result.signal) };
-  if (result.exitCode !== null) return { what: `exit ${result.exitCode}`, hint: exitHint(result.exitCode) };
-  return { what: "failed", hint: undefined };
+/**
+ * Why an attempt failed, in words, from its one outcome (journal/outcome.ts). `timeoutMs` is the
+ * block's timeout, so "timed out" can say after how long.
+ */
+export function describeFailure(result: AttemptEnd, timeoutMs: number | undefined): FailureText {
+  const o = outcome(result);
+  switch (o.kind) {
+    case "interrupted":
+      return { what: "interrupted: its outcome is unknown", hint: undefined };
+    case "error":
+      return { what: `could not start: ${o.error}`, hint: undefined };
+    case "timeout":
+      return { what: timeoutMs === undefined ? "timed out" : `timed out after ${formatDuration(timeoutMs)}`, hint: "its whole process group was stopped (TERM, then KILL)" };
+    case "signal":
+      return { what: `killed by ${o.signal}`, hint: signalHint(o.signal) };
+    case "exit":
+      return o.code === null ? { what: "failed", hint: undefined } : { what: `exit ${o.code}`, hint: exitHint(o.code) };
+    case "passed":
+      return { what: "passed", hint: undefined };
+  }
 }

@@ -3,7 +3,8 @@ import { printableLine } from "../core/printable.js";
 import type { StepsChange } from "../check/assess.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import type { RunRead } from "./read-runs.js";
-import { ENDED, type RunSummary } from "./run-summary.js";
+import type { RunSummary } from "./run-summary.js";
+import { offerLines } from "./openness.js";
 
 /** A runbook found stale by the `stale` logic. */
 export interface StaleRunbook {
@@ -45,7 +46,7 @@ export function assembleHandoff(o: {
   const from = o.now - o.sinceMs;
   const inWindow = (iso: string | undefined) => iso !== undefined && Date.parse(iso) >= from;
   const runs = o.reads.flatMap((r) => ("summary" in r ? [r.summary] : []));
-  const open = runs.filter((s) => !ENDED.has(s.status));
+  const open = runs.filter((s) => s.openness.kind !== "ended");
   const recent = (s: RunSummary) => s.live || inWindow(s.lastAt) || s.notes.some((n) => inWindow(n.at));
   return {
     generatedAt: new Date(o.now).toISOString(),
@@ -53,7 +54,7 @@ export function assembleHandoff(o: {
     remote: o.remote,
     open: open.filter(recent).reverse(),
     olderOpen: open.filter((s) => !recent(s)).length,
-    ended: runs.filter((s) => ENDED.has(s.status) && inWindow(s.endedAt)).reverse(),
+    ended: runs.filter((s) => s.openness.kind === "ended" && inWindow(s.endedAt)).reverse(),
     notes: runs.flatMap((s) => s.notes.filter((n) => inWindow(n.at)).map((n) => ({ runId: s.runId, title: s.title, ...n }))).sort((a, b) => a.at.localeCompare(b.at)),
     stale: o.stale,
     changed: o.changed,
@@ -84,10 +85,10 @@ function sections(r: HandoffReport): Section[] {
     const fields: Array<readonly [string, Part[]]> = [];
     if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
-    fields.push([s.live ? "held by" : "last held by", s.holder ? [`${s.holder.user}@${s.holder.host} (pid ${s.holder.pid}${s.holder.leaseUntil ? `, lease until ${when(s.holder.leaseUntil)}` : ""})`] : [`${s.by} (started by ${s.operator}@${s.host})`]]);
+    // Held by someone now: the offers say who (report/openness.ts); else who had it last.
+    if (!s.commands.held) fields.push(["last held by", [`${s.by} (started by ${s.operator}@${s.host})`]]);
     if (s.note) fields.push(["outcome", [s.note]]);
-    if (s.commands.resume) fields.push(["resume", [{ code: s.commands.resume }]]);
-    if (s.commands.rollback) fields.push(["roll back", [{ code: s.commands.rollback }]]);
+    for (const l of offerLines(s.commands)) fields.push([l.label, [...(l.command !== undefined ? [{ code: l.command }] : []), ...(l.words !== undefined ? [`${l.command !== undefined ? " " : ""}${l.words}`] : [])]]);
     if (s.giveAgain.length) fields.push(["give again", [`${s.giveAgain.join(", ")} (secret, never journaled: asked for in a terminal, or `, { code: s.giveAgain.map((n) => `-p ${n}=…`).join(" ") }, " or ", { code: s.giveAgain.map((n) => `RUNBOOK_PARAM_${n}`).join(", ") }, ")"]]);
     for (const a of s.answers) fields.push(["answer", [a]]);
     for (const n of s.notes) fields.push(["note", [`${when(n.at)}, ${n.by}: ${n.text}`]]);

@@ -3,6 +3,7 @@ import { scanShellVariables } from "../model/shell-vars.js";
 import { EMPTY, UNSET, type DisplayValues } from "./display-values.js";
 import { nearTwins, twinNote } from "./near-twins.js";
 import { printableLine } from "../core/printable.js";
+import { MASKED } from "../core/masked.js";
 
 /**
  * The values a step's command uses, for a line prompt (`--plain` at a terminal): each whole on its
@@ -20,7 +21,7 @@ export function commandValues(step: PlanStep, values: DisplayValues): string[] {
     const v = values.get(name)!;
     const head = `    ${printableLine(name)} = `;
     if (v.secret || !v.value) {
-      lines.push(`${head}${v.secret ? "***" : v.value === undefined ? UNSET : EMPTY}`);
+      lines.push(`${head}${v.secret ? MASKED : v.value === undefined ? UNSET : EMPTY}`);
       continue;
     }
     lines.push(`${head}${printableLine(v.value)}`);

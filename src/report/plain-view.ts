@@ -1,10 +1,14 @@
 import { createColors } from "picocolors";
 import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "./failure-text.js";
-import type { RunState } from "../run/state.js";
-import { rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
+import { failed } from "../journal/outcome.js";
+import type { Attempt, RunState } from "../run/state.js";
+import { ROLLBACK_WORDS, STEP_WORDS } from "../run/words.js";
+import { offerLines, offerText, type Holder } from "./openness.js";
+import { attemptOf, rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
 import { formatDuration } from "../model/duration.js";
 import { printableLine, printableOutput } from "../core/printable.js";
+import { captureText } from "./display-values.js";
 
 export interface Out {
   write(chunk: string): unknown;
@@ -13,15 +17,14 @@ export interface Out {
 /**
  * The plain front end: one line per event, command output indented beneath its step. No cursor
  * movement, so it reads the same in a CI log, a pipe or a terminal. It keeps no state of its own:
- * the summary is drawn from the run's state.
+ * each event is told with the run's state after it (the fold's, run/state.ts), the summary from the
+ * same state.
  */
 export class PlainView {
   readonly #out: Out;
   readonly #plan: ViewPlan;
   readonly #c: ReturnType<typeof createColors>;
   #partial = "";
-  /** The automatic retry each running block is at, by `target:phase`: for "attempt 2 of 4". */
-  readonly #retries = new Map<string, number>();
 
   constructor(out: Out, plan: ViewPlan, color: boolean) {
     this.#out = out;
@@ -53,7 +56,7 @@ export class PlainView {
     this.#partial = "";
   }
 
-  onEvent = (e: JournalEvent): void => {
+  onEvent = (e: JournalEvent, state: RunState): void => {
     const c = this.#c;
     if (e.type !== "output") this.#flushOutput();
     switch (e.type) {
@@ -68,7 +71,6 @@ export class PlainView {
         this.#line(c.bold(`▶ ${e.mode === "rollback" ? "rolling back" : "resuming"} ${this.#plan.title}`) + c.dim(` (by ${printableLine(e.operator)}@${printableLine(e.host)})`));
         break;
       case "attempt_started": {
-        this.#retries.set(`${e.target}:${e.phase}`, e.retry ?? 0);
         const step = this.#plan.steps.find((s) => s.id === e.target);
         const what = e.phase === "command" ? (step ? `: ${printableLine(step.title)}` : "") : e.phase === "check" ? "" : ` ${e.phase}`;
         this.#line(`${c.cyan("●")} ${this.#label(e.target)}${what}${e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : ""}`);
@@ -82,7 +84,7 @@ export class PlainView {
         break;
       }
       case "attempt_finished":
-        this.#failed(e);
+        this.#failed(e, attemptOf(state, e.target, e.phase));
         break;
       case "check_finished":
         this.#line(e.status === "passed" ? `${c.green("✔")} ${this.#label(e.target)} passed` : `${c.red("✖")} ${this.#label(e.target)} failed`);
@@ -92,8 +94,8 @@ export class PlainView {
         break;
       case "step_finished": {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
-        const word = e.status === "assumed" ? (e.by === "flag" ? "assumed done (--yes): nobody said it was done" : "assumed done by the operator") : e.status;
-        const capture = e.capture ? c.dim(` $${e.capture.name}=${e.capture.secret ? "***" : printableLine(e.capture.value ?? "")}`) : "";
+        const word = e.status === "assumed" ? `${STEP_WORDS.assumed} ${e.by === "flag" ? "(--yes): nobody said it was done" : "by the operator"}` : STEP_WORDS[e.status];
+        const capture = e.capture ? c.dim(` ${printableLine(captureText(e.capture))}`) : "";
         this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
         break;
       }
@@ -105,7 +107,7 @@ export class PlainView {
         }
         break;
       case "rollback_finished":
-        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${e.status === "none" ? `not rolled back (${printableLine(e.note ?? "no rollback")})` : `${e.status.replace("_", " ")}${e.note ? ` (${printableLine(e.note)})` : ""}`}`);
+        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${ROLLBACK_WORDS[e.status]}${e.status === "none" ? ` (${printableLine(e.note ?? "no rollback")})` : e.note ? ` (${printableLine(e.note)})` : ""}`);
         break;
       case "run_interrupted":
         this.#line(c.yellow(`■ interrupted (${printableLine(e.signal)})${e.target ? ` during ${printableLine(e.target)}` : ""}`));
@@ -126,14 +128,14 @@ export class PlainView {
   };
 
   /** Why an attempt failed, what the code usually means, when the next attempt starts; a check's command. */
-  #failed(e: EventOf<"attempt_finished">): void {
-    // An interrupted attempt is told by the interruption's own line.
-    if ((e.exitCode === 0 && !e.timedOut && e.error === undefined && e.signal === null) || e.interrupted) return;
+  #failed(e: EventOf<"attempt_finished">, a: Attempt | undefined): void {
+    // Passed, or cut short: an interrupted attempt is told by the interruption's own line.
+    if (!failed(e)) return;
     const c = this.#c;
     const block = this.#block(e.target, e.phase);
-    const why = describeFailure({ ...e, error: e.error, interrupted: false }, block?.timeoutMs);
+    const why = describeFailure(e, block?.timeoutMs);
     const of = block ? ` of ${block.retries + 1}` : "";
-    const retry = e.retryInMs !== null ? `; attempt ${(this.#retries.get(`${e.target}:${e.phase}`) ?? 0) + 2}${of} in ${formatDuration(e.retryInMs)}` : "";
+    const retry = e.retryInMs !== null ? `; attempt ${(a?.retry ?? 0) + 2}${of} in ${formatDuration(e.retryInMs)}` : "";
     this.#line(`${c.red("✖")} ${this.#label(e.target)} ${e.phase} failed: ${printableLine(why.what)} after ${formatDuration(e.durationMs)}${retry}`);
     if (why.hint) this.#line(c.dim(`  ${why.hint}`));
     if (e.phase === "check" && block && e.retryInMs === null) this.#line(`  ${c.dim("$")} ${printableOutput(block.source).split("\n").join("\n    ")}`);
@@ -142,7 +144,7 @@ export class PlainView {
   /** A run taken over: who started it, how it stopped, what was answered, and the end of the last output. */
   story(state: RunState, answers: ReadonlyArray<EventOf<"answer">>, now: number): void {
     const c = this.#c;
-    const v = toView(state, this.#plan);
+    const v = toView(state, this.#plan, "me");
     this.#line(c.bold(`▶ ${this.#plan.title}`) + c.dim(` (run ${v.runId})`));
     for (const l of storyLines(v, answers, now)) this.#line(`  ${printableLine(l)}`);
     if (v.lastOutput) {
@@ -153,16 +155,16 @@ export class PlainView {
   }
 
   /** The closing summary: each step's outcome and time, and what to do next. */
-  summary(state: RunState, journalFile: string | undefined, live = true): string {
+  summary(state: RunState, journalFile: string | undefined, holder: Holder | "me" | undefined): string {
     this.#flushOutput();
     const c = this.#c;
-    const v = toView(state, this.#plan, live);
+    const v = toView(state, this.#plan, holder);
     const w = v.rows.reduce((n, s) => Math.max(n, s.id.length), 0);
     const lines = ["", c.bold("Summary")];
     for (const s of v.rows) {
       const time = rowTime(s);
       const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
-      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${s.word.padEnd(15)}  ${time}${why}`.trimEnd());
+      lines.push(`  ${printableLine(s.id).padEnd(w)}  ${STEP_WORDS[s.word].padEnd(15)}  ${time}${why}`.trimEnd());
     }
     for (const ch of v.checks.filter((x) => x.status === "failed")) {
       lines.push(`  ${ch.label} failed${ch.failure ? `: ${printableLine(ch.failure.what)}` : ""}`);
@@ -170,9 +172,8 @@ export class PlainView {
     }
     lines.push(`  total ${formatDuration(v.totalMs)}; run ${v.runId}: ${v.word}${v.note ? ` (${printableLine(v.note)})` : ""}`);
     if (journalFile) lines.push(c.dim(`  journal: ${journalFile}`));
-    if (v.commands.resume) lines.push(`  resume:   ${v.commands.resume}`);
-    if (v.commands.rollback) lines.push(`  rollback: ${v.commands.rollback}`);
-    lines.push(`  output:   ${v.commands.log}`);
+    for (const l of offerLines(v.commands)) lines.push(`  ${`${l.label}:`.padEnd(11)}${printableLine(offerText(l))}`);
+    lines.push(`  output:    ${v.commands.log}`);
     return `${lines.join("\n")}\n`;
   }
 }

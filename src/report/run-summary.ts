@@ -1,14 +1,8 @@
-import { asStopped, runWord, stepList, type RunState, type StepState } from "../run/state.js";
+import { runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
+import { STANDING_WORDS } from "../run/words.js";
+import { ENDED, isLive, leftAsIs, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 
-/** Who holds a live run, as its lock or lease says. */
-export interface Holder {
-  readonly runId: string;
-  readonly user: string;
-  readonly host: string;
-  readonly pid: number;
-  /** When a shared lease ends unless it is renewed (absent for a lock in the local state folder). */
-  readonly leaseUntil: string | undefined;
-}
+export { ENDED, leftAsIs, type Holder } from "./openness.js";
 
 /** One run at a glance: what `runs`, `handoff` and `stats` say about it. Pure, from the state. */
 export interface RunSummary {
@@ -34,6 +28,8 @@ export interface RunSummary {
   readonly drill: boolean;
   readonly verified: boolean;
   readonly live: boolean;
+  /** Where it stands for whoever reads it (report/openness.ts): what the commands below come from. */
+  readonly openness: Openness;
   readonly holder: Holder | undefined;
   /** The step running now or where the run goes on: running, interrupted, failed at, or next. */
   readonly step: string | undefined;
@@ -46,8 +42,8 @@ export interface RunSummary {
   readonly waitingFor: string | undefined;
   /** The last lines of output of the step it stopped at (or the last one that printed). */
   readonly lastOutput: readonly string[];
-  /** Exact commands to go on, when the run can. */
-  readonly commands: { readonly resume?: string; readonly rollback?: string };
+  /** Exact commands to go on, when the run can; for a live run someone else holds, who and how to reach them. */
+  readonly commands: Offers;
   /** Params the journal does not keep (secrets): named, never shown. */
   readonly giveAgain: readonly string[];
   /** Answers a resume will ask for, and the flag that gives each without a terminal. */
@@ -63,14 +59,6 @@ export interface RunSummary {
   readonly rolledBack: boolean;
 }
 
-const OPEN: ReadonlySet<RunState["status"]> = new Set(["running", "interrupted", "failed", "aborted"]);
-
-/**
- * Runs that ended and need nobody: completed, rolled back (wholly, or to an irreversible step), or
- * closed by someone (`runbook close`). Every other state is open (a failed rollback needs someone
- * to check the system by hand).
- */
-export const ENDED: ReadonlySet<RunState["status"]> = new Set(["completed", "rolled_back", "rolled_back_to", "closed"]);
 
 /** The step a run stands at: running, interrupted or failed, else the first not finished. */
 export function standingStep(state: RunState): StepState | undefined {
@@ -78,28 +66,23 @@ export function standingStep(state: RunState): StepState | undefined {
   return steps.find((s) => s.status === "running" || s.status === "interrupted" || s.status === "failed") ?? steps.find((s) => s.status === "pending");
 }
 
-/**
- * How a run that no process holds looks: a block it was running when its runner stopped has an
- * unknown outcome (interrupted). That is also true of a run closed after its runner died
- * (`runbook close`): its record ends where it was left.
- */
-export function leftAsIs(state: RunState): RunState {
-  if (state.status !== "closed") return asStopped(state);
-  return { ...asStopped({ ...state, status: "running" }), status: "closed" };
-}
-
 export function summarize(state: RunState, holder: Holder | undefined, lines = 5): RunSummary {
   const started = state.started;
-  const live = holder !== undefined && holder.runId === started.runId && state.status === "running";
+  const open = openness(state, holder);
+  const live = isLive(open);
+  const offered = offers(state, open);
+  // A person can go on with it from here: what they must give again and answer.
+  const goesOn = offered.resume !== undefined || offered.rollback !== undefined;
   const stopped = live ? state : leftAsIs(state);
   const word = runWord(state, live);
   const steps = stepList(stopped);
   // A run that ended cleanly stands nowhere; a failed or aborted one stands where it stopped.
   // A closed run stands where it was left (what was done is the record); one rolled back stands nowhere.
-  const at = state.status === "completed" || state.status === "rolled_back" || state.status === "rolled_back_to" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
+  // A run being rolled back (or whose rollback was cut short) stands at no step: its rollback is what goes on.
+  const rollingBack = state.rollback !== undefined && state.status !== "closed";
+  const at = rollingBack || state.status === "completed" || state.status === "rolled_back" || state.status === "rolled_back_to" || state.status === "rollback_failed" ? undefined : standingStep(stopped);
   const last = state.sessions.at(-1);
   const endedAt = state.ended?.ts;
-  const open = OPEN.has(state.status);
   const rolledBack = state.rollback !== undefined;
   const giveAgain = [...started.secrets, ...[...state.captures.values()].filter((c) => c.secret && c.value === null).map((c) => c.name)];
   const tailOf = at ?? steps.filter((s) => state.tails.has(s.id)).at(-1);
@@ -120,18 +103,19 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     drill: started.options.drill === true,
     verified: state.verification?.type === "verification_recorded",
     live,
-    holder: live ? holder : undefined,
+    openness: open,
+    holder: open.kind === "live-other" ? open.holder : undefined,
     step: at?.id,
-    stepWord: at ? (at.status === "pending" ? (state.status === "closed" ? "left before" : "next") : at.status === "running" && at.attempt?.result && at.attempt.result.exitCode !== 0 ? "failed" : at.status) : undefined,
+    stepWord: at ? standingWord(state, at) : undefined,
     done: steps.filter((s) => s.status === "done").length,
     total: steps.length,
     note: state.ended?.note,
     notes: state.notes,
     waitingFor: waitingFor(stopped, live, at),
     lastOutput: tailOf ? lastLines(state.tails.get(tailOf.id) ?? "", lines) : [],
-    commands: open && !live ? { ...(!rolledBack ? { resume: `runbook resume ${started.runId}` } : {}), rollback: `runbook rollback ${started.runId}` } : {},
-    giveAgain: open && !live ? giveAgain : [],
-    answers: open && !live ? answersNeeded(stopped, at) : [],
+    commands: offered,
+    giveAgain: goesOn ? giveAgain : [],
+    answers: goesOn ? answersNeeded(stopped, at) : [],
     barrier: state.rollback?.barrier,
     notUndone: state.status === "rolled_back_to" ? [...(state.rollback?.beyond ?? [])] : [],
     closedBy: state.status === "closed" ? (state.ended?.by ?? "?") : undefined,
@@ -141,9 +125,21 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
   };
 }
 
+/**
+ * The word before the step a run stands at: `next` (or `left before`, in a closed run) for a step not
+ * started, else the step's own word in the one vocabulary (a step at its failure menu reads failed).
+ * What a rollback did is not said here: a rolled-back run stands at no step.
+ */
+function standingWord(state: RunState, at: StepState): string {
+  if (at.status === "pending") return state.status === "closed" ? STANDING_WORDS.leftBefore : STANDING_WORDS.next;
+  return stepWord({ ...at, rollback: undefined });
+}
+
 function waitingFor(state: RunState, live: boolean, at: StepState | undefined): string | undefined {
   if (state.ended && ENDED.has(state.status)) return undefined;
   if (live) {
+    const undoing = [...(state.rollback?.attempts ?? [])].find(([t, a]) => a.result === undefined && !state.rollback?.results.has(t))?.[0];
+    if (state.rollback) return undoing ? `the rollback of step ${undoing} to finish` : "its rollback to go on";
     if (!at) return "its last events";
     if (at.status === "running" && at.attempt && at.attempt.result === undefined) return `step ${at.id} to finish (running since ${at.attempt.startedAt})`;
     return `an answer at step ${at.id}, in the terminal that runs it`;

@@ -2,7 +2,10 @@ import type { EventOf, Phase } from "../journal/events.js";
 import { formatDuration } from "../model/duration.js";
 import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
-import { attemptOk, currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { asSeen, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
+import { failed } from "../journal/outcome.js";
+import { currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { captureText } from "./display-values.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
 export interface RunView {
@@ -30,8 +33,10 @@ export interface RunView {
   /** How the run was stopped, when it was. */
   readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string } | undefined;
   readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
-  /** What to type next, when the run can go on or be undone. */
-  readonly commands: { readonly resume?: string; readonly rollback?: string; readonly log: string };
+  /** Where the run stands for whoever looks (report/openness.ts). */
+  readonly openness: Openness;
+  /** What to type next: go on, undo, or (held by someone else) who holds it and how to reach them. */
+  readonly commands: Offers;
 }
 
 /** Why the latest attempt of a block failed. */
@@ -121,7 +126,8 @@ const blockOf = (ps: PlanStepOf | undefined, phase: Phase | undefined): ViewBloc
   phase === "command" ? ps?.command : phase === "verify" ? ps?.verify : phase === "rollback" ? ps?.rollback : undefined;
 
 function failureOf(a: Attempt | undefined, block: ViewBlock | undefined): FailureView | undefined {
-  if (!a?.result || attemptOk(a.result) || a.result.interrupted) return undefined;
+  // Passed, or cut short (its outcome is unknown: the run's interruption says so): no failure to show.
+  if (!a?.result || !failed(a.result)) return undefined;
   const text = describeFailure(a.result, block?.timeoutMs);
   return { phase: a.phase, attempt: a.attempt, what: text.what, hint: text.hint, durationMs: a.result.durationMs };
 }
@@ -131,10 +137,18 @@ function retryOf(a: Attempt | undefined, block: ViewBlock | undefined, waiting: 
   return { attempt: a.retry + 2, of: block ? block.retries + 1 : undefined, at: Date.parse(a.endedAt) + a.result.retryInMs };
 }
 
-export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
+/**
+ * `holder`: who holds the run now; `"me"` for the screen and the plain view of the run being run, a
+ * lock's or lease's holder for `log`, undefined when nobody does. (No default: undefined means nobody.)
+ */
+export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me" | undefined): RunView {
   const planSteps = new Map(plan.steps.map((s) => [s.id, s]));
-  const started = state.started;
-  const going = state.status === "running" && live;
+  const started = journaled.started;
+  const open = openness(journaled, holder);
+  // A run nobody holds is seen as it was left: what its dead runner was running is interrupted.
+  const state = asSeen(journaled, open);
+  // A live run is going on: its retry countdowns are real.
+  const going = isLive(open);
   const rows = stepList(state).map((s): StepRow => {
     const ps = planSteps.get(s.id);
     const a = s.attempt;
@@ -155,12 +169,11 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
       last: a?.result,
       failure: undoFailed ?? failureOf(a, block),
       retry: retryOf(a, block, going && s.status === "running") ?? retryOf(undo, ps?.rollback, going && !state.rollback?.results.has(s.id)),
-      capture: cap ? `$${cap.name}=${cap.secret ? "***" : cap.value}` : undefined,
+      capture: cap ? captureText(cap) : undefined,
     };
   });
-  const word = runWord(state, live);
+  const word = runWord(state, going);
   const ended = state.ended !== undefined;
-  const open = state.status === "running" || state.status === "interrupted" || state.status === "failed" || state.status === "aborted";
   const v = state.verification;
   return {
     runId: started.runId,
@@ -180,11 +193,8 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
     notes: state.notes,
     interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts } : undefined,
     verification: v === undefined ? undefined : v.type === "verification_recorded" ? { recorded: true, text: `verification recorded: last_verified ${v.date} by ${v.by}${v.commit ? ` (committed ${v.commit.slice(0, 8)})` : ""}` } : { recorded: false, text: `no verification recorded: ${v.reason}` },
-    commands: {
-      ...(open && !state.rollback ? { resume: `runbook resume ${started.runId}` } : {}),
-      ...(open ? { rollback: `runbook rollback ${started.runId}` } : {}),
-      log: `runbook log ${started.runId}`,
-    },
+    openness: open,
+    commands: offers(state, open),
   };
 }
 
@@ -212,6 +222,12 @@ function displayValues(state: RunState, plan: ViewPlan): DisplayValues {
   for (const s of plan.steps) if (s.capture && !out.has(s.capture)) out.set(s.capture, { value: undefined, secret: false });
   for (const [name, c] of state.captures) out.set(name, { value: c.value ?? undefined, secret: c.secret });
   return out;
+}
+
+/** The latest attempt of a block of `target` in `phase`, as the state keeps it (a step's, a prerequisite's, a rollback's). */
+export function attemptOf(state: RunState, target: string, phase: Phase): Attempt | undefined {
+  const a = phase === "check" ? state.checks.get(target)?.attempt : phase === "rollback" && state.rollback?.attempts.has(target) ? state.rollback.attempts.get(target) : state.steps.get(target)?.attempt;
+  return a?.phase === phase ? a : undefined;
 }
 
 /** The block that started last, and the end of its output. */
@@ -247,7 +263,8 @@ export function storyLines(view: RunView, answers: ReadonlyArray<EventOf<"answer
   for (const s of later) lines.push(`${s.kind === "rollback" ? "Rolled back" : "Resumed"} by ${s.operator} on host ${s.host} at ${whenText(s.at, now)}.`);
   const stop = view.interruption;
   if (stop) lines.push(`Stopped by ${stop.signal}${stop.target ? ` during ${stop.target}` : ""} at ${whenText(stop.at, now, false)}.`);
-  else if (view.word !== "live" && view.word !== "interrupted") lines.push(`It ${view.word}${view.note ? ` (${view.note})` : ""}.`);
+  // How it ended, when it did (a live or stopped run's word is no ending: "It rolling back." is not a sentence).
+  else if (view.ended) lines.push(`It ${view.word}${view.note ? ` (${view.note})` : ""}.`);
   if (answers.length === 0) lines.push("No question was answered before.");
   else {
     const last = answers.slice(-8);

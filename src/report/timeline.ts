@@ -1,7 +1,11 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
+import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
+import { ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
+import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
+import { captureText } from "./display-values.js";
 
 const KEEP = 30;
 
@@ -12,20 +16,15 @@ const KEEP = 30;
  */
 export class Timeline {
   readonly #out: (text: string) => void;
-  #output = new Map<string, string[]>();
   #day = "";
 
   constructor(out: (text: string) => void) {
     this.#out = out;
   }
 
-  onEvent(e: JournalEvent): void {
-    if (e.type === "output") {
-      const key = `${e.target}:${e.phase}`;
-      const lines = [...(this.#output.get(key) ?? []), ...e.text.split(/\r?\n/).filter((l) => l !== "")];
-      this.#output.set(key, lines.slice(-KEEP));
-      return;
-    }
+  /** `state` is the run's state after `e` (the fold's): the failed block's output is its tail. */
+  onEvent(e: JournalEvent, state: RunState): void {
+    if (e.type === "output") return;
     if (e.type === "run_started") return this.#out(header(e));
     if (e.type === "attempt_spawned") return;
     const line = describe(e);
@@ -34,14 +33,18 @@ export class Timeline {
     const at = day === this.#day ? `${e.ts.slice(11, 19)}Z` : when(e.ts);
     this.#day = day;
     this.#out(`- **${at}** ${line}\n`);
-    if (e.type === "attempt_started") this.#output.delete(`${e.target}:${e.phase}`);
-    if (e.type === "attempt_finished" && !(e.exitCode === 0 && !e.timedOut && e.error === undefined)) {
-      const lines = this.#output.get(`${e.target}:${e.phase}`) ?? [];
+    // A block that did not pass (failed, or cut short: its output is how to judge an unknown outcome).
+    if (e.type === "attempt_finished" && !passed(e)) {
+      const lines = (state.tails.get(e.target) ?? "").split(/\r?\n/).filter((l) => l !== "").slice(-KEEP);
       if (lines.length) this.#out(`\n  ${mdBlock(lines).trimEnd().split("\n").join("\n  ")}\n\n`);
     }
   }
 
-  end(state: RunState, live: boolean): void {
+  /** `holder`: who holds the run now (report/openness.ts); the outcome and what to type next, from it. */
+  end(journaled: RunState, holder: Holder | undefined): void {
+    const open = openness(journaled, holder);
+    const state = asSeen(journaled, open);
+    const live = isLive(open);
     const took = state.ended ? `, ${formatDuration(Date.parse(state.ended.ts) - Date.parse(state.started.ts))} from start to end` : "";
     const by = state.status === "closed" ? ` by ${mdText(state.ended?.by ?? "?")}` : "";
     const lines = ["", "## Outcome", "", `**${mdText(runWord(state, live))}**${by}${state.ended?.note ? ` (${mdText(state.ended.note)})` : ""}${took}`];
@@ -50,6 +53,11 @@ export class Timeline {
       const beyond = state.rollback?.beyond ?? [];
       const barrier = state.rollback?.barrier;
       lines.push("", `Not undone${barrier ? ` (before the irreversible step ${mdCode(barrier.target)}: ${mdText(barrier.reason)})` : ""}: ${beyond.length ? beyond.map(mdCode).join(", ") : "nothing"}.`);
+    }
+    const next = offerLines(offers(state, open));
+    if (next.length) {
+      lines.push("", "## Next", "");
+      for (const l of next) lines.push(`- ${l.label}: ${[l.command === undefined ? undefined : mdCode(l.command), l.words === undefined ? undefined : mdText(l.words)].filter((x) => x !== undefined).join(" ")}`);
     }
     if (state.notes.length) {
       lines.push("", "## Notes", "");
@@ -80,10 +88,10 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
     case "attempt_started":
       return `${t(e.target)} ${e.phase} started${e.attempt > 1 ? ` (attempt ${e.attempt}${e.retry ? `, automatic retry ${e.retry}` : ""})` : ""}`;
     case "attempt_finished": {
-      if (e.interrupted) return `${t(e.target)} ${e.phase} cut short by an interruption after ${formatDuration(e.durationMs)}`;
-      const ok = e.exitCode === 0 && !e.timedOut && e.error === undefined;
-      if (ok) return `${t(e.target)} ${e.phase} passed in ${formatDuration(e.durationMs)}${e.capture ? ` (captured ${mdCode(`$${e.capture.name}=${e.capture.secret ? "***" : (e.capture.value ?? "")}`)})` : ""}`;
-      const why = e.timedOut ? "timed out" : e.error ? mdText(e.error) : e.signal ? `killed by ${e.signal}` : `exit ${e.exitCode}`;
+      const o = outcome(e);
+      if (o.kind === "interrupted") return `${t(e.target)} ${e.phase} cut short by an interruption after ${formatDuration(e.durationMs)}`;
+      if (o.kind === "passed") return `${t(e.target)} ${e.phase} passed in ${formatDuration(e.durationMs)}${e.capture ? ` (captured ${mdCode(captureText(e.capture))})` : ""}`;
+      const why = o.kind === "timeout" ? "timed out" : o.kind === "error" ? mdText(o.error) : o.kind === "signal" ? `killed by ${o.signal}` : `exit ${o.code}`;
       return `${t(e.target)} ${e.phase} **failed** (${why}) after ${formatDuration(e.durationMs)}${e.retryInMs !== null ? `; retry in ${formatDuration(e.retryInMs)}` : ""}`;
     }
     case "check_finished":
@@ -92,18 +100,18 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       if (e.question === "barrier") return e.answer === "past" ? `**${mdText(e.by)}** went past the irreversible step ${t(e.target)}: what came before it is undone too` : `**${mdText(e.by)}** stopped the rollback at the irreversible step ${t(e.target)}`;
       return `**${mdText(e.by)}** answered ${e.question.replace(/_/g, " ")} at ${t(e.target)}: **${mdText(e.answer)}**`;
     case "step_finished":
-      return `${t(e.target)} ${e.status === "assumed" ? "assumed done" : `**${e.status}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
+      return `${t(e.target)} ${e.status === "assumed" ? STEP_WORDS.assumed : `**${STEP_WORDS[e.status]}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
     case "rollback_started": {
       const stops = e.barrier ? `; it stops at the irreversible step ${t(e.barrier.target)} (${mdText(e.barrier.reason)})${e.beyond?.length ? `, leaving ${e.beyond.map(t).join(", ")} as they are` : ""}` : "";
       return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}${stops}`;
     }
     case "rollback_finished":
-      return `${t(e.target)} ${e.status === "rolled_back" ? "rolled back" : e.status === "failed" ? "**rollback failed**" : "not rolled back"}${e.note ? ` (${mdText(e.note)})` : ""}`;
+      return `${t(e.target)} ${e.status === "failed" ? `**${ROLLBACK_WORDS.failed}**` : ROLLBACK_WORDS[e.status]}${e.note ? ` (${mdText(e.note)})` : ""}`;
     case "run_interrupted":
       return `**interrupted** (${mdText(e.signal)})${e.target ? ` during ${t(e.target)}` : ""}`;
     case "run_finished":
       if (e.status === "closed") return `run **closed** by **${mdText(e.by ?? "?")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
-      return `run **${e.status === "rolled_back_to" ? "rolled back to an irreversible step" : e.status.replaceAll("_", " ")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
+      return `run **${e.status === "rolled_back_to" ? `${RUN_WORDS.rolled_back_to} an irreversible step` : RUN_WORDS[e.status]}**${e.note ? `: ${mdText(e.note)}` : ""}`;
     case "verification_recorded":
       return `verification recorded: last_verified ${e.date} by ${mdText(e.by)}`;
     case "verification_skipped":

@@ -7,6 +7,7 @@ import type { Plan, PlanStep } from "./plan.js";
 import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";
 import type { Capture } from "../journal/events.js";
+import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
 import type { RunJournal } from "./run-journal.js";
@@ -168,8 +169,10 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
     d.signal.removeEventListener("abort", onAbort);
   }
   if (journalError) throw journalError;
-  const ok = result.exitCode === 0 && !result.timedOut && !result.interrupted && result.error === undefined;
-  const retryInMs = !ok && !result.interrupted && retry < block.retries ? backoffDelay(block.backoffMs, retry + 1, d.clock.random()) : null;
+  // The same answer the fold gives when it reads this attempt back (journal/outcome.ts): a block
+  // killed by a signal failed, even with no code; an interrupted one is not retried.
+  const ok = passed(result);
+  const retryInMs = failed(result) && retry < block.retries ? backoffDelay(block.backoffMs, retry + 1, d.clock.random()) : null;
   const capture = ok && wantsCapture && step ? captured(d, step, result.stdout ?? "") : undefined;
   d.journal.append({
     type: "attempt_finished",

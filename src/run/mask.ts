@@ -1,4 +1,4 @@
-export const MASK = "***";
+import { MASKED } from "../core/masked.js";
 
 /** Characters `printf %q` (bash) puts a backslash before. */
 const SHELL_SPECIAL = new Set(" !\"$&'()*,;<>?[\\]^`{|}");
@@ -114,7 +114,7 @@ export class SecretMasker {
   /** Masks a complete text. */
   mask(text: string): string {
     let out = text;
-    for (const v of this.#variants) if (out.includes(v)) out = out.split(v).join(MASK);
+    for (const v of this.#variants) if (out.includes(v)) out = out.split(v).join(MASKED);
     return this.#wrapped.length ? out.replace(WRAPPED_RUN, (run) => this.#maskWrapped(run)) : out;
   }
 
@@ -175,7 +175,7 @@ export class SecretMasker {
       }
       for (let j = 0; j < part.length; j++) {
         if (!hidden[pos + j]) out += part[j];
-        else if (j === 0 || !hidden[pos + j - 1]) out += MASK;
+        else if (j === 0 || !hidden[pos + j - 1]) out += MASKED;
       }
       pos += part.length;
     });

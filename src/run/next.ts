@@ -3,7 +3,8 @@ import type { NewEvent, Phase } from "../journal/events.js";
 import type { Plan, PlanBlock, PlanStep } from "./plan.js";
 import { BY_YES, byConfirmIrreversible, type Ask } from "./ask.js";
 import { notUndoneNote, rollbackBlock, rollbackQuestion, rollbackScope, whyNoRollback } from "./rollback-plan.js";
-import { attemptOk, type Attempt, type RunState, type StepState } from "./state.js";
+import { passed } from "../journal/outcome.js";
+import type { Attempt, RunState, StepState } from "./state.js";
 
 /**
  * What the engine does next. Decided from the run's state and the plan alone, so a run, a resume
@@ -26,7 +27,7 @@ export function next(state: RunState, plan: Plan): Action {
     if (c?.status === "failed") return record({ type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `prerequisite ${check.target} (line ${check.line}) failed; no step ran` });
     const a = c?.attempt;
     if (!a?.result || a.result.interrupted) return run(state, check, undefined, undefined);
-    if (attemptOk(a.result)) return record({ type: "check_finished", target: check.target, status: "passed" });
+    if (passed(a.result)) return record({ type: "check_finished", target: check.target, status: "passed" });
     if (a.result.retryInMs !== null) return run(state, check, undefined, a);
     return record({ type: "check_finished", target: check.target, status: "failed" });
   }
@@ -114,10 +115,10 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   if (s.status === "interrupted" || !a?.result || a.result.interrupted) return ask({ kind: "interrupted", target: ps.id, step: ps, phase: a?.phase ?? "command" });
   if (a.phase === "rollback") {
     // The step's own rollback, run because the operator skipped it after it failed.
-    if (!attemptOk(a.result) && a.result.retryInMs !== null) return runPhase(state, ps, "rollback", a);
+    if (!passed(a.result) && a.result.retryInMs !== null) return runPhase(state, ps, "rollback", a);
     return finish("skipped", "operator");
   }
-  if (attemptOk(a.result)) {
+  if (passed(a.result)) {
     if (a.phase === "command" && ps.verify) return runPhase(state, ps, "verify");
     return ps.manual ? finishManual() : finish("done", "run");
   }
@@ -147,7 +148,7 @@ function nextInRollback(state: RunState, plan: Plan): Action {
     const a = rb.attempts.get(target);
     if (!a) return run(state, block, step, undefined);
     if (!a.result || a.result.interrupted) return { kind: "ask", target, question: { kind: "interrupted", target, step, phase: "rollback" } };
-    if (attemptOk(a.result)) return done("rolled_back");
+    if (passed(a.result)) return done("rolled_back");
     if (a.result.retryInMs !== null) return run(state, block, step, a);
     return done("failed");
   }

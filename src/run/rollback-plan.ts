@@ -1,6 +1,7 @@
 import type { Plan, PlanBlock, PlanStep } from "./plan.js";
 import type { RollbackBarrier, RollbackItem } from "./ask.js";
 import type { RunState, StepState } from "./state.js";
+import { outcome } from "../journal/outcome.js";
 
 /**
  * What a rollback undoes, in order, and where it must stop. Pure.
@@ -65,7 +66,9 @@ export function barrierReason(s: StepState, step: PlanStep | undefined): string 
   if (s.status === "done" || s.status === "assumed") return step.irreversible;
   const a = s.attempt;
   if (s.status === "pending" || !a || a.phase !== "command") return undefined;
-  const unknown = s.status === "interrupted" || a.result === undefined || a.result.interrupted || a.result.timedOut || a.result.signal !== null;
+  // Stopped from outside (cut short, timed out, killed): it may have done its work. An exit code is its own answer.
+  const how = a.result === undefined ? "interrupted" : outcome(a.result).kind;
+  const unknown = s.status === "interrupted" || how === "interrupted" || how === "timeout" || how === "signal";
   return unknown ? `${step.irreversible} (its command was cut short: it may have taken effect)` : undefined;
 }
 

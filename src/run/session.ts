@@ -23,6 +23,7 @@ import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { asStopped, createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
+import { MASKED } from "../core/masked.js";
 
 /** `runbook run`: what the flags asked for, turned into a request. */
 export interface StartRequest {
@@ -110,7 +111,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           operator: world.operator,
           host: world.host,
           pid: world.pid,
-          params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? "***" : v])),
+          params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? MASKED : v])),
           secrets: [...resolved.secrets],
           ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
           ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),

@@ -1,5 +1,7 @@
 import { JournalError } from "../core/errors.js";
 import type { Capture, EventOf, JournalEvent, Phase } from "../journal/events.js";
+import { failed, passed } from "../journal/outcome.js";
+import { ROLLBACK_WORDS, ROLLING_BACK, RUN_WORDS } from "./words.js";
 
 /**
  * A run's state, and the only fold that builds it: `apply(state, event)`. The engine applies each
@@ -48,7 +50,6 @@ export interface Attempt {
   readonly capture: Capture | undefined;
 }
 
-export const attemptOk = (r: AttemptResult): boolean => r.exitCode === 0 && !r.timedOut && !r.interrupted && r.error === undefined && r.signal === null;
 
 export interface StepState {
   readonly id: string;
@@ -288,7 +289,7 @@ function step(d: Draft, e: JournalEvent): void {
       if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
       if (e.phase === "rollback" && !d.rollback) {
         // The step's own rollback, run when the operator skipped it after it failed.
-        updateStep(d, e.target, () => ({ undone: attemptOk(result) ? "rolled_back" : "failed" }));
+        updateStep(d, e.target, () => ({ undone: passed(result) ? "rolled_back" : "failed" }));
       }
       break;
     }
@@ -422,9 +423,9 @@ export function currentStep(state: RunState): StepState | undefined {
 
 /** The one word for a step, the same in every view. */
 export function stepWord(s: StepState): StepWord {
-  // Between blocks or at the failure menu: what its last attempt says.
-  if (s.status === "running" && s.attempt?.result && !attemptOk(s.attempt.result) && s.attempt.phase !== "rollback") return "failed";
-  if (s.rollback) return s.rollback.status === "rolled_back" ? "rolled back" : s.rollback.status === "failed" ? "rollback failed" : s.status === "done" || s.status === "failed" ? "not rolled back" : s.status;
+  // Between blocks or at the failure menu: what its last attempt says (cut short is not failed: the run's interruption follows).
+  if (s.status === "running" && s.attempt?.result && failed(s.attempt.result) && s.attempt.phase !== "rollback") return "failed";
+  if (s.rollback) return s.rollback.status !== "none" || s.status === "done" || s.status === "failed" ? ROLLBACK_WORDS[s.rollback.status] : s.status;
   return s.status;
 }
 
@@ -433,9 +434,9 @@ export function stepWord(s: StepState): StepWord {
  * `interrupted` when that process is gone (a crash, a kill -9, a lost machine).
  */
 export function runWord(state: RunState, live: boolean): string {
-  if (state.status === "running") return live ? (state.rollback ? "rolling back" : "live") : "interrupted";
-  if (state.status === "rolled_back_to") return `rolled back to ${state.rollback?.barrier?.target ?? "a barrier"}`;
-  return state.status.replaceAll("_", " ");
+  if (state.status === "running") return live ? (state.rollback ? ROLLING_BACK : RUN_WORDS.running) : RUN_WORDS.interrupted;
+  if (state.status === "rolled_back_to") return `${RUN_WORDS.rolled_back_to} ${state.rollback?.barrier?.target ?? "a barrier"}`;
+  return RUN_WORDS[state.status];
 }
 
 /** The step with an unknown outcome, if any. */

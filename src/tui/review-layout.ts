@@ -4,6 +4,7 @@ import { nearTwins } from "../report/near-twins.js";
 import type { ReviewState } from "./review-keys.js";
 import { wrapCode, wrapWords, type Span, type StyledLine } from "./styled.js";
 import { besides, nameLines, valueLines } from "./value-lines.js";
+import { MASKED } from "../core/masked.js";
 
 /** Where a value came from, as the review says it. */
 export const SOURCE: Readonly<Record<string, string>> = { flag: "-p flag", environment: "RUNBOOK_PARAM_", default: "default", typed: "typed", edited: "edited" };
@@ -49,7 +50,7 @@ export function reviewTable(entries: readonly ParamEntry[], s: ReviewState, widt
     const nameStyle = at && !s.editing ? "chosen" : "name";
     const value = (w: number) => valueLines(s.values[e.name] ?? "", { width: w, style: source === "edited" ? "warn" : "value", twins: twins.get(e.name), secret: e.secret });
     const where: StyledLine = [{ text: sourceOf(e), style: "plain" }];
-    const shown = e.secret ? "***" : printableLine(s.values[e.name] ?? "");
+    const shown = e.secret ? MASKED : printableLine(s.values[e.name] ?? "");
     // A value longer than its column gets lines of its own under its name, nearly the full width.
     // The name takes the value's column too: "from" stays in its column.
     const nameRoom = nameW + 1 + valueW;

@@ -89,7 +89,7 @@ export class TuiStore {
   /** A run taken over: its state so far, the answers its journal holds, and the end of each block's output. */
   show(state: RunState, answers: ReadonlyArray<EventOf<"answer">> = [], now = Date.now()): void {
     this.#state = state;
-    const view = toView(state, this.#plan);
+    const view = toView(state, this.#plan, "me");
     // Told as it stood when taken over: taking it over changes the state (a new session, no interruption).
     this.#story = storyLines(view, answers, now);
     for (const [target, tail] of state.tails) this.#log.add(target, "stdout", tail.endsWith("\n") ? tail : `${tail}\n`);
@@ -216,7 +216,7 @@ export class TuiStore {
   }
 
   #publish(): void {
-    if (this.#viewDirty && this.#state) this.#view = toView(this.#state, this.#plan);
+    if (this.#viewDirty && this.#state) this.#view = toView(this.#state, this.#plan, "me");
     this.#viewDirty = false;
     this.#version++;
     this.#snapshot = this.#makeSnapshot();

@@ -1,6 +1,7 @@
 import { printableLine } from "../core/printable.js";
 import { twinNote, type Twin } from "../report/near-twins.js";
 import { wrapWords, type Span, type Style, type StyledLine } from "./styled.js";
+import { MASKED } from "../core/masked.js";
 
 const length = (s: string): number => Array.from(s).length;
 
@@ -11,7 +12,7 @@ const length = (s: string): number => Array.from(s).length;
  * a capture of one, shows them too. A secret is `***` and is never compared. Pure.
  */
 export function valueLines(value: string, opts: { readonly width: number; readonly style: Style; readonly twins?: readonly Twin[] | undefined; readonly secret?: boolean }): StyledLine[] {
-  if (opts.secret) return [[{ text: "***", style: "secret" }]];
+  if (opts.secret) return [[{ text: MASKED, style: "secret" }]];
   const width = Math.max(1, opts.width);
   const twins = opts.twins ?? [];
   const chars = Array.from(value);

@@ -4,7 +4,7 @@ import { assembleHandoff, handoffMarkdown, handoffText } from "../../src/report/
 import { computeStats } from "../../src/report/run-stats.js";
 import { summarize } from "../../src/report/run-summary.js";
 import { Timeline } from "../../src/report/timeline.js";
-import { reduce } from "../../src/run/state.js";
+import { createFold, reduce } from "../../src/run/state.js";
 import { describeRecord } from "../../src/state/shared/shared-record.js";
 
 /** A journal of version 5, from events without their envelope. */
@@ -64,8 +64,12 @@ describe("readers of the version 5 ends: rolled back to an irreversible step, an
     expect(handoffText(report)).toContain("not undone:  promote, snapshot");
     let out = "";
     const tl = new Timeline((t) => (out += t));
-    for (const e of rolledBackTo) tl.onEvent(e);
-    tl.end(reduce(rolledBackTo), false);
+    const fold = createFold();
+    for (const e of rolledBackTo) {
+      fold.add(e);
+      tl.onEvent(e, fold.result());
+    }
+    tl.end(reduce(rolledBackTo), undefined);
     expect(out).toContain("it stops at the irreversible step `promote` (the old primary is gone), leaving `promote`, `snapshot` as they are");
     expect(out).toContain("run **rolled back to an irreversible step**");
     expect(out).toContain("**rolled back to promote**");

@@ -122,7 +122,7 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     const w2 = memoryWorld({ runner: only });
     expect(await startRun(startRequest(rb, { only: ["b", "d"] }), w2)).toBe(0);
     expect(only.ran.map((r) => r.phase)).toEqual(["b", "d"]);
-    expect(toView(reduce(events(w2)), rb.plan).rows.map((r) => r.word)).toEqual(["assumed", "done", "assumed", "done"]);
+    expect(toView(reduce(events(w2)), rb.plan, "me").rows.map((r) => r.word)).toEqual(["assumed", "done", "assumed", "done"]);
   });
 
   it("a value captured from output that holds a secret is secret: masked, never journaled", async () => {
@@ -136,7 +136,7 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     expect(events(w).find((e) => e.type === "attempt_finished" && e.capture)).toMatchObject({ capture: { name: "TOK", value: null, secret: true } });
     // The next step still gets it, from memory.
     expect(runner.ran[1]?.env.TOK).toBe(secret);
-    expect(toView(reduce(events(w)), rb.plan).rows[0]?.capture).toBe("$TOK=***");
+    expect(toView(reduce(events(w)), rb.plan, "me").rows[0]?.capture).toBe("$TOK=***");
   });
 
   it("a capture that merely contains a secret param's value is secret too, though the step reads no secret", async () => {
@@ -218,6 +218,37 @@ describe("run session, in memory (fake runner, store and operator)", () => {
     const resume = memoryWorld({ store: crashed, runner: runner2 });
     expect(await continueRun(continueRequestFor(rb, runIdOf(w)), resume)).toBe(0);
     expect(crashed.runs.get(runIdOf(w))!.filter((e) => e.type === "attempt_started").map((e) => e.type === "attempt_started" && [e.attempt, e.retry ?? 0])).toEqual([[1, 0], [2, 1], [3, 2]]);
+  });
+});
+
+describe("the engine and the fold read an attempt the same way (journal/outcome.ts)", () => {
+  it("a block killed by a signal failed, even with an exit code of 0 beside it: retried, nothing captured, the step failed", async () => {
+    // The engine used to ignore the signal: it would have captured the output and not retried.
+    const runner = scriptedRunner(() => ({ exitCode: 0, signal: "SIGKILL", output: "half a value\n" }));
+    const w = memoryWorld({ runner, operator: scripted(["abort"]) });
+    const rb = preparedFrom(`## Steps\n### Get {#get}\n${block("sh retries=1 backoff=1s capture=V", "get")}`);
+    expect(await startRun(startRequest(rb), w)).toBe(1);
+    const finished = events(w).filter((e) => e.type === "attempt_finished");
+    expect(finished).toHaveLength(2);
+    expect(finished.map((e) => e.type === "attempt_finished" && [e.retryInMs !== null, e.capture])).toEqual([
+      [true, undefined],
+      [false, undefined],
+    ]);
+    const state = reduce(events(w));
+    expect(state.captures.has("V")).toBe(false);
+    expect(stepWord(state.steps.get("get")!)).toBe("failed");
+    expect(toView(state, rb.plan, "me").rows[0]?.failure?.what).toBe("killed by SIGKILL");
+  });
+
+  it("an interrupted block is not retried and is not a failure: its outcome is unknown", async () => {
+    const runner = scriptedRunner(() => ({ exitCode: null, signal: "SIGINT", interrupted: true }));
+    const w = memoryWorld({ runner });
+    const rb = preparedFrom(`## Steps\n### Get {#get}\n${block("sh retries=2 backoff=1s", "get")}`);
+    await startRun(startRequest(rb), w);
+    const finished = events(w).filter((e) => e.type === "attempt_finished");
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ interrupted: true, retryInMs: null });
+    expect(toView(reduce(events(w)), rb.plan, "me").rows[0]?.failure).toBeUndefined();
   });
 });
 

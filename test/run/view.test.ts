@@ -73,28 +73,28 @@ describe("values put in what is displayed", () => {
 
 describe("toView", () => {
   it("a failed attempt: what, hint, and the block's timeout", () => {
-    const v = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: null, signal: "SIGTERM", timedOut: true, durationMs: 30_010, retryInMs: null })]), plan);
+    const v = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: null, signal: "SIGTERM", timedOut: true, durationMs: 30_010, retryInMs: null })]), plan, "me");
     expect(v.rows[0]).toMatchObject({ word: "failed", failure: { phase: "command", attempt: 1, what: "timed out after 30s", durationMs: 30_010 }, retry: undefined });
   });
 
   it("an automatic retry being waited for: which attempt of how many, and when", () => {
     const endedAt = "2026-01-01T10:00:30.000Z";
-    const v = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 3, retry: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 3, exitCode: 1, signal: null, timedOut: false, durationMs: 5, retryInMs: 3200 }, endedAt)]), plan);
+    const v = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 3, retry: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 3, exitCode: 1, signal: null, timedOut: false, durationMs: 5, retryInMs: 3200 }, endedAt)]), plan, "me");
     expect(v.rows[0]?.retry).toEqual({ attempt: 3, of: 4, at: Date.parse(endedAt) + 3200 });
     // Not once the run has stopped.
-    expect(toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: 1, signal: null, timedOut: false, durationMs: 5, retryInMs: 3200 }), ev({ type: "run_interrupted", signal: "SIGINT", target: "a" })]), plan).rows[0]?.retry).toBeUndefined();
+    expect(toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: 1, signal: null, timedOut: false, durationMs: 5, retryInMs: 3200 }), ev({ type: "run_interrupted", signal: "SIGINT", target: "a" })]), plan, "me").rows[0]?.retry).toBeUndefined();
   });
 
   it("a failed prerequisite: its label, command, failure and output", () => {
-    const v = toView(fold([started(), ev({ type: "attempt_started", target: "@prerequisite/1", phase: "check", attempt: 1 }), ev({ type: "output", target: "@prerequisite/1", phase: "check", stream: "stderr", text: "no response\n" }), ev({ type: "attempt_finished", target: "@prerequisite/1", phase: "check", attempt: 1, exitCode: 2, signal: null, timedOut: false, durationMs: 5, retryInMs: null }), ev({ type: "check_finished", target: "@prerequisite/1", status: "failed" })]), plan);
+    const v = toView(fold([started(), ev({ type: "attempt_started", target: "@prerequisite/1", phase: "check", attempt: 1 }), ev({ type: "output", target: "@prerequisite/1", phase: "check", stream: "stderr", text: "no response\n" }), ev({ type: "attempt_finished", target: "@prerequisite/1", phase: "check", attempt: 1, exitCode: 2, signal: null, timedOut: false, durationMs: 5, retryInMs: null }), ev({ type: "check_finished", target: "@prerequisite/1", status: "failed" })]), plan, "me");
     expect(v.checks[0]).toMatchObject({ label: "prerequisite 1 (line 3)", status: "failed", command: "pg_isready", failure: { what: "exit 2" }, output: "no response\n" });
     expect(v.lastOutput).toEqual({ target: "@prerequisite/1", text: "no response\n" });
   });
 
   it("values: params as journaled (secrets ***), captures once made, unset before", () => {
-    const before = toView(fold([started()]), plan);
+    const before = toView(fold([started()]), plan, "me");
     expect(Object.fromEntries(before.values)).toEqual({ HOST: { value: "db-1", secret: false }, TOKEN: { value: "***", secret: true }, LEADER: { value: undefined, secret: false } });
-    const after = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 5, retryInMs: null, capture: { name: "LEADER", value: "db-2", secret: false } }), ev({ type: "step_finished", target: "a", status: "done", by: "run" })]), plan);
+    const after = toView(fold([started(), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "attempt_finished", target: "a", phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 5, retryInMs: null, capture: { name: "LEADER", value: "db-2", secret: false } }), ev({ type: "step_finished", target: "a", status: "done", by: "run" })]), plan, "me");
     expect(after.values.get("LEADER")).toEqual({ value: "db-2", secret: false });
   });
 
@@ -102,15 +102,15 @@ describe("toView", () => {
     seq = 0;
     const events = [started(), ev({ type: "answer", target: "a", question: "confirm", answer: "yes", by: "alice" }), ev({ type: "attempt_started", target: "a", phase: "command", attempt: 1 }), ev({ type: "run_interrupted", signal: "SIGHUP", target: "a" })];
     const answers = events.filter((e): e is Extract<JournalEvent, { type: "answer" }> => e.type === "answer");
-    expect(storyLines(toView(fold(events), plan, false), answers, Date.UTC(2026, 0, 1, 12, 30, 1))).toEqual([
+    expect(storyLines(toView(fold(events), plan, undefined), answers, Date.UTC(2026, 0, 1, 12, 30, 1))).toEqual([
       "Started by alice on host db-admin-1 at 10:00 UTC (2h30m ago).",
       "Stopped by SIGHUP during a at 10:00 UTC.",
       "Answered so far: 1",
       "  a: confirm → yes (alice, 10:00 UTC)",
     ]);
-    expect(storyLines(toView(fold([started()]), plan), [], Date.UTC(2026, 0, 3)).slice(-1)).toEqual(["No question was answered before."]);
+    expect(storyLines(toView(fold([started()]), plan, "me"), [], Date.UTC(2026, 0, 3)).slice(-1)).toEqual(["No question was answered before."]);
     const noted = fold([...events, ev({ type: "note", text: "db-2 is the new primary; do not run fence again", by: "alice" })]);
-    expect(storyLines(toView(noted, plan, false), answers, Date.UTC(2026, 0, 1, 12, 30, 1)).at(-1)).toBe("Note by alice at 10:00 UTC: db-2 is the new primary; do not run fence again");
+    expect(storyLines(toView(noted, plan, undefined), answers, Date.UTC(2026, 0, 1, 12, 30, 1)).at(-1)).toBe("Note by alice at 10:00 UTC: db-2 is the new primary; do not run fence again");
   });
 });
 
@@ -143,6 +143,7 @@ describe("toView in a rollback", () => {
         ev({ type: "rollback_finished", target: "a", status: "failed" }),
       ]),
       plan,
+      "me",
     );
     expect(v.rows[0]).toMatchObject({ word: "rollback failed", failure: { phase: "rollback", what: "exit 127" } });
   });

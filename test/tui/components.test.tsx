@@ -267,7 +267,7 @@ describe("TUI: the summary", () => {
     expect(frame).toMatch(/· fence +pending/);
     expect(frame).toContain(`runbook resume ${RUN}`);
     expect(frame).toContain(`runbook rollback ${RUN}`);
-    expect(frame).toContain(`output:   runbook log ${RUN}`);
+    expect(frame).toContain(`output:    runbook log ${RUN}`);
     expect(lines(frame).length).toBeLessThan(24);
     ui.unmount();
   });
@@ -310,7 +310,7 @@ describe("TUI: the summary", () => {
 });
 
 describe("TUI: panels, one per state", () => {
-  const view = (events: JournalEvent[]) => toView(stateOf(events), plan);
+  const view = (events: JournalEvent[]) => toView(stateOf(events), plan, "me");
   const frameOf = (content: ReturnType<typeof stepPanel>) => render(<Panel content={content} theme={theme} />).lastFrame() ?? "";
 
   it.each([
@@ -334,7 +334,7 @@ describe("TUI: panels, one per state", () => {
     const rb = buildRunbook("/tmp/x/v.md", `---\nid: v\nowner: o\n---\n# V\n## Steps\n### S {#s}\n${fence("sh", "do-it")}${fence("sh verify", "check-it")}`);
     const p = buildPlan(rb, buildStepGraph(rb), "/tmp/x/v.md");
     const s0 = ev({ type: "run_started", runId: RUN, runbook: { id: "v", file: "/tmp/x/v.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: ["s"], options: { onFailure: "ask", yes: false, record: false } });
-    const v = toView(stateOf([s0, attempt("s"), finished("s"), attempt("s", 1, "verify"), finished("s", { exitCode: 1 }, 1, "verify")]), p);
+    const v = toView(stateOf([s0, attempt("s"), finished("s"), attempt("s", 1, "verify"), finished("s", { exitCode: 1 }, 1, "verify")]), p, "me");
     const frame = frameOf(stepPanel({ step: p.steps[0]!, row: v.rows[0], values: v.values, width: 76, max: 20, now: Date.now() }));
     expect(frame).toContain("✖ verify attempt 1 failed: exit 1");
     expect(frame).toContain("verify $ check-it");
@@ -386,7 +386,7 @@ describe("TUI: the step list and the footer", () => {
     const many = buildRunbook("/tmp/x/many.md", `---\nid: many\nowner: o\n---\n# Many\n## Steps\n${Array.from({ length: 30 }, (_, i) => `### Step ${i + 1} {#s${i + 1}}\n${fence("sh", "true")}`).join("")}`);
     const p = buildPlan(many, buildStepGraph(many), "/tmp/x/many.md");
     const start = ev({ type: "run_started", runId: RUN, runbook: { id: "many", file: "/tmp/x/many.md", sha256: "0", title: null }, git: null, operator: "o", host: "h", pid: 1, params: {}, secrets: [], order: p.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
-    const v = toView(stateOf([start]), p);
+    const v = toView(stateOf([start]), p, "me");
     const frame = render(<StepList view={v} focus="s15" now={Date.now()} width={80} height={6} theme={theme} />).lastFrame() ?? "";
     expect(lines(frame)).toHaveLength(6);
     expect(frame).toContain("… 13 more above");

@@ -26,10 +26,10 @@ function play(events: JournalEvent[]): { text: string; state: RunState; view: Pl
   let text = "";
   const view = new PlainView({ write: (s: string) => (text += s) }, plan, false);
   let state = initialState(events[0] as Extract<JournalEvent, { type: "run_started" }>);
-  view.onEvent(events[0]!);
+  view.onEvent(events[0]!, state);
   for (const e of events.slice(1)) {
     state = apply(state, e);
-    view.onEvent(e);
+    view.onEvent(e, state);
   }
   return { get text() { return text; }, state, view };
 }
@@ -69,12 +69,12 @@ describe("the plain view says what the screen says", () => {
       ev({ type: "step_finished", target: "look", status: "failed", by: "run" }),
       ev({ type: "run_finished", status: "failed", exitCode: 1, note: "step look failed" }),
     ]);
-    const summary = p.view.summary(p.state, "/s/r1.jsonl");
+    const summary = p.view.summary(p.state, "/s/r1.jsonl", "me");
     expect(summary).toMatch(/look +failed +5ms +\(command exit 127\)/);
-    expect(summary).toContain("  output:   runbook log r1");
+    expect(summary).toContain("  output:    runbook log r1");
     // A step that ran nothing (a manual one marked done) says so, and no line ends in spaces.
     const manual = play([started(), ev({ type: "step_finished", target: "look", status: "done", by: "operator" }), ev({ type: "step_finished", target: "next", status: "skipped", by: "operator" })]);
-    const lines = manual.view.summary(manual.state, undefined).split("\n");
+    const lines = manual.view.summary(manual.state, undefined, "me").split("\n");
     expect(lines.find((l) => l.includes("look"))).toMatch(/look +done +manual$/);
     expect(lines.find((l) => l.includes("next"))).toMatch(/next +skipped$/);
   });

@@ -3,7 +3,6 @@ import { EXIT } from "../../core/errors.js";
 import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
-import { leftAsIs } from "../../report/run-summary.js";
 import { createFold } from "../../run/state.js";
 import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
@@ -31,7 +30,7 @@ export default async function log(cli: Io, given: string, flags: { step?: string
   const scanned = store.scan(runId, (e) => {
     fold.add(e);
     if (!shown(e)) return;
-    if (timeline) return timeline.onEvent(e);
+    if (timeline) return timeline.onEvent(e, fold.result());
     if (flags.format === "json") {
       io.stdout.write(`${first ? "\n" : ",\n"}${JSON.stringify(e)}`);
       first = false;
@@ -40,19 +39,20 @@ export default async function log(cli: Io, given: string, flags: { step?: string
     if (e.type === "run_started") {
       io.stdout.write(header(e));
       view = new PlainView(io.stdout, planFor(e.runbook.file, e.runbook.title, e.order), useColor(io, io.stdout));
-    } else view?.onEvent(e);
+    } else view?.onEvent(e, fold.result());
   });
   if (flags.format === "json") {
     io.stdout.write("\n]\n");
     return EXIT.ok;
   }
   const state = fold.result();
-  const live = state.status === "running" && ctx.holderOf(state.started.runbook.id, runId) !== undefined;
+  // Who holds it now, if anyone: a live run held by someone else is theirs (report/openness.ts).
+  const holder = ctx.holderOf(state.started.runbook.id, runId);
   if (timeline) {
-    timeline.end(live ? state : leftAsIs(state), live);
+    timeline.end(state, holder);
     return EXIT.ok;
   }
-  io.stdout.write(view?.summary(live ? state : leftAsIs(state), store.pathOf(runId), live) ?? "");
+  io.stdout.write(view?.summary(state, store.pathOf(runId), holder) ?? "");
   if (scanned.torn) io.stdout.write("(the last line of the journal was torn by a crash and is not shown)\n");
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@ import { EXIT } from "../../core/errors.js";
 import { readSummaries } from "../../report/read-runs.js";
 import type { RunSummary } from "../../report/run-summary.js";
 import { printableLine } from "../../core/printable.js";
+import { offerBrief, offerLines } from "../../report/openness.js";
 import type { Io } from "../io.js";
 import { openRuns } from "../shared-runs.js";
 
@@ -19,12 +20,12 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
     io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.stateDir) || ctx.stateDir}.\n`);
     return EXIT.ok;
   }
-  const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error)] : tableRow(r.summary)));
-  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP"], rows));
+  const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
+  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "NEXT"], rows));
   return EXIT.ok;
 }
 
-function jsonRow(s: RunSummary) {
+export function jsonRow(s: RunSummary) {
   return {
     runId: s.runId,
     runbook: s.runbook,
@@ -40,23 +41,25 @@ function jsonRow(s: RunSummary) {
     step: s.step ?? null,
     stepStatus: s.stepWord ?? null,
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
+    // What to type next, as every view offers it (report/openness.ts).
+    next: offerLines(s.commands).map((l) => ({ label: l.label, command: l.command ?? null, words: l.words ?? null })),
     notes: s.notes.length,
     ...(s.status === "closed" ? { closedBy: s.closedBy ?? null, reason: s.note ?? null } : {}),
     ...(s.status === "rolled_back_to" ? { barrier: s.barrier?.target ?? null, notUndone: s.notUndone } : {}),
   };
 }
 
-function tableRow(s: RunSummary): string[] {
+export function tableRow(s: RunSummary): string[] {
   // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
   const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
-  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step].map(printableLine);
+  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step, offerBrief(s.commands)].map(printableLine);
 }
 
-/** Columns padded to their widest cell; the last column is not padded. */
+/** Columns padded to their widest cell; no line ends in spaces (an empty last cell adds none). */
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
+  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n")}\n`;
 }

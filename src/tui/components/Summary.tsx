@@ -3,6 +3,7 @@ import { rowTime, type RunView, type StepRow } from "../../report/run-view.js";
 import { formatDuration } from "../../model/duration.js";
 import { clampStyled, wrapCode, wrapWords, type StyledLine } from "../styled.js";
 import { Lines } from "./Lines.js";
+import { offerLines, offerText } from "../../report/openness.js";
 import { STATUS_ICON, stepLabel, type Theme } from "./theme.js";
 
 export interface SummaryProps {
@@ -46,15 +47,15 @@ export function summaryLines(view: RunView, journalFile: string | undefined, wid
   if (failed?.failure?.hint) failures.push(...wrapWords([{ text: `${failed.id}: ${failed.failure.what}: ${failed.failure.hint}`, style: "plain" }], width, "", "  "));
   const tail: StyledLine[] = [];
   if (view.verification) tail.push([{ text: view.verification.text, style: view.verification.recorded ? "ok" : "warn" }]);
-  tail.push([{ text: `run id:   ${view.runId}`, style: "dim" }]);
+  tail.push([{ text: `run id:    ${view.runId}`, style: "dim" }]);
   // A path or a command cut short cannot be copied: these wrap.
   const copyable = (label: string, text: string, style: "dim" | "plain") => tail.push(...wrapCode([{ text, style }], width, label, " ".repeat(label.length)));
-  if (journalFile) copyable("journal:  ", journalFile, "dim");
-  if (view.commands.resume) copyable("resume:   ", view.commands.resume, "plain");
-  if (view.commands.rollback) copyable("rollback: ", view.commands.rollback, "plain");
-  copyable("output:   ", view.commands.log, "plain");
+  if (journalFile) copyable("journal:   ", journalFile, "dim");
+  // What to type next, in the words and order of every other view (report/openness.ts).
+  for (const l of offerLines(view.commands)) copyable(`${l.label}:`.padEnd(11), offerText(l), l.command === undefined ? "dim" : "plain");
+  copyable("output:    ", view.commands.log, "plain");
   const why = "  (every line of every step)";
-  if (Array.from(`output:   ${view.commands.log}${why}`).length <= width) tail[tail.length - 1] = [...tail[tail.length - 1]!, { text: why, style: "dim" }];
+  if (Array.from(`output:    ${view.commands.log}${why}`).length <= width) tail[tail.length - 1] = [...tail[tail.length - 1]!, { text: why, style: "dim" }];
 
   const idWidth = Math.min(24, view.rows.reduce((n, s) => Math.max(n, s.id.length), 0));
   const room = Math.max(1, max - head.length - failures.length - tail.length);

@@ -1,4 +1,5 @@
 import type { StepWord } from "../../run/state.js";
+import { STEP_WORDS } from "../../run/words.js";
 import type { Style } from "../styled.js";
 
 /** Colours only when the terminal wants them (NO_COLOR is honoured by the caller). */
@@ -32,8 +33,8 @@ export const STATUS_COLOR: Record<StepWord, string | undefined> = {
   "not rolled back": "yellow",
 };
 
-/** How a step's state reads on screen: `assumed` is "assumed done". */
-export const stepLabel = (word: StepWord): string => (word === "assumed" ? "assumed done" : word);
+/** How a step's state reads on screen: the one vocabulary's word (`assumed` is "assumed done"). */
+export const stepLabel = (word: StepWord): string => STEP_WORDS[word];
 
 /** Props to spread on a Text: a colour only when colours are on. */
 export const fg = (theme: Theme, color: string | undefined): { color?: string } => (theme.color && color ? { color } : {});
