@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { existsSync } from "node:fs";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { Io } from "../../src/cli/io.js";
@@ -18,6 +19,7 @@ export interface CliResult {
 
 /** Runs the built CLI as a real child process: for what only a process shows (see `runMain` for the rest). */
 export async function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  assertBuilt();
   const r = await execa(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { NO_COLOR: "1", CI: "true", ...opts.env },
@@ -27,6 +29,11 @@ export async function runCli(args: readonly string[], opts: CliOptions = {}): Pr
     timeout: opts.timeout ?? 60_000,
   });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** A test that spawns the build must be in vitest.config.ts's E2E list, whose setup builds dist/. */
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} does not exist: a test that spawns the built CLI belongs in the E2E list of vitest.config.ts (it builds dist/ first)`);
 }
 
 export interface CliOptions {

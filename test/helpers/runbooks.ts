@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { BIN, runCli, runMain, type CliResult } from "./cli.js";
+import { assertBuilt, BIN, runCli, runMain, type CliResult } from "./cli.js";
 import { tempDir } from "./tmp.js";
 
 /** A temp project with one runbook in it and its own state folder. */
@@ -30,6 +30,7 @@ export function spawnIn(p: { dir: string; env: Record<string, string> }, args: s
 
 /** Starts the CLI without waiting, for tests that kill it. */
 export function spawnCli(p: { dir: string; env: Record<string, string> }, args: string[], extraEnv: Record<string, string> = {}) {
+  assertBuilt();
   return execa(process.execPath, [BIN, ...args], { cwd: p.dir, env: { NO_COLOR: "1", CI: "true", ...p.env, ...extraEnv }, reject: false, stdin: "ignore", stripFinalNewline: false });
 }
 
