@@ -24,7 +24,6 @@ const E2E = [
   "test/property/hostile.property.test.ts",
   "test/remark/lsp.test.ts",
   "test/remark/remark-cli.test.ts",
-  "test/remark/same-tree.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-outage.test.ts",
   "test/state/shared-records.test.ts",
