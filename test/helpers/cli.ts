@@ -60,6 +60,7 @@ export async function runMain(argv: readonly string[], opts: CliOptions & { worl
   let stdout = "";
   let stderr = "";
   const stdin = Readable.from(opts.input ? [opts.input] : []);
+  const before = processState();
   const exitCode = await main({
     argv,
     cwd: opts.cwd ?? ROOT,
@@ -70,5 +71,33 @@ export async function runMain(argv: readonly string[], opts: CliOptions & { worl
     ...(opts.world ? { world: opts.world } : {}),
   });
   stdin.destroy();
+  const leaked = leaks(before, processState());
+  if (leaked.length) throw new Error(`main left this process changed: ${leaked.join("; ")}`);
   return { exitCode, stdout, stderr };
+}
+
+const WATCHED = ["SIGINT", "SIGTERM", "SIGHUP", "exit", "uncaughtException", "unhandledRejection"] as const;
+
+/**
+ * What a command run in process must leave as it found it: the exit code is main's return value,
+ * never process.exitCode; signal handlers are removed when a run ends; the working folder and
+ * the environment are passed in, never changed. Checked after every runMain, so a leak fails the
+ * test that caused it rather than a later one.
+ */
+function processState() {
+  return {
+    exitCode: process.exitCode,
+    cwd: process.cwd(),
+    env: JSON.stringify(process.env),
+    listeners: WATCHED.map((e) => `${e}=${process.listenerCount(e)}`).join(" "),
+  };
+}
+
+function leaks(a: ReturnType<typeof processState>, b: ReturnType<typeof processState>): string[] {
+  const out: string[] = [];
+  if (a.exitCode !== b.exitCode) out.push(`process.exitCode ${String(a.exitCode)} -> ${String(b.exitCode)}`);
+  if (a.cwd !== b.cwd) out.push(`cwd ${a.cwd} -> ${b.cwd}`);
+  if (a.env !== b.env) out.push("process.env changed");
+  if (a.listeners !== b.listeners) out.push(`process listeners ${a.listeners} -> ${b.listeners}`);
+  return out;
 }
