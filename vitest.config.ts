@@ -42,13 +42,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Most test time is spent waiting (child processes, git, leases, terminals), not computing: on
-    // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle.
+    // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle. The e2e
+    // files start heavy processes (npm install, worker pools, lock races): two of them at a time.
     maxWorkers: 4,
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E } },
-      { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/helpers/build-on-demand.ts"] } },
+      { extends: true, test: { name: "e2e", include: E2E, maxWorkers: 2, globalSetup: ["test/helpers/build-on-demand.ts"] } },
     ],
   },
 });
