@@ -1,14 +1,55 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that spawn the built package (dist/): signals, crashes, a terminal, PostgreSQL, the
+ * Action, the packed and bundled package, worker threads, lock races between processes, other hosts.
+ * Everything else calls `main` in process and needs no build. The e2e project builds dist/ first
+ * when it is missing or stale (test/helpers/build-on-demand.ts), and only when one of these runs.
+ */
+const E2E = [
+  "test/action/action.test.ts",
+  "test/batch/lint-cache.test.ts",
+  "test/batch/pool.test.ts",
+  "test/cli/bundle.test.ts",
+  "test/cli/crash.test.ts",
+  "test/cli/hardening-run.test.ts",
+  "test/cli/hostile-files.test.ts",
+  "test/cli/lint.test.ts",
+  "test/cli/run-core.test.ts",
+  "test/cli/run.test.ts",
+  "test/corpus/corpus.test.ts",
+  "test/handoff/handoff.test.ts",
+  "test/package/pack.test.ts",
+  "test/postgres/failover.test.ts",
+  "test/property/hostile.property.test.ts",
+  "test/remark/lsp.test.ts",
+  "test/remark/remark-cli.test.ts",
+  "test/state/lock.test.ts",
+  "test/state/shared-outage.test.ts",
+  "test/state/shared-records.test.ts",
+  "test/state/shared.test.ts",
+  "test/tui/hardening-run.test.ts",
+  "test/tui/screen.test.ts",
+  "test/tui/terminal.test.ts",
+  "test/verify/stale-history.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.{ts,tsx}"],
     // Generous: on a loaded machine a real process or terminal can take many times its usual time.
     // Tests wait for states, so a long timeout costs nothing unless something is really stuck.
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most test time is spent waiting (child processes, git, leases, terminals), not computing: on
+    // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle. The e2e
+    // files start heavy processes (npm install, worker pools, lock races): two of them at a time.
+    maxWorkers: 4,
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E } },
+      { extends: true, test: { name: "e2e", include: E2E, maxWorkers: 2, globalSetup: ["test/helpers/build-on-demand.ts"] } },
+    ],
   },
 });

@@ -1,12 +1,23 @@
 import { writeSync } from "node:fs";
-/** The outside world as the CLI sees it; tests pass their own. */
+import type { World } from "../run/world.js";
+
+/**
+ * The outside world as the CLI sees it: `bin.ts` passes the process's own, tests pass theirs and call
+ * `main` in process. Nothing below `main` reads `process.cwd()`, `process.env` or `process.std*`.
+ */
 export interface Io {
   readonly argv: readonly string[];
+  /** The working folder (the file system root the command resolves paths from). */
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: Output;
   readonly stderr: Output;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /**
+   * The World a run session uses: given the real one (`real-world.ts`), returns the one to use (a
+   * test swaps the clock, the runner or the store). Unset: the real one.
+   */
+  readonly world?: (real: World) => World;
 }
 
 export interface Output {

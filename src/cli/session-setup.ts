@@ -75,7 +75,8 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   };
   const share = shareConfigOf(loaded, io.env);
   const real = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
-  const world = { ...real, notifications: realNotifications(notifyHooks(loaded.config.notify, io.env, real.notice)) };
+  const told = { ...real, notifications: realNotifications(notifyHooks(loaded.config.notify, io.env, real.notice)) };
+  const world = io.world ? io.world(told) : told;
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
   return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), preview: (file) => prepareForPreview(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
 }

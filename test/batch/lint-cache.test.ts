@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheSalt, LintCache } from "../../src/check/batch/lint-cache.js";
 import type { LintOutcome } from "../../src/check/batch/protocol.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -36,7 +36,7 @@ async function markCache(file: string): Promise<void> {
   await writeFile(file, marked.join("\n"));
 }
 
-const lint = (cwd: string, args: string[] = [], env: Record<string, string> = {}) => runCli(["lint", "--format", "json", ...args], { cwd, env });
+const lint = (cwd: string, args: string[] = [], env: Record<string, string> = {}) => runMain(["lint", "--format", "json", ...args], { cwd, env });
 const messages = (stdout: string) =>
   Object.fromEntries((JSON.parse(stdout) as { files: Array<{ file: string; diagnostics: Array<{ message: string }> }> }).files.map((f) => [f.file, f.diagnostics.map((d) => d.message)]));
 const cachedFiles = (stdout: string) => Object.entries(messages(stdout)).filter(([, ms]) => ms.some((m) => m.startsWith("CACHED "))).map(([f]) => f);
@@ -46,9 +46,9 @@ describe("the lint cache", () => {
     const where = path.join(await tempDir(), "cache.jsonl");
     for (const format of ["stylish", "json", "github", "sarif"]) {
       const args = ["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27"];
-      const none = await runCli([...args, "--no-cache"]);
-      const cold = await runCli([...args, "--cache-location", where]);
-      const warm = await runCli([...args, "--cache-location", where]);
+      const none = await runMain([...args, "--no-cache"]);
+      const cold = await runMain([...args, "--cache-location", where]);
+      const warm = await runMain([...args, "--cache-location", where]);
       for (const r of [cold, warm]) {
         expect(r.stdout, format).toBe(none.stdout);
         expect(r.stderr, format).toBe(none.stderr);
@@ -60,6 +60,7 @@ describe("the lint cache", () => {
 
   it("holds what worker threads found as one thread finds it, and a warm run takes every file from it", { timeout: 120_000 }, async () => {
     const where = path.join(await tempDir(), "cache.jsonl");
+    // Worker threads start from the build (dist/): this one spawns it.
     const run = (workers: string, format: string, cache: string[]) =>
       runCli(["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27", ...cache], { env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
     for (const format of ["stylish", "json"]) {
@@ -230,7 +231,7 @@ describe("the lint cache", () => {
     // A prompt in the command: a warning every run gives, for markCache to mark.
     await repo.write("runbooks/db.md", "---\nid: db\nowner: team\nreview_every: 30d\n---\n# DB\n## Steps\n### Restart {#restart}\n```sh\n$ systemctl restart db\n```\n");
     await repo.commit("add", "2026-11-01T10:00:00Z");
-    expect((await runCli(["verify", "runbooks/db.md", "--date", "2026-11-02", "--commit"], { cwd: repo.dir })).exitCode).toBe(0);
+    expect((await runMain(["verify", "runbooks/db.md", "--date", "2026-11-02", "--commit"], { cwd: repo.dir })).exitCode).toBe(0);
     const verified = await readFile(path.join(repo.dir, "runbooks/db.md"), "utf8");
     const args = ["--as-of", "2026-11-10"];
     expect(messages((await lint(repo.dir, args)).stdout)["runbooks/db.md"]).toHaveLength(1);

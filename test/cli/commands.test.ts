@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, runMain } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("runbook schema", () => {
@@ -53,7 +53,7 @@ describe("runbook graph", () => {
     };
     for (const [file, [text, finding]] of Object.entries(cases)) {
       await fs.writeFile(path.join(dir, file), text);
-      const r = await runCli(["graph", file], { cwd: dir });
+      const r = await runMain(["graph", file], { cwd: dir });
       expect(r.exitCode, file).toBe(1);
       expect(r.stdout, file).toBe("");
       expect(r.stderr, file).toMatch(finding);

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, runMain } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const MESSY = "---\nid: messy\nowner:   team-a\n---\n# Messy\nIntro with *emphasis* and a list:\n* one\n* two\n## Steps\n### Check the lag\n```sh\ntrue\n```\n";
@@ -19,20 +19,20 @@ describe("runbook fmt", () => {
     await writeFile(path.join(dir, "messy.md"), MESSY, { mode: 0o640 });
     await writeFile(path.join(dir, "tidy.md"), TIDY);
 
-    const check = await runCli(["fmt", "--check", "."], { cwd: dir });
+    const check = await runMain(["fmt", "--check", "."], { cwd: dir });
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toBe("messy.md\n");
     expect(check.stderr).toBe("1 of 2 files would be reformatted\n");
     expect(await readFile(path.join(dir, "messy.md"), "utf8")).toBe(MESSY);
 
-    const write = await runCli(["fmt", "."], { cwd: dir });
+    const write = await runMain(["fmt", "."], { cwd: dir });
     expect(write.exitCode).toBe(0);
     expect(write.stdout).toBe("messy.md\n");
     const formatted = await readFile(path.join(dir, "messy.md"), "utf8");
     expect(formatted).toBe("---\nid: messy\nowner:   team-a\n---\n\n# Messy\n\nIntro with *emphasis* and a list:\n\n- one\n- two\n\n## Steps\n\n### Check the lag {#check-the-lag}\n\n```sh\ntrue\n```\n");
     expect((await stat(path.join(dir, "messy.md"))).mode & 0o777).toBe(0o640);
 
-    const again = await runCli(["fmt", "--check", "."], { cwd: dir });
+    const again = await runMain(["fmt", "--check", "."], { cwd: dir });
     expect([again.exitCode, again.stdout]).toEqual([0, ""]);
   });
 
@@ -40,7 +40,7 @@ describe("runbook fmt", () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "broken.md"), "---\nid: b\nowner: t\n---\n# B\n## Steps\n### A\n```sh\ntrue\n");
     await writeFile(path.join(dir, "messy.md"), MESSY);
-    const r = await runCli(["fmt", "."], { cwd: dir });
+    const r = await runMain(["fmt", "."], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("broken.md:8:1: not formatted: ");
     expect(r.stdout).toBe("messy.md\n");

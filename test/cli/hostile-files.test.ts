@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { aliasBombYaml, HOSTILE_RUNBOOKS } from "../../bench/hostile-files.mjs";
 import { lintRunbook } from "../../src/check/lint-runbook.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 interface Sarif {
@@ -56,12 +56,13 @@ describe("hostile files (real files and processes)", () => {
     const dir = await tempDir();
     writeFileSync(path.join(dir, "runbook.config.yaml"), aliasBombYaml());
     writeFileSync(path.join(dir, "a.md"), "---\nid: a\nowner: o\n---\n# A\n## Steps\n### A\n```sh\ntrue\n```\n");
-    const r = await runCli(["lint", "a.md"], { cwd: dir });
+    const r = await runMain(["lint", "a.md"], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^runbook: runbook\.config\.yaml:1:1: Invalid YAML: Excessive alias count/);
     expect(r.stderr).not.toContain("internal error");
   });
 
+  // Spawned, as the folder above: a hang or a crash there must end a process, not the test runner.
   it("a pattern that backtracks forever in JavaScript (^(a+)+$) neither hangs lint, graph, a dry run nor a run", async () => {
     const dir = await tempDir();
     const file = path.join(dir, "rb.md");
@@ -81,7 +82,7 @@ describe("hostile files (real files and processes)", () => {
   it("a pattern RE2 cannot run (lookahead, backreference) is a lint error at the param, not a crash", async () => {
     const dir = await tempDir();
     writeFileSync(path.join(dir, "rb.md"), `---\nid: re\nowner: o\nparams:\n  X: {pattern: "^(?=a)a$", default: a}\n  Y: {pattern: "^(a)\\\\1$", default: aa}\n---\n# R\n## Steps\n### A\n\`\`\`sh\necho "$X $Y"\n\`\`\`\n`);
-    const r = await runCli(["lint", "rb.md"], { cwd: dir });
+    const r = await runMain(["lint", "rb.md"], { cwd: dir });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/5:16\s+error\s+Expected a valid RE2 regular expression \(no lookaround or backreferences\)/);
     expect(r.stdout).toMatch(/6:16\s+error\s+Expected a valid RE2 regular expression/);

@@ -2,7 +2,7 @@ import { chmod, cp, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { ROOT, runCli, runMain } from "../helpers/cli.js";
+import { ROOT, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const GOOD = "---\nid: good\nowner: team\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
@@ -33,17 +33,17 @@ async function project(files: Record<string, string | Buffer>): Promise<string> 
   return dir;
 }
 
-describe("runbook lint (real process)", () => {
+describe("runbook lint", () => {
   it("lints runbooks/ by default and exits 0 when clean", async () => {
     const cwd = await project({ "runbooks/good.md": GOOD });
-    const r = await runCli(["lint"], { cwd });
+    const r = await runMain(["lint"], { cwd });
     expect(r).toMatchObject({ exitCode: 0, stderr: "" });
     expect(r.stdout).toContain("1 runbook checked, no problems");
   });
 
   it("exits 1 on error findings, printing file:line:col and the rule", async () => {
     const cwd = await project({ "runbooks/bad.md": GOOD.replace("owner: team", "ownr: team") });
-    const r = await runCli(["lint"], { cwd });
+    const r = await runMain(["lint"], { cwd });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/runbooks\/bad\.md\n {2}3:1 +error +Unknown key `ownr` \(did you mean `owner`\?\) +frontmatter-schema/);
   });
@@ -51,7 +51,7 @@ describe("runbook lint (real process)", () => {
   it("exits 2 on a bad flag, a missing path and a pattern that matches nothing", async () => {
     const cwd = await project({ "runbooks/good.md": GOOD });
     for (const args of [["lint", "--frobnicate"], ["lint", "--format", "xml"], ["lint", "missing.md"], ["lint", "nothing/**/*.md"], ["lint", "--max-warnings", "many"]]) {
-      const r = await runCli(args, { cwd });
+      const r = await runMain(args, { cwd });
       expect(r.exitCode, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
       expect(r.stderr.length).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe("runbook lint (real process)", () => {
   it("exits 2 when a named file cannot be read, after reporting the others", async () => {
     const cwd = await project({ "runbooks/good.md": GOOD });
     await symlink(path.join(cwd, "nowhere.md"), path.join(cwd, "runbooks/dangling.md"));
-    const r = await runCli(["lint", "runbooks/good.md", "runbooks/dangling.md"], { cwd });
+    const r = await runMain(["lint", "runbooks/good.md", "runbooks/dangling.md"], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe("runbook: No such file or folder: runbooks/dangling.md\n");
   });
@@ -74,7 +74,7 @@ describe("runbook lint (real process)", () => {
     if (asRoot) await chmod(cwd, 0o755);
     const r = asRoot
       ? await execa("runuser", ["-u", "nobody", "--", ...(await cliNobodyCanRun()), "lint"], { cwd, env: { NO_COLOR: "1" }, reject: false })
-      : await runCli(["lint"], { cwd });
+      : await runMain(["lint"], { cwd });
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toContain("Cannot read runbooks/locked.md: permission denied");
     expect(String(r.stdout)).toContain("1 runbook checked, no problems");
@@ -82,16 +82,16 @@ describe("runbook lint (real process)", () => {
 
   it("applies --max-warnings and --quiet", async () => {
     const cwd = await project({ "runbooks/w.md": "---\nid: w\nowner: t\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n## Steps\n### A\nx\n" });
-    expect((await runCli(["lint"], { cwd })).exitCode).toBe(0);
-    expect((await runCli(["lint", "--max-warnings", "0"], { cwd })).exitCode).toBe(1);
-    expect((await runCli(["lint", "--quiet"], { cwd })).stdout).toContain("no problems");
+    expect((await runMain(["lint"], { cwd })).exitCode).toBe(0);
+    expect((await runMain(["lint", "--max-warnings", "0"], { cwd })).exitCode).toBe(1);
+    expect((await runMain(["lint", "--quiet"], { cwd })).stdout).toContain("no problems");
   });
 
   it("reads rule severities from runbook.config.yaml and rejects an unknown rule there", async () => {
     const cwd = await project({ "runbooks/w.md": "---\nid: w\nowner: t\n---\n## Steps\n### A\nx\n", "runbook.config.yaml": "rules:\n  title-present: error\n" });
-    expect((await runCli(["lint"], { cwd })).exitCode).toBe(1);
+    expect((await runMain(["lint"], { cwd })).exitCode).toBe(1);
     await writeFile(path.join(cwd, "runbook.config.yaml"), "rules:\n  title-presnt: off\n");
-    const r = await runCli(["lint"], { cwd });
+    const r = await runMain(["lint"], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe("runbook: runbook.config.yaml:2:3: Unknown rule `title-presnt` (did you mean `title-present`?)\n");
   });
@@ -127,7 +127,7 @@ describe("bad input gets a diagnostic with a position, never a crash", () => {
 
   it("handles each one", async () => {
     const cwd = await project(Object.fromEntries(Object.entries(cases).map(([k, v]) => [`runbooks/${k}`, v])));
-    const r = await runCli(["lint", "--format", "json"], { cwd });
+    const r = await runMain(["lint", "--format", "json"], { cwd });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe("");
     const j = JSON.parse(r.stdout) as { files: Array<{ file: string; diagnostics: Array<{ line: number; column: number; message: string; ruleId: string }> }> };

@@ -67,8 +67,8 @@ describe("formatters", () => {
 
 describe("runbook lint --format sarif on real runbooks", () => {
   it("validates against the OASIS schema, with a result for every finding", async () => {
-    const { runCli } = await import("../helpers/cli.js");
-    const r = await runCli(["lint", "test/fixtures/corpus-sample", "--format", "sarif"]);
+    const { runMain } = await import("../helpers/cli.js");
+    const r = await runMain(["lint", "test/fixtures/corpus-sample", "--format", "sarif"]);
     expect(r.exitCode).toBe(1);
     const sarif = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync(new URL("../fixtures/sarif/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
@@ -76,7 +76,7 @@ describe("runbook lint --format sarif on real runbooks", () => {
     addFormats(ajv);
     const validate = ajv.compile(schema);
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 2)).toBe(true);
-    const json = JSON.parse((await runCli(["lint", "test/fixtures/corpus-sample", "--format", "json"])).stdout);
+    const json = JSON.parse((await runMain(["lint", "test/fixtures/corpus-sample", "--format", "json"])).stdout);
     expect(sarif.runs[0].results.length).toBe(json.summary.errors + json.summary.warnings);
   });
 });

@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN } from "../helpers/cli.js";
+import { BIN, runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { marks, waitFor } from "../helpers/runbooks.js";
 import { percentile } from "../../src/report/run-stats.js";
@@ -36,10 +36,8 @@ describe("runbook handoff, from real runs", () => {
     await repo.commit("failover gets a third step", new Date(Date.now() - HOUR).toISOString());
 
     const env = { NO_COLOR: "1", CI: "true", RUNBOOK_OPERATOR: "alice", RUNBOOK_PARAM_MARK: mark, RUNBOOK_KILL_GRACE_MS: "500" };
-    const cli = async (args: string[], extra: Record<string, string> = {}) => {
-      const r = await execa(process.execPath, [BIN, ...args], { cwd: repo.dir, env: { ...env, ...extra }, reject: false, stdin: "ignore", stripFinalNewline: false });
-      return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-    };
+    // In process; the runner that is killed and the one at a terminal below are processes.
+    const cli = (args: string[], extra: Record<string, string> = {}) => runMain(args, { cwd: repo.dir, env: { ...env, ...extra } });
     const spawn = (args: string[]) => execa(process.execPath, [BIN, ...args], { cwd: repo.dir, env, reject: false, stdin: "ignore" });
 
     expect((await cli(["run", "runbooks/ok.md"])).exitCode).toBe(0);

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { render } from "ink";
 import type { ReactElement } from "react";
+import { vi } from "vitest";
 
 /**
  * Renders an ink tree on a pretend terminal of a given size (ink-testing-library's is 100 columns
@@ -65,7 +66,8 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
 }
 
 /**
- * Lets React and ink render what the last change caused, on an idle machine. A fixed time: on a busy
- * one a render can come later; a test that must hold there waits with `waitFor` for what it expects.
+ * Waits until `check` stops throwing: a frame, or what a key answered, is there. React schedules a
+ * render some time after a change (on a busy machine, hundreds of ms), so tests wait for the state
+ * they expect, never for a fixed time; a state that never comes fails at the deadline.
  */
-export const tick = () => new Promise((r) => setTimeout(r, 30));
+export const until = <T>(check: () => T, timeoutMs = 20_000): Promise<T> => vi.waitFor(check, { timeout: timeoutMs, interval: 5 });

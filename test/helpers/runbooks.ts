@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { BIN, runCli, type CliResult } from "./cli.js";
+import { assertBuilt, BIN, runCli, runMain, type CliResult } from "./cli.js";
 import { tempDir } from "./tmp.js";
 
 /** A temp project with one runbook in it and its own state folder. */
@@ -18,12 +18,19 @@ export async function runbookProject(body: string, frontmatter = ""): Promise<{ 
   return { dir, file, state, mark, env: { RUNBOOK_STATE_DIR: state, RUNBOOK_KILL_GRACE_MS: "500", RUNBOOK_PARAM_MARK: mark } };
 }
 
+/** Runs the CLI in this process (`main`) in the project. */
 export function runIn(p: { dir: string; env: Record<string, string> }, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runMain(args, { cwd: p.dir, env: { ...p.env, ...extraEnv } });
+}
+
+/** Runs the built CLI as a child process in the project: for what only a process shows. */
+export function spawnIn(p: { dir: string; env: Record<string, string> }, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return runCli(args, { cwd: p.dir, env: { ...p.env, ...extraEnv } });
 }
 
 /** Starts the CLI without waiting, for tests that kill it. */
 export function spawnCli(p: { dir: string; env: Record<string, string> }, args: string[], extraEnv: Record<string, string> = {}) {
+  assertBuilt();
   return execa(process.execPath, [BIN, ...args], { cwd: p.dir, env: { NO_COLOR: "1", CI: "true", ...p.env, ...extraEnv }, reject: false, stdin: "ignore", stripFinalNewline: false });
 }
 

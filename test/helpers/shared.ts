@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BIN, type CliResult } from "./cli.js";
+import { BIN, runMain, type CliResult } from "./cli.js";
 import { tempDir } from "./tmp.js";
 
 export interface Clone {
@@ -56,7 +56,9 @@ export async function sharedRepos(files: Record<string, string>, o: { operators?
     clones.push({
       dir,
       env,
+      // In process (main), but for a clone on another host: that needs a process in its own namespace.
       run: async (args, extra = {}) => {
+        if (host === undefined) return runMain(args, { cwd: dir, env: { ...env, ...extra } });
         const r = await execa(...command(host, args), { cwd: dir, env: { ...env, ...extra }, reject: false, stdin: "ignore", stripFinalNewline: false, timeout: 120_000 });
         return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
       },

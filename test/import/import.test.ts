@@ -8,7 +8,7 @@ import { importRunbook } from "../../src/authoring/import/import-runbook.js";
 import { isReadOnly } from "../../src/authoring/import/read-only.js";
 import { IRREVERSIBLE_PLACEHOLDER } from "../../src/check/rules/rollback-or-irreversible.js";
 import { buildRunbook } from "../../src/model/build-runbook.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -44,12 +44,12 @@ function missingWords(original: string, result: string): string[] {
 describe("runbook import over real pages of different styles", () => {
   it("converts each into a runbook that lints clean but for the placeholders to fill, keeping every word", async () => {
     const out = await tempDir("runbook-import-");
-    const r = await runCli(["import", FIXTURES, "--out", out, "--format", "json"], { cwd: out });
+    const r = await runMain(["import", FIXTURES, "--out", out, "--format", "json"], { cwd: out });
     expect([r.exitCode, r.stderr]).toEqual([0, ""]);
     const j = JSON.parse(r.stdout) as Json;
     const report = (name: string) => j.files.find((f) => f.file.endsWith(name))!;
 
-    const lint = JSON.parse((await runCli(["lint", ".", "--format", "json"], { cwd: out })).stdout) as LintJson;
+    const lint = JSON.parse((await runMain(["lint", ".", "--format", "json"], { cwd: out })).stdout) as LintJson;
     const errors = Object.fromEntries(lint.files.map((f) => [f.file, f.diagnostics.filter((d) => d.severity === "error")]));
     for (const f of j.files) {
       const original = await readFile(f.file, "utf8");
@@ -66,7 +66,7 @@ describe("runbook import over real pages of different styles", () => {
     }
 
     // What import writes is already canonical.
-    const fmt = await runCli(["fmt", "--check", "."], { cwd: out });
+    const fmt = await runMain(["fmt", "--check", "."], { cwd: out });
     expect([fmt.exitCode, fmt.stdout]).toEqual([0, ""]);
 
     // console blocks without prompts: commands; <SA_NAME> inside double quotes: a variable.
@@ -114,14 +114,14 @@ describe("runbook import over real pages of different styles", () => {
     const repo = await gitRepo();
     await repo.write(".github/CODEOWNERS", "*  @org/all\n/ops/db/ @org/dba\n");
     await repo.write("ops/db/failover.md", "# Failover\n\n## Do it\n\n```console\n$ pg_ctl promote -D <data-dir>\nserver promoting\n```\n");
-    const r = await runCli(["import", "ops/db/failover.md"], { cwd: repo.dir });
+    const r = await runMain(["import", "ops/db/failover.md"], { cwd: repo.dir });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(`---\nid: failover\ntitle: Failover\nowner: "@org/dba"\nparams:\n  DATA_DIR: null\n---\n\n# Failover\n\n## Steps\n\n### Do it {#do-it}\n\n\`\`\`sh confirm irreversible="${IRREVERSIBLE_PLACEHOLDER}"\npg_ctl promote -D "\${DATA_DIR}"\n\`\`\`\n\n\`\`\`text\nserver promoting\n\`\`\`\n`);
     expect(r.stderr).toContain("ops/db/failover.md: 1 step (1 ask first, 0 read-only, 0 manual), 1 params\n");
-    const folder = await runCli(["import", "ops"], { cwd: repo.dir });
+    const folder = await runMain(["import", "ops"], { cwd: repo.dir });
     expect([folder.exitCode, folder.stderr]).toEqual([2, "runbook: Importing a folder writes many files: give --out <folder>\n"]);
     await writeFile(path.join(repo.dir, "ops/db/README.md"), "# Also a failover\n");
-    const two = JSON.parse((await runCli(["import", "ops", "--out", "out", "--format", "json"], { cwd: repo.dir })).stdout) as Json;
+    const two = JSON.parse((await runMain(["import", "ops", "--out", "out", "--format", "json"], { cwd: repo.dir })).stdout) as Json;
     expect(two.files.map((f) => f.out).sort()).toEqual(["out/db/README.md", "out/db/failover.md"]);
   });
 

@@ -3,7 +3,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { appendFile, mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const page = (title: string, command: string) => `# ${title}\n\n## Do it\n\n\`\`\`sh\n${command}\n\`\`\`\n`;
@@ -15,7 +15,7 @@ async function setup(pages: Record<string, string>) {
     await mkdir(path.dirname(path.join(dir, "src", name)), { recursive: true });
     await writeFile(path.join(dir, "src", name), text);
   }
-  const run = (...extra: string[]) => runCli(["import", "src", "--out", "out", ...extra], { cwd: dir });
+  const run = (...extra: string[]) => runMain(["import", "src", "--out", "out", ...extra], { cwd: dir });
   return { dir, run, out: (name: string) => path.join(dir, "out", name) };
 }
 
@@ -110,10 +110,10 @@ describe("runbook import --out never loses work", () => {
 
   it("does not import its own results again when the output folder is inside the input", async () => {
     const { dir } = await setup({ "a.md": page("A", "echo a") });
-    const first = await runCli(["import", "src", "--out", "src/runbooks"], { cwd: dir });
+    const first = await runMain(["import", "src", "--out", "src/runbooks"], { cwd: dir });
     expect(first.exitCode).toBe(0);
     await appendFile(path.join(dir, "src/a.md"), "\nMore.\n");
-    const second = await runCli(["import", "src", "--out", "src/runbooks", "--format", "json"], { cwd: dir });
+    const second = await runMain(["import", "src", "--out", "src/runbooks", "--format", "json"], { cwd: dir });
     expect(second.exitCode).toBe(0);
     expect((JSON.parse(second.stdout) as { files: { file: string }[] }).files.map((f) => f.file)).toEqual(["src/a.md"]);
   });

@@ -8,7 +8,7 @@ import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { markdownParser } from "../../src/model/parse-markdown.js";
 import remarkRunbook from "../../src/editor/index.js";
-import { BIN, ROOT } from "../helpers/cli.js";
+import { ROOT, runMain } from "../helpers/cli.js";
 
 /** Every message of remarkRunbook for one file, in a given processor. */
 async function messages(processor: ReturnType<typeof unified>, file: string, value: string) {
@@ -54,7 +54,7 @@ describe("remarkRunbook and git history", () => {
     expect(await lint(`${fm}${body("echo two")}`)).toEqual([["stale-changed", expect.stringContaining("flush twice as hard")]]);
     // The editor's text, not the file's: steps typed back to what was verified are fresh again.
     expect(await lint(`${fm}${body("echo one")}`)).toEqual([]);
-    const cli = JSON.parse((await (await import("execa")).execa(process.execPath, [BIN, "lint", "rb.md", "--format", "json"], { cwd: repo.dir, reject: false })).stdout) as { files: Array<{ diagnostics: Array<{ ruleId: string; message: string }> }> };
+    const cli = JSON.parse((await runMain(["lint", "rb.md", "--format", "json"], { cwd: repo.dir })).stdout) as { files: Array<{ diagnostics: Array<{ ruleId: string; message: string }> }> };
     expect(cli.files.flatMap((f) => f.diagnostics).filter((d) => d.ruleId.startsWith("stale-")).map((d) => [d.ruleId, d.message])).toEqual([["stale-changed", (await lint(`${fm}${body("echo two")}`))[0]![1]]]);
   });
 });

@@ -18,7 +18,7 @@ import { StepList } from "../../src/tui/components/StepList.js";
 import { OutputLog } from "../../src/tui/output-log.js";
 import { checkPanel, stepPanel } from "../../src/tui/panels.js";
 import { TuiStore } from "../../src/tui/screen-store.js";
-import { renderAt, tick } from "../helpers/ink.js";
+import { renderAt, until } from "../helpers/ink.js";
 import { fence } from "../helpers/runbooks.js";
 import { lineWith, readsWhole } from "../helpers/screen-text.js";
 
@@ -75,36 +75,38 @@ const panelText = (frame: string) => lines(frame).filter((l) => l.startsWith("�
 describe("TUI: the running screen", () => {
   it("shows the steps, the current step's prose re-wrapped with values put in, its command, and live output", async () => {
     const { ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag is 42 bytes\npartial")], { columns: 100, rows: 40 });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(lines(frame)[0]).toBe("UI test");
-    expect(lines(frame)[1]).toMatch(new RegExp(`^run ${RUN} · live · step 1 of 5`));
-    expect(frame).toMatch(/▶ lag +Check lag +running/);
-    expect(frame).toMatch(/· fence +Fence/);
-    // Source line breaks are gone, Markdown is rendered, values are put in (a secret as ***, a capture not made yet marked).
-    expect(panelText(frame)).toContain("The replica must be caught up (https://example.com). It is checked on db-1 with ***; the leader is $LEADER(unset).");
-    expect(frame).toMatch(/• first\s*│\n│ • second/);
-    expect(frame).toContain('$ check-lag "db-1" | grep -q streaming');
-    expect(frame).toContain("── output of lag ──");
-    expect(frame).toContain("lag is 42 bytes");
-    expect(frame).toContain("partial");
-    expect(frame).toContain("Running… Ctrl-C to stop");
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(lines(frame)[0]).toBe("UI test");
+      expect(lines(frame)[1]).toMatch(new RegExp(`^run ${RUN} · live · step 1 of 5`));
+      expect(frame).toMatch(/▶ lag +Check lag +running/);
+      expect(frame).toMatch(/· fence +Fence/);
+      // Source line breaks are gone, Markdown is rendered, values are put in (a secret as ***, a capture not made yet marked).
+      expect(panelText(frame)).toContain("The replica must be caught up (https://example.com). It is checked on db-1 with ***; the leader is $LEADER(unset).");
+      expect(frame).toMatch(/• first\s*│\n│ • second/);
+      expect(frame).toContain('$ check-lag "db-1" | grep -q streaming');
+      expect(frame).toContain("── output of lag ──");
+      expect(frame).toContain("lag is 42 bytes");
+      expect(frame).toContain("partial");
+      expect(frame).toContain("Running… Ctrl-C to stop");
+    });
     ui.unmount();
   });
 
   it("a failed step: ✖, the exit code and what it means, the last lines of output, then the menu", async () => {
     const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "checking replicas\n"), out("lag", "warning: db-3 lagging\n", "stderr"), finished("lag", { exitCode: 141, durationMs: 230 })]);
     store.ask({ kind: "failed", step: plan.steps[0]!, phase: "command", result: { exitCode: 141, signal: null, timedOut: false, durationMs: 230, error: undefined, retryInMs: null, interrupted: false }, output: "", answer: () => undefined });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toMatch(/✖ lag +Check lag +failed: exit 141/);
-    expect(frame).toContain("✖ attempt 1 failed: exit 141 after 230ms");
-    expect(frame).toContain("SIGPIPE: a reader closed the pipe early");
-    expect(frame).toContain("checking replicas");
-    expect(frame).toContain("warning: db-3 lagging");
-    // The answers, then the screen's keys (wrapped at 80 columns).
-    expect(lines(frame).slice(-2).join("\n")).toMatch(/The step failed\. +r +retry +s +skip +b +roll back +a +abort\s+Tab +whole step\s+\? +keys$/);
-    expect(lines(frame).length).toBeLessThanOrEqual(23);
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toMatch(/✖ lag +Check lag +failed: exit 141/);
+      expect(frame).toContain("✖ attempt 1 failed: exit 141 after 230ms");
+      expect(frame).toContain("SIGPIPE: a reader closed the pipe early");
+      expect(frame).toContain("checking replicas");
+      expect(frame).toContain("warning: db-3 lagging");
+      // The answers, then the screen's keys (wrapped at 80 columns).
+      expect(lines(frame).slice(-2).join("\n")).toMatch(/The step failed\. +r +retry +s +skip +b +roll back +a +abort\s+Tab +whole step\s+\? +keys$/);
+      expect(lines(frame).length).toBeLessThanOrEqual(23);
+    });
     ui.unmount();
   });
 
@@ -112,11 +114,12 @@ describe("TUI: the running screen", () => {
     const soon = new Date(Date.now() - 500).toISOString();
     const fail = { ...finished("lag", { exitCode: 1, durationMs: 80, retryInMs: 60_000 }), ts: soon } as JournalEvent;
     const { ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag is 9000 bytes\n", "stderr"), fail]);
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toMatch(/↻ lag +Check lag +exit 1 · attempt 2 of 4 in 59\.\ds/);
-    expect(frame).toMatch(/✖ attempt 1 failed: exit 1 after 80ms · attempt 2 of 4 in 59\.\ds/);
-    expect(frame).toContain("lag is 9000 bytes");
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toMatch(/↻ lag +Check lag +exit 1 · attempt 2 of 4 in 59\.\ds/);
+      expect(frame).toMatch(/✖ attempt 1 failed: exit 1 after 80ms · attempt 2 of 4 in 59\.\ds/);
+      expect(frame).toContain("lag is 9000 bytes");
+    });
     ui.unmount();
   });
 
@@ -151,21 +154,18 @@ describe("TUI: the running screen", () => {
     const answers: string[] = [];
     const { store, ui } = setup([started()]);
     store.ask({ kind: "confirm", step: plan.steps[3]!, answer: (a) => answers.push(a) });
-    await tick();
-    expect(ui.lastFrame()).toContain("⚠ irreversible: a promoted replica cannot be demoted");
+    await until(() => expect(ui.lastFrame()).toContain("⚠ irreversible: a promoted replica cannot be demoted"));
     expect(ui.lastFrame()).toContain("Irreversible: type promote and press Enter to run it ›");
     ui.write("y\r");
-    await tick();
+    await until(() => expect(ui.lastFrame()).toContain('"y" is not promote: type the step id to run this irreversible step.'));
     expect(answers).toEqual([]);
     expect(ui.lastFrame()).toContain('"y" is not promote: type the step id to run this irreversible step.');
     ui.write("\u001b");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/Irreversible step, not run\. +s +skip +a +abort +Esc +type the id to run it/);
+    await until(() => expect(ui.lastFrame()).toMatch(/Irreversible step, not run\. +s +skip +a +abort +Esc +type the id to run it/));
     ui.write("\u001b");
-    await tick();
+    await until(() => expect(ui.lastFrame()).not.toMatch(/Irreversible step, not run\./));
     ui.write("promote\r");
-    await tick();
-    expect(answers).toEqual(["yes"]);
+    await until(() => expect(answers).toEqual(["yes"]));
     ui.unmount();
   });
 
@@ -173,20 +173,16 @@ describe("TUI: the running screen", () => {
     const answers: string[] = [];
     const { store, ui } = setup([started()]);
     store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
-    await tick();
+    await until(() => expect(ui.lastFrame()).toMatch(/Run this step\?/));
     ui.write("a");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/Abort the run here\? Nothing more will run\. Press +a +again or\s+Enter +to confirm; any other key cancels\./);
+    await until(() => expect(ui.lastFrame()).toMatch(/Abort the run here\? Nothing more will run\. Press +a +again or\s+Enter +to confirm; any other key cancels\./));
     ui.write("x");
-    await tick();
-    expect(ui.lastFrame()).toContain("Cancelled: did not abort.");
+    await until(() => expect(ui.lastFrame()).toContain("Cancelled: did not abort."));
     expect(answers).toEqual([]);
     ui.write("n");
-    await tick();
-    expect(ui.lastFrame()).toContain("n does nothing here: s to skip, a to abort the run.");
+    await until(() => expect(ui.lastFrame()).toContain("n does nothing here: s to skip, a to abort the run."));
     ui.write("aa");
-    await tick();
-    expect(answers).toEqual(["abort"]);
+    await until(() => expect(answers).toEqual(["abort"]));
     ui.unmount();
   });
 
@@ -194,13 +190,11 @@ describe("TUI: the running screen", () => {
     const { store, ui } = setup([started(), ...checked(), ev({ type: "step_finished", target: "lag", status: "done", by: "run" })]);
     const answers: string[] = [];
     store.ask({ kind: "confirm", step: plan.steps[1]!, answer: (a) => answers.push(a) });
-    await tick();
-    expect(ui.lastFrame()).toMatch(/Run this step\? +y +run +s +skip +a +abort/);
+    await until(() => expect(ui.lastFrame()).toMatch(/Run this step\? +y +run +s +skip +a +abort/));
     expect(ui.lastFrame()).toContain("$ fence-it");
     expect(ui.lastFrame()).toContain("needs confirmation; has a rollback");
     ui.write("y");
-    await tick();
-    expect(answers).toEqual(["yes"]);
+    await until(() => expect(answers).toEqual(["yes"]));
     ui.unmount();
   });
 
@@ -210,12 +204,10 @@ describe("TUI: the running screen", () => {
     feed(store, [started()]);
     const ui = render(<App store={store} theme={theme} onStop={() => stopped++} />);
     ui.stdin.write("\u0003");
-    await tick();
-    expect(ui.lastFrame()).toContain("Press Ctrl-C again to stop");
+    await until(() => expect(ui.lastFrame()).toContain("Press Ctrl-C again to stop"));
     expect(stopped).toBe(0);
     ui.stdin.write("\u0003");
-    await tick();
-    expect(stopped).toBe(1);
+    await until(() => expect(stopped).toBe(1));
     ui.unmount();
   });
 
@@ -226,18 +218,18 @@ describe("TUI: the running screen", () => {
     store.show(stateOf(events), answers, Date.UTC(2026, 0, 1, 2, 0, 0));
     store.ask({ kind: "interrupted", target: "fence", step: plan.steps[1]!, phase: "command", answer: () => undefined });
     const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toMatch(/Started by alice on host db-admin-1 at 00:\d\d UTC \(1h\d+m ago\)\./);
-    expect(frame).toMatch(/Stopped by SIGHUP during fence at 00:\d\d UTC\./);
-    expect(frame).toMatch(/fence: confirm → yes \(alice, 00:\d\d UTC\)/);
-    expect(frame).toContain("── output of fence");
-    expect(frame).toContain("fencing db-1");
-    expect(lines(frame).at(-1)).toMatch(/mark done/);
-    // Earlier steps' output is there too.
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toMatch(/Started by alice on host db-admin-1 at 00:\d\d UTC \(1h\d+m ago\)\./);
+      expect(frame).toMatch(/Stopped by SIGHUP during fence at 00:\d\d UTC\./);
+      expect(frame).toMatch(/fence: confirm → yes \(alice, 00:\d\d UTC\)/);
+      expect(frame).toContain("── output of fence");
+      expect(frame).toContain("fencing db-1");
+      expect(lines(frame).at(-1)).toMatch(/mark done/);
+      // Earlier steps' output is there too.
+    });
     ui.write("\u001b[D");
-    await tick();
-    expect(ui.lastFrame()).toContain("replica is 0 bytes behind");
+    await until(() => expect(ui.lastFrame()).toContain("replica is 0 bytes behind"));
     ui.unmount();
   });
 });
@@ -255,20 +247,21 @@ describe("TUI: the summary", () => {
     ]);
     const journal = `/home/alice/src/infra/runbooks/.runbook/runs/${RUN}.jsonl`;
     store.finish(undefined, journal);
-    await tick();
-    const frame = ui.lastFrame();
-    // A path cut short cannot be copied: it wraps.
-    expect(panelText(frame).replace(/\s+/g, "")).toContain(`journal:${journal}`);
-    expect(frame).toContain("── last output of lag ──");
-    expect(frame).toContain("replica db-2: streaming");
-    expect(frame).toContain("Run failed");
-    expect(frame).toMatch(/✖ lag +failed +1\.5s exit 127/);
-    expect(frame).toContain("command not found");
-    expect(frame).toMatch(/· fence +pending/);
-    expect(frame).toContain(`runbook resume ${RUN}`);
-    expect(frame).toContain(`runbook rollback ${RUN}`);
-    expect(frame).toContain(`output:    runbook log ${RUN}`);
-    expect(lines(frame).length).toBeLessThan(24);
+    await until(() => {
+      const frame = ui.lastFrame();
+      // A path cut short cannot be copied: it wraps.
+      expect(panelText(frame).replace(/\s+/g, "")).toContain(`journal:${journal}`);
+      expect(frame).toContain("── last output of lag ──");
+      expect(frame).toContain("replica db-2: streaming");
+      expect(frame).toContain("Run failed");
+      expect(frame).toMatch(/✖ lag +failed +1\.5s exit 127/);
+      expect(frame).toContain("command not found");
+      expect(frame).toMatch(/· fence +pending/);
+      expect(frame).toContain(`runbook resume ${RUN}`);
+      expect(frame).toContain(`runbook rollback ${RUN}`);
+      expect(frame).toContain(`output:    runbook log ${RUN}`);
+      expect(lines(frame).length).toBeLessThan(24);
+    });
     ui.unmount();
   });
 
@@ -282,12 +275,13 @@ describe("TUI: the summary", () => {
       ev({ type: "run_finished", status: "failed", exitCode: 1, note: "prerequisite @prerequisite/1 (line 10) failed; no step ran" }),
     ]);
     store.finish(undefined, "/state/runs/x.jsonl");
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toContain("── last output of prerequisite 1 ──");
-    expect(frame).toContain("pg_isready: db-2:5432 - no response");
-    expect(frame).toMatch(/✖ prerequisite 1 \(line \d+\) failed: exit 2/);
-    expect(frame).toContain("$ pg_isready -h db-2");
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toContain("── last output of prerequisite 1 ──");
+      expect(frame).toContain("pg_isready: db-2:5432 - no response");
+      expect(frame).toMatch(/✖ prerequisite 1 \(line \d+\) failed: exit 2/);
+      expect(frame).toContain("$ pg_isready -h db-2");
+    });
     ui.unmount();
   });
 
@@ -299,12 +293,13 @@ describe("TUI: the summary", () => {
     feed(store, [start, ...manyPlan.steps.flatMap((s) => [attempt(s.id), out(s.id, `${s.id} ok\n`), finished(s.id), ev({ type: "step_finished", target: s.id, status: "done", by: "run" })]), ev({ type: "run_finished", status: "completed", exitCode: 0 })]);
     store.finish(undefined, "/state/runs/x.jsonl");
     const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toContain("✔ 30 steps done");
-    expect(frame).toContain("s30 ok");
-    expect(frame).toContain(`runbook log ${RUN}`);
-    expect(lines(frame).length).toBeLessThan(24);
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toContain("✔ 30 steps done");
+      expect(frame).toContain("s30 ok");
+      expect(frame).toContain(`runbook log ${RUN}`);
+      expect(lines(frame).length).toBeLessThan(24);
+    });
     ui.unmount();
   });
 });
@@ -345,13 +340,14 @@ describe("TUI: panels, one per state", () => {
     const { store, ui, state } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag 0\n")]);
     const note = (by: string, text: string) => ev({ type: "note", by, text, queued: { id: `x-${by}`, at: "2026-01-01T00:00:09.000Z" } });
     feed(store, [note("bob", "DBA paged"), note("carol", "replica caught up\u001b[2J"), note("dave", "going for coffee")], state);
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).not.toContain("note from bob");
-    expect(frame).toContain("✎ note from carol: replica caught up");
-    expect(frame).not.toContain("\u001b[2J");
-    expect(frame).toContain("✎ note from dave: going for coffee");
-    expect(lines(frame).length).toBeLessThanOrEqual(24);
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).not.toContain("note from bob");
+      expect(frame).toContain("✎ note from carol: replica caught up");
+      expect(frame).not.toContain("\u001b[2J");
+      expect(frame).toContain("✎ note from dave: going for coffee");
+      expect(lines(frame).length).toBeLessThanOrEqual(24);
+    });
   });
 
   it("shows a captured value once it is captured, and a secret param as ***", () => {
@@ -426,22 +422,17 @@ describe("TUI: output, every line reachable", () => {
     const numbered = Array.from({ length: 100 }, (_, i) => `lag line ${i + 1}`).join("\n");
     const store = storeWith([started(), ...checked(), attempt("lag"), out("lag", `${numbered}\n`), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), attempt("fence"), out("fence", "fencing\n")]);
     const ui = renderAt(<App store={store} theme={theme} onStop={() => undefined} />, { columns: 80, rows: 24 });
-    await tick();
-    expect(ui.lastFrame()).toContain("── output of fence ── ↑↓ PgUp PgDn Home End · ←→ other steps");
+    await until(() => expect(ui.lastFrame()).toContain("── output of fence ── ↑↓ PgUp PgDn Home End · ←→ other steps"));
     ui.write("\u001b[D");
-    await tick();
-    expect(ui.lastFrame()).toContain("lag line 100");
+    await until(() => expect(ui.lastFrame()).toContain("lag line 100"));
     expect(ui.lastFrame()).not.toContain("lag line 50\n");
     ui.write("\u001b[H");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/── output of lag · lines 1–\d+ of 100 ──/);
+    await until(() => expect(ui.lastFrame()).toMatch(/── output of lag · lines 1–\d+ of 100 ──/));
     expect(ui.lastFrame()).toContain("lag line 1\n");
     ui.write("\u001b[6~");
-    await tick();
-    expect(ui.lastFrame()).not.toContain("lag line 1\n");
+    await until(() => expect(ui.lastFrame()).not.toContain("lag line 1\n"));
     ui.write("\u001b[F");
-    await tick();
-    expect(ui.lastFrame()).toContain("── output of fence");
+    await until(() => expect(ui.lastFrame()).toContain("── output of fence"));
     expect(ui.lastFrame()).toContain("fencing");
     ui.unmount();
   });
@@ -454,8 +445,7 @@ describe("TUI: output, every line reachable", () => {
     const more = out("lag", "e\nf\n");
     state = apply(state, more);
     store.onEvent(more, state);
-    await tick();
-    expect(store.getSnapshot().scrollBack).toBe(before + 2);
+    await until(() => expect(store.getSnapshot().scrollBack).toBe(before + 2));
     store.dispose();
   });
 
@@ -579,14 +569,14 @@ describe("TUI: the other questions and ends, one frame each", () => {
     const { answers, answer } = answering();
     const { store, ui } = setup([started()]);
     store.ask({ kind: "manual", step: plan.steps[4]!, answer });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toMatch(/Repoint \(repoint; manual\)/);
-    expect(frame).toContain("Update DNS.");
-    expect(lines(frame).slice(-2).join("\n")).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort\s+Tab +whole step\s+\? +keys$/);
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toMatch(/Repoint \(repoint; manual\)/);
+      expect(frame).toContain("Update DNS.");
+      expect(lines(frame).slice(-2).join("\n")).toMatch(/Do this step by hand, then press Enter\. +Enter +done +s +skip +a +abort\s+Tab +whole step\s+\? +keys$/);
+    });
     ui.write("\r");
-    await tick();
-    expect(answers).toEqual(["done"]);
+    await until(() => expect(answers).toEqual(["done"]));
     ui.unmount();
   });
 
@@ -594,17 +584,14 @@ describe("TUI: the other questions and ends, one frame each", () => {
     const { answers, answer } = answering();
     const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lagging\n"), finished("lag", { exitCode: 1 })]);
     store.ask({ kind: "failed", step: plan.steps[0]!, phase: "command", result: { exitCode: 1, signal: null, timedOut: false, durationMs: 5, error: undefined, retryInMs: null, interrupted: false }, output: "", answer });
-    await tick();
+    await until(() => expect(ui.lastFrame()).toMatch(/failed: exit 1/));
     ui.write("s");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/Skip this failed step and go on\? Its change may be half done\. Press +s +again/);
+    await until(() => expect(ui.lastFrame()).toMatch(/Skip this failed step and go on\? Its change may be half done\. Press +s +again/));
     ui.write("x");
-    await tick();
-    expect(ui.lastFrame()).toContain("Cancelled: did not skip.");
+    await until(() => expect(ui.lastFrame()).toContain("Cancelled: did not skip."));
     expect(answers).toEqual([]);
     ui.write("ss");
-    await tick();
-    expect(answers).toEqual(["skip"]);
+    await until(() => expect(answers).toEqual(["skip"]));
     ui.unmount();
   });
 
@@ -612,11 +599,9 @@ describe("TUI: the other questions and ends, one frame each", () => {
     const { answers, answer } = answering();
     const { store, ui } = setup([started()]);
     store.ask({ kind: "undo_before_skip", step: plan.steps[1]!, answer });
-    await tick();
-    expect(lines(ui.lastFrame()).slice(-2).join(" ")).toMatch(/Skip it: undo its change first\? +Enter +run its rollback, then skip +n +skip, leave it/);
+    await until(() => expect(lines(ui.lastFrame()).slice(-2).join(" ")).toMatch(/Skip it: undo its change first\? +Enter +run its rollback, then skip +n +skip, leave it/));
     ui.write("\r");
-    await tick();
-    expect(answers).toEqual(["yes"]);
+    await until(() => expect(answers).toEqual(["yes"]));
     ui.unmount();
   });
 
@@ -628,15 +613,15 @@ describe("TUI: the other questions and ends, one frame each", () => {
       { target: "lag", label: "lag: Check lag", action: "nothing runs (no rollback block)", runs: false },
     ];
     store.ask({ kind: "rollback", step: plan.steps[1]!, items, answer });
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toContain("Rolling back will undo, in this order:");
-    expect(frame).toMatch(/1\. fence: Fence unfence/);
-    expect(frame).toMatch(/2\. lag: Check lag nothing runs \(no rollback block\)/);
-    expect(lines(frame).at(-1)).toMatch(/Roll back what the list above shows\? +y +roll back +n +not now/);
+    await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toContain("Rolling back will undo, in this order:");
+      expect(frame).toMatch(/1\. fence: Fence unfence/);
+      expect(frame).toMatch(/2\. lag: Check lag nothing runs \(no rollback block\)/);
+      expect(lines(frame).at(-1)).toMatch(/Roll back what the list above shows\? +y +roll back +n +not now/);
+    });
     ui.write("n");
-    await tick();
-    expect(answers).toEqual(["no"]);
+    await until(() => expect(answers).toEqual(["no"]));
     ui.unmount();
   });
 
@@ -652,11 +637,13 @@ describe("TUI: the other questions and ends, one frame each", () => {
   ] as const)("the summary of a run %s: the last output, what to type next", async (_word, end, head, commands) => {
     const { store, ui } = setup([started(), ...checked(), attempt("lag"), out("lag", "lag ok\n"), finished("lag"), ev({ type: "step_finished", target: "lag", status: "done", by: "run" }), attempt("fence"), out("fence", "fencing db-1\n"), end]);
     store.finish(undefined, "/state/runs/x.jsonl");
-    await tick();
-    const frame = ui.lastFrame();
-    expect(frame).toMatch(head);
-    expect(frame).toContain("── last output of fence ──");
-    expect(frame).toContain("fencing db-1");
+    const frame = await until(() => {
+      const frame = ui.lastFrame();
+      expect(frame).toMatch(head);
+      expect(frame).toContain("── last output of fence ──");
+      expect(frame).toContain("fencing db-1");
+      return frame;
+    });
     for (const c of commands) expect(frame).toContain(c);
     expect(frame).toContain(`runbook log ${RUN}`);
     expect(lines(frame).length).toBeLessThan(24);
@@ -668,19 +655,17 @@ describe("TUI: params, the other states", () => {
   it("a typed param: a secret shows only stars; a value the declaration refuses says why and is not taken; text and Enter in one read", async () => {
     const got: string[] = [];
     const ui = renderAt(<ParamForm name="TOKEN" description="API token" example={undefined} choices={undefined} secret validate={(v) => (v.length < 4 ? "`TOKEN` is too short" : undefined)} onSubmit={(v) => got.push(v)} theme={theme} />, { columns: 80, rows: 24 });
-    await tick();
-    expect(ui.lastFrame()).toMatch(/TOKEN API token \(hidden\)/);
+    await until(() => expect(ui.lastFrame()).toMatch(/TOKEN API token \(hidden\)/));
     ui.write("ab");
-    await tick();
-    expect(ui.lastFrame()).toMatch(/› \*\* /);
-    expect(ui.lastFrame()).not.toContain("ab");
-    expect(ui.lastFrame()).toContain("`TOKEN` is too short");
+    await until(() => {
+      expect(ui.lastFrame()).toMatch(/› \*\* /);
+      expect(ui.lastFrame()).not.toContain("ab");
+      expect(ui.lastFrame()).toContain("`TOKEN` is too short");
+    });
     ui.write("\r");
-    await tick();
     expect(got).toEqual([]);
     ui.write("\u0015s3cr3t\r");
-    await tick();
-    expect(got).toEqual(["s3cr3t"]);
+    await until(() => expect(got).toEqual(["s3cr3t"]));
     expect(ui.lastFrame()).not.toContain("s3cr3t");
     ui.unmount();
   });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { historyRepo } from "../helpers/history-repo.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -33,7 +33,7 @@ describe("stale and lint in a shallow clone", () => {
   it("say once that the clone is shallow, instead of a false finding per verified runbook", async () => {
     const dir = await shallowClone();
 
-    const json = await runCli(["stale", "runbooks", "ops", "--format", "json", ...AS_OF], { cwd: dir });
+    const json = await runMain(["stale", "runbooks", "ops", "--format", "json", ...AS_OF], { cwd: dir });
     const report = JSON.parse(json.stdout) as { shallowClone: { runbooks: number }; runbooks: Array<{ file: string; findings: Array<{ kind: string }> }> };
     // Nine verified runbooks, all verified before the one commit fetched (unknown.md's commit is nowhere, which a shallow clone cannot tell).
     expect(report.shallowClone.runbooks).toBe(9);
@@ -45,23 +45,23 @@ describe("stale and lint in a shallow clone", () => {
       ["runbooks/overdue.md", ["overdue"]],
     ]);
 
-    const stylish = await runCli(["stale", "runbooks", "ops", ...AS_OF], { cwd: dir });
+    const stylish = await runMain(["stale", "runbooks", "ops", ...AS_OF], { cwd: dir });
     expect(stylish.stdout).not.toContain("not in this repository's history");
     expect(stylish.stderr).toMatch(NOTICE);
 
-    const github = await runCli(["stale", "runbooks", "ops", "--format", "github", ...AS_OF], { cwd: dir });
+    const github = await runMain(["stale", "runbooks", "ops", "--format", "github", ...AS_OF], { cwd: dir });
     expect(github.stdout.split("\n")[0]).toBe(`::warning title=runbook::${NOTICE.exec(github.stderr)![0].slice("runbook: ".length, -1)}`);
 
-    const lint = await runCli(["lint", "runbooks", "ops", "--format", "json", "--no-cache", ...AS_OF], { cwd: dir });
+    const lint = await runMain(["lint", "runbooks", "ops", "--format", "json", "--no-cache", ...AS_OF], { cwd: dir });
     const linted = JSON.parse(lint.stdout) as { files: Array<{ diagnostics: Array<{ ruleId: string }> }> };
     expect(linted.files.flatMap((f) => f.diagnostics.filter((d) => d.ruleId === "stale-changed"))).toEqual([]);
     expect(lint.stderr).toMatch(NOTICE);
     // With stale-changed off (the GitHub Action's lint step, when its stale step runs) lint says nothing of it.
-    expect((await runCli(["lint", "runbooks", "--no-cache", "--rule", "stale-changed=off", ...AS_OF], { cwd: dir })).stderr).toBe("");
+    expect((await runMain(["lint", "runbooks", "--no-cache", "--rule", "stale-changed=off", ...AS_OF], { cwd: dir })).stderr).toBe("");
 
     // Once the history is all there, the runbooks are judged as in a full clone.
     await execa("git", ["fetch", "-q", "--unshallow"], { cwd: dir });
-    const full = await runCli(["stale", "runbooks", "ops", "--format", "json", ...AS_OF], { cwd: dir });
+    const full = await runMain(["stale", "runbooks", "ops", "--format", "json", ...AS_OF], { cwd: dir });
     expect(full.stderr).toBe("");
     expect(JSON.parse(full.stdout).shallowClone).toBeUndefined();
     expect(full.stdout).toContain("is not in this repository's history");
@@ -69,7 +69,7 @@ describe("stale and lint in a shallow clone", () => {
 
   it("stale --format sarif is lint's SARIF 2.1.0: valid against the OASIS schema, with the shallow clone as a notification", async () => {
     const dir = await shallowClone();
-    const r = await runCli(["stale", "runbooks", "ops", "--format", "sarif", ...AS_OF], { cwd: dir });
+    const r = await runMain(["stale", "runbooks", "ops", "--format", "sarif", ...AS_OF], { cwd: dir });
     expect(r.exitCode).toBe(1);
     const sarif = JSON.parse(r.stdout);
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3), null, 2)).toBe(true);
@@ -82,7 +82,7 @@ describe("stale and lint in a shallow clone", () => {
     expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^this clone is shallow: use fetch-depth: 0 in actions\/checkout/);
 
     // Outside a shallow clone: the same document without notifications.
-    const here = await runCli(["stale", "test/fixtures/corpus-sample", "--format", "sarif", ...AS_OF]);
+    const here = await runMain(["stale", "test/fixtures/corpus-sample", "--format", "sarif", ...AS_OF]);
     const plain = JSON.parse(here.stdout);
     expect(validateSarif(plain), JSON.stringify(validateSarif.errors?.slice(0, 3), null, 2)).toBe(true);
     expect(plain.runs[0].invocations).toBeUndefined();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { fence, journalEvents } from "../helpers/runbooks.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -12,7 +12,7 @@ interface StaleJson {
   runbooks: Array<{ file: string; stale: boolean; due: string | null; findings: Array<{ kind: string; message: string }> }>;
 }
 const staleJson = async (cwd: string, args: string[] = []) => {
-  const r = await runCli(["stale", "--format", "json", ...args], { cwd });
+  const r = await runMain(["stale", "--format", "json", ...args], { cwd });
   return { ...r, json: JSON.parse(r.stdout) as StaleJson };
 };
 
@@ -20,7 +20,7 @@ async function verifiedRepo() {
   const repo = await gitRepo();
   await repo.write("runbooks/db.md", body("systemctl restart db"));
   await repo.commit("add runbook", "2026-11-01T10:00:00Z");
-  expect((await runCli(["verify", "runbooks/db.md", "--date", "2026-11-02", "--commit"], { cwd: repo.dir })).exitCode).toBe(0);
+  expect((await runMain(["verify", "runbooks/db.md", "--date", "2026-11-02", "--commit"], { cwd: repo.dir })).exitCode).toBe(0);
   return repo;
 }
 
@@ -47,7 +47,7 @@ describe("runbook stale", () => {
     const r = await staleJson(repo.dir, ["--as-of", "2026-11-10"]);
     expect(r.exitCode).toBe(1);
     expect(r.json.runbooks[0]?.findings).toMatchObject([{ kind: "changed", message: `Steps changed since verified: ${changed.slice(0, 8)} (2026-11-06: restart faster); verify it again` }]);
-    const lint = await runCli(["lint", "--format", "json"], { cwd: repo.dir });
+    const lint = await runMain(["lint", "--format", "json"], { cwd: repo.dir });
     expect(JSON.parse(lint.stdout).files[0].diagnostics.map((d: { ruleId: string }) => d.ruleId)).toContain("stale-changed");
   });
 
@@ -68,7 +68,7 @@ describe("runbook stale", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("not in a git repository");
     expect(r.json.runbooks[0]?.findings[0]?.kind).toBe("never-verified");
-    const gh = await runCli(["stale", "--format", "github"], { cwd: dir });
+    const gh = await runMain(["stale", "--format", "github"], { cwd: dir });
     expect(gh.stdout).toMatch(/^::warning file=runbooks\/new\.md,line=1,col=1,title=runbook stale-never-verified::Never verified/);
   });
 
@@ -78,7 +78,7 @@ describe("runbook stale", () => {
     await repo.commit("add drill");
     const env = { RUNBOOK_STATE_DIR: path.join(repo.dir, ".state"), RUNBOOK_OPERATOR: "drill-bot" };
     writeFileSync(path.join(repo.dir, "runbooks/flag"), "fail");
-    const failed = await runCli(["run", "runbooks/drill.md", "--record"], { cwd: repo.dir, env });
+    const failed = await runMain(["run", "runbooks/drill.md", "--record"], { cwd: repo.dir, env });
     expect(failed.exitCode).toBe(1);
     expect(readFileSync(path.join(repo.dir, "runbooks/drill.md"), "utf8")).not.toContain("last_verified");
     const state = env.RUNBOOK_STATE_DIR;
@@ -88,7 +88,7 @@ describe("runbook stale", () => {
     await repo.commit("flag ok");
     const { rm } = await import("node:fs/promises");
     await rm(state, { recursive: true });
-    const passed = await runCli(["run", "runbooks/drill.md", "--record", "--commit"], { cwd: repo.dir, env });
+    const passed = await runMain(["run", "runbooks/drill.md", "--record", "--commit"], { cwd: repo.dir, env });
     expect(passed.exitCode, passed.stderr).toBe(0);
     expect(passed.stdout).toContain("verification recorded");
     const text = readFileSync(path.join(repo.dir, "runbooks/drill.md"), "utf8");
@@ -102,7 +102,7 @@ describe("runbook stale over real GOV.UK Tech Docs pages (last_reviewed_on + rev
   const MOJ = path.resolve(import.meta.dirname, "../fixtures/corpus-sample/ministryofjustice__cloud-platform");
 
   it("reports the overdue ones, for 12 months and 6 months alike", async () => {
-    const r = await runCli(["stale", MOJ, "--as-of", "2026-11-27", "--format", "json"]);
+    const r = await runMain(["stale", MOJ, "--as-of", "2026-11-27", "--format", "json"]);
     const j = JSON.parse(r.stdout) as StaleJson;
     expect(j.runbooks.length).toBe(7);
     for (const rb of j.runbooks) {

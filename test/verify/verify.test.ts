@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { setFrontmatterFields } from "../../src/authoring/frontmatter-edit.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { fence } from "../helpers/runbooks.js";
 
@@ -33,7 +33,7 @@ describe("runbook verify", () => {
     const repo = await gitRepo();
     await repo.write("runbooks/db.md", RUNBOOK);
     const head = await repo.commit("add runbook");
-    const r = await runCli(["verify", "runbooks/db.md", "--date", "2026-11-20"], { cwd: repo.dir });
+    const r = await runMain(["verify", "runbooks/db.md", "--date", "2026-11-20"], { cwd: repo.dir });
     expect(r.exitCode, r.stderr).toBe(0);
     const after = readFileSync(path.join(repo.dir, "runbooks/db.md"), "utf8");
     const fmEnd = RUNBOOK.indexOf("\n---\n# Restart");
@@ -62,13 +62,13 @@ describe("runbook verify", () => {
     await repo.write("other.txt", "x");
     await repo.commit("add");
     await repo.write("other.txt", "changed, not committed");
-    const r = await runCli(["verify", "runbooks/db.md", "--commit", "--by", "alice"], { cwd: repo.dir });
+    const r = await runMain(["verify", "runbooks/db.md", "--commit", "--by", "alice"], { cwd: repo.dir });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await repo.git("log", "-1", "--format=%s", "--name-only")).toMatch(/^Verify db\.md: \d{4}-\d{2}-\d{2} by alice\n\nrunbooks\/db\.md$/);
     expect(await repo.git("status", "--porcelain")).toBe(" M other.txt");
 
     writeFileSync(path.join(repo.dir, "runbooks/db.md"), `${readFileSync(path.join(repo.dir, "runbooks/db.md"), "utf8")}\nmore prose\n`);
-    const dirty = await runCli(["verify", "runbooks/db.md", "--commit"], { cwd: repo.dir });
+    const dirty = await runMain(["verify", "runbooks/db.md", "--commit"], { cwd: repo.dir });
     expect(dirty.exitCode).toBe(2);
     expect(dirty.stderr).toContain("has uncommitted changes");
   });
