@@ -18,6 +18,8 @@ const E2E = [
   "test/cli/run-core.test.ts",
   "test/cli/run.test.ts",
   "test/corpus/corpus.test.ts",
+  "test/drill/drill.test.ts",
+  "test/drill/workflow.test.ts",
   "test/handoff/handoff.test.ts",
   "test/package/pack.test.ts",
   "test/postgres/failover.test.ts",

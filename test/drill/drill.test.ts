@@ -3,7 +3,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { BIN, runCli } from "../helpers/cli.js";
+import { BIN, runMain } from "../helpers/cli.js";
 import { DRILLED, drilledRepo, fence } from "./fixture.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -14,7 +14,7 @@ describe("runbook drill", () => {
     const repo = await drilledRepo();
     const head = await repo.git("rev-parse", "HEAD");
     const summary = path.join(await tempDir("runbook-summary-"), "summary.md");
-    const r = await runCli(["drill", "--due", "--commit", "--format", "markdown", "--as-of", "2026-12-02"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: summary } });
+    const r = await runMain(["drill", "--due", "--commit", "--format", "markdown", "--as-of", "2026-12-02"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: summary } });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(await ran(repo.marks)).toEqual(["failing-ran", "passing-promoted", "passing-ran"]);
     expect(r.stderr).toContain("runbooks/notdue.md: not due (not due until 2026-12-31)");
@@ -48,18 +48,18 @@ describe("runbook drill", () => {
 
     // stale and handoff show the last drill beside last_verified; stats the pass rate.
     const env = { GITHUB_STEP_SUMMARY: "" };
-    const stale = await runCli(["stale", "--as-of", "2026-12-02"], { cwd: repo.dir, env });
+    const stale = await runMain(["stale", "--as-of", "2026-12-02"], { cwd: repo.dir, env });
     expect(stale.stdout).toMatch(/^runbooks\/failing.md {2}last drill {6}\d{4}-\d\d-\d\d failed \(run \S+-failing-\w+\); last verified never$/m);
     expect(stale.stdout).toMatch(/^runbooks\/passing.md {2}last drill {6}\d{4}-\d\d-\d\d passed \(run \S+-passing-\w+\); last verified \d{4}-\d\d-\d\d$/m);
-    const stats = JSON.parse((await runCli(["stats", "--format", "json"], { cwd: repo.dir, env })).stdout) as { all: Record<string, unknown> };
+    const stats = JSON.parse((await runMain(["stats", "--format", "json"], { cwd: repo.dir, env })).stdout) as { all: Record<string, unknown> };
     expect(stats.all).toMatchObject({ drills: 2, drillsPassed: 1, drillPassRate: 0.5 });
-    const handoff = await runCli(["handoff", "--format", "text"], { cwd: repo.dir, env });
+    const handoff = await runMain(["handoff", "--format", "text"], { cwd: repo.dir, env });
     expect(handoff.stdout).toMatch(/runbooks\/failing.md \(failing\)\n(.*\n)*? {4}last drill: {2}\S+ failed \(run \S+-failing-\w+\)/);
   }, 60_000);
 
   it("--dry-run runs nothing and lists what would run", async () => {
     const repo = await drilledRepo();
-    const r = await runCli(["drill", "--due", "--dry-run", "--as-of", "2026-12-02"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
+    const r = await runMain(["drill", "--due", "--dry-run", "--as-of", "2026-12-02"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await ran(repo.marks)).toEqual([]);
     expect(existsSync(path.join(repo.dir, ".runbook/runs"))).toBe(false);
@@ -68,7 +68,7 @@ describe("runbook drill", () => {
 
   it("stops before an irreversible step that confirm_irreversible does not name, and records nothing", async () => {
     const repo = await drilledRepo({ "runbooks/passing.md": DRILLED["runbooks/passing.md"].replace("  confirm_irreversible: [promote]\n", "") });
-    const r = await runCli(["drill", "--commit", "--format", "json"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
+    const r = await runMain(["drill", "--commit", "--format", "json"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(await ran(repo.marks)).toEqual(["passing-ran"]);
     const out = JSON.parse(r.stdout) as { drills: { outcome: string; reason: string }[] };
@@ -80,7 +80,7 @@ describe("runbook drill", () => {
 
   it("refuses a drill whose manual step is neither drill_skip nor assumed, before anything runs", async () => {
     const repo = await drilledRepo({ "runbooks/passing.md": DRILLED["runbooks/passing.md"].replace("  manual: assume\n", "") });
-    const r = await runCli(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
+    const r = await runMain(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" } });
     expect(r.exitCode).toBe(1);
     expect(await ran(repo.marks)).toEqual([]);
     expect(r.stdout).toContain("Manual step \\`tell\\` in a drilled runbook: add \\`drill\\_skip\\` to its heading");
@@ -108,12 +108,12 @@ touch "$MARK_DIR/leaky-ran"; echo "token $TOKEN url $DB_URL"; exit 1
 ${fence}
 `;
     const repo = await drilledRepo({ "runbooks/leaky.md": leaky });
-    const missing = await runCli(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "", DRILL_TOKEN: "s3cr3t-token-value" } });
+    const missing = await runMain(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "", DRILL_TOKEN: "s3cr3t-token-value" } });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain("DB\\_URL is not set, and the drill needs it (drill.env); nothing ran");
     expect(await ran(repo.marks)).toEqual([]);
 
-    const r = await runCli(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "", DRILL_TOKEN: "s3cr3t-token-value", DB_URL: "postgres://admin:hunter2-pass@db" } });
+    const r = await runMain(["drill", "--format", "markdown"], { cwd: repo.dir, env: { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "", DRILL_TOKEN: "s3cr3t-token-value", DB_URL: "postgres://admin:hunter2-pass@db" } });
     expect(r.exitCode).toBe(1);
     expect(await ran(repo.marks)).toEqual(["leaky-ran"]);
     expect(r.stdout).toContain("token *** url ***");

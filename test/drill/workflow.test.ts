@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RUNBOOK_ACTION } from "../../src/authoring/drill-workflow.js";
-import { BIN, ROOT, runCli } from "../helpers/cli.js";
+import { BIN, ROOT, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { drilledRepo } from "./fixture.js";
 
@@ -150,7 +150,7 @@ async function runJob(wf: Workflow, o: { workspace: string; runId: string; pathD
 describe("runbook init drills", () => {
   it("writes a workflow whose keys are valid, with every expression outside the scripts, and refuses to overwrite it", async () => {
     const repo = await drilledRepo();
-    const r = await runCli(["init", "drills", "--environment", "staging-drills"], { cwd: repo.dir });
+    const r = await runMain(["init", "drills", "--environment", "staging-drills"], { cwd: repo.dir });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain("Wrote .github/workflows/runbook-drills.yml");
     const wf = parse(await readFile(path.join(repo.dir, ".github/workflows/runbook-drills.yml"), "utf8")) as Workflow;
@@ -164,10 +164,10 @@ describe("runbook init drills", () => {
     for (const s of job.steps) expect(s.run ?? "").not.toContain("${{");
     expect(job.steps.find((s) => s.id === "drill")?.run).toContain("runbook drill $due --commit --format json");
 
-    const again = await runCli(["init", "drills"], { cwd: repo.dir });
+    const again = await runMain(["init", "drills"], { cwd: repo.dir });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain(".github/workflows/runbook-drills.yml exists");
-    expect((await runCli(["init", "drills", "--cron", "every day"], { cwd: repo.dir })).stderr).toContain("expected five fields");
+    expect((await runMain(["init", "drills", "--cron", "every day"], { cwd: repo.dir })).stderr).toContain("expected five fields");
   }, 30_000);
 
   it("its scripts run the due drills, push the verification and open a pull request, and open one issue per failed runbook, commenting on it the next time", async () => {
@@ -176,7 +176,7 @@ describe("runbook init drills", () => {
     await execa("git", ["init", "-q", "--bare", remote]);
     await repo.git("remote", "add", "origin", remote);
     await repo.git("push", "-q", "origin", "main");
-    expect((await runCli(["init", "drills"], { cwd: repo.dir })).exitCode).toBe(0);
+    expect((await runMain(["init", "drills"], { cwd: repo.dir })).exitCode).toBe(0);
     await repo.commit("drill workflow");
     const wf = parse(await readFile(path.join(repo.dir, ".github/workflows/runbook-drills.yml"), "utf8")) as Workflow;
     const gh = await fakeGh();
