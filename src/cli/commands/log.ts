@@ -4,7 +4,7 @@ import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
 import { leftAsIs } from "../../report/run-summary.js";
-import { createFold } from "../../run/state.js";
+import { readRun } from "../../run/read-run.js";
 import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
 import { printableLine } from "../../core/printable.js";
@@ -24,12 +24,10 @@ export default async function log(cli: Io, given: string, flags: { step?: string
   const runId = ctx.runId(given);
   const timeline = flags.format === "markdown" ? new Timeline((t) => io.stdout.write(t)) : undefined;
   const shown = (e: JournalEvent) => flags.step === undefined || e.type === "run_started" || !("target" in e) || e.target === flags.step;
-  const fold = createFold();
   let view: PlainView | undefined;
   let first = true;
   if (flags.format === "json") io.stdout.write("[");
-  const scanned = store.scan(runId, (e) => {
-    fold.add(e);
+  const { state, scanned } = readRun(store, runId, (e) => {
     if (!shown(e)) return;
     if (timeline) return timeline.onEvent(e);
     if (flags.format === "json") {
@@ -46,7 +44,6 @@ export default async function log(cli: Io, given: string, flags: { step?: string
     io.stdout.write("\n]\n");
     return EXIT.ok;
   }
-  const state = fold.result();
   const live = state.status === "running" && ctx.holderOf(state.started.runbook.id, runId) !== undefined;
   if (timeline) {
     timeline.end(live ? state : leftAsIs(state), live);
