@@ -9,7 +9,7 @@ import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
 import { printableLine } from "../../core/printable.js";
 import { blockingOutput, useColor, type Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, runIdIn, type RunsWorld } from "../shared-runs.js";
 
 /**
  * Replays a run from its journal: who ran what, every answer, every attempt and all of its output
@@ -19,9 +19,12 @@ import { openRuns } from "../shared-runs.js";
 export default async function log(cli: Io, given: string, flags: { step?: string; format: "text" | "json" | "markdown"; config?: string }): Promise<number> {
   // A big journal into a slow reader: write as fast as it reads, never faster.
   const io = { ...cli, stdout: blockingOutput(cli.stdout) };
-  const ctx = await openRuns(io, flags.config);
+  return showLog(io, await openRuns(io, flags.config), given, flags);
+}
+
+export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: string; format: "text" | "json" | "markdown" }): number {
   const { store } = ctx;
-  const runId = ctx.runId(given);
+  const runId = runIdIn(store, io.cwd, given);
   const timeline = flags.format === "markdown" ? new Timeline((t) => io.stdout.write(t)) : undefined;
   const shown = (e: JournalEvent) => flags.step === undefined || e.type === "run_started" || !("target" in e) || e.target === flags.step;
   let view: PlainView | undefined;
