@@ -90,7 +90,9 @@ export async function gitBytes(cwd: string, args: readonly string[], o: GitOptio
       // The whole environment is passed on purpose (see TRUSTED).
       allowEnvironment: Object.keys(env),
       unsafe: TRUSTED,
-      input: () => o.input ?? "",
+      // Always a Buffer, even an empty one: simple-git leaves stdin open when given "" (a git that
+      // reads stdin, such as mktree of an empty tree, would then wait forever); this ends it.
+      input: () => (typeof o.input === "string" ? Buffer.from(o.input) : (o.input ?? Buffer.alloc(0))),
       ...(o.idleTimeoutMs !== undefined ? { timeout: { block: o.idleTimeoutMs, stdOut: false, stdErr: true } } : {}),
       // Called for every command, failed or not: the exit code and the bytes, never an exception.
       errors: (error, result) => {

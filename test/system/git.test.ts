@@ -35,6 +35,9 @@ describe("system/git: every git call of the tool", () => {
     expect(out.subarray(0, nl).toString()).toBe(`${blob} blob ${Buffer.byteLength("héllo ✓\n")}`);
     expect(out.subarray(nl + 1, nl + 1 + Buffer.byteLength("héllo ✓\n")).toString()).toBe("héllo ✓\n");
     await expect(gitOk(dir, ["update-ref", "--stdin"], { input: "update refs/x not-a-sha\n" })).rejects.toThrow(/^git update-ref failed: fatal: /);
+    // No input, or an empty one, is the end of stdin, never a pipe left open: an empty tree, at once.
+    expect((await gitOk(dir, ["mktree"], { input: "" })).trim()).toBe("4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    expect((await gitOk(dir, ["mktree"])).trim()).toBe("4b825dc642cb6eb9a060e54bf8d69288fbee4904");
   });
 
   it("the user's environment reaches git (config from the environment, as an ssh command would), and git never prompts", async () => {
