@@ -1,7 +1,7 @@
 import { InputError } from "../core/errors.js";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { simpleGit } from "simple-git";
+import { repoAt } from "../system/git.js";
 import { verifierName } from "../run/identity.js";
 import { setFrontmatterFields } from "./frontmatter-edit.js";
 
@@ -19,7 +19,7 @@ export class VerifyError extends InputError {
 export async function defaultVerifier(file: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   let name: string | undefined;
   try {
-    name = (await simpleGit(path.dirname(file)).getConfig("user.name")).value ?? undefined;
+    name = (await repoAt(path.dirname(file)).getConfig("user.name")).value ?? undefined;
   } catch {
     // not a repository, or no git
   }
@@ -29,7 +29,7 @@ export async function defaultVerifier(file: string, env: Readonly<Record<string,
 /** The last commit that touched the file: the version that was verified. Undefined when untracked or outside git. */
 async function lastCommitOf(file: string): Promise<string | undefined> {
   try {
-    const git = simpleGit(path.dirname(file));
+    const git = repoAt(path.dirname(file));
     if (!(await git.checkIsRepo())) return undefined;
     const hash = (await git.raw(["log", "-1", "--format=%H", "--", path.basename(file)])).trim();
     return hash || undefined;
@@ -40,7 +40,7 @@ async function lastCommitOf(file: string): Promise<string | undefined> {
 
 /** Refuses `--commit` when the file has changes other than the ones verification makes. */
 export async function assertCommittable(file: string): Promise<void> {
-  const git = simpleGit(path.dirname(file));
+  const git = repoAt(path.dirname(file));
   if (!(await git.checkIsRepo().catch(() => false))) throw new VerifyError("--commit needs a git repository");
   const status = await git.status([path.basename(file)]);
   if (!status.isClean()) throw new VerifyError(`${path.basename(file)} has uncommitted changes; commit or stash them first, so the verification commit holds only the verification`);
@@ -62,7 +62,7 @@ export async function recordVerification(file: string, v: { date: string; by: st
   await writeFile(file, setFrontmatterFields(text, fields));
   let committed: string | undefined;
   if (commit) {
-    const git = simpleGit(path.dirname(file));
+    const git = repoAt(path.dirname(file));
     const result = await git.commit(`Verify ${path.basename(file)}: ${v.date} by ${v.by}`, [path.basename(file)]);
     committed = result.commit || undefined;
   }

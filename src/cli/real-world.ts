@@ -8,6 +8,7 @@ import type { Clock } from "../run/engine.js";
 import type { World } from "../run/world.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import { storeAndLocks } from "../state/shared/setup.js";
+import { describeSharedRecord } from "../report/shared-record-text.js";
 import { operatorName } from "../run/identity.js";
 import { assertCommittable, defaultVerifier, recordVerification } from "../authoring/record-verification.js";
 import { openFrontEnd, type ViewMode } from "./front-end.js";
@@ -18,7 +19,7 @@ export function realWorld(io: Io, stateDir: string, view: { mode: ViewMode; inte
   const host = os.hostname();
   const operator = operatorName(io.env);
   const notice = (text: string) => io.stderr.write(`runbook: ${text}\n`);
-  const { store, locks } = storeAndLocks({ stateDir, share: share.config, host, pid: process.pid, offline: share.offline, notice, afterWrite: crashHook(io.env) });
+  const { store, locks } = storeAndLocks({ stateDir, share: share.config, host, pid: process.pid, offline: share.offline, notice, afterWrite: crashHook(io.env), describeRecord: describeSharedRecord });
   return {
     store,
     locks,

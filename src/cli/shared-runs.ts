@@ -14,12 +14,19 @@ import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
 
-/** What the commands that read runs (`runs`, `handoff`, `log`, `stats`, `note`) work from. */
-export interface RunsContext {
+/**
+ * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
+ * world: the journal store, who holds each run, the shared remote's report and a clock. `openRuns`
+ * builds the real one (files, locks, git); a test builds one on a memory store
+ * (test/helpers/memory-runs.ts). Each command is `default(io, flags)` (opens the real one) over an
+ * exported function that takes this.
+ */
+export interface RunsWorld {
   readonly loaded: LoadedConfig;
-  readonly stateDir: string;
+  /** The journals: the state folder's `runs/` (shared runs fetched into it first), or memory. */
   readonly store: JournalStore;
   readonly share: ShareConfig | undefined;
+  /** What fetching the shared runs found; undefined when runs are not shared. */
   readonly sync: SyncReport | undefined;
   /**
    * Who holds a run now, if anyone: the live lease on the remote that names it (after a takeover,
@@ -27,15 +34,15 @@ export interface RunsContext {
    * when runs are not shared).
    */
   holderOf(runbookId: string, runId: string): Holder | undefined;
-  /** A run id from what was typed: a full id, a unique prefix or `last`. */
-  runId(given: string): string;
+  /** Milliseconds since the epoch: the end of `--since` windows. */
+  now(): number;
 }
 
 /**
  * Reads the config and, when runs are shared, fetches them first (with a short timeout; when the
  * remote cannot be reached it says so and goes on with what this clone knows).
  */
-export async function openRuns(io: Io, configFlag: string | undefined): Promise<RunsContext> {
+export async function openRuns(io: Io, configFlag: string | undefined): Promise<RunsWorld> {
   const loaded = await loadConfig(io.cwd, configFlag);
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   const share = shareConfigOf(loaded, io.env);
@@ -51,7 +58,7 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     const live = sync ? h.host === machine.host && machine.alive(h) : holderLive(h, machine);
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
-  return { loaded, stateDir, store, share, sync, holderOf, runId: (given) => runIdIn(store, io.cwd, given) };
+  return { loaded, store, share, sync, holderOf, now: () => Date.now() };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */
@@ -66,7 +73,8 @@ export async function syncForReading(io: Io, share: ShareConfig | undefined, sta
   return report;
 }
 
-export function runIdIn(store: JournalStore, cwd: string, given: string): string {
+/** A run id from what was typed: a full id, a unique prefix or `last`. */
+export function runIdIn(store: Pick<JournalStore, "list" | "location">, cwd: string, given: string): string {
   return resolveRunId(given, store.list(), path.relative(cwd, store.location) || store.location);
 }
 

@@ -1,5 +1,5 @@
 import type { JournalStore } from "../run/world.js";
-import { readRun } from "../state/journals.js";
+import { readRun } from "../run/read-run.js";
 import { summarize, type Holder, type RunSummary } from "./run-summary.js";
 
 /** A run read from its journal, or why it could not be. */

@@ -3,7 +3,8 @@ import { LockHeldError } from "../state/lock.js";
 import { printableLine } from "../core/printable.js";
 import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
-import { createFold, runWord, type RunState } from "./state.js";
+import { readRun } from "./read-run.js";
+import { runWord, type RunState } from "./state.js";
 import type { World } from "./world.js";
 
 /** What `runbook close` journaled: the run's state after its `run_finished` (status `closed`). */
@@ -19,11 +20,7 @@ export interface Closed {
  */
 export async function closeRun(world: World, runId: string, reason: string): Promise<Closed> {
   const { store, locks, operator } = world;
-  const read = () => {
-    const fold = createFold();
-    const scanned = store.scan(runId, (e) => fold.add(e));
-    return { state: fold.result(), scanned };
-  };
+  const read = () => readRun(store, runId);
   // An ended run is refused before any lock is taken (and again under the lock: someone may end it meanwhile).
   refuseEnded(read().state, runId);
   const runbookId = read().state.started.runbook.id;

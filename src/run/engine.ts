@@ -13,13 +13,8 @@ import { next, type Action } from "./next.js";
 import type { RunJournal } from "./run-journal.js";
 import { currentStep } from "./state.js";
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `ms`, or rejects when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-  random(): number;
-}
+import type { Clock } from "../journal/ports.js";
+export type { Clock };
 
 export interface EngineDeps {
   readonly plan: Plan;

@@ -2,7 +2,7 @@ import { RunRefusedError } from "../core/errors.js";
 import { LockHeldError, type LockHolder } from "../state/lock.js";
 import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
-import { createFold } from "./state.js";
+import { readRun } from "./read-run.js";
 import type { World } from "./world.js";
 
 export type NoteOutcome =
@@ -39,9 +39,8 @@ export async function leaveNote(world: World, runId: string, runbookId: string, 
     if (!(lock instanceof LockHeldError)) {
       if (lock.tookOverFrom) world.notice(lock.takeover ?? `took over the lock of run ${lock.tookOverFrom.runId}`);
       try {
-        const fold = createFold();
-        const scanned = store.scan(runId, (e) => fold.add(e));
-        const journal = new RunJournal(store.continue(runId, scanned), fold.result(), () => undefined);
+        const { state, scanned } = readRun(store, runId);
+        const journal = new RunJournal(store.continue(runId, scanned), state, () => undefined);
         try {
           // Notes left while it was live and never taken (its runner died first), then this one.
           journalQueuedNotes(journal, store.notes, runId);

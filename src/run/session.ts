@@ -21,7 +21,8 @@ import { watchQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
-import { asStopped, createFold, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
+import { readRun } from "./read-run.js";
+import { asStopped, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
 import type { World } from "./world.js";
 import { MASKED } from "../core/masked.js";
 
@@ -168,14 +169,11 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
     const lock = await world.locks.acquire(first.runbook.id, { runId: req.runId, user: world.operator, startedAt: now }, req.force);
     try {
       // Read under the lock: nothing else writes this journal now.
-      const fold = createFold();
       // The answers so far, for the screen's story of the run (a handful per step).
       const answers: EventOf<"answer">[] = [];
-      const scanned = world.store.scan(req.runId, (e) => {
-        fold.add(e);
+      const { state, scanned } = readRun(world.store, req.runId, (e) => {
         if (e.type === "answer") answers.push(e);
       });
-      const state = fold.result();
       const done = alreadyOver(req, state, world);
       if (done !== undefined) return done;
       await stopLeftovers(world, lock, state, (t) => world.notice(t));
@@ -272,9 +270,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
 /** What `runbook rollback --dry-run` shows: the targets in order, and what each will do. Reads only. */
 export async function previewRollback(req: ContinueRequest, world: World): Promise<{ state: RunState } & ReturnType<typeof rollbackQuestion>> {
   firstEvent(world, req.runId);
-  const fold = createFold();
-  world.store.scan(req.runId, (e) => fold.add(e));
-  const state = fold.result();
+  const { state } = readRun(world.store, req.runId);
   const found = locateRunbook(state.started, { ...req.lookup, hashOf: req.hashOf });
   const { plan } = await req.prepare(found.file);
   irreversibleNamed(plan, req.policy.past ?? [], "--past");
@@ -343,9 +339,7 @@ function firstEvent(world: World, runId: string): EventOf<"run_started"> {
     const recent = world.store.list().slice(-5);
     throw new UsageError(`no run ${runId} in ${world.store.location}`, { hint: recent.length ? `Recent runs: ${recent.join(", ")}` : "See `runbook runs`." });
   }
-  const fold = createFold();
-  world.store.scan(runId, (e) => fold.add(e), 1);
-  return fold.result().started;
+  return readRun(world.store, runId, undefined, 1).state.started;
 }
 
 /** A run with nothing left to do for this command: says so and gives the exit code. */
@@ -402,9 +396,7 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
   const runs: RunState[] = state ? [state] : [];
   if (before && before.runId !== state?.started.runId && world.store.exists(before.runId)) {
     try {
-      const fold = createFold();
-      world.store.scan(before.runId, (e) => fold.add(e));
-      runs.push(fold.result());
+      runs.push(readRun(world.store, before.runId).state);
     } catch {
       // Its journal is unreadable: nothing recorded to stop.
     }

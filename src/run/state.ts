@@ -1,7 +1,9 @@
 import { JournalError } from "../core/errors.js";
 import type { Capture, EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { failed, passed } from "../journal/outcome.js";
-import { ROLLBACK_WORDS, ROLLING_BACK, RUN_WORDS } from "./words.js";
+import { ROLLBACK_WORDS, ROLLING_BACK, RUN_WORDS, type RollbackStatus, type RunStatus, type StepStatus, type StepWord } from "./words.js";
+
+export type { RollbackStatus, RunStatus, StepStatus, StepWord } from "./words.js";
 
 /**
  * A run's state, and the only fold that builds it: `apply(state, event)`. The engine applies each
@@ -18,10 +20,6 @@ import { ROLLBACK_WORDS, ROLLING_BACK, RUN_WORDS } from "./words.js";
  * - `assumed`     assumed done by the operator (`--from`, `--only`): never run, never rolled back
  * and, once a rollback has dealt with a step: `rolled back`, `rollback failed`, `not rolled back`.
  */
-export type StepStatus = "pending" | "running" | "interrupted" | "done" | "failed" | "skipped" | "assumed";
-export type RollbackStatus = "rolled_back" | "failed" | "none";
-export type RunStatus = "running" | "interrupted" | "completed" | "failed" | "aborted" | "rolled_back" | "rolled_back_to" | "rollback_failed" | "closed";
-export type StepWord = StepStatus | "rolled back" | "rollback failed" | "not rolled back";
 
 export interface AttemptResult {
   readonly exitCode: number | null;

@@ -1,5 +1,10 @@
 import type { Outcome } from "../journal/outcome.js";
-import type { RollbackStatus, RunStatus, StepWord } from "./state.js";
+
+/** The states the fold gives a run, a step and a step's rollback (run/state.ts), and the words for them here. */
+export type StepStatus = "pending" | "running" | "interrupted" | "done" | "failed" | "skipped" | "assumed";
+export type RollbackStatus = "rolled_back" | "failed" | "none";
+export type RunStatus = "running" | "interrupted" | "completed" | "failed" | "aborted" | "rolled_back" | "rolled_back_to" | "rollback_failed" | "closed";
+export type StepWord = StepStatus | "rolled back" | "rollback failed" | "not rolled back";
 
 /**
  * The one vocabulary: every word a screen, the plain view, `runs`, `log`, `handoff`, `stats` or a

@@ -1,14 +1,14 @@
 import type { Plan } from "./plan.js";
 import type { ProcessRunner } from "../system/process-runner.js";
 import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
-import type { JournalSink, ScanResult } from "../journal/store.js";
-import type { Lock, LockHolder } from "../state/lock.js";
-import type { NoteInbox } from "../state/note-inbox.js";
+import type { Clock, Git, JournalStore, Locks, Processes } from "../journal/ports.js";
 import type { Ask, Operator } from "./ask.js";
-import type { Clock } from "./engine.js";
 import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
 import type { RunState } from "./state.js";
+
+// The ports live below both the run and the state (journal/ports.ts); named here too, for the run's callers.
+export type { Clock, Git, JournalStore, Lock, LockHolder, Locks, NoteInbox, Processes, QueuedNote } from "../journal/ports.js";
 
 /**
  * Everything a run session touches outside itself. `main` builds the real one once; tests pass
@@ -61,47 +61,6 @@ export interface RunNotifier {
   asked(question: Ask): () => void;
   /** The run has ended: waits at most `ms` for posts in flight; retries not yet due are given up. */
   finish(ms: number): Promise<void>;
-}
-
-/** Where runs are journaled: the state folder's `runs/`, or memory in tests. */
-export interface JournalStore {
-  /** The state folder, for messages. */
-  readonly location: string;
-  pathOf(runId: string): string;
-  exists(runId: string): boolean;
-  /** Run ids, oldest first. */
-  list(): string[];
-  /** A new journal holding its first event, created all at once. */
-  create(runId: string, first: NewEventOf<"run_started">): { sink: JournalSink; event: EventOf<"run_started"> };
-  /** Reads a journal as a stream (at most `limit` events); never changes it. */
-  scan(runId: string, onEvent: (e: JournalEvent) => void, limit?: number): ScanResult;
-  /** Continues a journal: only with the runbook's lock held (a torn tail is cut off). */
-  continue(runId: string, scanned: ScanResult): JournalSink;
-  /** Notes left while another process writes a run's journal; its writer journals them. */
-  readonly notes: NoteInbox;
-}
-
-export interface Locks {
-  /** Takes the runbook's lock for a run; a shared lock (docs/handoff.md) asks the git remote first. */
-  acquire(runbookId: string, me: { runId: string; user: string; startedAt: string }, force: boolean): Lock | Promise<Lock>;
-  /** Whether a holder is a live process (on another host: assumed live). */
-  alive(holder: LockHolder): boolean;
-}
-
-export interface Processes {
-  /**
-   * Stops what a dead runner left of a block: its process group, unless the pid is now another
-   * process's, and the processes carrying its tag that left the group.
-   */
-  stopLeftover(pid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck">;
-}
-
-export interface Git {
-  state(file: string): Promise<{ commit: string; dirty: boolean } | null>;
-  assertCommittable(file: string): Promise<void>;
-  recordVerification(file: string, v: { date: string; by: string }, commit: boolean): Promise<{ date: string; by: string; committed: string | undefined }>;
-  /** Who a verification of this file names: git's user.name, else the operator (the same for `verify`). */
-  verifier(file: string): Promise<string>;
 }
 
 /** The screen side of a run. It only shows and asks; it never runs anything. */

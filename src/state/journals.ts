@@ -1,12 +1,9 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { JournalWriter, scanJournal, type WriterOptions } from "../journal/store.js";
-import type { JournalEvent } from "../journal/events.js";
-import type { ScanResult } from "../journal/store.js";
 import { JournalError } from "../core/errors.js";
 import { RUN_ID_PATTERN } from "../journal/run-id.js";
-import { createFold, type RunState } from "../run/state.js";
-import type { JournalStore } from "../run/world.js";
+import type { JournalStore } from "../journal/ports.js";
 import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./state-dir.js";
 import { holdsWriterLock } from "./lock.js";
 import { fileNoteInbox } from "./note-inbox.js";
@@ -38,14 +35,4 @@ export function fileJournalStore(state: string, options: WriterOptions = {}): Jo
     continue: (runId, scanned) => JournalWriter.continue(writable(runId), scanned, options),
     notes: fileNoteInbox(state),
   };
-}
-
-/** A run's state from its journal, read as a stream; `onEvent` sees each event on the way. */
-export function readRun(store: JournalStore, runId: string, onEvent?: (e: JournalEvent) => void): { state: RunState; scanned: ScanResult } {
-  const fold = createFold();
-  const scanned = store.scan(runId, (e) => {
-    fold.add(e);
-    onEvent?.(e);
-  });
-  return { state: fold.result(), scanned };
 }

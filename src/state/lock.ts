@@ -5,16 +5,10 @@ import path from "node:path";
 import { RunRefusedError } from "../core/errors.js";
 import { isAlive, processStartTime } from "../system/proc.js";
 import { printableLine } from "../core/printable.js";
+import type { Lock, LockHolder } from "../journal/ports.js";
 import { ensureStateSubdir, journalPath, locksDir, makeStateSubdir, runsDir } from "./state-dir.js";
 
-export interface LockHolder {
-  readonly runId: string;
-  readonly user: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly startTime: string | null;
-  readonly startedAt: string;
-}
+export type { Lock, LockHolder } from "../journal/ports.js";
 
 export class LockHeldError extends RunRefusedError {
   override name = "LockHeldError";
@@ -38,22 +32,6 @@ export function describeHolder(h: LockHolder): string {
   return `run ${printableLine(h.runId)} (${printableLine(h.user)}@${printableLine(h.host)}, pid ${h.pid}, since ${printableLine(h.startedAt)})`;
 }
 
-export interface Lock {
-  readonly file: string;
-  /** Set when a dead holder's lock was taken over: its run may have left a step's processes behind. */
-  readonly tookOverFrom: LockHolder | undefined;
-  /** How the takeover reads, when the default ("pid N on H is gone") would not be true (an expired lease). */
-  readonly takeover?: string;
-  release(): void | Promise<void>;
-  /**
-   * Asked before each block starts: resolves when the run may go on (a shared lock whose lease is
-   * renewed), waits while it may not, rejects when the lock was lost. What it resolves to, if
-   * anything, is a note to journal (such as going on offline).
-   */
-  gate?(signal: AbortSignal): Promise<string | undefined>;
-  /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
-  settle?(): Promise<void>;
-}
 
 /** What a lock needs to know about this machine; tests pass their own. */
 export interface LockHost {

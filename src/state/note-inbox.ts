@@ -4,32 +4,16 @@ import path from "node:path";
 import { JournalError } from "../core/errors.js";
 import { fsyncDir } from "../journal/store.js";
 import { journalPath, makeStateSubdir } from "./state-dir.js";
-import { readHolder, type LockHolder } from "./lock.js";
+import { readHolder } from "./lock.js";
+import type { NoteInbox, QueuedNote } from "../journal/ports.js";
 import { readSmallJson } from "./small-file.js";
 
-/** A note left on a run while another process was writing its journal; that process journals it. */
-export interface QueuedNote {
-  /** Unique and sortable: when it was written, then random. The note event keeps it (`queued.id`). */
-  readonly id: string;
-  readonly at: string;
-  readonly by: string;
-  readonly text: string;
-}
+export type { NoteInbox, QueuedNote } from "../journal/ports.js";
 
-/**
- * Notes waiting for a live run's runner, as files beside its journal: `runs/<run-id>.notes/<id>.json`.
- * Only the journal's writer journals them (then deletes them), so a live run's journal still has one
- * writer. A file is written whole (a temporary name, fsync, rename), private like the journal.
+/*
+ * The note inbox on files: `runs/<run-id>.notes/<id>.json` beside the journal. A file is written
+ * whole (a temporary name, fsync, rename), private like the journal.
  */
-export interface NoteInbox {
-  /** Who holds the journal's writer lock now, if anyone (alive or not: the caller asks). */
-  writer(runId: string): LockHolder | undefined;
-  queue(runId: string, note: { by: string; text: string; at: string }): QueuedNote;
-  /** Oldest first; a file that is not a whole note is left alone. */
-  queued(runId: string): QueuedNote[];
-  drop(runId: string, id: string): void;
-}
-
 const ID = /^\d{8}T\d{6}\d{3}Z-[0-9a-f]{8}$/;
 
 export function fileNoteInbox(state: string): NoteInbox {

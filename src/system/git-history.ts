@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { gitBytes, gitStream } from "./git.js";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 
@@ -143,14 +143,10 @@ function sharedFolder(rels: readonly string[]): string {
   return shared.filter((p) => p !== ".").join("/");
 }
 
-function git(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: Buffer }> {
-  return new Promise((resolve) => {
-    const child = spawn("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"] });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => chunks.push(c));
-    child.on("error", () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks) }));
-  });
+/** The whole output is wanted at once here (a history is parsed whole): the adapter's buffered call. */
+async function git(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: Buffer }> {
+  const r = await gitBytes(cwd, args);
+  return { code: r.code, stdout: r.stdout };
 }
 
 /**
@@ -167,7 +163,7 @@ class BlobReader {
   #need = 1;
 
   constructor(root: string) {
-    this.#child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "ignore"] });
+    this.#child = gitStream(root, ["cat-file", "--batch"], { stderr: "ignore" });
     this.#child.stdout.on("data", (chunk: Buffer) => this.#take(chunk));
     // A git that is gone answers nothing more: every read still waiting gets "no such version".
     const fail = () => this.#waiting.splice(0).forEach((w) => w(undefined));

@@ -5,7 +5,7 @@ import { computeStats } from "../../src/report/run-stats.js";
 import { summarize } from "../../src/report/run-summary.js";
 import { Timeline } from "../../src/report/timeline.js";
 import { createFold, reduce } from "../../src/run/state.js";
-import { describeRecord } from "../../src/state/shared/shared-record.js";
+import { describeRecord } from "../../src/report/shared-record-text.js";
 
 /** A journal of version 5, from events without their envelope. */
 function journal(events: NewEvent[]): JournalEvent[] {

@@ -12,6 +12,7 @@ const config = { repo: clone, remote: "origin", leaseMs: Number(leaseMs), timeou
 const machine = {
   config, host: os.hostname(), pid: process.pid, startTime: null, now: () => Date.now(), notice: () => undefined, offline: false,
   aliveHere: () => true,
+  describeRecord: () => "(not read in this race)",
   // Each racer has its own state folder: its local locks are never contended here.
   localLocks: (runbookId, me, force) => acquireRunLocks(path.join(dir, `state-${name}`), runbookId, me, thisHost(os.hostname(), process.pid), force),
 };

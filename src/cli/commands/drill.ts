@@ -12,7 +12,8 @@ import { assertCommittable } from "../../authoring/record-verification.js";
 import { drillDue, drillParamValues } from "../../run/drill.js";
 import { SecretMasker } from "../../run/mask.js";
 import { startRun } from "../../run/session.js";
-import { createFold, stepList, type RunState } from "../../run/state.js";
+import { readRun } from "../../run/read-run.js";
+import { stepList, type RunState } from "../../run/state.js";
 import { collectFiles } from "../../system/collect.js";
 import { loadConfig } from "../../system/config-file.js";
 import { readText } from "../../system/read-runbook.js";
@@ -143,9 +144,7 @@ async function drillOnce(io: Io, c: Candidate, flags: DrillFlags, exitCode: (cod
   }
   const runId = s && before ? s.world.store.list().find((id) => !before?.has(id)) : undefined;
   if (!s || !runId) return { ...refused("the drill did not start a run"), durationMs: Date.now() - started };
-  const fold = createFold();
-  s.world.store.scan(runId, (e) => fold.add(e));
-  return { ...base, ...readOutcome(fold.result(), c, masker), runId, durationMs: Date.now() - started };
+  return { ...base, ...readOutcome(readRun(s.world.store, runId).state, c, masker), runId, durationMs: Date.now() - started };
 }
 
 /** What the journal says happened, in the report's terms. */

@@ -5,13 +5,17 @@ import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from
 import { parseDuration } from "../../model/duration.js";
 import { assessRunbooks, type StepsChange } from "../../check/assess.js";
 import type { Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, type RunsWorld } from "../shared-runs.js";
 
 /** The shift report (docs/handoff.md): open runs and how to go on, runs ended, notes, stale and changed runbooks. */
 export default async function handoff(io: Io, flags: { since: string; format: "markdown" | "text" | "json"; config?: string }): Promise<number> {
   const sinceMs = durationFlag(flags.since, "--since");
-  const ctx = await openRuns(io, flags.config);
-  const now = Date.now();
+  return shiftReport(io, await openRuns(io, flags.config), { ...flags, sinceMs });
+}
+
+export async function shiftReport(io: Io, ctx: RunsWorld, flags: { sinceMs: number; format: "markdown" | "text" | "json" }): Promise<number> {
+  const { sinceMs } = flags;
+  const now = ctx.now();
   const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   const cwd = ctx.loaded.root;
   const drills = lastDrills(reads.flatMap((r) => ("summary" in r ? [r.summary] : [])));

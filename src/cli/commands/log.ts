@@ -3,12 +3,12 @@ import { EXIT } from "../../core/errors.js";
 import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
 import { buildRunbook } from "../../model/build-runbook.js";
-import { createFold } from "../../run/state.js";
+import { readRun } from "../../run/read-run.js";
 import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
 import { printableLine } from "../../core/printable.js";
 import { blockingOutput, useColor, type Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, runIdIn, type RunsWorld } from "../shared-runs.js";
 
 /**
  * Replays a run from its journal: who ran what, every answer, every attempt and all of its output
@@ -18,19 +18,20 @@ import { openRuns } from "../shared-runs.js";
 export default async function log(cli: Io, given: string, flags: { step?: string; format: "text" | "json" | "markdown"; config?: string }): Promise<number> {
   // A big journal into a slow reader: write as fast as it reads, never faster.
   const io = { ...cli, stdout: blockingOutput(cli.stdout) };
-  const ctx = await openRuns(io, flags.config);
+  return showLog(io, await openRuns(io, flags.config), given, flags);
+}
+
+export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: string; format: "text" | "json" | "markdown" }): number {
   const { store } = ctx;
-  const runId = ctx.runId(given);
+  const runId = runIdIn(store, io.cwd, given);
   const timeline = flags.format === "markdown" ? new Timeline((t) => io.stdout.write(t)) : undefined;
   const shown = (e: JournalEvent) => flags.step === undefined || e.type === "run_started" || !("target" in e) || e.target === flags.step;
-  const fold = createFold();
   let view: PlainView | undefined;
   let first = true;
   if (flags.format === "json") io.stdout.write("[");
-  const scanned = store.scan(runId, (e) => {
-    fold.add(e);
+  const { state, scanned } = readRun(store, runId, (e, now) => {
     if (!shown(e)) return;
-    if (timeline) return timeline.onEvent(e, fold.result());
+    if (timeline) return timeline.onEvent(e, now);
     if (flags.format === "json") {
       io.stdout.write(`${first ? "\n" : ",\n"}${JSON.stringify(e)}`);
       first = false;
@@ -39,13 +40,12 @@ export default async function log(cli: Io, given: string, flags: { step?: string
     if (e.type === "run_started") {
       io.stdout.write(header(e));
       view = new PlainView(io.stdout, planFor(e.runbook.file, e.runbook.title, e.order), useColor(io, io.stdout));
-    } else view?.onEvent(e, fold.result());
+    } else view?.onEvent(e, now);
   });
   if (flags.format === "json") {
     io.stdout.write("\n]\n");
     return EXIT.ok;
   }
-  const state = fold.result();
   // Who holds it now, if anyone: a live run held by someone else is theirs (report/openness.ts).
   const holder = ctx.holderOf(state.started.runbook.id, runId);
   if (timeline) {

@@ -1,6 +1,6 @@
 import { EXIT, UsageError } from "../../core/errors.js";
 import { leaveNote, MAX_NOTE_BYTES } from "../../run/note.js";
-import { readRun } from "../../state/journals.js";
+import { readRun } from "../../run/read-run.js";
 import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
 import { continuedRun, sessionSetup } from "../session-setup.js";

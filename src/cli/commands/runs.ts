@@ -5,11 +5,14 @@ import type { RunSummary } from "../../report/run-summary.js";
 import { printableLine } from "../../core/printable.js";
 import { offerBrief, offerLines } from "../../report/openness.js";
 import type { Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, type RunsWorld } from "../shared-runs.js";
 
 /** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
 export default async function runs(io: Io, flags: { format: "table" | "json"; config?: string }): Promise<number> {
-  const ctx = await openRuns(io, flags.config);
+  return listRuns(io, await openRuns(io, flags.config), flags);
+}
+
+export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "json" }): number {
   const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   if (flags.format === "json") {
     const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error } : { ...jsonRow(r.summary), torn: r.torn }));
@@ -17,7 +20,7 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
     return EXIT.ok;
   }
   if (reads.length === 0) {
-    io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.stateDir) || ctx.stateDir}.\n`);
+    io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.store.location) || ctx.store.location}.\n`);
     return EXIT.ok;
   }
   const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { EXIT, RunRefusedError } from "../../core/errors.js";
-import { readRun } from "../../state/journals.js";
+import { readRun } from "../../run/read-run.js";
 import { LockHeldError } from "../../state/lock.js";
 import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";

@@ -4,15 +4,18 @@ import { leaseStatus } from "../../state/shared/lease.js";
 import { fetchRefspec } from "../../state/shared/refs.js";
 import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
-import { openRuns, requireShare, rewrittenText } from "../shared-runs.js";
+import { openRuns, requireShare, rewrittenText, type RunsWorld } from "../shared-runs.js";
 
 /** `runbook share status`: what only this clone has, what it could not reconcile, and who holds which lock. */
 export default async function share(io: Io, flags: { format: "text" | "json"; config?: string }): Promise<number> {
-  const ctx = await openRuns(io, flags.config);
+  return shareStatus(io, await openRuns(io, flags.config), flags);
+}
+
+export function shareStatus(io: Io, ctx: RunsWorld, flags: { format: "text" | "json" }): number {
   const config = requireShare(ctx.share);
   // With `share:` the runs were fetched: there is a report.
   const sync = requireShare(ctx.sync);
-  const now = Date.now();
+  const now = ctx.now();
   const locks = [...sync.leases].map(([runbook, l]) => ({ runbook, status: leaseStatus(l, now), runId: l.runId, operator: l.user, host: l.host, pid: l.pid, expiresAt: l.expiresAt }));
   const status = {
     remote: config.remote,

@@ -4,15 +4,18 @@ import { computeStats, type RunbookStats } from "../../report/run-stats.js";
 import { formatDuration } from "../../model/duration.js";
 import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
-import { openRuns } from "../shared-runs.js";
+import { openRuns, type RunsWorld } from "../shared-runs.js";
 import { durationFlag } from "./handoff.js";
 import { table } from "./runs.js";
 
 /** Figures from the journals of runs started in the window, per runbook (docs/handoff.md). */
 export default async function stats(io: Io, flags: { since: string; format: "table" | "json"; config?: string }): Promise<number> {
   const sinceMs = durationFlag(flags.since, "--since");
-  const ctx = await openRuns(io, flags.config);
-  const from = Date.now() - sinceMs;
+  return runStats(io, await openRuns(io, flags.config), { ...flags, sinceMs });
+}
+
+export function runStats(io: Io, ctx: RunsWorld, flags: { sinceMs: number; format: "table" | "json" }): number {
+  const from = ctx.now() - flags.sinceMs;
   const runs = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run)).flatMap((r) => ("summary" in r && Date.parse(r.summary.startedAt) >= from ? [r.summary] : []));
   const figures = computeStats(runs);
   if (flags.format === "json") {

@@ -1,4 +1,5 @@
-import { gitOk, readObjects } from "./git-remote.js";
+import { gitOk } from "../../system/git.js";
+import { readObjects } from "./git-remote.js";
 import { DEFAULT_CHUNK, hashRange } from "./stream.js";
 import { parseLease, type LeaseRecord } from "./lease.js";
 

@@ -1,56 +1,6 @@
-import { execa } from "execa";
+import { gitBytes, gitOk, git } from "../../system/git.js";
 
-export interface GitResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-}
-
-/**
- * One git command in a clone. Never prompts (a credential prompt would hang a run), never throws:
- * the caller decides what a failure means (a fetch that fails is "cannot reach the remote").
- * `idleTimeoutMs` gives up when git has said nothing (on stderr: pass `--progress`) for that long:
- * a transfer of a large journal that keeps moving is never cut short by a fixed timeout, and a
- * remote that stopped answering is given up on just as soon.
- */
-export async function git(cwd: string, args: readonly string[], o: { input?: string | Buffer; timeoutMs?: number; idleTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<GitResult> {
-  const child = execa("git", args, {
-    cwd,
-    reject: false,
-    stripFinalNewline: false,
-    ...(o.input !== undefined ? { input: o.input } : { stdin: "ignore" as const }),
-    ...(o.timeoutMs !== undefined ? { timeout: o.timeoutMs } : {}),
-    env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", ...o.env },
-  });
-  let idle = false;
-  let timer: NodeJS.Timeout | undefined;
-  if (o.idleTimeoutMs !== undefined) {
-    const ms = o.idleTimeoutMs;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle = true;
-        child.kill("SIGTERM");
-      }, ms);
-    };
-    arm();
-    child.stderr?.on("data", arm);
-  }
-  try {
-    const r = await child;
-    return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), timedOut: r.timedOut === true || idle };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Like `git`, for plumbing that must work: a failure is a bug or a broken clone, and throws. */
-export async function gitOk(cwd: string, args: readonly string[], o: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<string> {
-  const r = await git(cwd, args, o);
-  if (r.code !== 0) throw new Error(`git ${args[0] ?? ""} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-  return r.stdout;
-}
+// The refs and objects of shared runs, through the one git adapter (system/git.ts).
 
 /** The commit a ref points at, or undefined. */
 export async function refSha(cwd: string, ref: string): Promise<string | undefined> {
@@ -78,8 +28,8 @@ export async function refsWithSubjects(cwd: string, prefix: string): Promise<Map
 export async function readObjects(cwd: string, names: readonly string[]): Promise<Map<string, Buffer | undefined>> {
   const out = new Map<string, Buffer | undefined>();
   if (names.length === 0) return out;
-  const r = await execa("git", ["cat-file", "--batch"], { cwd, input: names.map((n) => `${n}\n`).join(""), encoding: "buffer", reject: false, maxBuffer: 1 << 30 });
-  const buf = Buffer.from(r.stdout as Uint8Array);
+  const r = await gitBytes(cwd, ["cat-file", "--batch"], { input: names.map((n) => `${n}\n`).join("") });
+  const buf = r.stdout;
   let at = 0;
   for (const name of names) {
     const nl = buf.indexOf(10, at);

@@ -5,7 +5,7 @@ import type { LockHolder } from "../lock.js";
 import { chainAt, extendChain, leaseCommit, readLeases, type Chain } from "./chain.js";
 import { refSha, updateRefs } from "./git-remote.js";
 import { describeLease, leaseFor, type LeaseRecord } from "./lease.js";
-import { describeRecord, readSharedRecord } from "./shared-record.js";
+import { readSharedRecord, type RecordDescriber } from "./shared-record.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, pushAtomic, type ShareConfig } from "./remote.js";
 import { countLines, DEFAULT_CHUNK, segmentEnd } from "./stream.js";
@@ -24,6 +24,8 @@ export interface HeldParts {
   readonly notice: (text: string) => void;
   /** `--offline`: when the remote cannot be reached, go on (once journaled) instead of waiting. */
   readonly offline: boolean;
+  /** How the shared record of a run reads, when the lock was lost (the state folder knows no fold). */
+  readonly describeRecord: RecordDescriber;
 }
 
 /** Most bytes of journal in one push by default: a large journal goes up in several, each renewing the lease. */
@@ -273,8 +275,8 @@ export class HeldLease {
     const p = this.#p;
     const base = this.#lostError();
     const unreachable = await fetchShared(p.config);
-    const record = unreachable === undefined ? await readSharedRecord(p.config, p.holder.runId, p.runbookId, p.journalFile).catch(() => undefined) : undefined;
-    const says = record ? describeRecord(record.state, record.lease, p.now()) : `it could not be read${unreachable ? ` (${printableLine(unreachable)})` : ""}`;
+    const record = unreachable === undefined ? await readSharedRecord(p.config, p.holder.runId, p.runbookId, p.journalFile, p.describeRecord, p.now()).catch(() => undefined) : undefined;
+    const says = record ?? `it could not be read${unreachable ? ` (${printableLine(unreachable)})` : ""}`;
     return new LeaseLostError(`${base.message}.\n${p.config.remote}'s record of run ${p.holder.runId}: ${says}`, base.hint !== undefined ? { hint: base.hint } : {});
   }
 

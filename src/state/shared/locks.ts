@@ -1,6 +1,6 @@
 import { RunRefusedError } from "../../core/errors.js";
 import type { JournalSink } from "../../journal/store.js";
-import type { JournalStore, Locks } from "../../run/world.js";
+import type { JournalStore, Locks } from "../../journal/ports.js";
 import { printableLine } from "../../core/printable.js";
 import { holderLive, LockHeldError, type Lock, type LockHolder } from "../lock.js";
 import { chainAt, chainObjects, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
@@ -9,6 +9,7 @@ import { DEFAULT_SEGMENT, HeldLease } from "./held.js";
 import { describeLease, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, prepareClone, pushAtomic, type ShareConfig } from "./remote.js";
+import type { RecordDescriber } from "./shared-record.js";
 import { completeLength, DEFAULT_CHUNK, samePrefix, segmentEnd } from "./stream.js";
 
 type Me = { runId: string; user: string; startedAt: string };
@@ -31,6 +32,8 @@ export interface SharedMachine {
    * another terminal) is refused at once and nothing is published or left free on the remote.
    */
   readonly localLocks: (runbookId: string, me: Me, force: boolean) => Lock;
+  /** How a run's shared record reads once the lock was lost: handed in, as the state folder knows no run fold. */
+  readonly describeRecord: RecordDescriber;
 }
 
 /**
@@ -108,7 +111,7 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
       [trackingRunRef(remote, me.runId), chain.tip!],
       [runRef(me.runId), chain.tip!],
     ]);
-    const h = new HeldLease({ config, runbookId, holder, lockSha: lock, chain, journalFile: store.pathOf(me.runId), env, now: m.now, notice: m.notice, offline: m.offline });
+    const h = new HeldLease({ config, runbookId, holder, lockSha: lock, chain, journalFile: store.pathOf(me.runId), env, now: m.now, notice: m.notice, offline: m.offline, describeRecord: m.describeRecord });
     held.set(me.runId, h);
     const taken = current && status !== "free" ? current : undefined;
     const takeover = taken ? (status === "live" ? `took over the live lease of ${describeLease(taken)} (--force)` : `took over the lock of ${runbookId}: the lease of ${describeLease(taken)} expired`) : local.takeover;

@@ -1,4 +1,4 @@
-import { git } from "./git-remote.js";
+import { git } from "../../system/git.js";
 import { fetchRefspec } from "./refs.js";
 
 /** Where a clone shares its runs: `share:` in runbook.config.yaml, with the test knobs applied. */

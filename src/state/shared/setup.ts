@@ -1,13 +1,14 @@
 import { InputError } from "../../core/errors.js";
 import type { LoadedConfig } from "../../system/config-file.js";
 import { repoRootOf } from "../../system/repo-root.js";
-import type { JournalStore, Locks } from "../../run/world.js";
+import type { JournalStore, Locks } from "../../journal/ports.js";
 import { fileJournalStore } from "../journals.js";
 import { acquireRunLocks, holderLive, thisHost } from "../lock.js";
 import { processStartTime } from "../../system/proc.js";
 import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
 import type { ShareConfig } from "./remote.js";
+import type { RecordDescriber } from "./shared-record.js";
 
 export const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_TIMEOUT_MS = 8_000;
@@ -48,6 +49,8 @@ export function storeAndLocks(o: {
   offline: boolean;
   notice: (text: string) => void;
   afterWrite?: ((count: number) => void) | undefined;
+  /** How a run's shared record reads when a lock was lost (report/shared-record-text.ts). */
+  describeRecord: RecordDescriber;
 }): { store: JournalStore; locks: Locks } {
   const machine = thisHost(o.host, o.pid);
   const files = fileJournalStore(o.stateDir, o.afterWrite ? { afterWrite: o.afterWrite } : {});
@@ -71,6 +74,7 @@ export function storeAndLocks(o: {
       aliveHere: (h) => machine.alive(h),
       runnerHere: (h) => machine.runner?.(h) ?? true,
       localLocks,
+      describeRecord: o.describeRecord,
     },
     store,
     held,

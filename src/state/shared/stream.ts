@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { gitStream } from "../../system/git.js";
 import { closeSync, createReadStream, readSync, writeSync } from "node:fs";
 import { Readable } from "node:stream";
 import { openRegular } from "../../system/open-regular.js";
@@ -111,7 +111,7 @@ export function fileRange(file: string, from: number, to: number, chunk = DEFAUL
  */
 export async function* objectChunks(repo: string, shas: readonly string[], chunk = DEFAULT_CHUNK): AsyncGenerator<Buffer> {
   if (shas.length === 0) return;
-  const child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+  const child = gitStream(repo, ["cat-file", "--batch"], { stderr: "ignore" });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   child.stdin.on("error", () => undefined);
   child.stdin.end(shas.map((s) => `${s}\n`).join(""));
@@ -189,7 +189,7 @@ export async function writeObjects(repo: string, shas: readonly string[], fd: nu
 
 /** `git hash-object -w --stdin` of a file's bytes from `from` to `to`, streamed in. */
 export async function hashRange(repo: string, file: string, from: number, to: number, chunk = DEFAULT_CHUNK): Promise<string> {
-  const child = spawn("git", ["hash-object", "-w", "--stdin"], { cwd: repo, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+  const child = gitStream(repo, ["hash-object", "-w", "--stdin"], { stderr: "pipe" });
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
