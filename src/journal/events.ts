@@ -68,6 +68,10 @@ export const eventSchema = z.discriminatedUnion("type", [
      * runs read (version 5); a secret one by name only (`value` null), given again at a resume.
      */
     captures: z.array(capture).optional(),
+    /** The approved plan this run used (docs/approvals.md): who asked, who signed; absent for runs that needed none. */
+    approval: z.strictObject({ plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() }).optional(),
+    /** `--break-glass "reason"`: a run that needed approval and went without it, and why. */
+    breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
     order: z.array(z.string()),
     options: z.strictObject({
       onFailure: z.enum(["abort", "rollback", "ask"]),

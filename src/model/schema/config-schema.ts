@@ -9,6 +9,10 @@ const shareSchema = z.strictObject({
   lease: durationSchema.optional().describe("How long a runner's lock lasts without being renewed (default 2m); the runner renews it while it runs."),
 });
 
+const approvalsConfigSchema = z.strictObject({
+  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook\"] key` per line; whose signatures count (docs/approvals.md)."),
+});
+
 export const configSchema = z.strictObject({
   review_every: z.string().regex(REVIEW_PERIOD_PATTERN, { message: "Expected a period such as `90d` or `6 months`" }).optional().describe("Default review period for runbooks that set none (default 90d)."),
   state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
@@ -22,8 +26,10 @@ export const configSchema = z.strictObject({
   share: shareSchema
     .optional()
     .describe("Share runs through the git remote: journals on refs/runbook/runs/*, locks on refs/runbook/locks/* (docs/handoff.md). Off by default."),
+  approvals: approvalsConfigSchema.optional().describe("Whose SSH keys may sign plans for runbooks with `approvals:` (docs/approvals.md)."),
 });
 
 export type Config = z.output<typeof configSchema>;
 export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.shape);
 export const SHARE_KEYS: readonly string[] = Object.keys(shareSchema.shape);
+export const APPROVALS_CONFIG_KEYS: readonly string[] = Object.keys(approvalsConfigSchema.shape);
