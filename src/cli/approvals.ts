@@ -106,6 +106,8 @@ export async function approvalGate(o: {
   prepared: Prepared;
   fileArg: string;
   given: Readonly<Record<string, string>>;
+  /** Which given params came from `-p` (the request command repeats those; the environment still has the others). */
+  givenBy: Readonly<Record<string, "flag" | "environment">>;
   plan: string | undefined;
   breakGlass: boolean;
   /** Who runs it, recorded with the plan's use. */
@@ -115,7 +117,7 @@ export async function approvalGate(o: {
   const declared = o.prepared.runbook.meta?.params ?? {};
   const withDefaults = Object.fromEntries(Object.entries(declared).map(([n, p]) => [n, Object.hasOwn(o.given, n) ? o.given[n] : p.default]));
   const early = approvalNeed(spec, withDefaults);
-  const requestCommand = () => `runbook request ${o.fileArg}${Object.entries(o.given).filter(([n]) => declared[n]?.secret !== true).map(([n, v]) => ` -p ${n}=${shellWord(v)}`).join("")}`;
+  const requestCommand = () => `runbook request ${o.fileArg}${Object.entries(o.given).filter(([n]) => declared[n]?.secret !== true && o.givenBy[n] === "flag").map(([n, v]) => ` -p ${n}=${shellWord(v)}`).join("")}`;
   const refuseUnapproved = (why: string) =>
     new RunRefusedError(`${o.fileArg} needs an approved plan ${why}: ${spec?.required ?? 1} person${(spec?.required ?? 1) === 1 ? "" : "s"} other than you must sign it first`, {
       hint: `Request one with:\n  ${requestCommand()}\nthen, once approved: runbook run ${o.fileArg} --plan <plan-id>  (or, when the team cannot wait: --break-glass "reason")`,

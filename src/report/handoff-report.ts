@@ -83,6 +83,7 @@ function sections(r: HandoffReport): Section[] {
     if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
     fields.push([s.live ? "held by" : "last held by", s.holder ? [`${s.holder.user}@${s.holder.host} (pid ${s.holder.pid}${s.holder.leaseUntil ? `, lease until ${when(s.holder.leaseUntil)}` : ""})`] : [`${s.by} (started by ${s.operator}@${s.host})`]]);
+    if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
     if (s.note) fields.push(["outcome", [s.note]]);
     if (s.commands.resume) fields.push(["resume", [{ code: s.commands.resume }]]);
     if (s.commands.rollback) fields.push(["roll back", [{ code: s.commands.rollback }]]);
@@ -93,6 +94,7 @@ function sections(r: HandoffReport): Section[] {
   });
   const endedItems = r.ended.map((s): Item => {
     const fields: Array<readonly [string, Part[]]> = [];
+    if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
     if (s.note && s.status !== "completed") fields.push([s.status === "closed" ? "reason" : "why", [s.note]]);
     // A rollback that stopped at an irreversible step left changes in place: say which, by name.
     if (s.status === "rolled_back_to") {

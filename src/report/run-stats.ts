@@ -26,6 +26,8 @@ export interface RunbookStats {
   /** Completed with no step retried, skipped, assumed or done by hand, over completed runs. */
   readonly automatic: number;
   readonly automaticRate: number | null;
+  /** Runs started with `--break-glass`, without approval. */
+  readonly breakGlass: number;
 }
 
 /** Figures per runbook, busiest first, and for all runs. Pure. */
@@ -64,6 +66,7 @@ function figures(runbook: string, title: string, runs: readonly RunSummary[]): R
     rollbackRate: rate(rollbacks, runs.length),
     automatic,
     automaticRate: rate(automatic, completedRuns.length),
+    breakGlass: runs.filter((r) => r.breakGlass !== undefined).length,
   };
 }
 

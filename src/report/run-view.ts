@@ -30,6 +30,8 @@ export interface RunView {
   /** How the run was stopped, when it was. */
   readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string } | undefined;
   readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
+  /** `--break-glass`: the reason this run went without approval; shown in red on every screen. */
+  readonly breakGlass: string | undefined;
   /** What to type next, when the run can go on or be undone. */
   readonly commands: { readonly resume?: string; readonly rollback?: string; readonly log: string };
 }
@@ -179,6 +181,7 @@ export function toView(state: RunState, plan: ViewPlan, live = true): RunView {
     lastOutput: lastOutput(state),
     notes: state.notes,
     interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts } : undefined,
+    breakGlass: started.breakGlass?.reason,
     verification: v === undefined ? undefined : v.type === "verification_recorded" ? { recorded: true, text: `verification recorded: last_verified ${v.date} by ${v.by}${v.commit ? ` (committed ${v.commit.slice(0, 8)})` : ""}` } : { recorded: false, text: `no verification recorded: ${v.reason}` },
     commands: {
       ...(open && !state.rollback ? { resume: `runbook resume ${started.runId}` } : {}),

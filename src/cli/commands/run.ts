@@ -39,7 +39,7 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   const only = flags.only === undefined ? undefined : flags.only.split(",").map((id) => knownStep(plan, id.trim(), "--only"));
   s.checkRequires(plan);
   if (flags.record && flags.commit) await s.world.git.assertCommittable(prepared.file);
-  const approval = await approvalGate({ loaded: s.loaded, share: s.share, stateDir: s.stateDir, prepared, fileArg: file, given: s.given, plan: flags.plan, breakGlass: flags.breakGlass !== undefined, operator: s.world.operator });
+  const approval = await approvalGate({ loaded: s.loaded, share: s.share, stateDir: s.stateDir, prepared, fileArg: file, given: s.given, givenBy: s.givenBy, plan: flags.plan, breakGlass: flags.breakGlass !== undefined, operator: s.world.operator });
   const breakGlass = flags.breakGlass === undefined ? undefined : { reason: flags.breakGlass.trim(), needed: approval.needed };
   if (breakGlass) s.world.notice(`${s.interactive ? "\u001b[31m" : ""}BREAK GLASS: running without approval: ${printableLine(breakGlass.reason)} (journaled, and shown on every report)${s.interactive ? "\u001b[39m" : ""}`);
   return startRun({ prepared, given: approval.given, givenBy: s.givenBy, ...(approval.gate ? { approval: approval.gate } : {}), ...(breakGlass ? { breakGlass } : {}), policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
