@@ -5,7 +5,7 @@ import type { ApprovalsSpec, Param } from "../model/schema/frontmatter-schema.js
 import { approvalNeed, parsePlan, planDifferences, planIdOf, type PlanDocument } from "../run/approval-plan.js";
 import type { Prepared } from "../run/prepare.js";
 import type { ApprovalGate } from "../run/session.js";
-import { checkPlanId, fileApprovalStore, fileAtCommit, gitApprovalStore, type ApprovalStore, type StoredPlan } from "../state/approvals-store.js";
+import { checkPlanId, fileApprovalStore, fileAtCommit, onDefaultBranch, gitApprovalStore, type ApprovalStore, type StoredPlan } from "../state/approvals-store.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import type { LoadedConfig } from "../system/config-file.js";
 import { repoRootOf } from "../system/repo-root.js";
@@ -17,6 +17,8 @@ import { verifySignature } from "../system/ssh-signatures.js";
  */
 export interface ApprovalContext {
   readonly store: ApprovalStore;
+  /** With `share:`: plans must be at a commit on the remote's default branch. */
+  readonly share: ShareConfig | undefined;
   readonly repo: string;
   /** The allowed-signers file, relative to the repository root (posix). */
   readonly allowedSigners: string;
@@ -29,7 +31,7 @@ export function approvalContext(loaded: LoadedConfig, share: ShareConfig | undef
   const repo = repoRootOf(loaded.root);
   if (!repo) throw new UsageError(`approvals: ${loaded.root} is in no git repository; plans are tied to a commit`);
   const allowedSigners = path.relative(repo, path.resolve(loaded.root, configured)).split(path.sep).join("/");
-  return { store: share ? gitApprovalStore(share) : fileApprovalStore(stateDir), repo, allowedSigners };
+  return { store: share ? gitApprovalStore(share) : fileApprovalStore(stateDir), share, repo, allowedSigners };
 }
 
 /** The allowed-signers file as it is at a commit: a change made later, or not committed, never counts for this plan. */
@@ -63,6 +65,8 @@ export interface Assessment {
 export async function assessPlan(ctx: ApprovalContext, stored: StoredPlan, doc: PlanDocument, now: Date): Promise<Assessment> {
   const problems: string[] = [];
   if (planIdMismatch(stored)) problems.push(`the plan's bytes do not hash to its id ${stored.id}: it was changed after it was requested`);
+  const merged = await mergedProblem(ctx, doc.runbook.commit);
+  if (merged) problems.push(merged);
   const allowed = await fileAtCommit(ctx.repo, doc.runbook.commit, ctx.allowedSigners);
   const approvers: string[] = [];
   if (allowed === undefined) problems.push(`the allowed-signers file ${ctx.allowedSigners} is not in the plan's commit ${doc.runbook.commit.slice(0, 12)} (fetch it, or it was never committed)`);
@@ -87,6 +91,13 @@ export async function assessPlan(ctx: ApprovalContext, stored: StoredPlan, doc: 
   }
   const state = stored.used ? "used" : Date.parse(doc.expiresAt) <= now.getTime() ? "expired" : problems.length ? "refused" : approvers.length >= doc.required ? "approved" : "pending";
   return { state, approvers, problems };
+}
+
+/** With `share:`, why a plan's commit does not count: it is not on the remote's default branch. */
+export async function mergedProblem(ctx: ApprovalContext, commit: string): Promise<string | undefined> {
+  if (!ctx.share) return undefined;
+  const on = await onDefaultBranch(ctx.share, commit);
+  return on.ok ? undefined : `its commit ${commit.slice(0, 12)} is not on ${ctx.share.remote}/${on.branch}: a plan is judged by the allowed-signers file of a commit the team merged`;
 }
 
 /** The id is the start of the bytes' SHA-256: bytes changed in the store no longer match it. */

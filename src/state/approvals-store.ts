@@ -182,3 +182,19 @@ export async function gitConfigValue(dir: string, key: string): Promise<string |
   const r = await git(dir, ["config", "--get", key]);
   return r.code === 0 ? r.stdout.trim() || undefined : undefined;
 }
+
+/**
+ * Whether a commit is on the remote's default branch (fetched now into
+ * `refs/runbook-remotes/<remote>/default`). A plan's commit decides which allowed-signers file
+ * judges it: a commit only the requester has (with their own second key added) must never count.
+ */
+export async function onDefaultBranch(c: ShareConfig, commit: string): Promise<{ ok: boolean; branch: string }> {
+  const head = await git(c.repo, ["ls-remote", "--symref", c.remote, "HEAD"], { timeoutMs: c.timeoutMs });
+  const branch = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(head.stdout)?.[1];
+  if (head.code !== 0 || branch === undefined) throw new RunRefusedError(`cannot tell the default branch of \`${c.remote}\`: ${head.stderr.trim().split("\n")[0] || "no HEAD"}`);
+  const ref = `${trackingPrefix(c.remote)}default`;
+  const fetched = await git(c.repo, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", c.remote, `+${branch}:${ref}`], { idleTimeoutMs: c.timeoutMs });
+  if (fetched.code !== 0) throw new RunRefusedError(`cannot fetch ${branch} from \`${c.remote}\`: ${fetched.stderr.trim().split("\n")[0] ?? ""}`);
+  const r = await git(c.repo, ["merge-base", "--is-ancestor", commit, ref]);
+  return { ok: r.code === 0, branch: branch.slice("refs/heads/".length) };
+}

@@ -105,6 +105,9 @@ describe("approvals: a two-person rule through the git remote", () => {
     const ok = await approve(bob, "bob", id);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`Approved plan ${id} as bob (1 of 1).`);
+    const noTerminal = await bob.run(["approve", id, "--key", "unused"]);
+    expect(noTerminal.exitCode).toBe(2);
+    expect(noTerminal.stderr).toContain("approve needs a terminal to type the plan id into, or --yes");
     const twice = await approve(bob, "bob", id);
     expect(twice.exitCode).toBe(2);
     expect(twice.stderr).toContain(`bob approved plan ${id} already`);
@@ -166,6 +169,14 @@ describe("approvals: a two-person rule through the git remote", () => {
     expect(dirty.exitCode).toBe(2);
     expect(dirty.stderr).toContain("runbooks/deploy.md has uncommitted changes: an approver must be able to read exactly what will run");
     writeFileSync(file, text);
+    // A commit only the requester has (it could add a second key of theirs to the allowed signers) never counts.
+    writeFileSync(path.join(alice.dir, "notes.txt"), "local\n");
+    await execa("git", ["add", "notes.txt"], { cwd: alice.dir });
+    await execa("git", ["commit", "-qm", "local only"], { cwd: alice.dir });
+    const unpushed = await alice.run(["request", "runbooks/deploy.md", "-p", "TARGET_ENV=production", "--key", k.key("alice")]);
+    expect(unpushed.exitCode).toBe(2);
+    expect(unpushed.stderr).toMatch(/is at a commit the remote's default branch does not have: commit [0-9a-f]{12} is not on origin\/main/);
+    await execa("git", ["push", "-q", "origin", "main"], { cwd: alice.dir });
 
     const { id } = await request(alice, "alice", "--expires", "1s");
     // Wait for the state, not a fixed time.

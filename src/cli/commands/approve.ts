@@ -22,6 +22,7 @@ export interface ApproveFlags {
  */
 export default async function approve(io: Io, id: string, flags: ApproveFlags): Promise<number> {
   checkPlanId(id);
+  if (!flags.yes && !io.stdin.isTTY) throw new UsageError("approve needs a terminal to type the plan id into, or --yes (which skips the question, never the checks)", { hint: `runbook approve ${id} --yes` });
   const loaded = await loadConfig(io.cwd, flags.config);
   const ctx = approvalContext(loaded, shareConfigOf(loaded, io.env), stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd));
   const { stored, doc } = await readPlan(ctx, id);
@@ -55,7 +56,6 @@ export default async function approve(io: Io, id: string, flags: ApproveFlags): 
 
 /** The approver types the first 8 characters of the id: proof they read which plan they sign. */
 async function askForId(io: Io, id: string): Promise<void> {
-  if (!io.stdin.isTTY) throw new UsageError("approve needs a terminal to type the plan id into, or --yes", { hint: `runbook approve ${id} --yes` });
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: true });
   try {
     const answer = (await rl.question(`\nType the first 8 characters of the plan id to approve it: `)).trim();

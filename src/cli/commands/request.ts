@@ -5,7 +5,7 @@ import { assemblePlan, planBytes, planIdOf, planSummary } from "../../run/approv
 import { resolveParams } from "../../run/param-values.js";
 import { commitOfFile, gitConfigValue } from "../../state/approvals-store.js";
 import { principalsOf, signBytes, signingKeyFile } from "../../system/ssh-signatures.js";
-import { allowedSignersAt, approvalContext } from "../approvals.js";
+import { allowedSignersAt, approvalContext, mergedProblem } from "../approvals.js";
 import type { Io } from "../io.js";
 import { sessionSetup } from "../session-setup.js";
 
@@ -31,6 +31,8 @@ export default async function request(io: Io, file: string, flags: RequestFlags)
   const at = await commitOfFile(prepared.file);
   if (!at) throw new RunRefusedError(`${file} is in no git repository with a commit: a plan names the commit its runbook is at`);
   if (at.dirty) throw new RunRefusedError(`${file} has uncommitted changes: an approver must be able to read exactly what will run`, { hint: "Commit (and push) the runbook, then request again." });
+  const unmerged = await mergedProblem(ctx, at.commit);
+  if (unmerged) throw new RunRefusedError(`${file} is at a commit the remote's default branch does not have: ${unmerged.replace(/^its commit/, "commit")}`, { hint: "Push it and merge it first: approvers approve what the team merged." });
   const declared = prepared.runbook.meta?.params ?? {};
   const r = resolveParams(declared, s.given);
   const missing = r.missing.filter((n) => !r.secrets.has(n));
