@@ -9,13 +9,14 @@ import { z } from "zod";
  * was live, journaled by its runner). Version 5 added the irreversible barrier of a rollback (the
  * `barrier` question, `rollback_started.barrier`/`beyond`, the `rolled_back_to` end), steps assumed
  * done by a flag (`step_finished.by: "flag"`), `options.confirmIrreversible`, and `runbook close`
- * (the `closed` end, with `by`). Older journals are still read: every event of a version is a valid
- * event of the next.
+ * (the `closed` end, with `by`). Version 6 added `run_started.approval` and `run_started.breakGlass`
+ * (docs/approvals.md). Older journals are still read: every event of a version is a valid event of
+ * the next.
  */
-export const JOURNAL_VERSION = 5;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
+export const JOURNAL_VERSION = 6;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */

@@ -276,7 +276,7 @@ describe("what shared runs keep and show", () => {
     expect(log).toContain(`run **closed** by **bob**: ${reason}`);
     expect(log).toMatch(/## Outcome\n\n\*\*closed\*\* by bob \(drill abandoned: staging was rebuilt\)/);
     const events = JSON.parse((await a!.run(["log", "last", "--format", "json"])).stdout) as Array<Record<string, unknown>>;
-    expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "closed", exitCode: 0, by: "bob", note: reason, v: 5 });
+    expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "closed", exitCode: 0, by: "bob", note: reason, v: 6 });
 
     const resume = await a!.run(["resume", "last", "--rerun-interrupted"]);
     expect(resume.exitCode).toBe(2);
