@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { ApprovalsSpec } from "../model/schema/frontmatter-schema.js";
+import { printableLine } from "../core/printable.js";
 import type { Plan } from "./plan.js";
 
 /**
@@ -70,16 +72,32 @@ export function assemblePlan(o: {
   };
 }
 
-/** Reads a plan's bytes back; undefined when they are not a plan this version understands. */
+const planSchema = z.strictObject({
+  kind: z.literal("runbook-plan"),
+  version: z.literal(1),
+  runbook: z.strictObject({ id: z.string(), path: z.string(), sha256: z.string(), commit: z.string().regex(/^[0-9a-f]{40,64}$/) }),
+  params: z.record(z.string(), z.string()),
+  secrets: z.array(z.string()),
+  steps: z.array(z.strictObject({ id: z.string(), title: z.string(), flags: z.array(z.string()) })),
+  required: z.number().int().min(1).max(9),
+  requester: z.string().min(1),
+  requestedAt: z.string(),
+  expiresAt: z.string().refine((t) => !Number.isNaN(Date.parse(t))),
+  nonce: z.string(),
+});
+
+/** Reads a plan's bytes back; undefined when they are not a plan this version understands. Never throws. */
 export function parsePlan(bytes: Buffer): PlanDocument | undefined {
+  let data: unknown;
   try {
-    const d = JSON.parse(bytes.toString("utf8")) as Partial<PlanDocument> | null;
-    if (!d || d.kind !== "runbook-plan" || d.version !== 1 || typeof d.requester !== "string" || !d.runbook || typeof d.expiresAt !== "string") return undefined;
-    if (typeof d.params !== "object" || !Array.isArray(d.secrets) || !Array.isArray(d.steps) || typeof d.required !== "number") return undefined;
-    return d as PlanDocument;
+    data = JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
+  const r = planSchema.safeParse(data);
+  if (!r.success) return undefined;
+  // Param names are anyone's text: a prototype-less map, so `__proto__` is only ever a name.
+  return { ...r.data, params: Object.assign(Object.create(null) as Record<string, string>, r.data.params) };
 }
 
 /**
@@ -130,7 +148,10 @@ export function planDifferences(doc: PlanDocument, run: { path: string; sha256: 
   return out;
 }
 
-/** A Markdown summary of a plan to paste in chat. Pure. */
+/**
+ * A Markdown summary of a plan to paste in chat. Pure. Every text in it is made printable: a plan is
+ * read from a shared ref anyone with push access could have written, and is shown to the approver.
+ */
 export function planSummary(doc: PlanDocument, planId: string, state?: string): string {
   const lines = [
     `**Approval requested** for \`${doc.runbook.path}\` (\`${doc.runbook.id}\`) by **${doc.requester}**${state ? ` (${state})` : ""}`,
@@ -144,5 +165,5 @@ export function planSummary(doc: PlanDocument, planId: string, state?: string): 
     "",
     `Approve with: \`runbook approve ${planId}\``,
   ];
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(printableLine).join("\n")}\n`;
 }

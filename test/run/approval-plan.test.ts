@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approvalNeed, assemblePlan, parsePlan, planBytes, planDifferences, planIdOf } from "../../src/run/approval-plan.js";
+import { approvalNeed, assemblePlan, parsePlan, planBytes, planDifferences, planIdOf, planSummary } from "../../src/run/approval-plan.js";
 import type { Plan } from "../../src/run/plan.js";
 
 const step = (id: string, over: Partial<Plan["steps"][number]> = {}): Plan["steps"][number] => ({
@@ -43,5 +43,23 @@ describe("approval plans", () => {
       "steps: approved scale[] promote[irreversible], now scale[]",
     ]);
     expect(planDifferences(doc, { ...same, secrets: new Set() , values: { ...same.values, TOKEN: "t" } })).toEqual(['param TOKEN: secret in the plan, not secret now']);
+  });
+});
+
+describe("approval plans from anywhere", () => {
+  it("parsePlan never throws, and a summary never carries a control character", async () => {
+    const fc = await import("fast-check");
+    fc.assert(
+      fc.property(fc.string(), fc.jsonValue(), (text, value) => {
+        parsePlan(Buffer.from(text));
+        parsePlan(Buffer.from(JSON.stringify(value)));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (title, value) => {
+        const shown = planSummary({ ...doc, steps: [{ id: "a", title, flags: [] }], params: { X: value } }, "0123456789abcdef");
+        expect(shown.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      }),
+    );
   });
 });

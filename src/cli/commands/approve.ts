@@ -29,8 +29,8 @@ export default async function approve(io: Io, id: string, flags: ApproveFlags): 
   const now = new Date();
   const before = await assessPlan(ctx, stored, doc, now);
   if (before.state === "used") throw new RunRefusedError(`plan ${id} was used already (run ${stored.used?.runId ?? "?"}): there is nothing left to approve`);
-  if (before.state === "expired") throw new RunRefusedError(`plan ${id} expired at ${doc.expiresAt}`, { hint: `Ask ${doc.requester} to request a new plan.` });
-  if (before.problems.length) throw new RunRefusedError(`plan ${id} cannot be approved: ${before.problems.length === 1 ? before.problems[0] ?? "" : `${before.problems.length} signatures do not hold`}`, before.problems.length > 1 ? { details: before.problems.map((p) => `  ${p}\n`).join("") } : {});
+  if (before.state === "expired") throw new RunRefusedError(`plan ${id} expired at ${printableLine(doc.expiresAt)}`, { hint: `Ask ${printableLine(doc.requester)} to request a new plan.` });
+  if (before.problems.length) throw new RunRefusedError(`plan ${id} cannot be approved: ${before.problems.length === 1 ? printableLine(before.problems[0] ?? "") : `${before.problems.length} problems, listed above`}`, before.problems.length > 1 ? { details: before.problems.map((p) => `  ${printableLine(p)}\n`).join("") } : {});
   const allowed = await allowedSignersAt(ctx, doc.runbook.commit);
   const key = await signingKeyFile(flags.key, await gitConfigValue(ctx.repo, "user.signingkey"), io.env.HOME);
   try {
@@ -47,7 +47,7 @@ export default async function approve(io: Io, id: string, flags: ApproveFlags): 
     const at = new Date().toISOString();
     await ctx.store.write(stored, { id, bytes: stored.bytes, signatures: [...stored.signatures, { role: "approval", principal: me, signature: signature.toString("utf8"), at }], ...(stored.used ? { used: stored.used } : {}) }, `approve ${id} by ${me}`);
     const count = before.approvers.length + 1;
-    io.stdout.write(`\nApproved plan ${id} as ${printableLine(me)} (${count} of ${doc.required}).${count >= doc.required ? ` ${doc.requester} can now run it: runbook run ${doc.runbook.path} --plan ${id}` : ""}\n`);
+    io.stdout.write(`\nApproved plan ${id} as ${printableLine(me)} (${count} of ${doc.required}).${count >= doc.required ? ` ${printableLine(doc.requester)} can now run it: runbook run ${printableLine(doc.runbook.path)} --plan ${id}` : ""}\n`);
     return EXIT.ok;
   } finally {
     await key.done();
