@@ -184,15 +184,15 @@ export async function gitConfigValue(dir: string, key: string): Promise<string |
 }
 
 /**
- * Whether a commit is on the remote's default branch (fetched now into
- * `refs/runbook-remotes/<remote>/default`). A plan's commit decides which allowed-signers file
+ * Whether a commit is on the remote's default branch (fetched now into `refs/runbook-default/<remote>`,
+ * outside the tracking namespace, which every fetch of runbook's refs prunes). A plan's commit decides which allowed-signers file
  * judges it: a commit only the requester has (with their own second key added) must never count.
  */
 export async function onDefaultBranch(c: ShareConfig, commit: string): Promise<{ ok: boolean; branch: string }> {
   const head = await git(c.repo, ["ls-remote", "--symref", c.remote, "HEAD"], { timeoutMs: c.timeoutMs });
   const branch = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(head.stdout)?.[1];
   if (head.code !== 0 || branch === undefined) throw new RunRefusedError(`cannot tell the default branch of \`${c.remote}\`: ${head.stderr.trim().split("\n")[0] || "no HEAD"}`);
-  const ref = `${trackingPrefix(c.remote)}default`;
+  const ref = `refs/runbook-default/${c.remote}`;
   const fetched = await git(c.repo, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", c.remote, `+${branch}:${ref}`], { idleTimeoutMs: c.timeoutMs });
   if (fetched.code !== 0) throw new RunRefusedError(`cannot fetch ${branch} from \`${c.remote}\`: ${fetched.stderr.trim().split("\n")[0] ?? ""}`);
   const r = await git(c.repo, ["merge-base", "--is-ancestor", commit, ref]);

@@ -79,6 +79,9 @@ describe("approvals: a two-person rule through the git remote", () => {
     expect(refused.stderr).toContain("runbooks/deploy.md needs an approved plan when TARGET_ENV is production");
     expect(refused.stderr).toContain("runbook request runbooks/deploy.md -p TARGET_ENV=production");
     expect(marks()).toEqual([]);
+    const dry = await alice.run(["run", "runbooks/deploy.md", "--dry-run", "-p", "TARGET_ENV=production"]);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stderr).toContain("`runbook run` needs an approved plan for these values (docs/approvals.md)");
     const staging = await run(alice, "-p", "TARGET_ENV=staging");
     expect(staging.exitCode, staging.stderr).toBe(0);
     expect(marks()).toEqual(["scale staging 3", "promote staging"]);

@@ -8,6 +8,7 @@ import { missingCapturesError, skippedCaptures, splitGiven } from "../../run/ski
 import { didYouMean } from "../../model/suggest.js";
 import { printableLine } from "../../core/printable.js";
 import { approvalGate } from "../approvals.js";
+import { approvalNeed } from "../../run/approval-plan.js";
 import type { Io } from "../io.js";
 import { metadataWarnings } from "../metadata-errors.js";
 import { sessionSetup, type SessionFlags, type SessionSetup } from "../session-setup.js";
@@ -64,6 +65,9 @@ async function dryRun(io: Io, s: SessionSetup, file: string, flags: RunFlags): P
   const r = resolveParams(declared, given);
   const shown = paramsShown(declared, given, r);
   io.stderr.write(metadataWarnings(io, file, metadataErrors, "plan"));
+  // The dry run an approver reads: say when `run` would need an approved plan for these values.
+  if (flags.plan === undefined && flags.breakGlass === undefined && approvalNeed(runbook.meta?.approvals, r.values) === "needed")
+    io.stderr.write(`runbook: \`runbook run\` needs an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run --plan <plan-id>\n`);
   const missing = s.interactive ? undefined : missingCapturesError(skipped, captures);
   const problems = [...r.problems.map((p) => p.message), ...(missing ? [`${missing.message}; ${missing.hint ?? ""}`] : [])];
   if (problems.length) {
