@@ -1,6 +1,7 @@
 import type { RuleInfo } from "./findings-report.js";
 import type { Rule } from "./define-rule.js";
 import { RUNBOOK_ID_UNIQUE } from "./project.js";
+import approvalsKnown from "./rules/approvals-known.js";
 import blockOutsideStep from "./rules/block-outside-step.js";
 import drillConfig from "./rules/drill-config.js";
 import fenceAttributes from "./rules/fence-attributes.js";
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   rollbackOrIrreversible,
   paramDeclared,
   paramUsed,
+  approvalsKnown,
   noTemplatePlaceholder,
   variableNameReserved,
   noShellPrompt,

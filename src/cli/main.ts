@@ -100,6 +100,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")
     .option("--record", "when every step is done (none skipped, assumed or rolled back), record the drill as a verification")
     .option("--commit", "with --record: commit the verification")
+    .option("--plan <plan-id>", "run the approved plan (runbook request / approve): verified before anything runs, used once")
+    .option("--break-glass <reason>", "run without the approval the runbook needs, when the team cannot wait: journaled and shown in red on every report")
     .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, or lost its shared lock (the run's outcome is then the shared record's), 3 aborted, 130 interrupted.")
     .action(run(() => import("./commands/run.js")));
 
@@ -176,6 +178,32 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(format(["table", "json"], "table"))
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/stats.js")));
+
+  program
+    .command("request")
+    .description("write and sign the plan a second person must approve before a run (docs/approvals.md); prints a summary, then the plan id")
+    .argument("<file>", "runbook file (committed)")
+    .option("-p, --param <name=value>", "set a param (repeatable); secrets are recorded by name only", collect, [])
+    .option("--expires <duration>", "how long the plan may be approved and run (default 1h)")
+    .option("--key <path>", "SSH key to sign with (default: git's user.signingkey, else ~/.ssh/id_ed25519)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 stored, 2 refused (uncommitted runbook, key not in the allowed signers, params incomplete, remote unreachable).")
+    .action(run(() => import("./commands/request.js")));
+  program
+    .command("approve")
+    .description("sign a plan someone else requested, after reading it (docs/approvals.md)")
+    .argument("<plan-id>", "the id `runbook request` printed")
+    .option("--key <path>", "SSH key to sign with (default: git's user.signingkey, else ~/.ssh/id_ed25519)")
+    .option("-y, --yes", "do not ask for the first 8 characters of the plan id (every check still applies)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 approved, 2 refused (your own request, a key not in the allowed signers, approved already, expired, used), 3 the id typed did not match.")
+    .action(run(() => import("./commands/approve.js")));
+  program
+    .command("approvals")
+    .description("list plans with their state (pending, approved, expired, used, refused) and who signed them")
+    .addOption(format(["table", "json"], "table"))
+    .option("-c, --config <file>", "config file")
+    .action(run(() => import("./commands/approvals.js")));
 
   const share = program.command("share").description("shared runs through the git remote");
   share

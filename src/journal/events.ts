@@ -10,8 +10,9 @@ import { z } from "zod";
  * `barrier` question, `rollback_started.barrier`/`beyond`, the `rolled_back_to` end), steps assumed
  * done by a flag (`step_finished.by: "flag"`), `options.confirmIrreversible`, and `runbook close`
  * (the `closed` end, with `by`). Version 6 added drills (`runbook drill`): `options.drill`, and the
- * steps a drill assumed and left out on `verification_recorded`. Older journals are still read: every
- * event of a version is a valid event of the next.
+ * steps a drill assumed and left out on `verification_recorded`; `run_started.approval` and
+ * `run_started.breakGlass` (docs/approvals.md); and the `notified` event. Older journals are still
+ * read: every event of a version is a valid event of the next.
  */
 export const JOURNAL_VERSION = 6;
 export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
@@ -69,6 +70,10 @@ export const eventSchema = z.discriminatedUnion("type", [
      * runs read (version 5); a secret one by name only (`value` null), given again at a resume.
      */
     captures: z.array(capture).optional(),
+    /** The approved plan this run used (docs/approvals.md): who asked, who signed; absent for runs that needed none. */
+    approval: z.strictObject({ plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() }).optional(),
+    /** `--break-glass "reason"`: a run that needed approval and went without it, and why. */
+    breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
     order: z.array(z.string()),
     options: z.strictObject({
       onFailure: z.enum(["abort", "rollback", "ask"]),

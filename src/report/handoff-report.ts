@@ -87,6 +87,7 @@ function sections(r: HandoffReport): Section[] {
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
     // Held by someone now: the offers say who (report/openness.ts); else who had it last.
     if (!s.commands.held) fields.push(["last held by", [`${s.by} (started by ${s.operator}@${s.host})`]]);
+    if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
     if (s.note) fields.push(["outcome", [s.note]]);
     for (const l of offerLines(s.commands)) fields.push([l.label, [...(l.command !== undefined ? [{ code: l.command }] : []), ...(l.words !== undefined ? [`${l.command !== undefined ? " " : ""}${l.words}`] : [])]]);
     if (s.giveAgain.length) fields.push(["give again", [`${s.giveAgain.join(", ")} (secret, never journaled: asked for in a terminal, or `, { code: s.giveAgain.map((n) => `-p ${n}=…`).join(" ") }, " or ", { code: s.giveAgain.map((n) => `RUNBOOK_PARAM_${n}`).join(", ") }, ")"]]);
@@ -96,6 +97,7 @@ function sections(r: HandoffReport): Section[] {
   });
   const endedItems = r.ended.map((s): Item => {
     const fields: Array<readonly [string, Part[]]> = [];
+    if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
     if (s.note && s.status !== "completed") fields.push([s.status === "closed" ? "reason" : "why", [s.note]]);
     // A rollback that stopped at an irreversible step left changes in place: say which, by name.
     if (s.status === "rolled_back_to") {

@@ -65,6 +65,8 @@ export class PlainView {
         const params = Object.entries(e.params);
         // Secrets are *** in the event already.
         if (params.length) this.#line(c.dim(`  params: ${params.map(([k, v]) => `${k}=${printableLine(v)}`).join(" ")}`));
+        if (e.approval) this.#line(c.dim(`  approved plan ${e.approval.plan}: requested by ${printableLine(e.approval.requester)}, approved by ${e.approval.approvers.map(printableLine).join(", ")}`));
+        if (e.breakGlass) this.#line(c.red(c.bold(`  BREAK GLASS: no approval; ${printableLine(e.breakGlass.reason)}`)));
         break;
       }
       case "run_resumed":

@@ -30,6 +30,8 @@ export interface RunbookStats {
   readonly drills: number;
   readonly drillsPassed: number;
   readonly drillPassRate: number | null;
+  /** Runs started with `--break-glass`, without approval. */
+  readonly breakGlass: number;
 }
 
 /** Figures per runbook, busiest first, and for all runs. Pure. */
@@ -72,6 +74,7 @@ function figures(runbook: string, title: string, runs: readonly RunSummary[]): R
     drills: drills.length,
     drillsPassed: drills.filter((r) => r.verified).length,
     drillPassRate: rate(drills.filter((r) => r.verified).length, drills.length),
+    breakGlass: runs.filter((r) => r.breakGlass !== undefined).length,
   };
 }
 

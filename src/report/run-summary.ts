@@ -57,6 +57,8 @@ export interface RunSummary {
   readonly retried: boolean;
   readonly skippedOrManual: boolean;
   readonly rolledBack: boolean;
+  /** Run with `--break-glass`: without the approval its runbook asks for (docs/approvals.md). */
+  readonly breakGlass: string | undefined;
 }
 
 
@@ -122,6 +124,7 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     retried: steps.some((s) => s.attempts > 1 || (s.attempt?.retry ?? 0) > 0),
     skippedOrManual: steps.some((s) => s.status === "skipped" || s.status === "assumed" || s.by === "operator" || s.by === "resume"),
     rolledBack,
+    breakGlass: started.breakGlass?.reason,
   };
 }
 

@@ -33,6 +33,8 @@ export interface RunView {
   /** How the run was stopped, when it was. */
   readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string } | undefined;
   readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
+  /** `--break-glass`: the reason this run went without approval; shown in red on every screen. */
+  readonly breakGlass: string | undefined;
   /** Where the run stands for whoever looks (report/openness.ts). */
   readonly openness: Openness;
   /** What to type next: go on, undo, or (held by someone else) who holds it and how to reach them. */
@@ -192,6 +194,7 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
     lastOutput: lastOutput(state),
     notes: state.notes,
     interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts } : undefined,
+    breakGlass: started.breakGlass?.reason,
     verification: v === undefined ? undefined : v.type === "verification_recorded" ? { recorded: true, text: `verification recorded: last_verified ${v.date} by ${v.by}${v.commit ? ` (committed ${v.commit.slice(0, 8)})` : ""}` } : { recorded: false, text: `no verification recorded: ${v.reason}` },
     openness: open,
     commands: offers(state, open),

@@ -76,6 +76,9 @@ function header(s: EventOf<"run_started">): string {
     `- started: ${when(s.ts)} by ${mdText(s.operator)}@${mdText(s.host)}`,
   ];
   if (params.length) lines.push(`- params: ${params.map(([k, v]) => mdCode(`${k}=${v}`)).join(", ")}`);
+  if (s.approval) lines.push(`- approved plan ${mdCode(s.approval.plan)}: requested by ${mdText(s.approval.requester)}, approved by ${s.approval.approvers.map(mdText).join(", ")} (signatures verified at commit ${mdCode(s.approval.commit.slice(0, 12))})`);
+  // GitHub renders a CAUTION alert in red: a run without its approval must not read like any other.
+  if (s.breakGlass) lines.push("", "> [!CAUTION]", `> **BREAK GLASS**: run without ${s.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}, by ${mdText(s.operator)}: ${mdText(s.breakGlass.reason)}`);
   lines.push("", "## Timeline", "", "");
   return lines.join("\n").replace(/\n\n\n$/, "\n\n");
 }

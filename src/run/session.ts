@@ -41,6 +41,18 @@ export interface StartRequest {
   readonly only: readonly string[] | undefined;
   /** `runbook drill`: what the drill may leave undone and still record a verification. */
   readonly drill?: DrillAllowance | undefined;
+  /** The approved plan this run must match (docs/approvals.md): checked once params are known, claimed under the lock. */
+  readonly approval?: ApprovalGate;
+  /** `--break-glass "reason"`: journaled with the run. */
+  readonly breakGlass?: NonNullable<EventOf<"run_started">["breakGlass"]>;
+}
+
+/** The two moments a plan is looked at once the run's values are known. */
+export interface ApprovalGate {
+  /** Refuses (throws) when these values are not what the plan says, or no plan covers them. */
+  check(values: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): Promise<void>;
+  /** Marks the plan used by this run (once, on the remote with `share:`); what the journal records. Undefined when no plan was needed. */
+  claim(runId: string): Promise<EventOf<"run_started">["approval"]>;
 }
 
 /** `runbook resume` and `runbook rollback`. */
@@ -99,11 +111,14 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.notice("not started: nothing ran");
         return EXIT.aborted;
       }
+      await req.approval?.check(resolved.values, resolved.secrets);
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
       try {
         await stopLeftovers(world, lock, undefined, front.notice);
+        // Under the lock, before the journal: a plan is used once, and a run that could not claim it never starts.
+        const approval = await req.approval?.claim(runId);
         const { sink, event } = world.store.create(runId, {
           type: "run_started",
           runId,
@@ -115,6 +130,8 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? MASKED : v])),
           secrets: [...resolved.secrets],
           ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
+          ...(approval ? { approval } : {}),
+          ...(req.breakGlass ? { breakGlass: req.breakGlass } : {}),
           ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),
           order: plan.steps.map((s) => s.id),
           options: {

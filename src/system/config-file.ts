@@ -5,7 +5,7 @@ import { InputError } from "../core/errors.js";
 import { RULE_IDS } from "../check/registry.js";
 import { parseYaml } from "../model/frontmatter-yaml.js";
 import { LineIndex } from "../model/positions.js";
-import { CONFIG_FILE, CONFIG_KEYS, configSchema, NOTIFY_KEYS, SHARE_KEYS, type Config } from "../model/schema/config-schema.js";
+import { APPROVALS_CONFIG_KEYS, CONFIG_FILE, CONFIG_KEYS, configSchema, NOTIFY_KEYS, SHARE_KEYS, type Config } from "../model/schema/config-schema.js";
 import { nearestOrChoices } from "../model/suggest.js";
 import { flattenIssues } from "../model/schema/zod-issues.js";
 
@@ -58,9 +58,11 @@ export function assembleConfig(text: string): { config: Config | undefined; prob
   const data = source.data ?? {};
   const result = configSchema.safeParse(data);
   if (!result.success) {
+    const nested: Record<string, readonly string[]> = { share: SHARE_KEYS, approvals: APPROVALS_CONFIG_KEYS };
     const known = (p: readonly PropertyKey[]) =>
-      p.length === 0 ? CONFIG_KEYS : p.length === 1 && p[0] === "share" ? SHARE_KEYS : p.length === 2 && p[0] === "notify" ? NOTIFY_KEYS : [];
-    const where = (p: readonly PropertyKey[]) => (p.length === 1 && p[0] === "share" ? " under `share`" : p.length === 2 && p[0] === "notify" ? ` under \`notify[${String(p[1])}]\`` : "");
+      p.length === 0 ? CONFIG_KEYS : p.length === 1 ? (nested[String(p[0])] ?? []) : p.length === 2 && p[0] === "notify" ? NOTIFY_KEYS : [];
+    const where = (p: readonly PropertyKey[]) =>
+      p.length === 1 && Object.hasOwn(nested, String(p[0])) ? ` under \`${String(p[0])}\`` : p.length === 2 && p[0] === "notify" ? ` under \`notify[${String(p[1])}]\`` : "";
     for (const issue of flattenIssues(result.error.issues, data, known, where)) {
       // Bad rule ids are reported below, once each, with the known ones.
       if (issue.path[0] === "rules" && issue.path.length === 2 && !RULE_IDS.includes(String(issue.path[1]))) continue;

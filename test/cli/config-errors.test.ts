@@ -36,7 +36,7 @@ describe("runbook.config.yaml errors", () => {
   it("lists the known keys and rules when none is close", async () => {
     const p = await project({ "rb.md": RUNBOOK, "runbook.config.yaml": "colour: true\nrules:\n  shellcheck: off\n" });
     const r = await runMain(["lint", "rb.md"], { cwd: p.dir, env: p.env });
-    expect(r.stderr).toContain("runbook.config.yaml:1:1: Unknown key `colour`: expected one of `review_every`, `state_dir`, `runbooks`, `rules`, `output_limit`, `share` or `notify`\n");
+    expect(r.stderr).toContain("runbook.config.yaml:1:1: Unknown key `colour`: expected one of `review_every`, `state_dir`, `runbooks`, `rules`, `output_limit`, `share`, `notify` or `approvals`\n");
     expect(r.stderr).toMatch(/runbook\.config\.yaml:3:3: Unknown rule `shellcheck`: expected one of `file-content`, `yaml-syntax`, .* or `runbook-id-unique`\n/);
   });
 });

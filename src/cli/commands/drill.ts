@@ -1,6 +1,6 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
-import { simpleGit } from "simple-git";
+import { repoAt } from "../../system/git.js";
 import { EXIT, RunbookError } from "../../core/errors.js";
 import { lintRunbook } from "../../check/lint-runbook.js";
 import { buildRunbook } from "../../model/build-runbook.js";
@@ -80,7 +80,7 @@ export default async function drill(io: Io, paths: string[], flags: DrillFlags):
   }
   const passed = results.filter((r) => r.outcome === "passed");
   if (flags.commit && passed.length) {
-    const git = simpleGit(io.cwd);
+    const git = repoAt(io.cwd);
     const message = `Drills verified ${passed.map((r) => r.id).join(", ")}\n\n${passed.map((r) => `- ${r.file}: ${r.verified?.date ?? ""} by ${r.verified?.by ?? ""}${r.verified?.assumed.length ? `, assumed done: ${r.verified.assumed.join(", ")}` : ""}${r.verified?.skipped.length ? `, left out: ${r.verified.skipped.join(", ")}` : ""} (run ${r.runId ?? "?"})`).join("\n")}\n`;
     const done = await git.commit(message, passed.map((r) => r.file));
     io.stderr.write(`runbook: committed ${done.commit} (${passed.length} verification${passed.length === 1 ? "" : "s"})\n`);

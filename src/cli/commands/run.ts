@@ -6,6 +6,9 @@ import { runsStep } from "../../run/next.js";
 import { startRun } from "../../run/session.js";
 import { missingCapturesError, skippedCaptures, splitGiven } from "../../run/skipped-captures.js";
 import { didYouMean } from "../../model/suggest.js";
+import { printableLine } from "../../core/printable.js";
+import { approvalGate } from "../approvals.js";
+import { approvalNeed } from "../../run/approval-plan.js";
 import type { Io } from "../io.js";
 import { metadataWarnings } from "../metadata-errors.js";
 import { sessionSetup, type SessionFlags, type SessionSetup } from "../session-setup.js";
@@ -16,11 +19,19 @@ export interface RunFlags extends SessionFlags {
   commit?: boolean;
   from?: string;
   only?: string;
+  /** `--plan <plan-id>`: the approved plan this run is (docs/approvals.md). */
+  plan?: string;
+  /** `--break-glass "reason"`: run without the approval the runbook asks for. */
+  breakGlass?: string;
 }
 
 export default async function run(io: Io, file: string, flags: RunFlags): Promise<number> {
   if (flags.commit && !flags.record) throw new UsageError("--commit goes with --record");
   if (flags.from !== undefined && flags.only !== undefined) throw new UsageError("choose one of --from and --only");
+  if (flags.plan !== undefined && flags.breakGlass !== undefined) throw new UsageError("choose one of --plan and --break-glass");
+  if (flags.breakGlass !== undefined && flags.breakGlass.trim() === "") throw new UsageError('--break-glass needs a reason: it is journaled and shown on every report', { hint: 'runbook run <file> --break-glass "primary down, approver unreachable (INC-123)"' });
+  // An approved plan is the whole run: running part of it is another plan.
+  if (flags.plan !== undefined && (flags.from !== undefined || flags.only !== undefined || flags.record)) throw new UsageError("--plan runs the plan as approved: it does not go with --from, --only or --record");
   const s = await sessionSetup(io, flags);
   if (flags.dryRun) return dryRun(io, s, file, flags);
   const prepared = await s.prepare(file);
@@ -29,7 +40,10 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   const only = flags.only === undefined ? undefined : flags.only.split(",").map((id) => knownStep(plan, id.trim(), "--only"));
   s.checkRequires(plan);
   if (flags.record && flags.commit) await s.world.git.assertCommittable(prepared.file);
-  return startRun({ prepared, given: s.given, givenBy: s.givenBy, policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
+  const approval = await approvalGate({ loaded: s.loaded, share: s.share, stateDir: s.stateDir, prepared, fileArg: file, given: s.given, givenBy: s.givenBy, plan: flags.plan, breakGlass: flags.breakGlass !== undefined, operator: s.world.operator });
+  const breakGlass = flags.breakGlass === undefined ? undefined : { reason: flags.breakGlass.trim(), needed: approval.needed };
+  if (breakGlass) s.world.notice(`${s.interactive ? "\u001b[31m" : ""}BREAK GLASS: running without approval: ${printableLine(breakGlass.reason)} (journaled, and shown on every report)${s.interactive ? "\u001b[39m" : ""}`);
+  return startRun({ prepared, given: approval.given, givenBy: s.givenBy, ...(approval.gate ? { approval: approval.gate } : {}), ...(breakGlass ? { breakGlass } : {}), policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
 }
 
 /**
@@ -51,6 +65,9 @@ async function dryRun(io: Io, s: SessionSetup, file: string, flags: RunFlags): P
   const r = resolveParams(declared, given);
   const shown = paramsShown(declared, given, r);
   io.stderr.write(metadataWarnings(io, file, metadataErrors, "plan"));
+  // The dry run an approver reads: say when `run` would need an approved plan for these values.
+  if (flags.plan === undefined && flags.breakGlass === undefined && approvalNeed(runbook.meta?.approvals, r.values) === "needed")
+    io.stderr.write(`runbook: \`runbook run\` needs an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run --plan <plan-id>\n`);
   const missing = s.interactive ? undefined : missingCapturesError(skipped, captures);
   const problems = [...r.problems.map((p) => p.message), ...(missing ? [`${missing.message}; ${missing.hint ?? ""}`] : [])];
   if (problems.length) {

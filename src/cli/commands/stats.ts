@@ -28,8 +28,8 @@ export function runStats(io: Io, ctx: RunsWorld, flags: { sinceMs: number; forma
   }
   const pct = (r: number | null) => (r === null ? "-" : `${Math.round(r * 100)}%`);
   const ms = (v: number | null) => (v === null ? "-" : formatDuration(v));
-  const row = (s: RunbookStats) => [s.runbook === "*" ? "all" : printableLine(s.runbook), String(s.runs), `${pct(s.successRate)} (${s.completed}/${s.ended})`, ms(s.medianMs), ms(s.p90Ms), `${pct(s.rollbackRate)} (${s.rollbacks})`, `${pct(s.automaticRate)} (${s.automatic}/${s.completed})`, `${pct(s.drillPassRate)} (${s.drillsPassed}/${s.drills})`];
-  io.stdout.write(table(["RUNBOOK", "RUNS", "SUCCESS", "MEDIAN", "P90", "ROLLBACK", "AUTOMATIC", "DRILLS PASSED"], [...figures.runbooks.map(row), row(figures.all)]));
+  const row = (s: RunbookStats) => [s.runbook === "*" ? "all" : printableLine(s.runbook), String(s.runs), `${pct(s.successRate)} (${s.completed}/${s.ended})`, ms(s.medianMs), ms(s.p90Ms), `${pct(s.rollbackRate)} (${s.rollbacks})`, `${pct(s.automaticRate)} (${s.automatic}/${s.completed})`, `${pct(s.drillPassRate)} (${s.drillsPassed}/${s.drills})`, String(s.breakGlass)];
+  io.stdout.write(table(["RUNBOOK", "RUNS", "SUCCESS", "MEDIAN", "P90", "ROLLBACK", "AUTOMATIC", "DRILLS PASSED", "BREAK GLASS"], [...figures.runbooks.map(row), row(figures.all)]));
   // Closed runs (`runbook close`) are in RUNS but not in SUCCESS: say how many, when there are any.
   if (figures.all.closed) io.stdout.write(`${figures.all.closed} closed run${figures.all.closed === 1 ? "" : "s"} (runbook close) left out of SUCCESS.\n`);
   return EXIT.ok;

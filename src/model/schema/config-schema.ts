@@ -20,6 +20,10 @@ const notifySchema = z.strictObject({
   waiting_after: durationSchema.optional().describe("How long a question may wait for its answer before `waiting` posts (default 5m)."),
 });
 
+const approvalsConfigSchema = z.strictObject({
+  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook\"] key` per line; whose signatures count (docs/approvals.md)."),
+});
+
 export const configSchema = z.strictObject({
   review_every: z.string().regex(REVIEW_PERIOD_PATTERN, { message: "Expected a period such as `90d` or `6 months`" }).optional().describe("Default review period for runbooks that set none (default 90d)."),
   state_dir: z.string().min(1).optional().describe("Where run journals and locks live, relative to the config file (default .runbook)."),
@@ -37,6 +41,7 @@ export const configSchema = z.strictObject({
     .array(notifySchema)
     .optional()
     .describe("Webhooks told when a run starts, waits for an answer, has a step fail, or ends (docs/handoff.md). Posted in the background: a webhook never delays or fails a step."),
+  approvals: approvalsConfigSchema.optional().describe("Whose SSH keys may sign plans for runbooks with `approvals:` (docs/approvals.md)."),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -44,3 +49,4 @@ export const CONFIG_KEYS: readonly string[] = Object.keys(configSchema.shape);
 export type NotifyConfig = z.output<typeof notifySchema>;
 export const NOTIFY_KEYS: readonly string[] = Object.keys(notifySchema.shape);
 export const SHARE_KEYS: readonly string[] = Object.keys(shareSchema.shape);
+export const APPROVALS_CONFIG_KEYS: readonly string[] = Object.keys(approvalsConfigSchema.shape);

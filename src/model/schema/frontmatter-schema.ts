@@ -64,6 +64,19 @@ export const paramSchema = z
 
 export type Param = z.output<typeof paramSchema>;
 
+/** `approvals:` (docs/approvals.md): a second person signs the exact plan before the run. */
+export const approvalsSchema = z.strictObject({
+  required: z.number().int().min(1).max(9).default(1).describe("How many people other than the requester must sign the plan (default 1)."),
+  when: z
+    .record(z.string().regex(ENV_NAME_PATTERN, { message: "Expected a param name" }), z.union([scalarText, z.array(scalarText).min(1)]))
+    .optional()
+    .describe("Approval is needed only when every param named has this value (or one of these values); without `when`, every run needs it."),
+  steps: z.array(z.string().min(1)).min(1).optional().describe("The steps the approval guards (today the plan is verified before the run starts, whichever steps are named)."),
+});
+
+export type ApprovalsSpec = z.output<typeof approvalsSchema>;
+export const APPROVALS_KEYS: readonly string[] = Object.keys(approvalsSchema.shape);
+
 const date = z.string().regex(DATE_PATTERN, { message: "Expected a date as YYYY-MM-DD" }).refine((s) => !Number.isNaN(Date.parse(s)), { message: "Expected a real calendar date" });
 
 const nonEmpty = z.string().trim().min(1, { message: "Expected a non-empty string" });
@@ -95,6 +108,7 @@ export const frontmatterSchema = z
       )
       .optional(),
     drill: drillSchema.optional().describe("How `runbook drill` runs this runbook unattended (docs/drills.md)."),
+    approvals: approvalsSchema.optional().describe("Who must sign the plan before a run (docs/approvals.md): `{required: 1, when: {TARGET_ENV: production}}`."),
   })
   .superRefine((f, ctx) => {
     if (f.review_every && f.review_in) ctx.addIssue({ code: "custom", path: ["review_in"], message: "Use one of `review_every` and its alias `review_in`, not both" });

@@ -1,6 +1,6 @@
 import type { Problem } from "../problem.js";
 import type { FrontmatterSource } from "../frontmatter-yaml.js";
-import { ENV_NAME_PATTERN, FRONTMATTER_KEYS, PARAM_KEYS, frontmatterSchema, paramSchema, type Frontmatter, type Param } from "./frontmatter-schema.js";
+import { APPROVALS_KEYS, ENV_NAME_PATTERN, FRONTMATTER_KEYS, PARAM_KEYS, frontmatterSchema, paramSchema, type Frontmatter, type Param } from "./frontmatter-schema.js";
 import { flattenIssues } from "./zod-issues.js";
 import { DRILL_KEYS } from "./drill-schema.js";
 
@@ -33,7 +33,8 @@ export function validateFrontmatter(source: FrontmatterSource, problems: Problem
     const meta = params === undefined ? result.data : { ...result.data, params: Object.assign(Object.create(null) as typeof params, params) };
     return { meta, known: meta };
   }
-  const knownKeys = (path: readonly PropertyKey[]) => (path.length === 0 ? FRONTMATTER_KEYS : path[0] === "params" && path.length === 2 ? PARAM_KEYS : path[0] === "drill" && path.length === 1 ? DRILL_KEYS : []);
+  const knownKeys = (path: readonly PropertyKey[]) =>
+    path.length === 0 ? FRONTMATTER_KEYS : path[0] === "params" && path.length === 2 ? PARAM_KEYS : path[0] === "drill" && path.length === 1 ? DRILL_KEYS : path[0] === "approvals" && path.length === 1 ? APPROVALS_KEYS : [];
   const where = (path: readonly PropertyKey[]) => (path[0] === "params" && path.length === 2 ? ` in param \`${String(path[1])}\`` : "");
   for (const issue of flattenIssues(result.error.issues, data, knownKeys, where)) {
     const missingTopLevel = issue.message.startsWith("Missing required key") && issue.path.length === 1;

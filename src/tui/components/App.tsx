@@ -134,9 +134,16 @@ export function App({ store, theme, onStop }: AppProps) {
     </Text>
   );
   const runInfo = (
-    <Text dimColor wrap="truncate-end">
-      {printableLine(runLine(view, snap, now))}
-    </Text>
+    <Box flexDirection="column">
+      <Text dimColor wrap="truncate-end">
+        {printableLine(runLine(view, snap, now))}
+      </Text>
+      {view?.breakGlass !== undefined ? (
+        <Text color="red" bold wrap="truncate-end">
+          {printableLine(`BREAK GLASS: run without approval: ${view.breakGlass}`)}
+        </Text>
+      ) : null}
+    </Box>
   );
   const notices = snap.notices.map((n, i) => (
     <Text key={i} {...(theme.color ? { color: "yellow" } : {})} wrap="truncate-end">
@@ -144,7 +151,7 @@ export function App({ store, theme, onStop }: AppProps) {
     </Text>
   ));
   // One line spare: a frame as tall as the terminal makes it scroll.
-  const free = rows - 1 - 2 - snap.notices.length;
+  const free = rows - 1 - 2 - (view?.breakGlass !== undefined ? 1 : 0) - snap.notices.length;
   /** Every screen: the title, the run line and the notices, then what this one shows. */
   const screen = (...parts: ReactNode[]) => (
     <Box flexDirection="column">

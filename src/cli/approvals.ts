@@ -1,0 +1,196 @@
+import path from "node:path";
+import { RunRefusedError, UsageError } from "../core/errors.js";
+import { printableLine } from "../core/printable.js";
+import type { ApprovalsSpec, Param } from "../model/schema/frontmatter-schema.js";
+import { approvalNeed, parsePlan, planDifferences, planIdOf, type PlanDocument } from "../run/approval-plan.js";
+import type { Prepared } from "../run/prepare.js";
+import type { ApprovalGate } from "../run/session.js";
+import { checkPlanId, fileApprovalStore, fileAtCommit, onDefaultBranch, gitApprovalStore, type ApprovalStore, type StoredPlan } from "../state/approvals-store.js";
+import type { ShareConfig } from "../state/shared/remote.js";
+import type { LoadedConfig } from "../system/config-file.js";
+import { repoRootOf } from "../system/repo-root.js";
+import { verifySignature } from "../system/ssh-signatures.js";
+
+/**
+ * What every approvals command needs: where plans live, and where the allowed-signers file is in the
+ * repository (its text is always read at a commit, never from the working tree: docs/approvals.md).
+ */
+export interface ApprovalContext {
+  readonly store: ApprovalStore;
+  /** With `share:`: plans must be at a commit on the remote's default branch. */
+  readonly share: ShareConfig | undefined;
+  readonly repo: string;
+  /** The allowed-signers file, relative to the repository root (posix). */
+  readonly allowedSigners: string;
+}
+
+export function approvalContext(loaded: LoadedConfig, share: ShareConfig | undefined, stateDir: string): ApprovalContext {
+  const configured = loaded.config.approvals?.allowed_signers;
+  if (configured === undefined)
+    throw new UsageError("approvals need `approvals: {allowed_signers: <file>}` in runbook.config.yaml: the file that says whose SSH keys may sign plans", { hint: "See docs/approvals.md." });
+  const repo = repoRootOf(loaded.root);
+  if (!repo) throw new UsageError(`approvals: ${loaded.root} is in no git repository; plans are tied to a commit`);
+  const allowedSigners = path.relative(repo, path.resolve(loaded.root, configured)).split(path.sep).join("/");
+  return { store: share ? gitApprovalStore(share) : fileApprovalStore(stateDir), share, repo, allowedSigners };
+}
+
+/** The allowed-signers file as it is at a commit: a change made later, or not committed, never counts for this plan. */
+export async function allowedSignersAt(ctx: ApprovalContext, commit: string): Promise<string> {
+  const text = await fileAtCommit(ctx.repo, commit, ctx.allowedSigners);
+  if (text === undefined) throw new RunRefusedError(`the allowed-signers file ${ctx.allowedSigners} is not in commit ${commit.slice(0, 12)}`, { hint: "Commit it (it says whose keys count), then request again." });
+  return text;
+}
+
+export async function readPlan(ctx: ApprovalContext, id: string): Promise<{ stored: StoredPlan; doc: PlanDocument }> {
+  const stored = await ctx.store.read(id);
+  if (!stored) throw new UsageError(`no plan ${id} in ${ctx.store.where}`, { hint: "See `runbook approvals` for the plans." });
+  const doc = parsePlan(stored.bytes);
+  if (!doc) throw new RunRefusedError(`plan ${id} cannot be read: it is not a plan this version of runbook understands`);
+  return { stored, doc };
+}
+
+export interface Assessment {
+  readonly state: "pending" | "approved" | "expired" | "used" | "refused";
+  /** Distinct principals other than the requester whose approval verifies. */
+  readonly approvers: readonly string[];
+  /** Every signature that does not hold, with why: any of them refuses the plan. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Verifies a plan's signatures under the allowed-signers file at the plan's commit: the requester's,
+ * then each approval (by someone else, once per principal). Its state follows: used, expired, refused
+ * (a signature that does not hold), approved, pending.
+ */
+export async function assessPlan(ctx: ApprovalContext, stored: StoredPlan, doc: PlanDocument, now: Date): Promise<Assessment> {
+  const problems: string[] = [];
+  if (planIdMismatch(stored)) problems.push(`the plan's bytes do not hash to its id ${stored.id}: it was changed after it was requested`);
+  const merged = await mergedProblem(ctx, doc.runbook.commit);
+  if (merged) problems.push(merged);
+  const allowed = await fileAtCommit(ctx.repo, doc.runbook.commit, ctx.allowedSigners);
+  const approvers: string[] = [];
+  if (allowed === undefined) problems.push(`the allowed-signers file ${ctx.allowedSigners} is not in the plan's commit ${doc.runbook.commit.slice(0, 12)} (fetch it, or it was never committed)`);
+  else {
+    const request = stored.signatures.filter((s) => s.role === "request");
+    const mine = request.find((s) => s.principal === doc.requester);
+    if (!mine) problems.push(`no signature by the requester ${doc.requester}`);
+    else {
+      const v = await verifySignature(allowed, mine.principal, Buffer.from(mine.signature), stored.bytes);
+      if (!v.ok) problems.push(`the requester ${printableLine(mine.principal)}'s signature does not verify: ${printableLine(v.why)}`);
+    }
+    for (const s of stored.signatures.filter((x) => x.role === "approval")) {
+      const who = printableLine(s.principal);
+      if (s.principal === doc.requester) problems.push(`${who} approved their own request: a second person must approve`);
+      else if (approvers.includes(s.principal)) problems.push(`${who} approved twice`);
+      else {
+        const v = await verifySignature(allowed, s.principal, Buffer.from(s.signature), stored.bytes);
+        if (v.ok) approvers.push(s.principal);
+        else problems.push(`the approval signed as ${who} does not verify under ${ctx.allowedSigners} at ${doc.runbook.commit.slice(0, 12)}: ${printableLine(v.why)}`);
+      }
+    }
+  }
+  const state = stored.used ? "used" : Date.parse(doc.expiresAt) <= now.getTime() ? "expired" : problems.length ? "refused" : approvers.length >= doc.required ? "approved" : "pending";
+  return { state, approvers, problems };
+}
+
+/** With `share:`, why a plan's commit does not count: it is not on the remote's default branch. */
+export async function mergedProblem(ctx: ApprovalContext, commit: string): Promise<string | undefined> {
+  if (!ctx.share) return undefined;
+  const on = await onDefaultBranch(ctx.share, commit);
+  return on.ok ? undefined : `its commit ${commit.slice(0, 12)} is not on ${ctx.share.remote}/${on.branch}: a plan is judged by the allowed-signers file of a commit the team merged`;
+}
+
+/** The id is the start of the bytes' SHA-256: bytes changed in the store no longer match it. */
+const planIdMismatch = (stored: StoredPlan) => planIdOf(stored.bytes) !== stored.id;
+
+/**
+ * The gate `runbook run` passes through (docs/approvals.md). With `--plan`: the plan is read and
+ * verified now, before anything is asked or run (signatures under the allowed-signers file at its
+ * commit, expiry, use, the runbook's path, content and steps, the params given), its values become the
+ * run's, and once every value is known they are compared again. Without a plan, a runbook whose
+ * `approvals:` applies to these values is refused, with the `runbook request` command that makes one.
+ */
+export async function approvalGate(o: {
+  loaded: LoadedConfig;
+  share: ShareConfig | undefined;
+  stateDir: string;
+  prepared: Prepared;
+  fileArg: string;
+  given: Readonly<Record<string, string>>;
+  /** Which given params came from `-p` (the request command repeats those; the environment still has the others). */
+  givenBy: Readonly<Record<string, "flag" | "environment">>;
+  plan: string | undefined;
+  breakGlass: boolean;
+  /** Who runs it, recorded with the plan's use. */
+  operator: string;
+}): Promise<{ gate: ApprovalGate | undefined; given: Record<string, string>; needed: boolean }> {
+  const spec = o.prepared.runbook.meta?.approvals;
+  const declared = o.prepared.runbook.meta?.params ?? {};
+  const withDefaults = Object.fromEntries(Object.entries(declared).map(([n, p]) => [n, Object.hasOwn(o.given, n) ? o.given[n] : p.default]));
+  const early = approvalNeed(spec, withDefaults);
+  const requestCommand = () => `runbook request ${o.fileArg}${Object.entries(o.given).filter(([n]) => declared[n]?.secret !== true && o.givenBy[n] === "flag").map(([n, v]) => ` -p ${n}=${shellWord(v)}`).join("")}`;
+  const refuseUnapproved = (why: string) =>
+    new RunRefusedError(`${o.fileArg} needs an approved plan ${why}: ${spec?.required ?? 1} person${(spec?.required ?? 1) === 1 ? "" : "s"} other than you must sign it first`, {
+      hint: `Request one with:\n  ${requestCommand()}\nthen, once approved: runbook run ${o.fileArg} --plan <plan-id>  (or, when the team cannot wait: --break-glass "reason")`,
+    });
+  if (o.plan === undefined) {
+    if (o.breakGlass) return { gate: undefined, given: { ...o.given }, needed: early !== "not-needed" };
+    if (early === "needed") throw refuseUnapproved(whenText(spec));
+    const gate: ApprovalGate | undefined =
+      early === "unknown"
+        ? {
+            check: async (values) => {
+              if (approvalNeed(spec, values) === "needed") throw refuseUnapproved(whenText(spec));
+            },
+            claim: async () => undefined,
+          }
+        : undefined;
+    return { gate, given: { ...o.given }, needed: false };
+  }
+  const ctx = approvalContext(o.loaded, o.share, o.stateDir);
+  const { stored, doc } = await readPlan(ctx, checkPlanId(o.plan));
+  const a = await assessPlan(ctx, stored, doc, new Date());
+  const problems = [...a.problems];
+  if (a.state === "used") problems.unshift(`it was used already, by run ${stored.used?.runId ?? "?"} (${stored.used?.operator ?? "?"}, ${stored.used?.at ?? "?"}): a plan is used once`);
+  if (a.state === "expired") problems.unshift(`it expired at ${doc.expiresAt}`);
+  if (a.approvers.length < doc.required) problems.push(`it has ${a.approvers.length} valid approval${a.approvers.length === 1 ? "" : "s"} by someone other than ${doc.requester}; it needs ${doc.required}`);
+  // The plan's values are the run's; a value given now that differs is a difference, listed below.
+  const given = { ...doc.params, ...o.given };
+  const secrets = new Set(Object.entries(declared).filter(([, p]) => p.secret === true).map(([n]) => n));
+  const knownNow = Object.fromEntries(Object.entries(given).filter(([n]) => !secrets.has(n)));
+  const run = { path: o.prepared.location.path, sha256: o.prepared.sha256, plan: o.prepared.plan, secrets };
+  const differences = planDifferences(doc, { ...run, values: { ...knownNow, ...onlyDefaults(declared, given) } });
+  problems.push(...differences.map((d) => `differs from the run: ${d}`));
+  if (problems.length) throw planRefusal(o.plan, problems);
+  const gate: ApprovalGate = {
+    check: async (values, runSecrets) => {
+      const drift = planDifferences(doc, { ...run, values: Object.fromEntries(Object.entries(values).filter(([n]) => !runSecrets.has(n))), secrets: runSecrets });
+      if (drift.length) throw planRefusal(doc.runbook.id, drift.map((d) => `differs from the run: ${d}`));
+    },
+    claim: async (runId) => {
+      const used = { runId, operator: o.operator, at: new Date().toISOString() };
+      await ctx.store.write(stored, { id: stored.id, bytes: stored.bytes, signatures: stored.signatures, used }, `use ${stored.id} in ${runId}`);
+      return { plan: stored.id, requester: doc.requester, approvers: [...a.approvers], commit: doc.runbook.commit, expiresAt: doc.expiresAt };
+    },
+  };
+  return { gate, given, needed: true };
+}
+
+/** The defaults of params nobody gave: what the run will use for them, compared with the plan too. */
+function onlyDefaults(declared: Readonly<Record<string, Param>>, given: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(declared).flatMap(([n, p]) => (!Object.hasOwn(given, n) && p.default !== undefined && p.secret !== true ? [[n, p.default]] : [])));
+}
+
+function planRefusal(id: string, problems: readonly string[]): RunRefusedError {
+  return new RunRefusedError(`plan ${id} does not allow this run (${problems.length} problem${problems.length === 1 ? "" : "s"}, listed above); nothing ran`, {
+    details: problems.map((p) => `  ${printableLine(p)}\n`).join(""),
+    hint: "Request a new plan for what you mean to run: runbook request <file> -p …",
+  });
+}
+
+function whenText(spec: ApprovalsSpec | undefined): string {
+  const when = Object.entries(spec?.when ?? {});
+  return when.length ? `when ${when.map(([n, v]) => `${n} is ${Array.isArray(v) ? v.join(" or ") : v}`).join(" and ")}` : "for every run";
+}
+
+const shellWord = (v: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
