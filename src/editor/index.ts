@@ -6,6 +6,7 @@ import { RunbookError } from "../core/errors.js";
 import { commandLookup } from "../system/command-exists.js";
 import { loadConfig } from "../system/config-file.js";
 import { lintRunbook } from "../check/lint-runbook.js";
+import { RULE_IDS } from "../check/registry.js";
 import { effectiveSeverities } from "../check/severities.js";
 import { buildRunbook } from "../model/build-runbook.js";
 import { addMessages } from "./messages.js";
@@ -38,7 +39,7 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
     let config;
     try {
       // An explicit config is relative to where the tool runs; otherwise it is found above the file.
-      ({ config } = options.config ? await loadConfig(file.cwd, options.config) : await loadConfig(file.dirname ?? file.cwd));
+      ({ config } = options.config ? await loadConfig(file.cwd, options.config, RULE_IDS) : await loadConfig(file.dirname ?? file.cwd, undefined, RULE_IDS));
     } catch (error) {
       if (!(error instanceof RunbookError)) throw error;
       file.message(error.message, { ruleId: "config", source: "runbook" }).fatal = true;

@@ -4,7 +4,7 @@ import { WRITERS, type FormatName } from "../../check/formatters/by-name.js";
 import type { RuleInfo } from "../../check/findings-report.js";
 import { commandLookup } from "../../system/command-exists.js";
 import { collectFiles } from "../../system/collect.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { readBytes } from "../../system/read-bytes.js";
 import type { RuleSetting } from "../../check/lint-runbook.js";
 import { projectChecker } from "../../check/project.js";
@@ -43,7 +43,7 @@ const WINDOW = 64;
  * window of files, never all of them.
  */
 export default async function lint(io: Io, paths: string[], flags: LintFlags): Promise<number> {
-  const { config, root } = await loadConfig(io.cwd, flags.config);
+  const { config, root } = await loadProjectConfig(io.cwd, flags.config);
   const severities = effectiveSeverities(config.rules, io.env, await ruleFlags(flags.rule ?? []));
   const files = (await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd)).sort((a, b) => a.localeCompare(b));
   const today = isoDate(parseDateFlag(flags.asOf, "--as-of") ?? new Date());
