@@ -3,12 +3,9 @@ import type { Root } from "mdast";
 import type { Plugin } from "unified";
 import type { VFile } from "vfile";
 import { RunbookError } from "../core/errors.js";
-import { commandLookup } from "../system/command-exists.js";
 import { loadConfig } from "../system/config-file.js";
-import { lintRunbook } from "../check/lint-runbook.js";
+import { lintText } from "../check/pipeline/lint-text.js";
 import { RULE_IDS } from "../check/registry.js";
-import { effectiveSeverities } from "../check/severities.js";
-import { buildRunbook } from "../model/build-runbook.js";
 import { addMessages } from "./messages.js";
 import { verifiedHistory } from "./verified-history.js";
 
@@ -45,14 +42,9 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
       file.message(error.message, { ruleId: "config", source: "runbook" }).fatal = true;
       return;
     }
-    const runbook = buildRunbook(name, text, sameParser ? tree : undefined);
-    const history = file.path ? await verifiedHistory(path.resolve(file.cwd, file.path), runbook) : undefined;
-    const diagnostics = lintRunbook(runbook, {
-      severities: effectiveSeverities(config.rules, process.env),
-      commandExists: commandLookup(process.env.PATH),
-      defaultReviewEvery: config.review_every,
-      history,
-    });
+    // The check pipeline's parse and rules stages; git is asked here, at the edge, for this one file.
+    const at = file.path ? path.resolve(file.cwd, file.path) : undefined;
+    const diagnostics = await lintText({ name, text, tree: sameParser ? tree : undefined, config, env: process.env, history: (runbook) => (at ? verifiedHistory(at, runbook) : undefined) });
     addMessages(file, diagnostics);
   };
 };
