@@ -4,8 +4,8 @@ import { staleFiles } from "./pipeline/run.js";
 import { collectFiles } from "../system/collect.js";
 import { readText } from "../system/read-runbook.js";
 import type { RepoHistory } from "../system/git-history.js";
-import { buildRunbook } from "../model/build-runbook.js";
-import { stepsFingerprint } from "./fingerprint.js";
+import { buildFrontmatter } from "../model/build-runbook.js";
+import { textFingerprint } from "./fingerprint.js";
 
 export interface Assessed {
   /** In file order. */
@@ -76,8 +76,8 @@ async function stepsChangedSince(repo: RepoHistory, files: ReadonlyArray<{ file:
   const judged = await Promise.all(
     candidates.map(async (c): Promise<StepsChange | undefined> => {
       const [now, old] = await Promise.all([readText(c.file, cwd), c.before ? repo.show(c.before.commit.hash, c.rel) : undefined]);
-      const runbook = buildRunbook(c.file, now);
-      if (old !== undefined && stepsFingerprint(buildRunbook(c.rel, old)) === stepsFingerprint(runbook)) return undefined;
+      const runbook = buildFrontmatter(c.file, now);
+      if (old !== undefined && textFingerprint(c.rel, old) === textFingerprint(c.file, runbook.text)) return undefined;
       return { file: c.file, id: runbook.meta?.id, commits: c.inWindow.map((t) => t.commit) };
     }),
   );

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Commit, RepoHistory } from "../system/git-history.js";
 import type { FileHistory } from "./define-rule.js";
-import { buildRunbook } from "../model/build-runbook.js";
 import type { Runbook } from "../model/types.js";
-import { stepsFingerprint } from "./fingerprint.js";
+import { textFingerprint } from "./fingerprint.js";
 
 /**
  * What git says about one runbook's `verified_commit`, before any old version is read: the commit,
@@ -58,7 +57,7 @@ export async function fileHistory(now: { readonly text: string; readonly fingerp
   const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
   // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
   if (baseText !== undefined && bodyOf(baseText) === bodyOf(now.text)) return { stepsChangedSince: undefined };
-  const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : stepsFingerprint(buildRunbook(plan.rel, text)));
+  const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : textFingerprint(plan.rel, text));
   const base = fingerprintOf(baseText);
   if (base !== undefined && base === now.fingerprint()) return { stepsChangedSince: undefined };
   // Name the first later commit that changed the steps, reading versions a few at a time.

@@ -13,6 +13,8 @@ import { readSource, type Unreadable } from "./read.js";
 
 /** Files read ahead of the one being reported: enough to keep every worker busy, few enough to hold. */
 const WINDOW = 64;
+/** Staleness needs only the frontmatter and fingerprints: small results, so more files in flight while git reads. */
+const STALE_WINDOW = 256;
 
 interface Common {
   readonly cwd: string;
@@ -86,10 +88,11 @@ export async function staleFiles(o: Common & { emit: (file: string, outcome: Sta
   const answers = historyAnswers(o.cwd, o.files.map((f) => readAbsolute(o.cwd, f)));
   const executor = createExecutor({ settings: o.settings, answers, env: o.env });
   try {
-    const repo = await answers.repo();
+    // The history is read while the first files are read and judged, not before.
+    const repo = answers.repo();
     await inOrder(
       o.files,
-      WINDOW,
+      STALE_WINDOW,
       async (file) => {
         const source = await readSource(file, o.cwd);
         // As before the pipeline: an unreadable file stops `stale` with a usage error.
@@ -101,8 +104,9 @@ export async function staleFiles(o: Common & { emit: (file: string, outcome: Sta
         o.emit(file, outcome);
       },
     );
-    await o.after?.(repo);
-    return { gitChecked: repo !== undefined };
+    const history = await repo;
+    await o.after?.(history);
+    return { gitChecked: history !== undefined };
   } finally {
     answers.close();
     await executor.close();
