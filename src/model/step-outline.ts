@@ -38,6 +38,8 @@ export function readStepOutline(input: string): StepOutline | undefined {
   if (text.includes("\u0000") || text.length > MAX_RUNBOOK_CHARS || text.trim() === "" || checkMarkdownLimits(text)) return EMPTY;
   if (/\r(?!\n)/.test(text)) return undefined;
   const fm = frontmatterOf(text);
+  // A `---` that opens no frontmatter changes how the parser reads lists in the whole text.
+  if (fm.value === undefined && text.startsWith("---")) return undefined;
   const lines = new LineIndex(text);
   const prerequisites: OutlineBlock[] = [];
   const rollback: OutlineBlock[] = [];
