@@ -47,19 +47,22 @@ export async function lintFiles(o: Common & { readonly cache: LintCache | undefi
   const checkIds = projectChecker(o.settings.severities);
 
   const outcomeOf = async (file: string): Promise<LintOutcome | Unreadable> => {
-    const source = await readSource(file, o.cwd);
-    if ("unreadable" in source) return source;
-    const hit = await cache.lookup(source);
+    const read = await readSource(file, o.cwd);
+    if ("unreadable" in read) return read;
+    const hit = await cache.lookup(read);
     if (hit) return hit;
+    // Without a cache the bytes are not needed again: not held while the file waits for a worker.
+    const text = read.bytes.toString("utf8");
+    const source = o.cache ? read : undefined;
     let outcome: LintOutcome;
     try {
-      outcome = (await executor.run({ kind: "lint", file, absolute: source.absolute, text: source.bytes.toString("utf8") })) as LintOutcome;
+      outcome = (await executor.run({ kind: "lint", file, absolute: read.absolute, text })) as LintOutcome;
     } catch (error) {
       // One file that breaks the tool must not hide the findings of every other file.
       const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
       return { file, unreadable: `internal error while reading ${file}: ${message}; please report it` };
     }
-    cache.store(source, outcome);
+    if (source) cache.store(source, outcome);
     return outcome;
   };
 
