@@ -7,6 +7,8 @@
 //   npm run bench -- stale-1000 startup    only these suites
 //   npm run bench -- --compare bench/baseline.json
 //                                          also flag (exit 1) a line more than 25% worse than there
+//   npm run bench -- lsp-50k stale-1000 lint-10k --before ../old/dist/bundle/runbook.js
+//                                          also measure that build in the same run (issue 19's before/after)
 //   options: --runs N (default 5, or BENCH_RUNS), --json FILE, BENCH_BIN=<a build's bin> (default: the
 //   esbuild bundle dist/bundle/runbook.js when built, else dist/cli/bin.js)
 import { spawnSync } from "node:child_process";
@@ -39,6 +41,14 @@ const lintHelp = String(spawnSync(process.execPath, [BIN, "lint", "--help"]).std
 const NO_CACHE = lintHelp.includes("--no-cache") ? ["--no-cache"] : [];
 const HAS_CACHE_LOCATION = lintHelp.includes("--cache-location");
 const runbook = (name, args, extra = {}) => ({ name, node: [BIN, ...args], okStatus: [0, 1], ...extra });
+// `--before <bin>` (or BENCH_BEFORE): the lines of issue 19 also measure that build, interleaved with
+// this one in the same run, as `<id>-before` rows: before and after side by side on a noisy machine.
+const BEFORE = (() => {
+  const given = option("--before") ?? process.env.BENCH_BEFORE;
+  return given === undefined ? undefined : path.resolve(given);
+})();
+const BEFORE_DIST = BEFORE && path.dirname(path.dirname(BEFORE));
+const before = (name, args, extra = {}) => ({ name: `before: ${name}`, node: [BEFORE, ...args], okStatus: [0, 1], ...extra });
 const NODE_E0 = { name: "node -e 0", node: ["-e", "0"] };
 
 const s = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -116,10 +126,11 @@ const suites = {
     const { dir } = corpusFolder();
     const { files, bytes } = markdownFiles(dir);
     const copies = corpusCopies(dir, 12);
-    const [one, twelve] = interleaved(
+    const [one, twelve, old] = interleaved(
       [
         runbook(`runbook lint, ${files.length} files`, ["lint", `${dir}/**/*.md`, "--format", "json", ...NO_CACHE]),
         runbook(`runbook lint, ${files.length * 12} files`, ["lint", `${copies}/**/*.md`, "--format", "json", ...NO_CACHE]),
+        ...(BEFORE ? [before(`runbook lint, ${files.length * 12} files`, ["lint", `${copies}/**/*.md`, "--format", "json", ...NO_CACHE])] : []),
       ],
       { runs: RUNS },
     );
@@ -127,6 +138,7 @@ const suites = {
     const work = `lint ${(files.length * 12).toLocaleString("en")} files (the corpus ×12, ${((bytes * 12) / 1e6).toFixed(0)} MB)`;
     return [
       row("lint-10k-rss", work, `${s(twelve.ms)}, ${twelve.rssMb.toFixed(0)} MB peak RSS (max ${twelve.maxRssMb.toFixed(0)})`, "—", twelve.maxRssMb, "MB", 300),
+      ...(old ? [row("lint-10k-rss-before", `${work}, the --before build`, `${s(old.ms)}, ${old.rssMb.toFixed(0)} MB peak RSS (max ${old.maxRssMb.toFixed(0)})`, "—", old.maxRssMb, "MB", Infinity)] : []),
       row("lint-10k-linear", `${work}: time per byte against ×1`, describe(twelve), describe(one), twelve.ms / 12 / one.ms, "× linear", 1.2),
     ];
   },
@@ -134,11 +146,12 @@ const suites = {
   "stale-1000"() {
     const dir = staleRepo();
     const asOf = ["--as-of", "2026-11-27"];
-    const [stale, log, lint] = interleaved(
+    const [stale, log, lint, old] = interleaved(
       [
         runbook("runbook stale --format json", ["stale", "runbooks", "--format", "json", ...asOf]),
         { name: "git log --name-only", cmd: "git", args: ["log", "--name-only", "--format=%H"] },
         runbook("runbook lint (same files, git history)", ["lint", "runbooks", "--format", "json", ...asOf, ...NO_CACHE]),
+        ...(BEFORE ? [before("runbook stale --format json", ["stale", "runbooks", "--format", "json", ...asOf])] : []),
       ],
       { runs: RUNS, cwd: dir },
     );
@@ -148,6 +161,7 @@ const suites = {
     rmSync(dir, { recursive: true, force: true });
     return [
       { ...ratioRow("stale-1000", "`stale` on 1,000 runbooks × 5,000 commits", stale, log, 3), note: `${j.summary.stale} of ${j.summary.runbooks} stale, ${changed} with steps changed since verified; lint of the same files ${s(lint.ms)}` },
+      ...(old ? [ratioRow("stale-1000-before", "`stale` on 1,000 runbooks × 5,000 commits, the --before build", old, log, Infinity)] : []),
     ];
   },
 
@@ -173,11 +187,17 @@ const suites = {
   "lsp-50k"() {
     // In-process: each sample is the median of 40 edits of the runbook in one process.
     const samples = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, "bench/in-process.mjs"), DIST, "40"], { encoding: "utf8" });
+    const olds = [];
+    const sample = (dist) => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "bench/in-process.mjs"), dist, "40"], { encoding: "utf8" });
       if (r.status !== 0) throw new Error(`in-process bench: ${r.stderr}`);
-      samples.push(JSON.parse(r.stdout));
+      return JSON.parse(r.stdout);
+    };
+    for (let i = 0; i < RUNS; i++) {
+      samples.push(sample(DIST));
+      if (BEFORE_DIST) olds.push(sample(BEFORE_DIST));
     }
+    const oldServer = median(olds.map((x) => x.serverMs));
     const lint = median(samples.map((x) => x.lintMs));
     const cpu = median(samples.map((x) => x.lintCpuMs));
     const parse = median(samples.map((x) => x.parseMs));
@@ -188,12 +208,13 @@ const suites = {
       row(
         "lsp-50k",
         `language server: re-lint an open ${kb} KB runbook in-process (${server === undefined ? "parse + rules" : "its unified-engine pipeline"})`,
-        `${server === undefined ? "" : `pipeline ${server.toFixed(1)} ms; `}lintRunbook(buildRunbook) ${lint.toFixed(1)} ms (CPU ${cpu.toFixed(1)} ms)`,
+        `${server === undefined ? "" : `pipeline ${server.toFixed(1)} ms (CPU ${median(samples.map((x) => x.serverCpuMs))?.toFixed(1)} ms); `}lintRunbook(buildRunbook) ${lint.toFixed(1)} ms (CPU ${cpu.toFixed(1)} ms)`,
         `parse alone ${parse.toFixed(1)} ms`,
         server ?? lint,
         "ms",
         20,
       ),
+      ...(olds.length ? [row("lsp-50k-before", "language server re-lint, the --before build", `pipeline ${oldServer?.toFixed(1)} ms (CPU ${median(olds.map((x) => x.serverCpuMs))?.toFixed(1)} ms); lintRunbook(buildRunbook) ${median(olds.map((x) => x.lintMs)).toFixed(1)} ms`, `parse alone ${median(olds.map((x) => x.parseMs)).toFixed(1)} ms`, oldServer ?? median(olds.map((x) => x.lintMs)), "ms", Infinity)] : []),
     ];
   },
 

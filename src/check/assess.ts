@@ -1,13 +1,11 @@
 import path from "node:path";
-import { createExecutor } from "./batch/executor.js";
-import { historyAnswers } from "./batch/history-answers.js";
-import { inOrder } from "./batch/in-order.js";
 import type { JobSettings, StaleOutcome } from "./batch/protocol.js";
+import { staleFiles } from "./pipeline/run.js";
 import { collectFiles } from "../system/collect.js";
 import { readText } from "../system/read-runbook.js";
 import type { RepoHistory } from "../system/git-history.js";
-import { buildRunbook } from "../model/build-runbook.js";
-import { stepsFingerprint } from "./fingerprint.js";
+import { buildFrontmatter } from "../model/build-runbook.js";
+import { textFingerprint } from "./fingerprint.js";
 
 export interface Assessed {
   /** In file order. */
@@ -18,13 +16,11 @@ export interface Assessed {
   readonly changed: readonly StepsChange[];
 }
 
-/** Runbooks at a time: read ahead of the one being judged, for the workers. */
-const WINDOW = 64;
-
 /**
- * Reads the runbooks and judges each one's staleness: what `stale` and `handoff` both report. The
- * history is read once, for these files only; the files are judged as a stream, on worker threads
- * when there are many (`env` holds `RUNBOOK_WORKERS`).
+ * Reads the runbooks and judges each one's staleness: what `stale`, `verify` and `handoff` report,
+ * through the check pipeline's staleness stages (pipeline/run.ts). The history is read once, for
+ * these files only; the files are judged as a stream, on worker threads when there are many (`env`
+ * holds `RUNBOOK_WORKERS`).
  */
 export async function assessRunbooks(o: {
   cwd: string;
@@ -35,31 +31,25 @@ export async function assessRunbooks(o: {
   progress?: (total: number) => { tick(): void; done(): void };
   changedSince?: Date;
 }): Promise<Assessed> {
+  // Collected as given: `stale` reports in the order the paths were found, as it always has.
   const files = await collectFiles([...o.paths], o.cwd);
   const settings: JobSettings = { severities: {}, defaultReviewEvery: o.reviewEvery, today: o.today.toISOString().slice(0, 10), path: o.env.PATH };
-  const absolute = (file: string) => path.resolve(o.cwd, file);
-  const answers = historyAnswers(o.cwd, files.map(absolute));
-  const executor = createExecutor({ settings, answers, env: o.env });
   const runbooks: Array<{ file: string; staleness: StaleOutcome }> = [];
   const bar = o.progress?.(files.length);
-  try {
-    const repo = await answers.repo();
-    await inOrder(
-      files,
-      WINDOW,
-      async (file) => (await executor.run({ kind: "stale", file, absolute: absolute(file), text: await readText(file, o.cwd) })) as StaleOutcome,
-      (staleness, file) => {
-        bar?.tick();
-        runbooks.push({ file, staleness });
-      },
-    );
-    bar?.done();
-    const changed = repo && o.changedSince ? await stepsChangedSince(repo, files.map((file) => ({ file, absolute: absolute(file) })), o.cwd, o.changedSince) : [];
-    return { runbooks, gitChecked: repo !== undefined, changed };
-  } finally {
-    answers.close();
-    await executor.close();
-  }
+  let changed: StepsChange[] = [];
+  const { gitChecked } = await staleFiles({
+    cwd: o.cwd,
+    files,
+    settings,
+    env: o.env,
+    ...(bar ? { tick: () => bar.tick() } : {}),
+    emit: (file, staleness) => void runbooks.push({ file, staleness }),
+    after: async (repo) => {
+      bar?.done();
+      if (repo && o.changedSince) changed = await stepsChangedSince(repo, files.map((file) => ({ file, absolute: path.resolve(o.cwd, file) })), o.cwd, o.changedSince);
+    },
+  });
+  return { runbooks, gitChecked, changed };
 }
 
 export interface StepsChange {
@@ -86,8 +76,8 @@ async function stepsChangedSince(repo: RepoHistory, files: ReadonlyArray<{ file:
   const judged = await Promise.all(
     candidates.map(async (c): Promise<StepsChange | undefined> => {
       const [now, old] = await Promise.all([readText(c.file, cwd), c.before ? repo.show(c.before.commit.hash, c.rel) : undefined]);
-      const runbook = buildRunbook(c.file, now);
-      if (old !== undefined && stepsFingerprint(buildRunbook(c.rel, old)) === stepsFingerprint(runbook)) return undefined;
+      const runbook = buildFrontmatter(c.file, now);
+      if (old !== undefined && textFingerprint(c.rel, old) === textFingerprint(c.file, runbook.text)) return undefined;
       return { file: c.file, id: runbook.meta?.id, commits: c.inWindow.map((t) => t.commit) };
     }),
   );

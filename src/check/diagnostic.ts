@@ -5,6 +5,9 @@ export { startOf } from "../model/problem.js";
 
 export type Severity = "error" | "warning";
 
+/** What the config may set a rule to. */
+export type RuleSetting = Severity | "off";
+
 /** One finding about one file. It always knows where it is. */
 export interface Diagnostic {
   readonly file: string;

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Commit, RepoHistory } from "../system/git-history.js";
 import type { FileHistory } from "./define-rule.js";
-import { buildRunbook } from "../model/build-runbook.js";
 import type { Runbook } from "../model/types.js";
-import { stepsFingerprint } from "./fingerprint.js";
+import { textFingerprint } from "./fingerprint.js";
 
 /**
  * What git says about one runbook's `verified_commit`, before any old version is read: the commit,
@@ -26,7 +25,7 @@ export type HistoryPlan =
     };
 
 /** The `verified_commit` a runbook records, if any. */
-export function verifiedCommitOf(runbook: Runbook): string | undefined {
+export function verifiedCommitOf(runbook: Pick<Runbook, "frontmatter">): string | undefined {
   const data = runbook.frontmatter?.data as Record<string, unknown> | undefined;
   return typeof data?.verified_commit === "string" && data.verified_commit !== "" ? data.verified_commit : undefined;
 }
@@ -48,18 +47,19 @@ export function planHistory(repo: RepoHistory | undefined, absoluteFile: string,
 /**
  * Did a commit after the verified one (or the working tree) change the runbook's steps? What runs
  * now is what matters: when the working copy's steps match the verified version's, the runbook is
- * fresh whatever happened in between. Old versions are asked for only as far as needed.
+ * fresh whatever happened in between. Old versions are asked for only as far as needed. `now` is
+ * the file as it is: its text, and its steps' fingerprint (computed only if the body differs).
  */
-export async function fileHistory(runbook: Runbook, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
+export async function fileHistory(now: { readonly text: string; readonly fingerprint: () => string }, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
   // In a shallow clone the command says so once (`stale`), rather than a finding per runbook.
   if (plan.kind === "no-repo" || plan.kind === "beyond-shallow") return undefined;
   if (plan.kind === "unknown-commit") return { stepsChangedSince: undefined, unknownCommit: true };
   const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
   // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
-  if (baseText !== undefined && bodyOf(baseText) === bodyOf(runbook.text)) return { stepsChangedSince: undefined };
-  const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : stepsFingerprint(buildRunbook(plan.rel, text)));
+  if (baseText !== undefined && bodyOf(baseText) === bodyOf(now.text)) return { stepsChangedSince: undefined };
+  const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : textFingerprint(plan.rel, text));
   const base = fingerprintOf(baseText);
-  if (base !== undefined && base === stepsFingerprint(runbook)) return { stepsChangedSince: undefined };
+  if (base !== undefined && base === now.fingerprint()) return { stepsChangedSince: undefined };
   // Name the first later commit that changed the steps, reading versions a few at a time.
   for (let from = 0; from < plan.later.length; from += 8) {
     const commits = plan.later.slice(from, from + 8);

@@ -1,11 +1,11 @@
-import { startOf, type Diagnostic, type Severity } from "./diagnostic.js";
+import { startOf, type Diagnostic, type RuleSetting, type Severity } from "./diagnostic.js";
 import { buildStepGraph } from "../model/step-graph.js";
 import type { Runbook } from "../model/types.js";
 import type { Point, Span } from "../model/positions.js";
 import type { FileHistory, Rule, RuleContext } from "./define-rule.js";
 import { RULES } from "./registry.js";
 
-export type RuleSetting = Severity | "off";
+export type { RuleSetting } from "./diagnostic.js";
 
 /** Findings of one rule in one file past which more would only bury the first ones (and cost time). */
 export const MAX_FINDINGS_PER_RULE = 100;

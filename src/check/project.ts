@@ -1,6 +1,5 @@
-import type { Diagnostic } from "./diagnostic.js";
+import type { Diagnostic, RuleSetting } from "./diagnostic.js";
 import type { Runbook } from "../model/types.js";
-import type { RuleSetting } from "./lint-runbook.js";
 
 export const RUNBOOK_ID_UNIQUE = {
   id: "runbook-id-unique",

@@ -29,7 +29,7 @@ const text = (v: unknown): string | undefined => (typeof v === "string" ? v : v 
  * leniently, so pages that are not runbooks yet (GOV.UK's `last_reviewed_on` + `review_in`) are
  * judged too. Pure.
  */
-export function assessStaleness(runbook: Runbook, opts: { today: Date; defaultReviewEvery?: string | undefined; history?: FileHistory | undefined }): Staleness {
+export function assessStaleness(runbook: Pick<Runbook, "frontmatter">, opts: { today: Date; defaultReviewEvery?: string | undefined; history?: FileHistory | undefined }): Staleness {
   const data = (runbook.frontmatter?.data && typeof runbook.frontmatter.data === "object" ? runbook.frontmatter.data : {}) as Record<string, unknown>;
   const locate = (keys: string[]): Point => {
     const key = keys.find((k) => k in data);

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../core/errors.js";
 import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../model/output-size.js";
-import { loadConfig, type LoadedConfig } from "../system/config-file.js";
+import type { LoadedConfig } from "../system/config-file.js";
 import { notifyHooks, realNotifications } from "./notify-hooks.js";
+import { loadProjectConfig } from "./project-config.js";
 import { repoRootOf } from "../system/repo-root.js";
 import type { Answers, Policy } from "../run/ask.js";
 import type { Plan } from "../run/plan.js";
@@ -58,7 +59,7 @@ export interface SessionSetup {
 
 /** Turns the shared flags into what a session needs: one place for the checks run, resume and rollback share. */
 export async function sessionSetup(io: Io, flags: SessionFlags): Promise<SessionSetup> {
-  const loaded = await loadConfig(io.cwd, flags.config);
+  const loaded = await loadProjectConfig(io.cwd, flags.config);
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   // JSON output is for machines: nobody to prompt.
   const interactive = isInteractive(io) && flags.format !== "json";

@@ -1,7 +1,8 @@
 import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../core/errors.js";
-import { loadConfig, type LoadedConfig } from "../system/config-file.js";
+import type { LoadedConfig } from "../system/config-file.js";
+import { loadProjectConfig } from "./project-config.js";
 import type { Holder } from "../report/run-summary.js";
 import type { JournalStore } from "../run/world.js";
 import { fileJournalStore } from "../state/journals.js";
@@ -43,7 +44,7 @@ export interface RunsWorld {
  * remote cannot be reached it says so and goes on with what this clone knows).
  */
 export async function openRuns(io: Io, configFlag: string | undefined): Promise<RunsWorld> {
-  const loaded = await loadConfig(io.cwd, configFlag);
+  const loaded = await loadProjectConfig(io.cwd, configFlag);
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   const share = shareConfigOf(loaded, io.env);
   const sync = await syncForReading(io, share, stateDir);

@@ -3,11 +3,9 @@ import type { Root } from "mdast";
 import type { Plugin } from "unified";
 import type { VFile } from "vfile";
 import { RunbookError } from "../core/errors.js";
-import { commandLookup } from "../system/command-exists.js";
 import { loadConfig } from "../system/config-file.js";
-import { lintRunbook } from "../check/lint-runbook.js";
-import { effectiveSeverities } from "../check/severities.js";
-import { buildRunbook } from "../model/build-runbook.js";
+import { lintText } from "../check/pipeline/lint-text.js";
+import { RULE_IDS } from "../check/registry.js";
 import { addMessages } from "./messages.js";
 import { verifiedHistory } from "./verified-history.js";
 
@@ -38,20 +36,15 @@ const remarkRunbook: Plugin<[RemarkRunbookOptions?], Root> = function (options =
     let config;
     try {
       // An explicit config is relative to where the tool runs; otherwise it is found above the file.
-      ({ config } = options.config ? await loadConfig(file.cwd, options.config) : await loadConfig(file.dirname ?? file.cwd));
+      ({ config } = options.config ? await loadConfig(file.cwd, options.config, RULE_IDS) : await loadConfig(file.dirname ?? file.cwd, undefined, RULE_IDS));
     } catch (error) {
       if (!(error instanceof RunbookError)) throw error;
       file.message(error.message, { ruleId: "config", source: "runbook" }).fatal = true;
       return;
     }
-    const runbook = buildRunbook(name, text, sameParser ? tree : undefined);
-    const history = file.path ? await verifiedHistory(path.resolve(file.cwd, file.path), runbook) : undefined;
-    const diagnostics = lintRunbook(runbook, {
-      severities: effectiveSeverities(config.rules, process.env),
-      commandExists: commandLookup(process.env.PATH),
-      defaultReviewEvery: config.review_every,
-      history,
-    });
+    // The check pipeline's parse and rules stages; git is asked here, at the edge, for this one file.
+    const at = file.path ? path.resolve(file.cwd, file.path) : undefined;
+    const diagnostics = await lintText({ name, text, tree: sameParser ? tree : undefined, config, env: process.env, history: (runbook) => (at ? verifiedHistory(at, runbook) : undefined) });
     addMessages(file, diagnostics);
   };
 };

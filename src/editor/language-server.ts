@@ -1,8 +1,7 @@
 import { writeSync } from "node:fs";
 import type { Plugin } from "unified";
-import runbookCompiler from "../authoring/remark-compiler.js";
 import { createUnifiedLanguageServer } from "unified-language-server";
-import { markdownParser, refuseSlowShapes } from "../model/parse-markdown.js";
+import { lspProcessor } from "./lsp-processor.js";
 import remarkRunbook from "./index.js";
 import { FrameChecker, type FrameProblem } from "./lsp-frames.js";
 
@@ -26,7 +25,7 @@ export function startLanguageServer(): void {
     processorName: "remark",
     processorSpecifier: "remark",
     // Formatting a document writes what `runbook fmt` writes.
-    defaultProcessor: markdownParser().use(refuseSlowShapes).use(runbookCompiler),
+    defaultProcessor: lspProcessor(),
     rcName: ".remarkrc",
   });
   // After the server's reader is listening (listen() is synchronous), so no chunk is missed.

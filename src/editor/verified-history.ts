@@ -4,6 +4,7 @@ import { readRepoHistory } from "../system/git-history.js";
 import type { FileHistory } from "../check/define-rule.js";
 import type { Runbook } from "../model/types.js";
 import { fileHistory, planHistory, verifiedCommitOf } from "../check/file-history.js";
+import { stepsFingerprint } from "../check/fingerprint.js";
 
 /** How long an answer stands: a commit made meanwhile shows within this time. */
 const FRESH_MS = 10_000;
@@ -36,7 +37,7 @@ export function verifiedHistory(absoluteFile: string, runbook: Runbook, now = Da
 async function ask(absoluteFile: string, runbook: Runbook, commit: string): Promise<FileHistory | undefined> {
   const repo = await readRepoHistory(path.dirname(absoluteFile), [absoluteFile]).catch(() => undefined);
   try {
-    return await fileHistory(runbook, planHistory(repo, absoluteFile, commit), async (rel, commits) => (repo ? Promise.all(commits.map((c) => repo.show(c, rel))) : commits.map(() => undefined)));
+    return await fileHistory({ text: runbook.text, fingerprint: () => stepsFingerprint(runbook) }, planHistory(repo, absoluteFile, commit), async (rel, commits) => (repo ? Promise.all(commits.map((c) => repo.show(c, rel))) : commits.map(() => undefined)));
   } catch {
     // Git failing here is not a finding: the CLI's `stale` says what git says.
     return undefined;

@@ -4,6 +4,7 @@ import { parseYaml, type FrontmatterSource } from "./frontmatter-yaml.js";
 import { LineIndex, type Span } from "./positions.js";
 import { parseMarkdown } from "./parse-markdown.js";
 import { checkMarkdownLimits } from "./markdown-limits.js";
+import { frontmatterOf } from "./frontmatter-text.js";
 import { SHELL_LANGS } from "./schema/attributes.js";
 import type { Frontmatter } from "./schema/frontmatter-schema.js";
 import { recoverFrontmatter, validateFrontmatter, type KnownFrontmatter } from "./schema/validate-frontmatter.js";
@@ -36,32 +37,18 @@ interface StepDraft {
 export function buildRunbook(file: string, input: string, parsed?: Root): Runbook {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const lines = new LineIndex(text);
-  const start = lines.point(0);
   const problems: Problem[] = [];
 
-  if (text.includes("\u0000")) {
-    problems.push({ ruleId: "file-content", message: "Binary file: expected Markdown text", place: start });
-    return emptyRunbook(file, text, problems);
-  }
-  if (text.length > MAX_RUNBOOK_CHARS) {
-    const size = text.length >= 1024 * 1024 ? `${(text.length / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(text.length / 1024)} KiB`;
-    problems.push({ ruleId: "file-content", message: `File is too large (${size}): runbooks over ${MAX_RUNBOOK_CHARS / 1024} KiB are not parsed; split it into several runbooks`, place: start });
-    return emptyRunbook(file, text, problems);
-  }
-  // Shapes on which the Markdown parser is slower than linear are refused before it sees them.
-  const breach = checkMarkdownLimits(text);
-  if (breach) {
-    problems.push({ ruleId: "file-content", message: breach.message, place: lines.point(breach.offset) });
-    return emptyRunbook(file, text, problems);
-  }
-  if (text.trim() === "") {
-    problems.push({ ruleId: "file-content", message: "Empty file: expected YAML frontmatter and a `## Steps` section", place: start });
+  const refused = refusal(text, lines);
+  if (refused) {
+    problems.push(refused);
     return emptyRunbook(file, text, problems);
   }
 
   // Only for the very text given: a BOM taken off here is not taken off there.
   const root = parsed && text === input ? parsed : parseMarkdown(text);
-  const { frontmatter, meta, known } = readFrontmatter(root, text, lines, problems);
+  const yamlNode = root.children[0]?.type === "yaml" ? root.children[0] : undefined;
+  const { frontmatter, meta, known } = readFrontmatter(yamlNode?.value, text, lines, problems);
 
   const headings: Heading[] = [];
   const blocks: CodeBlock[] = [];
@@ -129,6 +116,32 @@ export function buildRunbook(file: string, input: string, parsed?: Root): Runboo
   };
 }
 
+/** What buildRunbook refuses to parse, and why: a binary, too large, slow or empty text. */
+function refusal(text: string, lines: LineIndex): Problem | undefined {
+  const start = lines.point(0);
+  if (text.includes("\u0000")) return { ruleId: "file-content", message: "Binary file: expected Markdown text", place: start };
+  if (text.length > MAX_RUNBOOK_CHARS) {
+    const size = text.length >= 1024 * 1024 ? `${(text.length / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(text.length / 1024)} KiB`;
+    return { ruleId: "file-content", message: `File is too large (${size}): runbooks over ${MAX_RUNBOOK_CHARS / 1024} KiB are not parsed; split it into several runbooks`, place: start };
+  }
+  // Shapes on which the Markdown parser is slower than linear are refused before it sees them.
+  const breach = checkMarkdownLimits(text);
+  if (breach) return { ruleId: "file-content", message: breach.message, place: lines.point(breach.offset) };
+  if (text.trim() === "") return { ruleId: "file-content", message: "Empty file: expected YAML frontmatter and a `## Steps` section", place: start };
+  return undefined;
+}
+
+/**
+ * The frontmatter part of `buildRunbook` without parsing the Markdown (frontmatterOf finds it as
+ * remark-frontmatter does): all `stale` needs of a runbook. Pure; equal to buildRunbook's parts.
+ */
+export function buildFrontmatter(file: string, input: string): Pick<Runbook, "file" | "text" | "frontmatter" | "meta" | "known"> {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  if (refusal(text, lines)) return { file, text, frontmatter: undefined, meta: undefined, known: {} };
+  return { file, text, ...readFrontmatter(frontmatterOf(text).value, text, lines, []) };
+}
+
 function emptyRunbook(file: string, text: string, problems: Problem[]): Runbook {
   return {
     file, text, meta: undefined, known: {}, frontmatter: undefined, title: undefined, headings: [], hasStepsSection: false,
@@ -136,9 +149,9 @@ function emptyRunbook(file: string, text: string, problems: Problem[]): Runbook 
   };
 }
 
-function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: Problem[]): { frontmatter: FrontmatterSource | undefined; meta: Frontmatter | undefined; known: KnownFrontmatter } {
-  const yamlNode = root.children[0]?.type === "yaml" ? root.children[0] : undefined;
-  if (!yamlNode) {
+/** The frontmatter from the `yaml` node's value (it always starts on line 1). */
+function readFrontmatter(value: string | undefined, text: string, lines: LineIndex, problems: Problem[]): { frontmatter: FrontmatterSource | undefined; meta: Frontmatter | undefined; known: KnownFrontmatter } {
+  if (value === undefined) {
     const message = /^---[ \t]*\r?\n/.test(text)
       ? "Frontmatter opened on line 1 is never closed: expected a line with `---` after it"
       : "Missing frontmatter: expected a `---` block with at least `id` and `owner`";
@@ -146,8 +159,8 @@ function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: P
     return { frontmatter: undefined, meta: undefined, known: {} };
   }
   // The YAML text starts on the line after the opening `---`.
-  const base = lines.lineStart(lines.point(offsetOf(yamlNode, "start")).line + 1);
-  const frontmatter: FrontmatterSource = parseYaml(yamlNode.value, base, lines);
+  const base = lines.lineStart(2);
+  const frontmatter: FrontmatterSource = parseYaml(value, base, lines);
   problems.push(...frontmatter.problems);
   // Broken YAML is its own finding; what it still declares keeps every `$PARAM` from being reported too.
   const { meta, known } = frontmatter.problems.some((p) => p.ruleId === "yaml-syntax") ? { meta: undefined, known: recoverFrontmatter(frontmatter.recovered ?? frontmatter.data) } : validateFrontmatter(frontmatter, problems);
@@ -156,7 +169,7 @@ function readFrontmatter(root: Root, text: string, lines: LineIndex, problems: P
 
 const SECTIONS: Record<string, BlockSection> = { steps: "steps", prerequisites: "prerequisites", rollback: "rollback" };
 
-function sectionOf(text: string): BlockSection {
+export function sectionOf(text: string): BlockSection {
   return SECTIONS[text.trim().replace(/:$/, "").toLowerCase()] ?? "other";
 }
 

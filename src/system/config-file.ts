@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../core/errors.js";
-import { RULE_IDS } from "../check/registry.js";
 import { parseYaml } from "../model/frontmatter-yaml.js";
 import { LineIndex } from "../model/positions.js";
 import { APPROVALS_CONFIG_KEYS, CONFIG_FILE, CONFIG_KEYS, configSchema, NOTIFY_KEYS, SHARE_KEYS, type Config } from "../model/schema/config-schema.js";
@@ -26,15 +25,19 @@ export function findRoot(cwd: string): { root: string; configFile: string | unde
   }
 }
 
-/** Reads and validates the config. A bad config stops the tool with every mistake in it, each with its file, line and column. */
-export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+/**
+ * Reads and validates the config. A bad config stops the tool with every mistake in it, each with its
+ * file, line and column. `ruleIds` are the rules a `rules:` entry may name: handed in by the caller, so
+ * the edges know no lint rule.
+ */
+export async function loadConfig(cwd: string, explicit: string | undefined, ruleIds: readonly string[]): Promise<LoadedConfig> {
   const found = explicit ? { root: path.dirname(path.resolve(cwd, explicit)), configFile: path.resolve(cwd, explicit) } : findRoot(cwd);
   if (!found.configFile) return { config: {}, root: found.root, file: undefined };
   const rel = path.relative(cwd, found.configFile) || CONFIG_FILE;
   const text = await readFile(found.configFile, "utf8").catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`Cannot read config ${rel}: ${e.code ?? e.message}`);
   });
-  const { config, problems } = assembleConfig(text);
+  const { config, problems } = assembleConfig(text, ruleIds);
   if (problems.length === 0 && config) return { config, root: found.root, file: found.configFile };
   const lines = problems.map((p) => `${rel}:${p.line}:${p.column}: ${p.message}`);
   // One mistake reads as before; several are listed first, so fixing the config takes one pass, not one per mistake.
@@ -49,7 +52,7 @@ export interface ConfigProblem {
 }
 
 /** The config from its text, or every problem in it, in file order. Pure. */
-export function assembleConfig(text: string): { config: Config | undefined; problems: ConfigProblem[] } {
+export function assembleConfig(text: string, ruleIds: readonly string[]): { config: Config | undefined; problems: ConfigProblem[] } {
   const source = parseYaml(text, 0, new LineIndex(text));
   const problems: ConfigProblem[] = [];
   const add = (p: { line: number; column: number }, message: string) => problems.push({ line: p.line, column: p.column, message });
@@ -65,14 +68,14 @@ export function assembleConfig(text: string): { config: Config | undefined; prob
       p.length === 1 && Object.hasOwn(nested, String(p[0])) ? ` under \`${String(p[0])}\`` : p.length === 2 && p[0] === "notify" ? ` under \`notify[${String(p[1])}]\`` : "";
     for (const issue of flattenIssues(result.error.issues, data, known, where)) {
       // Bad rule ids are reported below, once each, with the known ones.
-      if (issue.path[0] === "rules" && issue.path.length === 2 && !RULE_IDS.includes(String(issue.path[1]))) continue;
+      if (issue.path[0] === "rules" && issue.path.length === 2 && !ruleIds.includes(String(issue.path[1]))) continue;
       add(source.locate(issue.path, issue.at), issue.message);
     }
   }
   // The keys as written: a `__proto__` key never reaches the parsed record (it would set its prototype).
   const rules: unknown = (data as { rules?: unknown }).rules;
   for (const id of rules !== null && typeof rules === "object" && !Array.isArray(rules) ? Object.keys(rules) : []) {
-    if (!RULE_IDS.includes(id)) add(source.locate(["rules", id], "key"), `Unknown rule \`${id}\`${nearestOrChoices(id, RULE_IDS)}`);
+    if (!ruleIds.includes(id)) add(source.locate(["rules", id], "key"), `Unknown rule \`${id}\`${nearestOrChoices(id, ruleIds)}`);
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { config: problems.length || !result.success ? undefined : result.data, problems };

@@ -56,7 +56,7 @@ export class WorkerPool {
   #start(url: URL, settings: JobSettings, answers: HistoryAnswers): Slot {
     // A smaller young generation than the default: a worker holds a file at a time, and two full-size
     // heaps are most of the memory of a lint of ten thousand files.
-    const worker = new Worker(url, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+    const worker = new Worker(url, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     const slot: Slot = { worker, busy: 0 };
     worker.on("message", (m: ToMain) => {
       if (m.t === "ask") {

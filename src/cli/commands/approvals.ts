@@ -1,7 +1,7 @@
 import { EXIT } from "../../core/errors.js";
 import { printableLine } from "../../core/printable.js";
 import { parsePlan } from "../../run/approval-plan.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { stateDirOf } from "../../state/state-dir.js";
 import { shareConfigOf } from "../../state/shared/setup.js";
 import { approvalContext, assessPlan } from "../approvals.js";
@@ -9,7 +9,7 @@ import type { Io } from "../io.js";
 
 /** `runbook approvals`: every plan, newest first, with its state and who signed it. */
 export default async function approvals(io: Io, flags: { format?: "table" | "json"; config?: string }): Promise<number> {
-  const loaded = await loadConfig(io.cwd, flags.config);
+  const loaded = await loadProjectConfig(io.cwd, flags.config);
   const ctx = approvalContext(loaded, shareConfigOf(loaded, io.env), stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd));
   const now = new Date();
   const rows = [];

@@ -3,7 +3,7 @@ import { EXIT, RunbookError, RunRefusedError, UsageError } from "../../core/erro
 import { printableLine } from "../../core/printable.js";
 import { planSummary } from "../../run/approval-plan.js";
 import { checkPlanId, gitConfigValue } from "../../state/approvals-store.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { principalsOf, signBytes, signingKeyFile, verifySignature } from "../../system/ssh-signatures.js";
 import { stateDirOf } from "../../state/state-dir.js";
 import { shareConfigOf } from "../../state/shared/setup.js";
@@ -23,7 +23,7 @@ export interface ApproveFlags {
 export default async function approve(io: Io, id: string, flags: ApproveFlags): Promise<number> {
   checkPlanId(id);
   if (!flags.yes && !io.stdin.isTTY) throw new UsageError("approve needs a terminal to type the plan id into, or --yes (which skips the question, never the checks)", { hint: `runbook approve ${id} --yes` });
-  const loaded = await loadConfig(io.cwd, flags.config);
+  const loaded = await loadProjectConfig(io.cwd, flags.config);
   const ctx = approvalContext(loaded, shareConfigOf(loaded, io.env), stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd));
   const { stored, doc } = await readPlan(ctx, id);
   const now = new Date();

@@ -15,7 +15,7 @@ import { startRun } from "../../run/session.js";
 import { readRun } from "../../run/read-run.js";
 import { stepList, type RunState } from "../../run/state.js";
 import { collectFiles } from "../../system/collect.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { readText } from "../../system/read-runbook.js";
 import { parseDateFlag } from "../dates.js";
 import type { Io } from "../io.js";
@@ -42,7 +42,7 @@ interface Candidate {
  * journal, and records a verification for each that passes. Exit 1 when any failed.
  */
 export default async function drill(io: Io, paths: string[], flags: DrillFlags): Promise<number> {
-  const { config } = await loadConfig(io.cwd, flags.config);
+  const { config } = await loadProjectConfig(io.cwd, flags.config);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
   const candidates: Candidate[] = [];

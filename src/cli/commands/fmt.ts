@@ -1,7 +1,7 @@
 import path from "node:path";
 import { startOf } from "../../check/diagnostic.js";
 import { collectFiles } from "../../system/collect.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { readText } from "../../system/read-runbook.js";
 import { replaceFile } from "../../system/write-atomic.js";
 import { formatRunbook } from "../../authoring/format-runbook.js";
@@ -18,7 +18,7 @@ interface FmtFlags {
  * A file that cannot be read or whose structure is broken is reported and left alone (exit 2).
  */
 export default async function fmt(io: Io, paths: string[], flags: FmtFlags): Promise<number> {
-  const { config } = await loadConfig(io.cwd, flags.config);
+  const { config } = await loadProjectConfig(io.cwd, flags.config);
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
   const wouldChange: string[] = [];
   let failed = 0;

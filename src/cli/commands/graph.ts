@@ -1,5 +1,5 @@
 import { formatStylish } from "../../check/formatters/stylish.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import { readRunbook } from "../../system/read-runbook.js";
 import { lintRunbook } from "../../check/lint-runbook.js";
 import { splitByPlan } from "../../check/plan-findings.js";
@@ -17,7 +17,7 @@ import { VERSION } from "../version.js";
  * are shown instead. Errors about metadata alone (an owner placeholder) are shown as warnings first.
  */
 export default async function graph(io: Io, file: string, flags: { format: "mermaid" | "dot" | "json" }): Promise<number> {
-  const { config } = await loadConfig(io.cwd);
+  const { config } = await loadProjectConfig(io.cwd);
   const runbook = await readRunbook(file, io.cwd);
   const g = buildStepGraph(runbook);
   // Tools on PATH and staleness are about this machine and today, not about the graph's shape.

@@ -4,7 +4,7 @@ import { formatGithub } from "../../check/formatters/github.js";
 import { formatSarif } from "../../check/formatters/sarif.js";
 import type { Report } from "../../check/findings-report.js";
 import { shallowCloneNotice } from "../../check/shallow-clone.js";
-import { loadConfig } from "../../system/config-file.js";
+import { loadProjectConfig } from "../project-config.js";
 import type { StaleOutcome } from "../../check/batch/protocol.js";
 import { assessRunbooks } from "../../check/assess.js";
 import { isoDate, parseDateFlag } from "../dates.js";
@@ -20,7 +20,7 @@ const STALE_RULES: readonly string[] = Object.values(RULE_FOR);
 
 /** Lists runbooks that are never verified, overdue, or changed since verified. Exit 1 if any. */
 export default async function stale(io: Io, paths: string[], flags: { asOf?: string; format: "stylish" | "json" | "github" | "sarif"; config?: string }): Promise<number> {
-  const loaded = await loadConfig(io.cwd, flags.config);
+  const loaded = await loadProjectConfig(io.cwd, flags.config);
   const { config } = loaded;
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const wanted = paths.length ? paths : (config.runbooks ?? []);
