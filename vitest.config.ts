@@ -50,8 +50,9 @@ export default defineConfig({
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E } },
-      { extends: true, test: { name: "e2e", include: E2E, maxWorkers: 2, globalSetup: ["test/helpers/build-on-demand.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E, sequence: { groupOrder: 0 } } },
+      // Vitest runs projects with different worker counts one after the other: the unit files first.
+      { extends: true, test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 1 }, globalSetup: ["test/helpers/build-on-demand.ts"] } },
     ],
   },
 });

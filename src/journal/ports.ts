@@ -100,7 +100,7 @@ export interface Processes {
    * Stops what a dead runner left of a block: its process group, unless the pid is now another
    * process's, and the processes carrying its tag that left the group.
    */
-  stopLeftover(pid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck">;
+  stopLeftover(pid: number | null, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck">;
 }
 
 /** What a run asks of git about its runbook file. */

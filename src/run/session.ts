@@ -424,9 +424,11 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
     if (!open || (s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
     const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
     if (outcome === "stuck") {
-      throw new RunRefusedError(`process group ${open.pid} left running by ${open.target} would not stop, even after SIGKILL; nothing was started, so it cannot run twice at once`, { hint: `See it with \`ps -o pid,stat,cmd -g ${open.pid}\`; once it is gone, run the command again.` });
+      const see = open.pid === null ? `grep -l RUNBOOK_BLOCK=${blockTag(s.started.runId, open.target, open.phase, open.attempt)} /proc/*/environ` : `ps -o pid,stat,cmd -g ${open.pid}`;
+      throw new RunRefusedError(`${open.pid === null ? "processes" : `process group ${open.pid}`} left running by ${open.target} would not stop, even after SIGKILL; nothing was started, so it cannot run twice at once`, { hint: `See ${open.pid === null ? "them" : "it"} with \`${see}\`; once gone, run the command again.` });
     }
-    if (outcome === "stopped") notice(`stopped process group ${open.pid} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
+    const what = open.pid === null ? "the processes (found by their RUNBOOK_BLOCK tag)" : `process group ${open.pid}`;
+    if (outcome === "stopped") notice(`stopped ${what} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
   }
 }
 

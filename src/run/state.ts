@@ -443,8 +443,10 @@ export function interruptedStep(state: RunState): StepState | undefined {
 }
 
 /** The process group a dead runner may have left running, if the journal recorded one. */
-export function openProcess(state: RunState): { target: string; phase: Phase; attempt: number; pid: number; startTime: string | null } | undefined {
-  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined && a.pid !== null ? { target, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
+export function openProcess(state: RunState): { target: string; phase: Phase; attempt: number; pid: number | null; startTime: string | null } | undefined {
+  // An attempt started and never finished, with or without its process group journaled: a runner
+  // killed between spawning a block and journaling its pid left processes only its tag can find.
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? { target, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
   for (const s of state.steps.values()) {
     const o = open(s.id, s.attempt);
     if (o) return o;

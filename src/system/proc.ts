@@ -45,11 +45,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * carrying its tag that left the group; TERM, then KILL. A group whose leader pid now belongs to a
  * younger process is not ours and is left alone (a tag is never another block's).
  */
-export async function stopOrphanGroup(pgid: number, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck"> {
-  const now = processStartTime(pgid);
-  const ours = groupAlive(pgid) && !(now !== undefined && startTime !== null && now !== startTime);
+export async function stopOrphanGroup(pgid: number | null, startTime: string | null, graceMs: number, tag?: string): Promise<"none" | "stopped" | "not-ours" | "stuck"> {
+  // No group journaled (the runner died before it could): the block's tag alone finds what it left.
+  const now = pgid === null ? undefined : processStartTime(pgid);
+  const ours = pgid !== null && groupAlive(pgid) && !(now !== undefined && startTime !== null && now !== startTime);
   const group = ours ? pgid : undefined;
-  if (blockProcesses(group, tag).length === 0) return groupAlive(pgid) && !ours ? "not-ours" : "none";
+  if (blockProcesses(group, tag).length === 0) return pgid !== null && groupAlive(pgid) && !ours ? "not-ours" : "none";
   signalBlock(group, tag, "SIGTERM");
   for (let waited = 0; waited < graceMs && blockProcesses(group, tag).length > 0; waited += 50) await sleep(50);
   // A block that outlives SIGKILL (a process stuck in the kernel) must not run beside its next attempt.

@@ -76,7 +76,7 @@ describe("issue 13, run side (real processes)", () => {
     second.kill("SIGINT");
     const r = await second;
     expect(r.exitCode).toBe(130);
-    expect(String(r.stderr)).toMatch(/took over the lock of run .*\n.*stopped process group \d+ left running by run \S+'s slow/);
+    expect(String(r.stderr)).toMatch(/took over the lock of run .*\n.*stopped (process group \d+|the processes \(found by their RUNBOOK_BLOCK tag\)) left running by run \S+'s slow/);
     await waitFor(() => processesMatching(`sleep ${tag}`).length === 0);
     expect(marks(p.mark)).toEqual(["START", "START"]);
   });

@@ -45,10 +45,10 @@ describe("runs, log, handoff, stats and share status read a memory World", () =>
     const io = memoryIo();
     expect(listRuns(io, memoryRuns(store, { now: NOW, root: "/", holders }), { format: "table" })).toBe(0);
     const line = (id: string) => io.out().split("\n").find((l) => l.startsWith(id)) ?? "";
-    expect(io.out().split("\n")[0]).toMatch(/^RUN +TITLE +OPERATOR +STARTED +STATE +STEP$/);
+    expect(io.out().split("\n")[0]).toMatch(/^RUN +TITLE +OPERATOR +STARTED +STATE +STEP +NEXT$/);
     expect(line(completed)).toMatch(/Memory runbook +alice@memory +2026-11-28 12:00 +completed +2\/2 done/);
-    expect(line(failed)).toMatch(/ failed +failed b$/);
-    expect(line(open)).toMatch(/ live \(bob@laptop-b, pid 7\) +next b$/);
+    expect(line(failed)).toMatch(/ failed +failed b +resume or rollback$/);
+    expect(line(open)).toMatch(/ live \(bob@laptop-b, pid 7\) +next b +note holder; resume once stopped$/);
 
     const json = memoryIo();
     listRuns(json, memoryRuns(store, { now: NOW, root: "/" }), { format: "json" });
