@@ -37,6 +37,18 @@ const PLANTS: readonly { rule: string; from: string; to: string }[] = [
   { rule: "check-knows-no-run", from: "src/check/assess.ts", to: "src/run/plan.ts" },
 ];
 
+/** A temp project with the real boundary rules and these source files. */
+async function project(prefix: string, files: Record<string, string>): Promise<string> {
+  const root = await tempDir(prefix);
+  copyFileSync(join(ROOT, ".dependency-cruiser.cjs"), join(root, ".dependency-cruiser.cjs"));
+  plant(root, {
+    "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
+    "package.json": JSON.stringify({ type: "module" }),
+    ...files,
+  });
+  return root;
+}
+
 function relativeImport(from: string, to: string): string {
   const up = from.split("/").slice(1, -1).map(() => "..").join("/");
   return `${up}/${to.replace(/^src\//, "").replace(/\.ts$/, ".js")}`;
@@ -44,11 +56,7 @@ function relativeImport(from: string, to: string): string {
 
 describe("the rooms' boundaries (dependency-cruiser, as npm run lint:code runs it)", () => {
   it("a tree that keeps the rules passes", async () => {
-    const root = await tempDir("rooms-ok-");
-    copyFileSync(join(ROOT, ".dependency-cruiser.cjs"), join(root, ".dependency-cruiser.cjs"));
-    plant(root, {
-      "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
-      "package.json": JSON.stringify({ type: "module" }),
+    const root = await project("rooms-ok-", {
       "src/cli/main.ts": `import { run } from "../run/engine.js";\nexport const main = run;\n`,
       "src/run/engine.ts": `import { Problem } from "../model/types.js";\nexport const run = (p: Problem) => p;\n`,
       "src/model/types.ts": `export type Problem = string;\n`,
@@ -59,28 +67,19 @@ describe("the rooms' boundaries (dependency-cruiser, as npm run lint:code runs i
   });
 
   it("every rule fails on a planted violation and names the file, the import and the rule", async () => {
-    const root = await tempDir("rooms-bad-");
-    copyFileSync(join(ROOT, ".dependency-cruiser.cjs"), join(root, ".dependency-cruiser.cjs"));
-    const files: Record<string, string> = {
-      "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
-      "package.json": JSON.stringify({ type: "module" }),
-    };
+    const files: Record<string, string> = {};
     for (const p of PLANTS) {
       files[p.from] = `${files[p.from] ?? ""}import { x as ${p.rule.replace(/-/g, "_")} } from "${relativeImport(p.from, p.to)}";\nexport const y_${p.rule.replace(/-/g, "_")} = ${p.rule.replace(/-/g, "_")};\n`;
       files[p.to] ??= `export const x = 1;\n`;
     }
-    plant(root, files);
+    const root = await project("rooms-bad-", files);
     const { code, out } = cruise(root);
     expect(code).not.toBe(0);
     for (const p of PLANTS) expect(out).toContain(`error ${p.rule}: ${p.from} → ${p.to}`);
   });
 
   it("two files that import each other are refused", async () => {
-    const root = await tempDir("rooms-cycle-");
-    copyFileSync(join(ROOT, ".dependency-cruiser.cjs"), join(root, ".dependency-cruiser.cjs"));
-    plant(root, {
-      "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
-      "package.json": JSON.stringify({ type: "module" }),
+    const root = await project("rooms-cycle-", {
       "src/run/a.ts": `import { b } from "./b.js";\nexport const a = () => b;\n`,
       "src/run/b.ts": `import { a } from "./a.js";\nexport const b = () => a;\n`,
     });

@@ -4,20 +4,11 @@ import { appendFileSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli.js";
-import { fence, journalEvents, journalFiles, marks, onlyRunId, processesMatching, runbookProject, runIn, spawnCli, waitFor } from "../helpers/runbooks.js";
+import { alive, fence, journalEvents, journalFiles, marks, onlyRunId, processesMatching, runbookProject, runIn, spawnCli, waitFor } from "../helpers/runbooks.js";
 
 // Issue 13, the run side: each case with a real process, real files and real signals.
 
 const SECRET = "hunter2hunter2";
-/** A process that exists and is not a zombie (a killed orphan waits for init to reap it). */
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-};
 /** When a process started (clock ticks since boot): with it, a pid the system gave to another process since is not taken for the old one. */
 const startOf = (pid: number): string | undefined => {
   try {

@@ -53,6 +53,16 @@ export function journalEvents(state: string): Array<Record<string, unknown> & { 
   return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown> & { type: string });
 }
 
+/** A process that exists and is not a zombie (a killed orphan waits for init to reap it). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 /** Processes whose command line contains `needle`, from /proc. */
 export function processesMatching(needle: string): number[] {
   const out: number[] = [];

@@ -1,17 +1,7 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BLOCK_TAG, stopOrphanGroup } from "../../src/system/proc.js";
-import { waitFor } from "../helpers/runbooks.js";
-
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-};
+import { alive, waitFor } from "../helpers/runbooks.js";
 
 // A runner killed between spawning a block and journaling its process group leaves a journal with
 // the attempt started and no pid: the next runner must still find and stop what it left.
