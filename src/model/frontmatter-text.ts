@@ -14,9 +14,11 @@ const LINE = /\r\n|\r|\n/g;
  * fences); no closing fence, no frontmatter. Pure.
  */
 export function frontmatterOf(text: string): FrontmatterText {
-  const open = /^---[ \t]*(?:\r\n|\r|\n)/.exec(text);
+  // micromark drops a byte order mark before anything else: the fence may follow one.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const open = /^---[ \t]*(?:\r\n|\r|\n)/.exec(bom ? text.slice(bom) : text);
   if (!open) return { value: undefined, bodyStart: 0 };
-  const contentStart = open[0].length;
+  const contentStart = bom + open[0].length;
   for (let at = contentStart; at <= text.length; ) {
     LINE.lastIndex = at;
     const m = LINE.exec(text);

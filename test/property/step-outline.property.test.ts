@@ -71,6 +71,11 @@ describe("the steps' outline read without the Markdown parser", () => {
     );
   });
 
+  it.each(["\uFEFF---\n---\n", "\uFEFF---\nid: x\n---\n# T\n", "\uFEFF# no frontmatter\n---\nid: x\n---\n"])("finds the frontmatter after a byte order mark where remark-frontmatter does (found by this property): %j", (text) => {
+    const first = parseMarkdown(text).children[0];
+    expect(frontmatterOf(text).value).toBe(first?.type === "yaml" ? first.value : undefined);
+  });
+
   it("finds the frontmatter where remark-frontmatter does", () => {
     fc.assert(
       fc.property(fuzzed, (text) => {
