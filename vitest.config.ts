@@ -8,8 +8,9 @@ import { defineConfig } from "vitest/config";
  */
 const E2E = [
   "test/action/action.test.ts",
-  "test/batch/lint-cache.test.ts",
-  "test/batch/pool.test.ts",
+  "test/check/lint-cache.test.ts",
+  "test/check/pool.test.ts",
+  "test/check/stale-history.test.ts",
   "test/cli/bundle.test.ts",
   "test/cli/crash.test.ts",
   "test/cli/hardening-run.test.ts",
@@ -20,12 +21,12 @@ const E2E = [
   "test/corpus/corpus.test.ts",
   "test/drill/drill.test.ts",
   "test/drill/workflow.test.ts",
-  "test/handoff/handoff.test.ts",
+  "test/editor/lsp.test.ts",
+  "test/editor/remark-cli.test.ts",
   "test/package/pack.test.ts",
   "test/postgres/failover.test.ts",
   "test/property/hostile.property.test.ts",
-  "test/remark/lsp.test.ts",
-  "test/remark/remark-cli.test.ts",
+  "test/report/handoff.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-outage.test.ts",
   "test/state/shared-records.test.ts",
@@ -33,7 +34,6 @@ const E2E = [
   "test/tui/hardening-run.test.ts",
   "test/tui/screen.test.ts",
   "test/tui/terminal.test.ts",
-  "test/verify/stale-history.test.ts",
 ];
 
 export default defineConfig({
