@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { failoverStarted } from "../helpers/failover-journal.js";
 import type { JournalEvent, NewEvent } from "../../src/journal/events.js";
 import { assembleHandoff, handoffMarkdown, handoffText } from "../../src/report/handoff-report.js";
 import { computeStats } from "../../src/report/run-stats.js";
@@ -13,19 +14,7 @@ function journal(events: NewEvent[]): JournalEvent[] {
   return events.map((e, i) => ({ v: 5, seq: i + 1, ts: new Date(t0 + i * 60_000).toISOString(), ...e }) as JournalEvent);
 }
 
-const started: NewEvent = {
-  type: "run_started",
-  runId: "20261202T090000Z-failover-abcd",
-  runbook: { id: "failover", file: "/r/failover.md", path: "runbooks/failover.md", base: "repository", sha256: "0".repeat(64), title: "DB failover" },
-  git: null,
-  operator: "alice",
-  host: "laptop-a",
-  pid: 42,
-  params: {},
-  secrets: [],
-  order: ["snapshot", "promote", "dns"],
-  options: { onFailure: "abort", yes: true, record: false },
-};
+const started: NewEvent = failoverStarted("20261202T090000Z-failover-abcd", { onFailure: "abort", yes: true });
 const ran = (target: string): NewEvent[] => [
   { type: "attempt_started", target, phase: "command", attempt: 1 },
   { type: "attempt_finished", target, phase: "command", attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 10, retryInMs: null },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { failoverStarted } from "../helpers/failover-journal.js";
 import type { JournalEvent, NewEvent } from "../../src/journal/events.js";
 import { jsonRow, tableRow } from "../../src/cli/commands/runs.js";
 import { assembleHandoff, handoffText } from "../../src/report/handoff-report.js";
@@ -22,19 +23,7 @@ const NOW = t0 + 3_600_000;
 function journal(events: NewEvent[]): JournalEvent[] {
   return events.map((e, i) => ({ v: 5, seq: i + 1, ts: new Date(t0 + i * 60_000).toISOString(), ...e }) as JournalEvent);
 }
-const started: NewEvent = {
-  type: "run_started",
-  runId: ID,
-  runbook: { id: "failover", file: "/r/failover.md", path: "runbooks/failover.md", base: "repository", sha256: "0".repeat(64), title: "DB failover" },
-  git: null,
-  operator: "alice",
-  host: "laptop-a",
-  pid: 42,
-  params: {},
-  secrets: [],
-  order: ["snapshot", "promote", "dns"],
-  options: { onFailure: "ask", yes: false, record: false },
-};
+const started: NewEvent = failoverStarted(ID, { onFailure: "ask", yes: false });
 const plan: ViewPlan = { title: "DB failover", steps: [{ id: "snapshot", title: "Snapshot" }, { id: "promote", title: "Promote" }, { id: "dns", title: "DNS" }] };
 const begin = (target: string, phase: "command" | "rollback" = "command"): NewEvent => ({ type: "attempt_started", target, phase, attempt: 1 });
 const end = (target: string, over: Record<string, unknown> = {}, phase: "command" | "rollback" = "command"): NewEvent => ({ type: "attempt_finished", target, phase, attempt: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 10, retryInMs: null, ...over }) as NewEvent;
