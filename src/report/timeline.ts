@@ -1,7 +1,7 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
-import { ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
+import { assumedBy, ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
 import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
@@ -27,7 +27,7 @@ export class Timeline {
     if (e.type === "output") return;
     if (e.type === "run_started") return this.#out(header(e));
     if (e.type === "attempt_spawned") return;
-    const line = describe(e);
+    const line = describe(e, state.started.options.drill === true);
     if (line === undefined) return;
     const day = e.ts.slice(0, 10);
     const at = day === this.#day ? `${e.ts.slice(11, 19)}Z` : when(e.ts);
@@ -83,7 +83,7 @@ function header(s: EventOf<"run_started">): string {
   return lines.join("\n").replace(/\n\n\n$/, "\n\n");
 }
 
-function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>): string | undefined {
+function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>, drill: boolean): string | undefined {
   const t = (target: string) => mdCode(target);
   switch (e.type) {
     case "run_resumed":
@@ -103,7 +103,8 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       if (e.question === "barrier") return e.answer === "past" ? `**${mdText(e.by)}** went past the irreversible step ${t(e.target)}: what came before it is undone too` : `**${mdText(e.by)}** stopped the rollback at the irreversible step ${t(e.target)}`;
       return `**${mdText(e.by)}** answered ${e.question.replace(/_/g, " ")} at ${t(e.target)}: **${mdText(e.answer)}**`;
     case "step_finished":
-      return `${t(e.target)} ${e.status === "assumed" ? STEP_WORDS.assumed : `**${STEP_WORDS[e.status]}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
+      if (e.status === "assumed") return `${t(e.target)} ${STEP_WORDS.assumed} (${assumedBy(e.by, drill)})`;
+      return `${t(e.target)} **${STEP_WORDS[e.status]}**${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
     case "rollback_started": {
       const stops = e.barrier ? `; it stops at the irreversible step ${t(e.barrier.target)} (${mdText(e.barrier.reason)})${e.beyond?.length ? `, leaving ${e.beyond.map(t).join(", ")} as they are` : ""}` : "";
       return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}${stops}`;

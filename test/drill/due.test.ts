@@ -16,3 +16,16 @@ describe("runbook drill --due", () => {
     expect(again.stdout).toBe("runbook drill: no drill to run\n");
   }, 60_000);
 });
+
+describe("a drill's record", () => {
+  it("says a drill_skip step was left out by the drill, not assumed done by the operator", async () => {
+    const repo = await drilledRepo();
+    const env = { MARK_DIR: repo.marks, GITHUB_STEP_SUMMARY: "" };
+    expect((await runMain(["drill", "runbooks/passing.md"], { cwd: repo.dir, env })).exitCode).toBe(0);
+    const log = await runMain(["log", "last", "--format", "markdown"], { cwd: repo.dir, env });
+    expect(log.exitCode, log.stderr).toBe(0);
+    expect(log.stdout).toContain("`page` assumed done (by no one: drill_skip leaves it out of a drill)");
+    expect(log.stdout).toContain("`tell` assumed done (by --yes: nobody said it was done)");
+    expect(log.stdout).not.toContain("by the operator");
+  }, 60_000);
+});
