@@ -8,7 +8,8 @@ import type { ViewPlan } from "../../report/run-view.js";
 import { PlainView } from "../../report/plain-view.js";
 import { printableLine } from "../../core/printable.js";
 import { blockingOutput, useColor, type Io } from "../io.js";
-import { openRuns, runIdIn, type RunsWorld } from "../shared-runs.js";
+import { historyText, openRuns, runIdIn, type RunsWorld } from "../shared-runs.js";
+import type { HistoryTrust } from "../../state/shared/signed-history.js";
 
 /**
  * Replays a run from its journal: who ran what, every answer, every attempt and all of its output
@@ -24,6 +25,9 @@ export default async function log(cli: Io, given: string, flags: { step?: string
 export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: string; format: "text" | "json" | "markdown" }): number {
   const { store } = ctx;
   const runId = runIdIn(store, io.cwd, given);
+  const trust = ctx.history?.get(runId);
+  // Said first, before anything the history holds is shown: a flagged history is not what the team pushed.
+  if (trust && flags.format !== "json") io.stdout.write(flags.format === "markdown" ? historyAlert(trust) : `history: ${printableLine(historyText(trust))}\n`);
   const timeline = flags.format === "markdown" ? new Timeline((t) => io.stdout.write(t)) : undefined;
   const shown = (e: JournalEvent) => flags.step === undefined || e.type === "run_started" || !("target" in e) || e.target === flags.step;
   let view: PlainView | undefined;
@@ -76,4 +80,10 @@ function planFor(file: string, title: string | null, order: readonly string[]): 
     // the runbook moved or was deleted: ids will do
   }
   return { title: title ?? file, steps: order.map((id) => ({ id, title: titles.get(id) ?? id })) };
+}
+
+/** A flagged history as a red `> [!CAUTION]` alert on GitHub; a verified one as a line. */
+function historyAlert(t: HistoryTrust): string {
+  const text = printableLine(historyText(t));
+  return t.status === "flagged" ? `> [!CAUTION]\n> **History ${text}**\n\n` : `History ${text}.\n\n`;
 }

@@ -5,7 +5,7 @@ import type { RunSummary } from "../../report/run-summary.js";
 import { printableLine } from "../../core/printable.js";
 import { offerBrief, offerLines } from "../../report/openness.js";
 import type { Io } from "../io.js";
-import { openRuns, type RunsWorld } from "../shared-runs.js";
+import { historyCell, historyText, openRuns, type RunsWorld } from "../shared-runs.js";
 
 /** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
 export default async function runs(io: Io, flags: { format: "table" | "json"; config?: string }): Promise<number> {
@@ -15,7 +15,8 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
 export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "json" }): number {
   const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
   if (flags.format === "json") {
-    const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error } : { ...jsonRow(r.summary), torn: r.torn }));
+    const history = (id: string) => (ctx.history ? { history: ctx.history.get(id) ?? null } : {});
+    const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error, ...history(r.runId) } : { ...jsonRow(r.summary), torn: r.torn, ...history(r.summary.runId) }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -24,7 +25,16 @@ export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "jso
     return EXIT.ok;
   }
   const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
-  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "NEXT"], rows));
+  const history = ctx.history;
+  if (history === undefined) {
+    io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "NEXT"], rows));
+    return EXIT.ok;
+  }
+  // Signed histories (approvals:): a column, then what is wrong with each flagged one, in full.
+  const withHistory = rows.map((row) => [...row.slice(0, 6), printableLine(historyCell(history.get(row[0] ?? ""))), ...row.slice(6)]);
+  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "HISTORY", "NEXT"], withHistory));
+  const flagged = [...history].filter(([, t]) => t.status === "flagged");
+  if (flagged.length) io.stdout.write(`${flagged.map(([id, t]) => `${id}  history ${printableLine(historyText(t))}`).join("\n")}\n`);
   return EXIT.ok;
 }
 
