@@ -106,6 +106,10 @@ describe("approvals: a two-person rule through the git remote", () => {
     expect(early.stderr).toContain("it has 0 valid approvals by someone other than alice; it needs 1");
 
     const ok = await approve(bob, "bob", id);
+    // The approver reads the plan exactly as \`run --dry-run\` prints it with the plan's params.
+    const dry = await bob.run(["run", "runbooks/deploy.md", "--dry-run", "-p", "TARGET_ENV=production", "-p", "REPLICAS=3"]);
+    expect(dry.stdout).toContain("Steps, in order:");
+    expect(ok.stdout).toContain(dry.stdout);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`Approved plan ${id} as bob (1 of 1).`);
     const noTerminal = await bob.run(["approve", id, "--key", "unused"]);
