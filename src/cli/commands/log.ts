@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createColors } from "picocolors";
 import { EXIT } from "../../core/errors.js";
 import { Timeline } from "../../report/timeline.js";
 import type { JournalEvent } from "../../journal/events.js";
@@ -42,7 +43,7 @@ export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: s
       return;
     }
     if (e.type === "run_started") {
-      io.stdout.write(header(e));
+      io.stdout.write(header(e, createColors(useColor(io, io.stdout))));
       view = new PlainView(io.stdout, planFor(e.runbook.file, e.runbook.title, e.order), useColor(io, io.stdout));
     } else view?.onEvent(e, now);
   });
@@ -61,13 +62,15 @@ export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: s
   return EXIT.ok;
 }
 
-function header(s: Extract<JournalEvent, { type: "run_started" }>): string {
+function header(s: Extract<JournalEvent, { type: "run_started" }>, c: ReturnType<typeof createColors>): string {
   const lines = [
     `Run ${s.runId} of ${printableLine(s.runbook.id)} (${printableLine(s.runbook.path ?? s.runbook.file)})`,
     `started ${s.ts} by ${printableLine(s.operator)}@${printableLine(s.host)}${s.git ? ` at commit ${s.git.commit.slice(0, 12)}${s.git.dirty ? " (file modified)" : ""}` : ""}`,
   ];
   const params = Object.entries(s.params);
   if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${printableLine(v)}`).join(" ")}`);
+  if (s.approval) lines.push(`approved plan ${s.approval.plan}: requested by ${printableLine(s.approval.requester)}, approved by ${s.approval.approvers.map(printableLine).join(", ")}`);
+  if (s.breakGlass) lines.push(c.red(c.bold(`BREAK GLASS: run without ${s.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}: ${printableLine(s.breakGlass.reason)}`)));
   return `${lines.join("\n")}\n\n`;
 }
 
