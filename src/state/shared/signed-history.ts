@@ -36,30 +36,51 @@ export async function verifyHistory(repo: string, tip: string, allowed: AllowedS
   const known = cache.read();
   const todo = shas.filter((s) => !known.has(s));
   const objects = await readObjects(repo, todo.map((s) => s));
-  for (const sha of todo) {
-    const raw = objects.get(sha);
-    const short = sha.slice(0, 12);
-    if (raw === undefined) return { status: "flagged", why: "unreadable", commit: sha, detail: `commit ${short} cannot be read in this clone` };
-    const { payload, signature } = splitSignature(raw);
-    if (signature === undefined) return { status: "flagged", why: "unsigned", commit: sha, detail: `commit ${short} is not signed` };
-    const sig = Buffer.from(signature);
-    const [principal] = await principalsOf(allowed.text, sig, GIT_NAMESPACE);
-    if (principal === undefined) {
-      const key = signatureKeyFingerprint(signature) ?? "a key";
-      const other = await principalsOf(allowed.text, sig, NAMESPACE);
-      if (other.length) return { status: "flagged", why: "namespace", commit: sha, detail: namespaceOnly(short, other.join(", "), key, allowed.name) };
-      return { status: "flagged", why: "unknown key", commit: sha, detail: `commit ${short} is signed by ${key}, a key not in ${allowed.name}` };
-    }
-    const v = await verifySignature(allowed.text, principal, sig, payload, GIT_NAMESPACE);
-    if (!v.ok && /not permitted for use in signature namespace/.test(v.why))
-      return { status: "flagged", why: "namespace", commit: sha, detail: namespaceOnly(short, principal, signatureKeyFingerprint(signature) ?? "a key", allowed.name) };
-    if (!v.ok) return { status: "flagged", why: "bad signature", commit: sha, detail: `commit ${short}'s signature by ${principal} does not verify (its bytes were changed): ${v.why}` };
-    known.set(sha, principal);
-    cache.add(sha, principal);
+  // A few ssh-keygen at a time: each commit costs two short processes the first time it is seen.
+  const results = await pool(todo, POOL, (sha) => checkCommit(sha, objects.get(sha), allowed));
+  for (const [i, sha] of todo.entries()) {
+    const r = results[i]!;
+    if (typeof r !== "string") return r;
+    known.set(sha, r);
+    cache.add(sha, r);
   }
   // Oldest first: who started the run, then who took it over.
   const signers = [...new Set(shas.reverse().map((s) => known.get(s)).filter((p): p is string => p !== undefined))];
   return { status: "verified", signers, commits: shas.length };
+}
+
+/** One commit: the principal whose signature on it verifies, else what is wrong. */
+async function checkCommit(sha: string, raw: Buffer | undefined, allowed: AllowedSigners): Promise<string | Extract<HistoryTrust, { status: "flagged" }>> {
+  const short = sha.slice(0, 12);
+  if (raw === undefined) return { status: "flagged", why: "unreadable", commit: sha, detail: `commit ${short} cannot be read in this clone` };
+  const { payload, signature } = splitSignature(raw);
+  if (signature === undefined) return { status: "flagged", why: "unsigned", commit: sha, detail: `commit ${short} is not signed` };
+  const sig = Buffer.from(signature);
+  const [principal] = await principalsOf(allowed.text, sig, GIT_NAMESPACE);
+  if (principal === undefined) {
+    const key = signatureKeyFingerprint(signature) ?? "a key";
+    const other = await principalsOf(allowed.text, sig, NAMESPACE);
+    if (other.length) return { status: "flagged", why: "namespace", commit: sha, detail: namespaceOnly(short, other.join(", "), key, allowed.name) };
+    return { status: "flagged", why: "unknown key", commit: sha, detail: `commit ${short} is signed by ${key}, a key not in ${allowed.name}` };
+  }
+  const v = await verifySignature(allowed.text, principal, sig, payload, GIT_NAMESPACE);
+  if (!v.ok && /not permitted for use in signature namespace/.test(v.why))
+    return { status: "flagged", why: "namespace", commit: sha, detail: namespaceOnly(short, principal, signatureKeyFingerprint(signature) ?? "a key", allowed.name) };
+  if (!v.ok) return { status: "flagged", why: "bad signature", commit: sha, detail: `commit ${short}'s signature by ${principal} does not verify (its bytes were changed): ${v.why}` };
+  return principal;
+}
+
+const POOL = 4;
+
+/** `f` over `items`, at most `n` at a time, results in the items' order. */
+async function pool<T, R>(items: readonly T[], n: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
 }
 
 /** Commits already verified under one allowed-signers text: `<sha> <principal>` lines, appended. */
