@@ -14,6 +14,10 @@ import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
+import { fileAtCommit } from "../state/approvals-store.js";
+import { refsUnder } from "../state/shared/git-remote.js";
+import { RUNS, trackingPrefix } from "../state/shared/refs.js";
+import { verifyHistory, type HistoryTrust } from "../state/shared/signed-history.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -37,6 +41,11 @@ export interface RunsWorld {
   holderOf(runbookId: string, runId: string): Holder | undefined;
   /** Milliseconds since the epoch: the end of `--since` windows. */
   now(): number;
+  /**
+   * With `share:` and `approvals:`: each shared run's history checked against the allowed-signers
+   * file (docs/approvals.md, "Signed history"), by run id. Undefined when histories are not signed.
+   */
+  readonly history?: ReadonlyMap<string, HistoryTrust>;
 }
 
 /**
@@ -59,7 +68,43 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     const live = sync ? h.host === machine.host && machine.alive(h) : holderLive(h, machine);
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
-  return { loaded, store, share, sync, holderOf, now: () => Date.now() };
+  const history = share && sync && loaded.config.approvals ? await runHistories(share, sync, loaded, stateDir) : undefined;
+  return { loaded, store, share, sync, holderOf, now: () => Date.now(), ...(history ? { history } : {}) };
+}
+
+/**
+ * Every shared run's history as the remote has it (this clone's own ref for a run not on the remote),
+ * verified against the allowed-signers file as committed at HEAD: a key added in the working tree
+ * and not committed does not count.
+ */
+async function runHistories(share: ShareConfig, sync: SyncReport, loaded: LoadedConfig, stateDir: string): Promise<Map<string, HistoryTrust>> {
+  const rel = path.relative(share.repo, path.resolve(loaded.root, loaded.config.approvals?.allowed_signers ?? "")).split(path.sep).join("/");
+  const text = await fileAtCommit(share.repo, "HEAD", rel);
+  const remote = await refsUnder(share.repo, `${trackingPrefix(share.remote)}runs/`);
+  const local = await refsUnder(share.repo, RUNS);
+  const out = new Map<string, HistoryTrust>();
+  for (const r of sync.runs) {
+    const tip = remote.get(r.runId) ?? local.get(r.runId);
+    if (tip === undefined) continue;
+    if (text === undefined) {
+      out.set(r.runId, { status: "flagged", why: "unreadable", commit: tip, detail: `the allowed-signers file ${rel} is not committed at HEAD, so nothing can be verified` });
+      continue;
+    }
+    out.set(r.runId, await verifyHistory(share.repo, tip, { text, name: rel }, stateDir));
+  }
+  return out;
+}
+
+/** One line saying where a run's history stands, for `log`, `runs` and `share status`. */
+export function historyText(t: HistoryTrust): string {
+  if (t.status === "verified") return `verified: ${t.commits} commit${t.commits === 1 ? "" : "s"} signed by ${t.signers.join(", ")}`;
+  return `FLAGGED (${t.why}): ${t.detail}`;
+}
+
+/** The HISTORY cell of `runs`. */
+export function historyCell(t: HistoryTrust | undefined): string {
+  if (t === undefined) return "-";
+  return t.status === "verified" ? `verified (${t.signers.join(", ")})` : `FLAGGED: ${t.why}`;
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */

@@ -32,7 +32,8 @@ export function momentLine(m: Moment): string {
     case "started": {
       const last = s.sessions.at(-1);
       const how = last?.kind === "rollback" ? "rollback started" : last && last.kind === "resumed" ? "resumed" : "started";
-      return `${how} by ${last?.operator ?? s.started.operator} on ${last?.host ?? s.started.host}`;
+      const glass = s.started.breakGlass ? `; BREAK GLASS: run without ${s.started.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}: ${s.started.breakGlass.reason}` : "";
+      return `${how} by ${last?.operator ?? s.started.operator} on ${last?.host ?? s.started.host}${glass}`;
     }
     case "waiting":
       return `${stepText || "the run"} has waited ${minutes(m.question?.waitedMs ?? 0)} for ${QUESTION[m.question?.kind ?? "confirm"]}`;
@@ -96,7 +97,9 @@ export function slackMessage(m: Moment, mask: (t: string) => string): unknown {
     type: "context",
     elements: [{ type: "mrkdwn", text: escapeSlack(mask(`${s.started.operator} on ${s.started.host} · ${progress(s)} · follow: ${follow(m.runId)}`)) }],
   });
-  return { text: `${ICON[m.on]} ${title}: ${line}`, blocks };
+  // A run without approval is red in the chat too: Slack draws an attachment's colour as a bar beside it.
+  const glass = s.started.breakGlass && m.on === "started" ? { attachments: [{ color: "#d0021b", text: escapeSlack(mask(`BREAK GLASS: ${s.started.breakGlass.reason}`)) }] } : {};
+  return { text: `${ICON[m.on]} ${title}: ${line}`, blocks, ...glass };
 }
 
 /** The `json` format: the moment, the run's summary, and the journal event (already masked in the journal). */
@@ -115,6 +118,7 @@ export function jsonMessage(m: Moment, mask: (t: string) => string): unknown {
       done: stepList(s).filter((x) => x.status === "done" || x.status === "assumed").length,
       steps: s.steps.size,
       follow: follow(m.runId),
+      breakGlass: s.started.breakGlass ?? null,
     },
     ...(m.question ? { question: { kind: m.question.kind, waited_ms: m.question.waitedMs } } : {}),
     ...(m.on === "failed" ? { output: outputTail(m, mask) } : {}),

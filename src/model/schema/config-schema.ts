@@ -21,7 +21,7 @@ const notifySchema = z.strictObject({
 });
 
 const approvalsConfigSchema = z.strictObject({
-  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook\"] key` per line; whose signatures count (docs/approvals.md)."),
+  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook,git\"] key` per line; whose signatures count: `runbook` for plans and approvals, `git` for the signed journal commits of shared runs (docs/approvals.md)."),
 });
 
 export const configSchema = z.strictObject({

@@ -213,7 +213,7 @@ export class HeldLease {
     const events = countLines(p.journalFile, from, to, chunk);
     // The journal's commit and the lease's are independent: made side by side, pushed together.
     const [chain, lock] = await Promise.all([
-      to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk) : this.#chain,
+      to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk, p.config.signer) : this.#chain,
       leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all), p.env),
     ]);
     if (chain !== this.#chain) {

@@ -145,7 +145,7 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   const { repo } = m.config;
   const chunk = m.config.chunkBytes ?? DEFAULT_CHUNK;
   const base = localTip && (!remoteTip || (await isAncestor(repo, remoteTip, localTip))) ? localTip : remoteTip;
-  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env);
+  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env, DEFAULT_CHUNK, m.config.signer);
   const chain = await chainAt(repo, base);
   const file = store.pathOf(runId);
   const here = completeLength(file, chunk) ?? 0;
@@ -156,9 +156,9 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   }
   if (here > chain.bytes) {
     const to = segmentEnd(file, chain.bytes, here, m.config.segmentBytes ?? DEFAULT_SEGMENT, chunk);
-    return extendChain(repo, chain, { file, from: chain.bytes, to }, `runbook run ${runId}: events journaled before this push`, env, chunk);
+    return extendChain(repo, chain, { file, from: chain.bytes, to }, `runbook run ${runId}: events journaled before this push`, env, chunk, m.config.signer);
   }
-  return chain.tip ? chain : extendChain(repo, chain, undefined, `runbook run ${runId}`, env);
+  return chain.tip ? chain : extendChain(repo, chain, undefined, `runbook run ${runId}`, env, chunk, m.config.signer);
 }
 
 /** The remote cannot be used: refused, unless `--offline` says to go on with this clone's lock alone (already held). */

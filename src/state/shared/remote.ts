@@ -13,6 +13,13 @@ export interface ShareConfig {
   readonly chunkBytes?: number;
   /** Most bytes of journal one push carries, so the lease is renewed between the pushes of a large journal. */
   readonly segmentBytes?: number;
+  /** With `approvals:`: signs each journal commit this clone makes with the operator's key (docs/approvals.md). */
+  readonly signer?: CommitSigner;
+}
+
+/** Signs a journal commit's bytes (an SSH signature in git's namespace); undefined leaves it unsigned. Never throws. */
+export interface CommitSigner {
+  sign(payload: Buffer): Promise<Buffer | undefined>;
 }
 
 /**
