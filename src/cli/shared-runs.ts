@@ -14,6 +14,9 @@ import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
+import type { QueuedNote } from "../journal/ports.js";
+import { withSharedNotes } from "../report/merged-notes.js";
+import { allFetchedRecords, type NoteRecord } from "../state/shared/notes-ref.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -48,7 +51,10 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   const share = shareConfigOf(loaded, io.env);
   const sync = await syncForReading(io, share, stateDir);
-  const store = fileJournalStore(stateDir);
+  const files = fileJournalStore(stateDir);
+  // A shared run's notes (anyone's, on its notes ref) are read with its journal, merged by time.
+  const shared = share && sync ? await allFetchedRecords(share) : undefined;
+  const store = shared ? withSharedNotes(files, (runId) => (shared.get(runId) ?? []).map(recordAsNote)) : files;
   const machine = thisHost(os.hostname(), process.pid);
   const holderOf = (runbookId: string, runId: string): Holder | undefined => {
     const lease = sync?.leases.get(runbookId);
@@ -60,6 +66,12 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
   return { loaded, store, share, sync, holderOf, now: () => Date.now() };
+}
+
+/** A record on a run's notes ref as the note readers show: a handover asked or granted says so in words. */
+export function recordAsNote(r: NoteRecord): QueuedNote {
+  const text = r.kind === "handover" ? `asks to take the run over${r.text ? `: ${r.text}` : ""}` : r.kind === "grant" ? `released the run to ${r.to ?? "whoever resumes it"}${r.text ? `: ${r.text}` : ""}` : r.text;
+  return { id: r.id, at: r.at, by: r.by, text };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */
