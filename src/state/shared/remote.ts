@@ -13,6 +13,8 @@ export interface ShareConfig {
   readonly chunkBytes?: number;
   /** Most bytes of journal one push carries, so the lease is renewed between the pushes of a large journal. */
   readonly segmentBytes?: number;
+  /** How often a live run fetches its notes ref (`RUNBOOK_SHARE_NOTES_POLL_MS`; shared-inbox.ts). */
+  readonly notesPollMs?: number;
 }
 
 /**
