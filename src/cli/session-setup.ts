@@ -39,6 +39,8 @@ export interface SessionFlags {
   confirmIrreversible?: string[];
   /** `rollback --past a` (repeatable). */
   past?: string[];
+  /** `--allow-handover`: grant a handover when asked, without a person (docs/handoff.md). */
+  allowHandover?: boolean;
 }
 
 export interface SessionSetup {
@@ -73,6 +75,7 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
     interrupted: interruptedFlag(flags),
     confirmIrreversible: idList(flags.confirmIrreversible),
     past: idList(flags.past),
+    ...(flags.allowHandover === true ? { allowHandover: true } : {}),
   };
   const share = shareConfigOf(loaded, io.env);
   const real = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));

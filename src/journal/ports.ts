@@ -43,6 +43,11 @@ export interface Lock {
   gate?(signal: AbortSignal): Promise<string | undefined>;
   /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
   settle?(): Promise<void>;
+  /**
+   * The holder handed the run over (docs/handoff.md): the release that follows leaves the lock to
+   * `to` alone until the lease would have run out (anyone, when null). A shared lock only.
+   */
+  handOver?(to: string | null): void;
 }
 
 export interface Locks {
