@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/runbooks.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
@@ -16,12 +16,12 @@ function handoverRunbook(confirmFour = false): string {
     step("one"),
     step("two", 'while [ ! -f "$MARK.go" ]; do sleep 0.05; done'),
     step("three"),
-    step("four", "", confirmFour ? "sh confirm" : "sh"),
+    step("four", "", confirmFour ? "sh confirm" : "sh") + (confirmFour ? "\n```sh rollback\ntrue\n```\n" : ""),
     step("five"),
   ].join("\n");
 }
 
-const marks = (file: string) => readFileSync(file, "utf8").trim().split("\n");
+const marks = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : []);
 const POLL = { RUNBOOK_SHARE_NOTES_POLL_MS: "200" };
 
 async function liveRunId(clone: Clone): Promise<string> {
@@ -122,6 +122,8 @@ describe("handing a live shared run over (runbook handover / release)", () => {
     const released = await alice!.run(["release", runId]);
     expect(released.exitCode, released.stderr).toBe(0);
     expect(released.stdout).toContain(`Released run ${runId} to bob`);
+    // The runner takes the grant at its next look at the notes ref, then stops at the step boundary.
+    await waitFor(() => err.includes(`handing run ${runId} over to bob`), 60_000);
     writeFileSync(`${s.mark}.go`, "");
     expect((await runner).exitCode).toBe(130);
     expect(out).toContain("⇢ released to bob by alice");
@@ -143,13 +145,15 @@ describe("handing a live shared run over (runbook handover / release)", () => {
       const s = await sharedRepos({ "runbooks/h.md": handoverRunbook(true) }, { lease: "2m" });
       const [alice, bob] = s.clones;
       writeFileSync(`${s.mark}.go`, "");
-      const t = new TmuxSession(["run", "runbooks/h.md"], { cwd: alice!.dir, env: { ...alice!.env, ...POLL } });
+      // The terminal is the point: not CI, whose runs never ask.
+      const env = Object.fromEntries(Object.entries({ ...alice!.env, ...POLL }).filter(([k]) => k !== "CI"));
+      const t = new TmuxSession(["run", "runbooks/h.md"], { cwd: alice!.dir, env });
       sessions.push(t);
       await t.waitFor(/Check the params before the run starts/);
       t.send("s");
       // Step four waits for its confirmation: a prompt.
-      await t.waitFor(/four/);
       await waitFor(() => marks(s.mark).includes("three alice"));
+      await t.waitFor(/Run this step\?/);
       const runId = await liveRunId(bob!);
       const asked = await bob!.run(["handover", runId, "--message", "pager is mine"]);
       expect(asked.exitCode, asked.stderr).toBe(0);
