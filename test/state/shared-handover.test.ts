@@ -1,4 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/runbooks.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
@@ -47,6 +50,19 @@ describe("handing a live shared run over (runbook handover / release)", () => {
   it("a plain runner with --allow-handover hands over at the next step boundary; bob resumes at once with a 2-minute lease; carol is refused; each step ran exactly once", async () => {
     const s = await sharedRepos({ "runbooks/h.md": handoverRunbook() }, { operators: ["alice", "bob", "carol"], lease: "2m" });
     const [alice, bob, carol] = s.clones;
+    // The team's chat, on 127.0.0.1: alice's runner tells it that a handover was asked.
+    const posts: Array<{ text: string }> = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        posts.push(JSON.parse(body) as { text: string });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    appendFileSync(path.join(alice!.dir, "runbook.config.yaml"), `notify:\n  - {url: "http://127.0.0.1:${port}/hook", format: slack, on: [handover]}\n`);
     const runner = alice!.spawn(["run", "runbooks/h.md", "--plain", "--yes", "--allow-handover"], POLL);
     let out = "";
     runner.stdout?.on("data", (d: Buffer) => (out += d.toString()));
@@ -65,6 +81,8 @@ describe("handing a live shared run over (runbook handover / release)", () => {
     expect(stopped.exitCode, String(stopped.stderr)).toBe(130);
     expect(String(stopped.stdout)).toContain("⇢ released to bob by alice");
     expect(marks(s.mark)).toEqual(["one alice", "two alice"]);
+    expect(posts.map((p) => p.text)).toEqual([expect.stringMatching(/^✋ handover runbook: handover asked: bob on \S+ asks alice to hand the run over \(my shift now\)$/)]);
+    server.close();
 
     // Only the named recipient may take it before the lease would have run out.
     const refused = await carol!.run(["resume", runId, "--plain"]);
