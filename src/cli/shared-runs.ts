@@ -14,8 +14,7 @@ import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
-import type { QueuedNote } from "../journal/ports.js";
-import { withSharedNotes } from "../report/merged-notes.js";
+import { withSharedNotes, type SharedNote } from "../report/merged-notes.js";
 import { allFetchedRecords, type NoteRecord } from "../state/shared/notes-ref.js";
 
 /**
@@ -69,9 +68,9 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
 }
 
 /** A record on a run's notes ref as the note readers show: a handover asked or granted says so in words. */
-export function recordAsNote(r: NoteRecord): QueuedNote {
+export function recordAsNote(r: NoteRecord): SharedNote {
   const text = r.kind === "handover" ? `asks to take the run over${r.text ? `: ${r.text}` : ""}` : r.kind === "grant" ? `released the run to ${r.to ?? "whoever resumes it"}${r.text ? `: ${r.text}` : ""}` : r.text;
-  return { id: r.id, at: r.at, by: r.by, text };
+  return { id: r.id, at: r.at, by: r.by, text, kind: r.kind };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */

@@ -7,7 +7,12 @@ import type { JournalStore, QueuedNote } from "../journal/ports.js";
  * the inbox by a runner is journaled. A note its runner already journaled appears once, where it was
  * left. Only what readers see (`runs`, `log`, `handoff`, `stats`): no journal is changed.
  */
-export function withSharedNotes(store: JournalStore, notesOf: (runId: string) => readonly QueuedNote[]): JournalStore {
+/** A record of the notes ref as readers show it: a note, or a handover asked (`handover`) or granted (`grant`) told in words. */
+export interface SharedNote extends QueuedNote {
+  readonly kind: "note" | "handover" | "grant";
+}
+
+export function withSharedNotes(store: JournalStore, notesOf: (runId: string) => readonly SharedNote[]): JournalStore {
   return {
     ...store,
     scan: (runId, onEvent, limit) => {
@@ -25,10 +30,15 @@ export function withSharedNotes(store: JournalStore, notesOf: (runId: string) =>
 /**
  * Feeds journal events through, putting each note before the first event after it (never before the
  * run's first event), and the rest at the end. A journaled copy of a note already put in is dropped.
- * Pure over its callbacks, for tests.
+ * A handover asked or granted is the runner's to journal (`handover_asked`, `released`): only one
+ * it never journaled (it had stopped) is told, at the end. Pure over its callbacks, for tests.
  */
-export function mergeNotes(notes: readonly QueuedNote[], onEvent: (e: JournalEvent) => void): { onEvent(e: JournalEvent): void; end(): void } {
-  const sorted = [...notes].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+export function mergeNotes(all: readonly SharedNote[], onEvent: (e: JournalEvent) => void): { onEvent(e: JournalEvent): void; end(): void } {
+  const byTime = (a: QueuedNote, b: QueuedNote) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id);
+  const sorted = all.filter((n) => n.kind === "note").sort(byTime);
+  const handovers = all.filter((n) => n.kind !== "note").sort(byTime);
+  const asked = new Set<string>();
+  let releasedAt = "";
   const journaled = new Set<string>();
   const given = new Set<string>();
   let at = 0;
@@ -43,6 +53,8 @@ export function mergeNotes(notes: readonly QueuedNote[], onEvent: (e: JournalEve
       if (last !== undefined) {
         for (; at < sorted.length && Date.parse(sorted[at]!.at) < Date.parse(e.ts); at++) if (!journaled.has(sorted[at]!.id)) give(sorted[at]!);
       }
+      if (e.type === "handover_asked") asked.add(e.id);
+      if (e.type === "released") releasedAt = e.ts;
       if (e.type === "note" && e.queued) {
         if (given.has(e.queued.id)) return;
         journaled.add(e.queued.id);
@@ -53,6 +65,7 @@ export function mergeNotes(notes: readonly QueuedNote[], onEvent: (e: JournalEve
     end() {
       if (last === undefined) return;
       for (; at < sorted.length; at++) if (!journaled.has(sorted[at]!.id)) give(sorted[at]!);
+      for (const h of handovers) if (h.kind === "handover" ? !asked.has(h.id) : releasedAt < h.at) give(h);
     },
   };
 }
