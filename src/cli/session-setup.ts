@@ -40,6 +40,8 @@ export interface SessionFlags {
   confirmIrreversible?: string[];
   /** `rollback --past a` (repeatable). */
   past?: string[];
+  /** `--allow-handover`: grant a handover when asked, without a person (docs/handoff.md). */
+  allowHandover?: boolean;
 }
 
 export interface SessionSetup {
@@ -74,6 +76,7 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
     interrupted: interruptedFlag(flags),
     confirmIrreversible: idList(flags.confirmIrreversible),
     past: idList(flags.past),
+    ...(flags.allowHandover === true ? { allowHandover: true } : {}),
   };
   const share = withCommitSigner(shareConfigOf(loaded, io.env), loaded, io.env, (text) => io.stderr.write(`runbook: ${text}\n`));
   const real = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));

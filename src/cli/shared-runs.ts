@@ -18,6 +18,8 @@ import { fileAtCommit } from "../state/approvals-store.js";
 import { refsUnder } from "../state/shared/git-remote.js";
 import { RUNS, trackingPrefix } from "../state/shared/refs.js";
 import { verifyHistory, type HistoryTrust } from "../state/shared/signed-history.js";
+import { withSharedNotes, type SharedNote } from "../report/merged-notes.js";
+import { allFetchedRecords, type NoteRecord } from "../state/shared/notes-ref.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -57,7 +59,10 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   const share = shareConfigOf(loaded, io.env);
   const sync = await syncForReading(io, share, stateDir);
-  const store = fileJournalStore(stateDir);
+  const files = fileJournalStore(stateDir);
+  // A shared run's notes (anyone's, on its notes ref) are read with its journal, merged by time.
+  const shared = share && sync ? await allFetchedRecords(share) : undefined;
+  const store = shared ? withSharedNotes(files, (runId) => (shared.get(runId) ?? []).map(recordAsNote)) : files;
   const machine = thisHost(os.hostname(), process.pid);
   const holderOf = (runbookId: string, runId: string): Holder | undefined => {
     const lease = sync?.leases.get(runbookId);
@@ -105,6 +110,12 @@ export function historyText(t: HistoryTrust): string {
 export function historyCell(t: HistoryTrust | undefined): string {
   if (t === undefined) return "-";
   return t.status === "verified" ? `verified (${t.signers.join(", ")})` : `FLAGGED: ${t.why}`;
+}
+
+/** A record on a run's notes ref as the note readers show: a handover asked or granted says so in words. */
+export function recordAsNote(r: NoteRecord): SharedNote {
+  const text = r.kind === "handover" ? `asks to take the run over${r.text ? `: ${r.text}` : ""}` : r.kind === "grant" ? `released the run to ${r.to ?? "whoever resumes it"}${r.text ? `: ${r.text}` : ""}` : r.text;
+  return { id: r.id, at: r.at, by: r.by, text, kind: r.kind };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */

@@ -19,7 +19,7 @@ export interface Moment {
   readonly question?: { readonly kind: Ask["kind"]; readonly waitedMs: number };
 }
 
-const ICON: Readonly<Record<NotifyOn, string>> = { started: "▶", waiting: "⏳", failed: "✗", ended: "■" };
+const ICON: Readonly<Record<NotifyOn, string>> = { started: "▶", waiting: "⏳", failed: "✗", handover: "✋", ended: "■" };
 /** Lines of a failed step's output a message carries: enough to see the error, not a log. */
 const OUTPUT_LINES = 5;
 
@@ -41,6 +41,11 @@ export function momentLine(m: Moment): string {
       const attempt = m.step ? s.steps.get(m.step)?.attempt : undefined;
       const why = attempt?.result ? describeFailure(attempt.result, undefined).what : "failed";
       return `${stepText} failed (${why})`;
+    }
+    case "handover": {
+      const e = m.event?.type === "handover_asked" ? m.event : undefined;
+      const holder = s.sessions.at(-1)?.operator ?? s.started.operator;
+      return `handover asked: ${e?.by ?? "someone"}${e ? ` on ${e.host}` : ""} asks ${holder} to hand the run over${e?.message ? ` (${e.message})` : ""}`;
     }
     case "ended":
       return `ended: ${runWord(s, false)}${s.ended ? ` (exit ${s.ended.exitCode})` : ""}`;

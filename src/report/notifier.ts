@@ -142,6 +142,8 @@ function openRun(
           return;
         case "run_finished":
           return tell(moment("ended", state, event, undefined));
+        case "handover_asked":
+          return tell(moment("handover", state, event, undefined));
         default:
           return;
       }

@@ -120,6 +120,12 @@ export class PlainView {
       case "verification_skipped":
         this.#line(c.yellow(`· no verification recorded: ${printableLine(e.reason)}`));
         break;
+      case "handover_asked":
+        this.#line(c.yellow(`✋ ${printableLine(e.by)} (${printableLine(e.host)}) asks to take this run over${e.message ? `: ${printableLine(e.message)}` : ""}`));
+        break;
+      case "released":
+        this.#line(c.yellow(`⇢ released to ${printableLine(e.to ?? "whoever resumes it")} by ${printableLine(e.by)}: stopped before the next step`));
+        break;
       case "note":
         // A colleague's note, left with `runbook note` while this run is live.
         if (e.queued) this.#line(c.cyan(`✎ note from ${printableLine(e.by)}: ${printableLine(e.text)}`));

@@ -8,6 +8,7 @@ import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import { captureText } from "./display-values.js";
 
 const KEEP = 30;
+const HOW: Readonly<Record<EventOf<"released">["how"], string>> = { key: "a key on the screen", release: "runbook release", "allow-handover": "--allow-handover" };
 
 /**
  * `runbook log --format markdown`: the incident timeline of one run, fed one event at a time (a
@@ -122,6 +123,10 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       return `no verification recorded: ${mdText(e.reason)}`;
     case "note":
       return `note by **${mdText(e.by)}**: ${mdText(e.text)}`;
+    case "handover_asked":
+      return `**${mdText(e.by)}**@${mdText(e.host)} asked to take the run over${e.message ? `: ${mdText(e.message)}` : ""}`;
+    case "released":
+      return `**released** to **${mdText(e.to ?? "whoever resumes it")}** by **${mdText(e.by)}** (${HOW[e.how]})`;
     default:
       return undefined;
   }

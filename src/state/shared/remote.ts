@@ -15,6 +15,8 @@ export interface ShareConfig {
   readonly segmentBytes?: number;
   /** With `approvals:`: signs each journal commit this clone makes with the operator's key (docs/approvals.md). */
   readonly signer?: CommitSigner;
+  /** How often a live run fetches its notes ref (`RUNBOOK_SHARE_NOTES_POLL_MS`; shared-inbox.ts). */
+  readonly notesPollMs?: number;
 }
 
 /** Signs a journal commit's bytes (an SSH signature in git's namespace); undefined leaves it unsigned. Never throws. */
