@@ -39,7 +39,7 @@ export interface EngineDeps {
    * Asked between a block's attempt_started and its start (a shared run's lease): waits while the
    * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
    */
-  readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
+  readonly gate?: ((signal: AbortSignal, o?: { readonly published?: boolean }) => Promise<string | undefined>) | undefined;
   /** Asked before the run's end is journaled (a shared run's lease): throws when the lock was lost. */
   readonly settle?: (() => Promise<void>) | undefined;
 }
@@ -111,9 +111,10 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
   d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
-  // A shared run starts a block only once the remote knows it may start: whoever takes the run over knows.
+  // A shared run starts a block only while its lease holds; an irreversible one only once the
+  // remote has its attempt_started too: whoever takes the run over knows it began.
   if (d.gate) {
-    const note = await d.gate(d.signal);
+    const note = await d.gate(d.signal, { published: step?.irreversible !== undefined && phase === "command" });
     if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
   }
   const secrets = secretValues(d);

@@ -42,12 +42,35 @@ export class LeaseLostError extends RunRefusedError {
 }
 
 /**
+ * Node fires a timer whose delay is past 2^31-1 ms (about 24.8 days) at once, every millisecond:
+ * a heartbeat of a long lease is held to that.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How often a held lease is renewed when nothing else pushes: a quarter of a lease, so one late or failed renewal still leaves it fresh. */
+export function heartbeatMs(leaseMs: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(50, Math.floor(leaseMs / 4)));
+}
+
+/**
+ * Whether a block may start on this lease, judged without the network: the last renewal the remote
+ * confirmed (when its push began, by this machine's clock) is less than half a lease old, and no
+ * renewal has failed since. Pure, for tests.
+ */
+export function leaseFresh(confirmedAt: number, now: number, leaseMs: number, failing: boolean): boolean {
+  return !failing && now - confirmedAt < leaseMs / 2;
+}
+
+/**
  * A runbook's shared lock while a run holds it: pushes the journal at each change of state (in the
  * background, never in a step's way), renews the lease with every push and on a heartbeat, answers
  * the engine's "may the next block start?", and releases the lock at the end.
  *
- * A block starts only when the lease was confirmed by the remote within half a lease and the remote
- * has every event journaled so far: whoever takes an expired lease over sees every block that ended.
+ * A block starts while the lease was confirmed by the remote within half a lease and no renewal has
+ * failed since: asked of the clock, not of the remote, so a step costs no round trip. A failed or
+ * late renewal makes the next block wait until one gets through (or the lock is found lost). A block
+ * that asks for it (an irreversible step) also waits until the remote has every event journaled
+ * before it: whoever takes the run over then knows it began.
  */
 export class HeldLease {
   readonly #p: HeldParts;
@@ -63,6 +86,8 @@ export class HeldLease {
   #released = false;
   #waiting = false;
   #offlineNoted = false;
+  /** A failed renewal was said on the screen: its recovery is said too. */
+  #failNoted = false;
   #lastTry = 0;
   /** The run's end (`run_finished`) was journaled: a claim the shared record must confirm. */
   #ended = false;
@@ -82,7 +107,7 @@ export class HeldLease {
   }
 
   #heartbeatMs(): number {
-    return Math.max(50, Math.floor(this.#p.config.leaseMs / 4));
+    return heartbeatMs(this.#p.config.leaseMs);
   }
 
   /** Something changed: push soon. Pushes never overlap; one asked for during a push follows it. */
@@ -122,9 +147,10 @@ export class HeldLease {
     if (this.#lost) throw this.#lostError();
   }
 
-  async gate(signal: AbortSignal): Promise<string | undefined> {
+  async gate(signal: AbortSignal, o: { published?: boolean } = {}): Promise<string | undefined> {
     const { config, now } = this.#p;
-    const target = this.#journalLength();
+    // Most blocks wait for no push; one that must be known to have begun waits for its attempt_started.
+    const target = o.published ? this.#journalLength() : 0;
     for (;;) {
       if (this.#lost) {
         const who = this.#lost === "unknown" ? "another run" : describeLease(this.#lost);
@@ -132,7 +158,7 @@ export class HeldLease {
           hint: `Its journal here keeps what this runner did: see \`runbook share status\` and \`runbook log ${this.#p.holder.runId}\`.`,
         });
       }
-      const fresh = now() - this.#confirmedAt < config.leaseMs / 2;
+      const fresh = leaseFresh(this.#confirmedAt, now(), config.leaseMs, this.#failing !== undefined);
       if (fresh && this.#remoteBytes >= target) {
         if (this.#waiting) this.#p.notice(`${config.remote} answers again and the lease is renewed: going on`);
         this.#waiting = false;
@@ -285,7 +311,9 @@ export class HeldLease {
     this.#remoteTip = chain.tip;
     this.#remoteBytes = chain.bytes;
     this.#confirmedAt = at;
+    if (this.#failing && this.#failNoted && !this.#waiting && !this.#released) this.#p.notice(`${this.#p.config.remote} answers again: the lease of ${this.#p.runbookId} is renewed`);
     this.#failing = undefined;
+    this.#failNoted = false;
     // This clone's view of the remote follows what it pushed, so `runs` here needs no fetch to see it.
     const { repo, remote } = this.#p.config;
     void updateRefs(repo, "runbook: pushed", [[trackingLockRef(remote, this.#p.runbookId), lock], ...(chain.tip ? [[trackingRunRef(remote, this.#p.holder.runId), chain.tip] as const] : [])]).catch(() => undefined);
@@ -298,6 +326,12 @@ export class HeldLease {
     if (first && refused) {
       const until = new Date(this.#confirmedAt + this.#p.config.leaseMs).toISOString();
       this.#p.notice(`${this.#p.config.remote} refused the push that renews the lease of ${this.#p.runbookId}: ${printableLine(reason ?? detail)}. The lease ends at ${until} unless a push gets through; a block running now goes on, the next one waits.`);
+      this.#failNoted = true;
+    } else if (first && !this.#released && !this.#p.offline) {
+      // Said when it happens, not at the next block: the operator knows before deciding to go on.
+      const until = new Date(this.#confirmedAt + this.#p.config.leaseMs).toISOString();
+      this.#p.notice(`could not renew the lease of ${this.#p.runbookId} on ${this.#p.config.remote} (${printableLine(detail)}): a block running now goes on; the next one waits until a renewal gets through (the lease ends at ${until})`);
+      this.#failNoted = true;
     }
   }
 }
