@@ -14,6 +14,9 @@ import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
+import type { EventOf } from "../journal/events.js";
+import type { RunbookFacts } from "../report/step-facts.js";
+import { runbookFactsReader } from "./runbook-facts.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -37,6 +40,8 @@ export interface RunsWorld {
   holderOf(runbookId: string, runId: string): Holder | undefined;
   /** Milliseconds since the epoch: the end of `--since` windows. */
   now(): number;
+  /** What a run's runbook says of its steps (confirm, irreversible, manual, rollback), when it can be found. */
+  readonly factsOf?: (started: EventOf<"run_started">) => RunbookFacts | undefined;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     const live = sync ? h.host === machine.host && machine.alive(h) : holderLive(h, machine);
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
-  return { loaded, store, share, sync, holderOf, now: () => Date.now() };
+  return { loaded, store, share, sync, holderOf, now: () => Date.now(), factsOf: runbookFactsReader(io.cwd, stateDir) };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */

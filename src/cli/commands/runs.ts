@@ -5,6 +5,7 @@ import type { RunSummary } from "../../report/run-summary.js";
 import { printableLine } from "../../core/printable.js";
 import { offerBrief, offerLines } from "../../report/openness.js";
 import type { Io } from "../io.js";
+import { fitTable } from "../../report/fit-table.js";
 import { openRuns, type RunsWorld } from "../shared-runs.js";
 
 /** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
@@ -13,7 +14,8 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
 }
 
 export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "json" }): number {
-  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
+  // The runbooks are read for the JSON only: the table says nothing of the steps' flags.
+  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run), flags.format === "json" ? ctx.factsOf : undefined);
   if (flags.format === "json") {
     const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error } : { ...jsonRow(r.summary), torn: r.torn }));
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -23,9 +25,21 @@ export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "jso
     io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.store.location) || ctx.store.location}.\n`);
     return EXIT.ok;
   }
-  const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
-  io.stdout.write(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "NEXT"], rows));
+  const rows = reads.map((r) => ("error" in r ? [r.runId, "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
+  io.stdout.write(runsTable(rows));
   return EXIT.ok;
+}
+
+/** The width `runs` fits: a terminal's narrowest usual one, whatever the terminal (a pager, a pasted chat). */
+export const RUNS_WIDTH = 80;
+
+/**
+ * `runs` as a table of 80 columns: the run cell stacks the id, the title and who started it when,
+ * none of them cut up to 36 characters; the other cells wrap (report/fit-table.ts).
+ */
+export function runsTable(rows: ReadonlyArray<readonly string[]>): string {
+  const run = Math.max(3, ...rows.flatMap((r) => (r[0] ?? "").split("\n").map((l) => l.length)));
+  return fitTable([{ head: "RUN", min: Math.min(run, 36) }, { head: "STATE", min: 12 }, { head: "STEP", min: 10 }, { head: "NEXT", min: 10 }], rows, RUNS_WIDTH);
 }
 
 export function jsonRow(s: RunSummary) {
@@ -46,18 +60,26 @@ export function jsonRow(s: RunSummary) {
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
     // What to type next, as every view offers it (report/openness.ts).
     next: offerLines(s.commands).map((l) => ({ label: l.label, command: l.command ?? null, words: l.words ?? null })),
+    // The one command for whoever reads this (report/openness.ts): handover while live, resume once not.
+    command: s.command ?? null,
+    stepFlags: s.stepFacts ? { confirm: s.stepFacts.confirm, irreversible: s.stepFacts.irreversible ?? null, manual: s.stepFacts.manual } : null,
+    changed: s.changed.map((c) => ({ step: c.id, rollback: c.rollback, irreversible: c.irreversible ?? null })),
+    params: Object.fromEntries(s.params),
+    runbookRead: s.runbookRead,
     notes: s.notes.length,
     ...(s.status === "closed" ? { closedBy: s.closedBy ?? null, reason: s.note ?? null } : {}),
     ...(s.status === "rolled_back_to" ? { barrier: s.barrier?.target ?? null, notUndone: s.notUndone } : {}),
   };
 }
 
+/** A run's cells in `runs`: the run (id, title, who started it when: one line each), state, step, what to type next. */
 export function tableRow(s: RunSummary): string[] {
-  // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
+  // Who holds it now (after a takeover: the new holder), not who started it (under the run id).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
   const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
-  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step, offerBrief(s.commands)].map(printableLine);
+  const run = [s.runId, s.title, `${s.operator}@${s.host} ${s.startedAt.slice(0, 16).replace("T", " ")}`].map(printableLine).join("\n");
+  return [run, ...[`${s.word}${held}${closed}`, step, offerBrief(s.commands)].map(printableLine)];
 }
 
 /** Columns padded to their widest cell; no line ends in spaces (an empty last cell adds none). */
