@@ -25,10 +25,15 @@ export function runbookFactsReader(cwd: string, stateDir: string): (started: Eve
     }
     return texts.get(file);
   };
+  const hashes = new Map<string, string | undefined>();
+  const hashOf = (file: string) => {
+    if (!hashes.has(file)) hashes.set(file, mapDefined(textOf(file), sha256));
+    return hashes.get(file);
+  };
   const built = new Map<string, RunbookFacts | undefined>();
   return (started) => {
     try {
-      const found = locateRunbook(started, { checkoutRoot, stateDir, explicit: undefined, cwd, hashOf: (f) => mapDefined(textOf(f), sha256) });
+      const found = locateRunbook(started, { checkoutRoot, stateDir, explicit: undefined, cwd, hashOf });
       const key = `${found.same ? "same" : "other"}\0${found.file}`;
       if (!built.has(key)) {
         const text = textOf(found.file);

@@ -98,7 +98,7 @@ export function markingRunbook(id: string, steps: ReadonlyArray<{ id: string; bo
 }
 
 /**
- * Waits until `clone` sees, on the remote, a run at `step` with that step running: a runner pushes its
+ * Waits until `clone` sees, on the remote, a run at `step` with that step begun: a runner pushes its
  * journal in the background (a step never waits for a push), so a test that cuts the runner off or
  * kills it waits for this first when it needs the remote to know the step began.
  */
@@ -106,7 +106,8 @@ export async function seenRunning(clone: Clone, step: string, timeoutMs = 60_000
   for (const until = Date.now() + timeoutMs; ; ) {
     const listed = await clone.run(["runs", "--format", "json"]);
     const rows = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as Array<{ step: string | null; stepStatus: string | null }>) : [];
-    if (rows.some((r) => r.step === step && r.stepStatus === "running")) return;
+    // Running, or interrupted when the runner's lease already lapsed (a busy machine): either way the remote knows it began.
+    if (rows.some((r) => r.step === step && (r.stepStatus === "running" || r.stepStatus === "interrupted"))) return;
     if (Date.now() > until) throw new Error(`timed out waiting for the remote to show step ${step} running: ${listed.stdout}${listed.stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heartbeatMs, leaseFresh, MAX_TIMER_MS } from "../../src/state/shared/held.js";
+import { heartbeatMs, leaseFresh, MAX_TIMER_MS, pushGapMs } from "../../src/state/shared/held.js";
 
 describe("a held lease, judged by the clock", () => {
   it("a block may start while the last confirmed renewal is less than half a lease old and none failed since", () => {
@@ -17,5 +17,12 @@ describe("a held lease, judged by the clock", () => {
     // A 400-day lease: a quarter is past 2^31-1 ms, which a Node timer would fire at once, every millisecond.
     expect(heartbeatMs(400 * 86_400_000)).toBe(MAX_TIMER_MS);
     expect(MAX_TIMER_MS).toBe(2 ** 31 - 1);
+  });
+
+  it("pushes of the journal are at least a quarter of a second apart, and always within half a heartbeat", () => {
+    expect(pushGapMs(120_000)).toBe(250);
+    expect(pushGapMs(3_000)).toBe(250);
+    expect(pushGapMs(1_000)).toBe(125);
+    expect(pushGapMs(100)).toBe(25);
   });
 });

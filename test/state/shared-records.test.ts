@@ -246,7 +246,8 @@ describe("what shared runs keep and show", () => {
 
   it("#10 `runbook close` ends an abandoned run (journaled with who and why, pushed): it leaves the open runs, cannot be resumed or rolled back, and a live or ended run is refused", async () => {
     const rb = markingRunbook("drill", [{ id: "one" }, { id: "two", body: waitsFor("go") }]);
-    const s = await sharedRepos({ "runbooks/drill.md": rb, "runbooks/quick.md": markingRunbook("quick", [{ id: "quick" }]) });
+    // A lease that outlasts the look at the remote and the first `close` below on a busy machine.
+    const s = await sharedRepos({ "runbooks/drill.md": rb, "runbooks/quick.md": markingRunbook("quick", [{ id: "quick" }]) }, { lease: "10s" });
     const [a, b] = s.clones;
     const runner = a!.spawn(["run", "runbooks/drill.md"]);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);

@@ -86,6 +86,12 @@ export class HeldLease {
   #released = false;
   #waiting = false;
   #offlineNoted = false;
+  /** When the last push ended, and a push waiting for the gap after it. */
+  #lastEnd = 0;
+  #later: NodeJS.Timeout | undefined;
+  #urgent = false;
+  /** The journal has more than one push carries: the next segment goes at once. */
+  #more = false;
   /** A failed renewal was said on the screen: its recovery is said too. */
   #failNoted = false;
   #lastTry = 0;
@@ -110,20 +116,44 @@ export class HeldLease {
     return heartbeatMs(this.#p.config.leaseMs);
   }
 
-  /** Something changed: push soon. Pushes never overlap; one asked for during a push follows it. */
-  kick(): void {
+  /**
+   * Something changed: push soon. Pushes never overlap; one asked for during a push follows it, after
+   * a short gap (`pushGapMs`) so that a run of quick steps batches its events into a few pushes instead
+   * of keeping git busy beside them. `urgent` (a block that must be known to have begun, the run's end,
+   * a renewal the next block waits for) pushes at once.
+   */
+  kick(urgent = false): void {
     if (this.#released || this.#lost) return;
     if (this.#pushing) {
       this.#again = true;
+      this.#urgent ||= urgent;
       return;
     }
+    const wait = this.#lastEnd + pushGapMs(this.#p.config.leaseMs) - this.#p.now();
+    if (!urgent && wait > 0) {
+      this.#later ??= setTimeout(() => {
+        this.#later = undefined;
+        this.kick();
+      }, wait);
+      this.#later.unref();
+      return;
+    }
+    if (this.#later) clearTimeout(this.#later);
+    this.#later = undefined;
     this.#pushing = (async () => {
       do {
         this.#again = false;
+        this.#urgent = false;
         await this.#pushOnce(false).catch((e: unknown) => this.#failed(this.#p.now(), (e as Error).message, false));
-      } while (this.#again && !this.#lost && !this.#released);
+        // More of a large journal, or an urgent push asked for meanwhile: at once; anything else after the gap.
+      } while ((this.#more || (this.#again && this.#urgent)) && !this.#lost && !this.#released);
     })().finally(() => {
       this.#pushing = undefined;
+      this.#lastEnd = this.#p.now();
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
     });
   }
 
@@ -142,7 +172,7 @@ export class HeldLease {
    * cannot be reached is left to \`release\`, which says what it can and cannot tell.
    */
   async settle(): Promise<void> {
-    this.kick();
+    this.kick(true);
     await this.#pushing;
     if (this.#lost) throw this.#lostError();
   }
@@ -173,15 +203,21 @@ export class HeldLease {
         this.#waiting = true;
         this.#p.notice(`cannot renew the lease on ${config.remote} (${printableLine(this.#failing.detail)}): waiting before the next step. Ctrl-C leaves the run resumable; \`runbook resume ${this.#p.holder.runId} --offline\` goes on without ${config.remote}.`);
       }
+      if (!this.#failing && !this.#waiting && now() - this.#confirmedAt >= config.leaseMs / 2) {
+        // Late, not failed: a renewal is on its way (a slow remote) and has not answered within half a lease.
+        this.#waiting = true;
+        this.#p.notice(`the lease on ${config.remote} was last renewed at ${new Date(this.#confirmedAt).toISOString()}, half a lease ago or more, and its renewal has not answered yet: waiting before the next step. Ctrl-C leaves the run resumable.`);
+      }
       // A remote that turns pushes down is asked again on the heartbeat, not twice a second.
-      if (!this.#failing?.refused || now() - this.#lastTry >= this.#heartbeatMs()) this.kick();
-      await Promise.race([this.#pushing, delay(this.#failing ? 500 : 100)]);
+      if (!this.#failing?.refused || now() - this.#lastTry >= this.#heartbeatMs()) this.kick(true);
+      await Promise.race([this.#pushing ?? NEVER, delay(this.#failing ? 500 : 100)]);
       if (signal.aborted) return undefined;
     }
   }
 
   async release(): Promise<void> {
     clearInterval(this.#timer);
+    if (this.#later) clearTimeout(this.#later);
     this.#released = true;
     await this.#pushing;
     if (!this.#lost) {
@@ -231,6 +267,7 @@ export class HeldLease {
     const chunk = p.config.chunkBytes ?? DEFAULT_CHUNK;
     const startedAt = p.now();
     this.#lastTry = startedAt;
+    this.#more = false;
     const length = this.#journalLength();
     // Only what the journal gained since the last commit is read, a segment at a time, as a stream.
     const from = this.#chain.bytes;
@@ -253,7 +290,7 @@ export class HeldLease {
     if (r.ok) {
       this.#confirmed(lock, chain, startedAt);
       // More of the journal to go: push again at once.
-      if (!all && !release) this.#again = true;
+      this.#more = !all && !release;
       return all;
     }
     if (r.why === "unreachable") {
@@ -275,7 +312,7 @@ export class HeldLease {
       this.#lockSha = remoteLock;
       this.#remoteTip = remoteTip;
       this.#remoteBytes = (await chainAt(repo, remoteTip)).bytes;
-      this.#again = true;
+      this.#more = true;
       return false;
     }
     this.#lost = (remoteLock ? (await readLeases(repo, [remoteLock])).get(remoteLock) : undefined) ?? "unknown";
@@ -337,3 +374,10 @@ export class HeldLease {
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A promise that never settles: what a wait races against when no push is in flight. */
+const NEVER = new Promise<void>(() => undefined);
+
+/** The least time between two pushes of the journal (a quarter of a second, less for a short lease): events batch up meanwhile. */
+export function pushGapMs(leaseMs: number): number {
+  return Math.min(250, Math.floor(heartbeatMs(leaseMs) / 2));
+}
