@@ -26,6 +26,7 @@ const E2E = [
   "test/package/pack.test.ts",
   "test/postgres/failover.test.ts",
   "test/property/hostile.property.test.ts",
+  "test/report/handoff-live.test.ts",
   "test/report/handoff.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-handover.test.ts",

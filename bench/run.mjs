@@ -12,11 +12,11 @@
 //   options: --runs N (default 5, or BENCH_RUNS), --json FILE, BENCH_BIN=<a build's bin> (default: the
 //   esbuild bundle dist/bundle/runbook.js when built, else dist/cli/bin.js)
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { HOSTILE_RUNBOOKS } from "./hostile-files.mjs";
-import { attemptDurations, corpusCopies, corpusFolder, markdownFiles, smallRunbooks, staleRepo, tempDir } from "./lib/fixtures.mjs";
+import { attemptDurations, corpusCopies, corpusFolder, markdownFiles, sharedClone, smallRunbooks, staleRepo, tempDir } from "./lib/fixtures.mjs";
 import { interleaved, median, ROOT } from "./lib/measure.mjs";
 
 const argv = process.argv.slice(2);
@@ -184,6 +184,29 @@ const suites = {
     return [row("engine-overhead", "200 `true` steps: overhead per step, journal fsync included", describe(engine), describe(bare), perStep, "ms", 5)];
   },
 
+  "shared-overhead"() {
+    // Issue 20, item 4: the same 200 `true` steps, shared through a bare repository on the same disk
+    // (lock taken by a push, the journal pushed in the background, the lease renewed on a heartbeat,
+    // released at the end) against the run unshared. Each run starts from a fresh clone and state.
+    const dir = tempDir("runbook-bench-");
+    const steps = Array.from({ length: 200 }, (_, i) => `### Step ${i} {#s${i}}\n\`\`\`sh\ntrue\n\`\`\`\n`).join("");
+    const rb = `---\nid: bench\nowner: bench\n---\n# Bench\n## Steps\n${steps}`;
+    const clone = sharedClone(dir, { "rb.md": rb });
+    const local = path.join(dir, "local");
+    mkdirSync(local);
+    writeFileSync(path.join(local, "rb.md"), rb);
+    const fresh = (state) => () => rmSync(state, { recursive: true, force: true });
+    const [shared, unshared] = interleaved(
+      [
+        { name: "shared run (200 steps)", node: [BIN, "run", "rb.md", "--plain"], cwd: clone, env: { RUNBOOK_STATE_DIR: path.join(clone, ".runbook") }, before: fresh(path.join(clone, ".runbook")) },
+        { name: "same run unshared", node: [BIN, "run", "rb.md", "--plain"], cwd: local, env: { RUNBOOK_STATE_DIR: path.join(local, "state") }, before: fresh(path.join(local, "state")) },
+      ],
+      { runs: RUNS, cwd: dir, env: { CI: "true", GIT_CONFIG_NOSYSTEM: "1" } },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return [row("shared-overhead", "200 `true` steps shared through a bare repository on the same disk: overhead per step", describe(shared), describe(unshared), (shared.ms - unshared.ms) / 200, "ms", 10)];
+  },
+
   "lsp-50k"() {
     // In-process: each sample is the median of 40 edits of the runbook in one process.
     const samples = [];
@@ -262,7 +285,7 @@ const suites = {
     return hostile.map((h, i) => row(`hostile-${names[i].replace(/\.md$/, "")}`, `lint one hostile file, ${names[i]} (issue 13)`, describe(h), describe(base), h.ms, "ms", 1000));
   },
 };
-const DEFAULT = ["startup", "lint-corpus", "lint-warm", "lsp-50k", "stale-1000", "engine-overhead", "lint-10k", "hostile-lint"];
+const DEFAULT = ["startup", "lint-corpus", "lint-warm", "lsp-50k", "stale-1000", "engine-overhead", "shared-overhead", "lint-10k", "hostile-lint"];
 
 const fmt = (r) => (r.unit === "×" || r.unit === "× linear" ? `${r.value.toFixed(2)}×` : `${r.value.toFixed(r.unit === "ms" ? 1 : 0)} ${r.unit}`);
 const target = (r) => (r.target === Infinity ? "—" : r.unit === "×" || r.unit === "× linear" ? `≤ ${r.target}×` : `≤ ${r.target} ${r.unit}`);

@@ -101,6 +101,28 @@ export function staleRepo() {
   return dir;
 }
 
+/**
+ * A bare repository in `dir` as the team's remote and a clone of it whose runbook.config.yaml shares
+ * runs through it (`share: {remote: origin}`), holding `files`. Returns the clone's folder.
+ */
+export function sharedClone(dir, files) {
+  const remote = path.join(dir, "remote.git");
+  const clone = path.join(dir, "clone");
+  gitIn(dir)(["init", "-q", "--bare", "-b", "main", remote]);
+  gitIn(dir)(["clone", "-q", remote, clone]);
+  const git = gitIn(clone);
+  git(["config", "user.name", "bench"]);
+  git(["config", "user.email", "bench@example.com"]);
+  git(["config", "commit.gpgsign", "false"]);
+  writeFileSync(path.join(clone, "runbook.config.yaml"), "share: {remote: origin}\n");
+  writeFileSync(path.join(clone, ".gitignore"), ".runbook/\n");
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(clone, name), text);
+  git(["add", "-A"]);
+  git(["commit", "-qm", "runbooks"]);
+  git(["push", "-q", "origin", "main"]);
+  return clone;
+}
+
 /** Step durations of a finished run, from its journal. */
 export function attemptDurations(stateDir) {
   const runs = path.join(stateDir, "runs");

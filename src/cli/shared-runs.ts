@@ -20,6 +20,9 @@ import { RUNS, trackingPrefix } from "../state/shared/refs.js";
 import { verifyHistory, type HistoryTrust } from "../state/shared/signed-history.js";
 import { withSharedNotes, type SharedNote } from "../report/merged-notes.js";
 import { allFetchedRecords, type NoteRecord } from "../state/shared/notes-ref.js";
+import type { EventOf } from "../journal/events.js";
+import type { RunbookFacts } from "../report/step-facts.js";
+import { runbookFactsReader } from "./runbook-facts.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -48,6 +51,8 @@ export interface RunsWorld {
    * file (docs/approvals.md, "Signed history"), by run id. Undefined when histories are not signed.
    */
   readonly history?: ReadonlyMap<string, HistoryTrust>;
+  /** What a run's runbook says of its steps (confirm, irreversible, manual, rollback), when it can be found. */
+  readonly factsOf?: (started: EventOf<"run_started">) => RunbookFacts | undefined;
 }
 
 /**
@@ -74,7 +79,7 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
   const history = share && sync && loaded.config.approvals ? await runHistories(share, sync, loaded, stateDir) : undefined;
-  return { loaded, store, share, sync, holderOf, now: () => Date.now(), ...(history ? { history } : {}) };
+  return { loaded, store, share, sync, holderOf, now: () => Date.now(), factsOf: runbookFactsReader(io.cwd, stateDir), ...(history ? { history } : {}) };
 }
 
 /**

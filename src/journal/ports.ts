@@ -38,9 +38,11 @@ export interface Lock {
   /**
    * Asked before each block starts: resolves when the run may go on (a shared lock whose lease is
    * renewed), waits while it may not, rejects when the lock was lost. What it resolves to, if
-   * anything, is a note to journal (such as going on offline).
+   * anything, is a note to journal (such as going on offline). `published`: the block must be known
+   * elsewhere to have begun before it starts (every block of a shared run): a shared lock waits until the
+   * remote has every event journaled so far.
    */
-  gate?(signal: AbortSignal): Promise<string | undefined>;
+  gate?(signal: AbortSignal, o?: { readonly published?: boolean }): Promise<string | undefined>;
   /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
   settle?(): Promise<void>;
   /**

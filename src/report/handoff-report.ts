@@ -5,6 +5,7 @@ import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import type { RunRead } from "./read-runs.js";
 import type { RunSummary } from "./run-summary.js";
 import { offerLines } from "./openness.js";
+import { flagWords } from "./step-facts.js";
 
 /** A runbook found stale by the `stale` logic. */
 export interface StaleRunbook {
@@ -83,12 +84,19 @@ interface Section {
 function sections(r: HandoffReport): Section[] {
   const openItems = r.open.map((s): Item => {
     const fields: Array<readonly [string, Part[]]> = [];
-    if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
+    if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`, ...(s.stepFacts ? [`: ${s.stepFacts.title}`] : [])]]);
+    if (s.step && s.stepFacts) fields.push(["its flags", [flagWords(s.stepFacts) || "none (runs without asking)"]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
+    // What is already changed, so whoever goes on knows what a rollback would undo and what it cannot.
+    if (s.runbookRead !== "not found") fields.push(["changed", s.changed.length ? s.changed.flatMap((c, i) => [...(i ? ["; "] : []), { code: c.id }, c.irreversible !== undefined ? ` (irreversible: ${c.irreversible})` : " (has a rollback)"]) : ["nothing yet (no step with a rollback or irreversible is done)"]]);
+    if (s.runbookRead === "changed") fields.push(["runbook", ["changed since the run started: flags as it reads now"]]);
+    if (s.runbookRead === "not found") fields.push(["runbook", ["not found here: the step's flags and what changed are unknown"]]);
+    if (s.params.length) fields.push(["params", [s.params.map(([k, v]) => `${k}=${v}`).join(" ")]]);
     // Held by someone now: the offers say who (report/openness.ts); else who had it last.
     if (!s.commands.held) fields.push(["last held by", [`${s.by} (started by ${s.operator}@${s.host})`]]);
     if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
     if (s.note) fields.push(["outcome", [s.note]]);
+    if (s.command) fields.push(["command", [{ code: s.command }, s.commands.held ? ` (it is live: asks its holder to hand it over; then ${s.commands.held.takeOver})` : ""]]);
     for (const l of offerLines(s.commands)) fields.push([l.label, [...(l.command !== undefined ? [{ code: l.command }] : []), ...(l.words !== undefined ? [`${l.command !== undefined ? " " : ""}${l.words}`] : [])]]);
     if (s.giveAgain.length) fields.push(["give again", [`${s.giveAgain.join(", ")} (secret, never journaled: asked for in a terminal, or `, { code: s.giveAgain.map((n) => `-p ${n}=…`).join(" ") }, " or ", { code: s.giveAgain.map((n) => `RUNBOOK_PARAM_${n}`).join(", ") }, ")"]]);
     for (const a of s.answers) fields.push(["answer", [a]]);

@@ -70,6 +70,8 @@ export interface Offers {
     readonly by: string;
     /** `runbook note <id> "…"`: the runner journals it and shows it. */
     readonly note: string;
+    /** `runbook handover <id>`: asks the holder to hand the run over (docs/handoff.md). */
+    readonly handover: string;
     /** The command that takes it over, and when it will: after a shared lease lapses, or once its local runner is stopped. */
     readonly takeOver: string;
     readonly after: "lease" | "stop";
@@ -98,7 +100,7 @@ export function offers(state: RunState, open: Openness): Offers {
       const when = h.leaseUntil
         ? `once its lease ends (${h.leaseUntil.slice(11, 19)}Z, renewed while its runner lives); --force takes it now, only if that runner is gone`
         : `once it is stopped (Ctrl-C in its terminal, or kill -INT ${h.pid} on ${h.host})`;
-      return { held: { by: holderText(h), note: `runbook note ${id} "…"`, takeOver: goOn, after: h.leaseUntil ? "lease" : "stop", when }, log };
+      return { held: { by: holderText(h), note: `runbook note ${id} "…"`, handover: `runbook handover ${id}`, takeOver: goOn, after: h.leaseUntil ? "lease" : "stop", when }, log };
     }
     case "stopped":
       // A failed rollback is for a person to check by hand: both commands would refuse it.
@@ -123,6 +125,7 @@ export function offerLines(o: Offers): OfferLine[] {
   if (o.held) {
     lines.push({ label: "held by", command: undefined, words: o.held.by });
     lines.push({ label: "ask them", command: o.held.note, words: undefined });
+    lines.push({ label: "hand over", command: o.held.handover, words: "asks them to hand it over" });
     lines.push({ label: "take over", command: o.held.takeOver, words: o.held.when });
   }
   if (o.resume) lines.push({ label: "resume", command: o.resume, words: undefined });
@@ -130,12 +133,21 @@ export function offerLines(o: Offers): OfferLine[] {
   return lines;
 }
 
+/**
+ * The one command for whoever reads about a run and would go on with it: `runbook handover <id>`
+ * while someone else holds it, else how it goes on (`resume`, or `rollback` once a rollback began).
+ * Undefined when nothing goes on (ended, a failed rollback, the reader's own live run).
+ */
+export function readerCommand(o: Offers): string | undefined {
+  return o.held?.handover ?? o.resume ?? o.rollback;
+}
+
 /** An offer line as plain text: the command, then its words. */
 export const offerText = (l: OfferLine): string => [l.command, l.words].filter((x) => x !== undefined).join(" ");
 
-/** The offers in a few words, for a table row (`runs`): `resume or rollback`, `rollback`, `note holder; resume after lease`. */
+/** The offers in a few words, for a table row (`runs`): `resume or rollback`, `rollback`, `handover; resume after lease`. */
 export function offerBrief(o: Offers): string {
   const verb = (command: string) => command.split(" ")[1] ?? command;
-  if (o.held) return `note holder; ${verb(o.held.takeOver)} ${o.held.after === "lease" ? "after lease" : "once stopped"}`;
+  if (o.held) return `handover; ${verb(o.held.takeOver)} ${o.held.after === "lease" ? "after lease" : "once stopped"}`;
   return [o.resume, o.rollback].flatMap((c) => (c === undefined ? [] : [verb(c)])).join(" or ");
 }

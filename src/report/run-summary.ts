@@ -1,6 +1,8 @@
 import { runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
 import { STANDING_WORDS } from "../run/words.js";
-import { ENDED, isLive, leftAsIs, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
+import { MASKED } from "../core/masked.js";
+import { ENDED, isLive, leftAsIs, offers, openness, readerCommand, type Holder, type Offers, type Openness } from "./openness.js";
+import type { RunbookFacts, StepFacts } from "./step-facts.js";
 
 export { ENDED, leftAsIs, type Holder } from "./openness.js";
 
@@ -44,6 +46,16 @@ export interface RunSummary {
   readonly lastOutput: readonly string[];
   /** Exact commands to go on, when the run can; for a live run someone else holds, who and how to reach them. */
   readonly commands: Offers;
+  /** The one command for whoever reads this and would go on with it (report/openness.ts `readerCommand`). */
+  readonly command: string | undefined;
+  /** What the runbook says of the step it stands at (confirm, irreversible and why, manual); undefined when the runbook could not be read. */
+  readonly stepFacts: StepFacts | undefined;
+  /** Steps done so far that changed something: they have a rollback, or are irreversible (with why). Empty when the runbook could not be read. */
+  readonly changed: ReadonlyArray<{ readonly id: string; readonly rollback: boolean; readonly irreversible: string | undefined }>;
+  /** The run's params by name, in the order given; a secret one reads as MASKED. */
+  readonly params: ReadonlyArray<readonly [name: string, value: string]>;
+  /** Where the step facts come from: the runbook the run started with, another version of it (changed since), or none found. */
+  readonly runbookRead: "same" | "changed" | "not found";
   /** Params the journal does not keep (secrets): named, never shown. */
   readonly giveAgain: readonly string[];
   /** Answers a resume will ask for, and the flag that gives each without a terminal. */
@@ -68,7 +80,11 @@ export function standingStep(state: RunState): StepState | undefined {
   return steps.find((s) => s.status === "running" || s.status === "interrupted" || s.status === "failed") ?? steps.find((s) => s.status === "pending");
 }
 
-export function summarize(state: RunState, holder: Holder | undefined, lines = 5): RunSummary {
+/**
+ * `facts`: what the run's runbook says of its steps (read by the caller: cli/runbook-facts.ts), for
+ * the flags of the step it stands at and which done steps changed something.
+ */
+export function summarize(state: RunState, holder: Holder | undefined, lines = 5, facts?: RunbookFacts): RunSummary {
   const started = state.started;
   const open = openness(state, holder);
   const live = isLive(open);
@@ -116,6 +132,14 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     waitingFor: waitingFor(stopped, live, at),
     lastOutput: tailOf ? lastLines(state.tails.get(tailOf.id) ?? "", lines) : [],
     commands: offered,
+    command: readerCommand(offered),
+    stepFacts: at ? facts?.steps.get(at.id) : undefined,
+    changed: facts ? steps.flatMap((st) => {
+      const f = facts.steps.get(st.id);
+      return st.status === "done" && f && (f.rollback || f.irreversible !== undefined) ? [{ id: st.id, rollback: f.rollback, irreversible: f.irreversible }] : [];
+    }) : [],
+    params: Object.entries(started.params).map(([k, v]) => [k, started.secrets.includes(k) ? MASKED : v] as const),
+    runbookRead: facts === undefined ? "not found" : facts.same ? "same" : "changed",
     giveAgain: goesOn ? giveAgain : [],
     answers: goesOn ? answersNeeded(stopped, at) : [],
     barrier: state.rollback?.barrier,

@@ -40,7 +40,7 @@ export interface EngineDeps {
    * Asked between a block's attempt_started and its start (a shared run's lease): waits while the
    * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
    */
-  readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
+  readonly gate?: ((signal: AbortSignal, o?: { readonly published?: boolean }) => Promise<string | undefined>) | undefined;
   /** Asked before the run's end is journaled (a shared run's lease): throws when the lock was lost. */
   readonly settle?: (() => Promise<void>) | undefined;
   /** A shared run handed over by its holder (run/handover.ts): the run stops at the next step boundary. */
@@ -131,9 +131,11 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
   d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
-  // A shared run starts a block only once the remote knows it may start: whoever takes the run over knows.
+  // A shared run starts a block only while its lease holds, and only once the remote has its
+  // attempt_started: whoever takes the run over after this runner dies knows the block began and
+  // asks about it; nothing runs twice because a push was still in the background.
   if (d.gate) {
-    const note = await d.gate(d.signal);
+    const note = await d.gate(d.signal, { published: true });
     if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
   }
   const secrets = secretValues(d);

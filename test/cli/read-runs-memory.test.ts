@@ -44,11 +44,23 @@ describe("runs, log, handoff, stats and share status read a memory World", () =>
     const holders = new Map([[open, { ...bob, runId: open }]]);
     const io = memoryIo();
     expect(listRuns(io, memoryRuns(store, { now: NOW, root: "/", holders }), { format: "table" })).toBe(0);
-    const line = (id: string) => io.out().split("\n").find((l) => l.startsWith(id)) ?? "";
-    expect(io.out().split("\n")[0]).toMatch(/^RUN +TITLE +OPERATOR +STARTED +STATE +STEP +NEXT$/);
-    expect(line(completed)).toMatch(/Memory runbook +alice@memory +2026-11-28 12:00 +completed +2\/2 done/);
-    expect(line(failed)).toMatch(/ failed +failed b +resume or rollback$/);
-    expect(line(open)).toMatch(/ live \(bob@laptop-b, pid 7\) +next b +note holder; resume once stopped$/);
+    const lines = io.out().split("\n");
+    /** A run's row: its id's line and the lines under it, up to the blank line after it. */
+    const row = (id: string) => {
+      const at = lines.findIndex((l) => l.startsWith(id));
+      const end = lines.indexOf("", at);
+      return lines.slice(at, end === -1 ? undefined : end);
+    };
+    expect(lines[0]).toMatch(/^RUN +STATE +STEP +NEXT$/);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    // Under the id, the title and who started it when.
+    expect(row(completed)[0]).toMatch(/ completed +2\/2 done$/);
+    expect(row(completed).slice(1, 3).map((l) => l.trim())).toEqual(["Memory runbook", "alice@memory 2026-11-28 12:00"]);
+    expect(row(failed)[0]).toMatch(/ failed +failed b +resume or rollback$/);
+    // Long cells wrap within their column: the holder and what to type next read on across lines.
+    const open3 = row(open);
+    expect(open3[0]).toMatch(new RegExp(`^${open} +live +next b +handover; resume$`));
+    expect(open3.map((l) => l.split(/ {2,}/))).toEqual([[open, "live", "next b", "handover; resume"], ["Memory runbook", "(bob@laptop-b, pid", "once stopped"], ["alice@memory 2026-11-28 12:00", "7)"]]);
 
     const json = memoryIo();
     listRuns(json, memoryRuns(store, { now: NOW, root: "/" }), { format: "json" });

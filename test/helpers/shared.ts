@@ -96,3 +96,41 @@ export function markingRunbook(id: string, steps: ReadonlyArray<{ id: string; bo
   const fences = steps.map((s) => `### ${s.id} {#${s.id}}\n\n\`\`\`sh\necho ${s.id} >> "$MARK"\n${s.body ?? ""}\n\`\`\`\n`).join("\n");
   return `---\nid: ${id}\nowner: team-test\nparams:\n  MARK: {}\n${frontmatter}---\n# ${id} runbook\n\n## Steps\n\n${fences}`;
 }
+
+/**
+ * Waits until `clone` sees, on the remote, a run at `step` with that step begun: a runner pushes its
+ * journal in the background (a step never waits for a push), so a test that cuts the runner off or
+ * kills it waits for this first when it needs the remote to know the step began.
+ */
+export async function seenRunning(clone: Clone, step: string, timeoutMs = 60_000): Promise<void> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    const listed = await clone.run(["runs", "--format", "json"]);
+    const rows = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as Array<{ step: string | null; stepStatus: string | null }>) : [];
+    // Running, or interrupted when the runner's lease already lapsed (a busy machine): either way the remote knows it began.
+    if (rows.some((r) => r.step === step && (r.stepStatus === "running" || r.stepStatus === "interrupted"))) return;
+    if (Date.now() > until) throw new Error(`timed out waiting for the remote to show step ${step} running: ${listed.stdout}${listed.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A cell of the `runs` table for one run, its wrapped lines joined by spaces: `runs` fits 80 columns,
+ * so a long cell goes on on the lines under its run (up to the blank line after it).
+ */
+export function runsCell(table: string, runId: string, column: "RUN" | "STATE" | "STEP" | "NEXT"): string {
+  const lines = table.split("\n");
+  const head = lines[0] ?? "";
+  const names = ["RUN", "STATE", "STEP", "NEXT"] as const;
+  const k = names.indexOf(column);
+  const from = head.indexOf(column);
+  const next = names[k + 1];
+  const to = next === undefined ? undefined : head.indexOf(next);
+  const at = lines.findIndex((l) => l.startsWith(runId));
+  if (at === -1) return "";
+  const end = lines.indexOf("", at);
+  return lines
+    .slice(at, end === -1 ? undefined : end)
+    .map((l) => l.slice(from, to).trim())
+    .filter(Boolean)
+    .join(" ");
+}

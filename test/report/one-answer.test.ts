@@ -38,6 +38,7 @@ const leaseHolder: Holder = { runId: ID, user: "bob", host: "laptop-b", pid: 424
 const RESUME = `runbook resume ${ID}`;
 const ROLLBACK = `runbook rollback ${ID}`;
 const NOTE = `runbook note ${ID} "…"`;
+const HANDOVER = `runbook handover ${ID}`;
 
 interface Case {
   readonly kind: string;
@@ -58,6 +59,7 @@ interface Case {
 const held = (h: Holder, goOn: string): Record<string, string> => ({
   "held by": `bob@laptop-b (pid 4242${h.leaseUntil ? ", lease until 10:05:10Z" : ""})`,
   "ask them": NOTE,
+  "hand over": `${HANDOVER} asks them to hand it over`,
   "take over": `${goOn} ${h.leaseUntil ? "once its lease ends" : "once it is stopped"}`,
 });
 
@@ -101,7 +103,7 @@ const cases: Case[] = [
   },
 ];
 
-const LABELS = ["held by", "ask them", "take over", "resume", "roll back"];
+const LABELS = ["held by", "ask them", "hand over", "take over", "resume", "roll back"];
 
 /** The offers a text shows: `label: text` lines (a Markdown list item, a padded column), by label. */
 function offersIn(text: string): Record<string, string> {
@@ -170,12 +172,17 @@ describe("one answer, every presentation", () => {
 
     // The `runs` line: its state, what to type next in a few words, and the commands in JSON.
     const row = tableRow(s);
-    expect(row[4]).toMatch(new RegExp(`^${c.word}( \\(bob@laptop-b, (pid 4242|lease until 10:05:10Z)\\)| by bob)?$`));
-    const brief = row[6]!;
-    if (c.offers["held by"]) expect(brief).toMatch(/^note holder; (resume|rollback) (after lease|once stopped)$/);
+    expect(row[1]).toMatch(new RegExp(`^${c.word}( \\(bob@laptop-b, (pid 4242|lease until 10:05:10Z)\\)| by bob)?$`));
+    const brief = row[3]!;
+    if (c.offers["held by"]) expect(brief).toMatch(/^handover; (resume|rollback) (after lease|once stopped)$/);
     else expect(brief).toBe([c.offers.resume && "resume", c.offers["roll back"] && "rollback"].filter(Boolean).join(" or "));
     const json = jsonRow(s);
     expect(json.status).toBe(c.word);
+    // The one command for the reader: handover while someone holds it, else how it goes on; said alike in the report.
+    const reader = c.offers["held by"] ? HANDOVER : (c.offers.resume ?? c.offers["roll back"] ?? null);
+    expect(json.command).toBe(reader);
+    if (reader && c.open) expect(handoff).toMatch(new RegExp(`\n    command: +${reader.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |\n)`));
+    else expect(handoff).not.toMatch(/\n    command:/);
     expect(Object.fromEntries(json.next.map((n) => [n.label, [n.command, n.words].filter((x) => x !== null).join(" ")]))).toEqual(Object.fromEntries(Object.entries(offersIn(handoff))));
 
     // The timeline (`log --format markdown`).

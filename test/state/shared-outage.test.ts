@@ -3,7 +3,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { marks, waitFor } from "../helpers/runbooks.js";
-import { markingRunbook, sharedRepos, type Shared } from "../helpers/shared.js";
+import { markingRunbook, runsCell, seenRunning, sharedRepos, type Shared } from "../helpers/shared.js";
 
 /**
  * Outage safety of shared runs (docs/handoff.md), each with real git (a bare repository as the
@@ -101,6 +101,8 @@ describe("outage safety of shared runs", () => {
     const seen = collect(runner);
     await waitFor(() => marks(s.mark).includes("one"), 60_000);
     s.cut();
+    // The renewal on the heartbeat fails while step one runs: said at once, and the next step waits.
+    await waitFor(() => seen.stderr.includes("could not renew the lease of dns on origin"), 60_000);
     writeFileSync(`${s.mark}.go`, "");
     await waitFor(() => seen.stderr.includes("waiting before the next step"), 60_000);
     runner.kill("SIGINT");
@@ -127,6 +129,8 @@ describe("outage safety of shared runs", () => {
     const runner = a!.spawn(["run", "runbooks/failover.md"]);
     const seen = collect(runner);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);
+    // The remote knows step two began (pushed in the background) before she is cut off.
+    await seenRunning(b!, "two");
     unlinkSync(via);
     // Her lease runs out; bob takes the run over and says the cut-short step was done by hand.
     let row: RunRow | undefined;
@@ -187,6 +191,8 @@ describe("outage safety of shared runs", () => {
     const runner = a!.spawn(["run", "runbooks/failover.md"]);
     const seen = collect(runner);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);
+    // The remote knows step two began (pushed in the background) before she is cut off.
+    await seenRunning(b!, "two");
     unlinkSync(via);
     let row: RunRow | undefined;
     for (const until = Date.now() + 60_000; Date.now() < until; ) {
@@ -266,6 +272,7 @@ describe("outage safety of shared runs", () => {
     const [a, b, c] = s.clones;
     const runner = a!.spawn(["run", "runbooks/failover.md"]);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);
+    await seenRunning(c!, "two");
     runner.kill("SIGKILL");
     await runner;
     let row: RunRow | undefined;
@@ -278,12 +285,15 @@ describe("outage safety of shared runs", () => {
     const bob = b!.spawn(["resume", "last", "--mark-interrupted-done"]);
     const bobSeen = collect(bob);
     await waitFor(() => marks(s.mark).includes("three"), 60_000);
+    // Bob's runner pushes in the background: the remote knows step three began a moment later.
+    await seenRunning(c!, "three");
     for (const clone of [a!, c!]) {
       const listed = rows((await clone.run(["runs", "--format", "json"])).stdout)[0];
       expect(listed).toMatchObject({ status: "live", step: "three", holder: { operator: "bob", pid: bob.pid } });
       const table = (await clone.run(["runs"])).stdout;
-      expect(table).toMatch(new RegExp(`live \\(bob@\\S+, lease until \\d\\d:\\d\\d:\\d\\dZ\\)\\s+running three`));
-      expect(table.split("\n")[1]).not.toMatch(/live \(alice/);
+      const id = listed!.runId;
+      expect(runsCell(table, id, "STATE")).toMatch(/^live \(bob@\S+, lease until \d\d:\d\d:\d\dZ\)$/);
+      expect(runsCell(table, id, "STEP")).toBe("running three");
       const handoff = (await clone.run(["handoff", "--format", "text"])).stdout;
       expect(handoff).toMatch(new RegExp(`held by: +bob@\\S+ \\(pid ${bob.pid}, lease until`));
     }

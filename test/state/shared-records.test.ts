@@ -8,7 +8,7 @@ import { JournalWriter, readJournal } from "../../src/journal/store.js";
 import { processStartTime } from "../../src/system/proc.js";
 import { syncShared } from "../../src/state/shared/sync.js";
 import { marks, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
-import { markingRunbook, sharedRepos, type Clone, type Shared } from "../helpers/shared.js";
+import { markingRunbook, seenRunning, sharedRepos, type Clone, type Shared } from "../helpers/shared.js";
 
 /**
  * What shared runs keep and show (docs/handoff.md): journals set aside, rewritten histories, locks
@@ -246,10 +246,13 @@ describe("what shared runs keep and show", () => {
 
   it("#10 `runbook close` ends an abandoned run (journaled with who and why, pushed): it leaves the open runs, cannot be resumed or rolled back, and a live or ended run is refused", async () => {
     const rb = markingRunbook("drill", [{ id: "one" }, { id: "two", body: waitsFor("go") }]);
-    const s = await sharedRepos({ "runbooks/drill.md": rb, "runbooks/quick.md": markingRunbook("quick", [{ id: "quick" }]) });
+    // A lease that outlasts the look at the remote and the first `close` below on a busy machine.
+    const s = await sharedRepos({ "runbooks/drill.md": rb, "runbooks/quick.md": markingRunbook("quick", [{ id: "quick" }]) }, { lease: "10s" });
     const [a, b] = s.clones;
     const runner = a!.spawn(["run", "runbooks/drill.md"]);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);
+    // Pushed in the background: the remote knows step two began before its runner dies.
+    await seenRunning(b!, "two");
     runner.kill("SIGKILL");
     await runner;
     const reason = "drill abandoned: staging was rebuilt";

@@ -93,6 +93,36 @@ describe("runs shared through the git remote", () => {
     expect(readFileSync(kept, "utf8")).toContain("journaled after the last push");
   }, 180_000);
 
+  it("a lease renewed on a heartbeat: steps wait for no push, and a lock moved by another holder stops the runner before its next step, naming who", async () => {
+    const rb = markingRunbook("failover", [{ id: "one" }, { id: "two", body: 'while [ ! -f "$MARK.go" ]; do sleep 0.05; done' }, { id: "three" }]);
+    const s = await sharedRepos({ "runbooks/failover.md": rb });
+    const [a] = s.clones;
+    const runner = a!.spawn(["run", "runbooks/failover.md"]);
+    let stderr = "";
+    runner.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+    await waitFor(() => marks(s.mark).includes("two"), 60_000);
+    // Bob takes the lock on the remote (as `--force` from another machine would): a lease commit of his on top of alice's.
+    const git = async (args: string[], input?: string) => String((await execa("git", args, { cwd: s.remote, ...(input !== undefined ? { input } : {}) })).stdout).trim();
+    const lockRef = "refs/runbook/locks/failover";
+    const alices = await git(["rev-parse", lockRef]);
+    const until = new Date(Date.now() + 600_000).toISOString();
+    const blob = await git(["hash-object", "-w", "--stdin"], JSON.stringify({ runId: "20261202T120000Z-failover-b0b0", user: "bob", host: "laptop-b", pid: 4242, startedAt: new Date().toISOString(), renewedAt: new Date().toISOString(), expiresAt: until, released: false }));
+    const tree = await git(["mktree"], `100644 blob ${blob}\tlock.json\n`);
+    const bobs = await git(["-c", "user.name=bob", "-c", "user.email=bob@example.com", "commit-tree", tree, "-p", alices, "-m", "runbook lock: held by bob"]);
+    await git(["update-ref", lockRef, bobs, alices]);
+    // The next renewal (a heartbeat: nothing else pushes while step two waits) finds it, and says so at once.
+    await waitFor(() => stderr.includes("lost the lock of failover on origin to run 20261202T120000Z-failover-b0b0 (bob@laptop-b"), 60_000);
+    writeFileSync(`${s.mark}.go`, "");
+    const done = await runner;
+    expect(done.exitCode, stderr).toBe(2);
+    expect(stderr).toMatch(/runbook: lost the lock of failover on origin to run 20261202T120000Z-failover-b0b0 \(bob@laptop-b, pid 4242, since .*\): what this runner did after that is only in this clone, and the run is not reported as ended \(not completed\) here/);
+    // Step three never started here.
+    expect(marks(s.mark)).toEqual(["one", "two"]);
+    const log = JSON.parse((await a!.run(["log", "last", "--format", "json"])).stdout) as Array<{ type: string; target?: string }>;
+    expect(log.some((e) => e.type === "attempt_spawned" && e.target === "three")).toBe(false);
+    expect(await git(["rev-parse", lockRef])).toBe(bobs);
+  }, 180_000);
+
   it("a runner whose remote becomes unreachable stops before its next block, waits, and goes on when it is back; nothing runs on two machines", async () => {
     const rb = markingRunbook("dns-switch", [{ id: "one", body: 'while [ ! -f "$MARK.go" ]; do sleep 0.05; done' }, { id: "two" }, { id: "three" }]);
     const s = await sharedRepos({ "runbooks/dns.md": rb, "runbooks/other.md": markingRunbook("other", [{ id: "elsewhere" }]) });
@@ -102,6 +132,8 @@ describe("runs shared through the git remote", () => {
     runner.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
     await waitFor(() => marks(s.mark).includes("one"), 60_000);
     s.cut();
+    // The heartbeat's renewal fails while step one runs: said at once; the next step then waits.
+    await waitFor(() => stderr.includes("could not renew the lease of dns-switch on origin"), 60_000);
     writeFileSync(`${s.mark}.go`, "");
     await waitFor(() => stderr.includes("cannot renew the lease on origin"), 60_000);
     expect(stderr).toMatch(/waiting before the next step/);

@@ -16,7 +16,7 @@ export default async function handoff(io: Io, flags: { since: string; format: "m
 export async function shiftReport(io: Io, ctx: RunsWorld, flags: { sinceMs: number; format: "markdown" | "text" | "json" }): Promise<number> {
   const { sinceMs } = flags;
   const now = ctx.now();
-  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
+  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run), ctx.factsOf);
   const cwd = ctx.loaded.root;
   const drills = lastDrills(reads.flatMap((r) => ("summary" in r ? [r.summary] : [])));
   const drillOf = (id: string | null | undefined) => {

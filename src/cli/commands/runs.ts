@@ -6,6 +6,7 @@ import { printableLine } from "../../core/printable.js";
 import { offerBrief, offerLines } from "../../report/openness.js";
 import { createColors } from "picocolors";
 import { useColor, type Io } from "../io.js";
+import { fitTable } from "../../report/fit-table.js";
 import { historyCell, historyText, openRuns, type RunsWorld } from "../shared-runs.js";
 
 /** Runs and where each stands, at a glance: what a person taking over an incident looks at first. */
@@ -14,7 +15,8 @@ export default async function runs(io: Io, flags: { format: "table" | "json"; co
 }
 
 export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "json" }): number {
-  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run));
+  // The runbooks are read for the JSON only: the table says nothing of the steps' flags.
+  const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run), flags.format === "json" ? ctx.factsOf : undefined);
   if (flags.format === "json") {
     const history = (id: string) => (ctx.history ? { history: ctx.history.get(id) ?? null } : {});
     const rows = reads.map((r) => ("error" in r ? { runId: r.runId, status: "unreadable", error: r.error, ...history(r.runId) } : { ...jsonRow(r.summary), torn: r.torn, ...history(r.summary.runId) }));
@@ -25,21 +27,35 @@ export function listRuns(io: Io, ctx: RunsWorld, flags: { format: "table" | "jso
     io.stdout.write(`No runs in ${path.relative(io.cwd, ctx.store.location) || ctx.store.location}.\n`);
     return EXIT.ok;
   }
-  const rows = reads.map((r) => ("error" in r ? [r.runId, "?", "?", "?", "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
-  // Colour goes on after the columns are padded (escapes have no width); break glass and flagged histories in red.
+  const rows = reads.map((r) => ("error" in r ? [r.runId, "unreadable", printableLine(r.error), ""] : tableRow(r.summary)));
+  // Colour goes on after the columns are fitted (escapes have no width); break glass and flagged histories in red.
   const c = createColors(useColor(io, io.stdout));
-  const red = (text: string) => text.replace(/ BREAK GLASS(?=\s|$)/gm, ` ${c.red(c.bold(BREAK_GLASS))}`).replace(/FLAGGED/g, c.red(c.bold("FLAGGED")));
+  const red = (text: string) => text.replace(/BREAK GLASS/g, c.red(c.bold(BREAK_GLASS))).replace(/FLAGGED/g, c.red(c.bold("FLAGGED")));
   const history = ctx.history;
   if (history === undefined) {
-    io.stdout.write(red(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "NEXT"], rows)));
+    io.stdout.write(red(runsTable(rows)));
     return EXIT.ok;
   }
-  // Signed histories (approvals:): a column, then what is wrong with each flagged one, in full.
-  const withHistory = rows.map((row) => [...row.slice(0, 6), printableLine(historyCell(history.get(row[0] ?? ""))), ...row.slice(6)]);
-  io.stdout.write(red(table(["RUN", "TITLE", "OPERATOR", "STARTED", "STATE", "STEP", "HISTORY", "NEXT"], withHistory)));
+  // Signed histories (approvals:): a column before NEXT, then what is wrong with each flagged one, in full.
+  const runIdOf = (row: readonly string[]) => (row[0] ?? "").split("\n")[0] ?? "";
+  const withHistory = rows.map((row) => [...row.slice(0, 3), printableLine(historyCell(history.get(runIdOf(row)))), ...row.slice(3)]);
+  io.stdout.write(red(runsTable(withHistory, true)));
   const flagged = [...history].filter(([, t]) => t.status === "flagged");
   if (flagged.length) io.stdout.write(red(`${flagged.map(([id, t]) => `${id}  history ${printableLine(historyText(t))}`).join("\n")}\n`));
   return EXIT.ok;
+}
+
+/** The width `runs` fits: a terminal's narrowest usual one, whatever the terminal (a pager, a pasted chat). */
+export const RUNS_WIDTH = 80;
+
+/**
+ * `runs` as a table of 80 columns: the run cell stacks the id, the title and who started it when,
+ * none of them cut up to 36 characters; the other cells wrap (report/fit-table.ts).
+ */
+export function runsTable(rows: ReadonlyArray<readonly string[]>, history = false): string {
+  const run = Math.max(3, ...rows.flatMap((r) => (r[0] ?? "").split("\n").map((l) => l.length)));
+  const columns = [{ head: "RUN", min: Math.min(run, 36) }, { head: "STATE", min: 12 }, { head: "STEP", min: 10 }, ...(history ? [{ head: "HISTORY", min: 10 }] : []), { head: "NEXT", min: 10 }];
+  return fitTable(columns, rows, RUNS_WIDTH);
 }
 
 export function jsonRow(s: RunSummary) {
@@ -60,6 +76,12 @@ export function jsonRow(s: RunSummary) {
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
     // What to type next, as every view offers it (report/openness.ts).
     next: offerLines(s.commands).map((l) => ({ label: l.label, command: l.command ?? null, words: l.words ?? null })),
+    // The one command for whoever reads this (report/openness.ts): handover while live, resume once not.
+    command: s.command ?? null,
+    stepFlags: s.stepFacts ? { confirm: s.stepFacts.confirm, irreversible: s.stepFacts.irreversible ?? null, manual: s.stepFacts.manual } : null,
+    changed: s.changed.map((c) => ({ step: c.id, rollback: c.rollback, irreversible: c.irreversible ?? null })),
+    params: Object.fromEntries(s.params),
+    runbookRead: s.runbookRead,
     notes: s.notes.length,
     breakGlass: s.breakGlass ?? null,
     ...(s.status === "closed" ? { closedBy: s.closedBy ?? null, reason: s.note ?? null } : {}),
@@ -70,13 +92,15 @@ export function jsonRow(s: RunSummary) {
 /** What marks a run started without approval in the STATE column (red in a terminal). */
 const BREAK_GLASS = "BREAK GLASS";
 
+/** A run's cells in `runs`: the run (id, title, who started it when: one line each), state, step, what to type next. */
 export function tableRow(s: RunSummary): string[] {
-  // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
+  // Who holds it now (after a takeover: the new holder), not who started it (under the run id).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
   const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
   const glass = s.breakGlass !== undefined ? ` ${BREAK_GLASS}` : "";
-  return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}${glass}`, step, offerBrief(s.commands)].map(printableLine);
+  const run = [s.runId, s.title, `${s.operator}@${s.host} ${s.startedAt.slice(0, 16).replace("T", " ")}`].map(printableLine).join("\n");
+  return [run, ...[`${s.word}${held}${closed}${glass}`, step, offerBrief(s.commands)].map(printableLine)];
 }
 
 /** Columns padded to their widest cell; no line ends in spaces (an empty last cell adds none). */

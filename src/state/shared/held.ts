@@ -42,12 +42,35 @@ export class LeaseLostError extends RunRefusedError {
 }
 
 /**
+ * Node fires a timer whose delay is past 2^31-1 ms (about 24.8 days) at once, every millisecond:
+ * a heartbeat of a long lease is held to that.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How often a held lease is renewed when nothing else pushes: a quarter of a lease, so one late or failed renewal still leaves it fresh. */
+export function heartbeatMs(leaseMs: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(50, Math.floor(leaseMs / 4)));
+}
+
+/**
+ * Whether a block may start on this lease, judged without the network: the last renewal the remote
+ * confirmed (when its push began, by this machine's clock) is less than half a lease old, and no
+ * renewal has failed since. Pure, for tests.
+ */
+export function leaseFresh(confirmedAt: number, now: number, leaseMs: number, failing: boolean): boolean {
+  return !failing && now - confirmedAt < leaseMs / 2;
+}
+
+/**
  * A runbook's shared lock while a run holds it: pushes the journal at each change of state (in the
  * background, never in a step's way), renews the lease with every push and on a heartbeat, answers
  * the engine's "may the next block start?", and releases the lock at the end.
  *
- * A block starts only when the lease was confirmed by the remote within half a lease and the remote
- * has every event journaled so far: whoever takes an expired lease over sees every block that ended.
+ * A block starts while the lease was confirmed by the remote within half a lease and no renewal has
+ * failed since: asked of the clock, not of the remote, so a step costs no round trip. A failed or
+ * late renewal makes the next block wait until one gets through (or the lock is found lost). A block
+ * that asks for it (an irreversible step) also waits until the remote has every event journaled
+ * before it: whoever takes the run over then knows it began.
  */
 export class HeldLease {
   readonly #p: HeldParts;
@@ -63,6 +86,14 @@ export class HeldLease {
   #released = false;
   #waiting = false;
   #offlineNoted = false;
+  /** When the last push ended, and a push waiting for the gap after it. */
+  #lastEnd = 0;
+  #later: NodeJS.Timeout | undefined;
+  #urgent = false;
+  /** The journal has more than one push carries: the next segment goes at once. */
+  #more = false;
+  /** A failed renewal was said on the screen: its recovery is said too. */
+  #failNoted = false;
   #lastTry = 0;
   /** The run's end (`run_finished`) was journaled: a claim the shared record must confirm. */
   #ended = false;
@@ -84,23 +115,47 @@ export class HeldLease {
   }
 
   #heartbeatMs(): number {
-    return Math.max(50, Math.floor(this.#p.config.leaseMs / 4));
+    return heartbeatMs(this.#p.config.leaseMs);
   }
 
-  /** Something changed: push soon. Pushes never overlap; one asked for during a push follows it. */
-  kick(): void {
+  /**
+   * Something changed: push soon. Pushes never overlap; one asked for during a push follows it, after
+   * a short gap (`pushGapMs`) so that a run of quick steps batches its events into a few pushes instead
+   * of keeping git busy beside them. `urgent` (a block that must be known to have begun, the run's end,
+   * a renewal the next block waits for) pushes at once.
+   */
+  kick(urgent = false): void {
     if (this.#released || this.#lost) return;
     if (this.#pushing) {
       this.#again = true;
+      this.#urgent ||= urgent;
       return;
     }
+    const wait = this.#lastEnd + pushGapMs(this.#p.config.leaseMs) - this.#p.now();
+    if (!urgent && wait > 0) {
+      this.#later ??= setTimeout(() => {
+        this.#later = undefined;
+        this.kick();
+      }, wait);
+      this.#later.unref();
+      return;
+    }
+    if (this.#later) clearTimeout(this.#later);
+    this.#later = undefined;
     this.#pushing = (async () => {
       do {
         this.#again = false;
+        this.#urgent = false;
         await this.#pushOnce(false).catch((e: unknown) => this.#failed(this.#p.now(), (e as Error).message, false));
-      } while (this.#again && !this.#lost && !this.#released);
+        // More of a large journal, or an urgent push asked for meanwhile: at once; anything else after the gap.
+      } while ((this.#more || (this.#again && this.#urgent)) && !this.#lost && !this.#released);
     })().finally(() => {
       this.#pushing = undefined;
+      this.#lastEnd = this.#p.now();
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
     });
   }
 
@@ -119,14 +174,15 @@ export class HeldLease {
    * cannot be reached is left to \`release\`, which says what it can and cannot tell.
    */
   async settle(): Promise<void> {
-    this.kick();
+    this.kick(true);
     await this.#pushing;
     if (this.#lost) throw this.#lostError();
   }
 
-  async gate(signal: AbortSignal): Promise<string | undefined> {
+  async gate(signal: AbortSignal, o: { published?: boolean } = {}): Promise<string | undefined> {
     const { config, now } = this.#p;
-    const target = this.#journalLength();
+    // Most blocks wait for no push; one that must be known to have begun waits for its attempt_started.
+    const target = o.published ? this.#journalLength() : 0;
     for (;;) {
       if (this.#lost) {
         const who = this.#lost === "unknown" ? "another run" : describeLease(this.#lost);
@@ -134,7 +190,7 @@ export class HeldLease {
           hint: `Its journal here keeps what this runner did: see \`runbook share status\` and \`runbook log ${this.#p.holder.runId}\`.`,
         });
       }
-      const fresh = now() - this.#confirmedAt < config.leaseMs / 2;
+      const fresh = leaseFresh(this.#confirmedAt, now(), config.leaseMs, this.#failing !== undefined);
       if (fresh && this.#remoteBytes >= target) {
         if (this.#waiting) this.#p.notice(`${config.remote} answers again and the lease is renewed: going on`);
         this.#waiting = false;
@@ -149,9 +205,14 @@ export class HeldLease {
         this.#waiting = true;
         this.#p.notice(`cannot renew the lease on ${config.remote} (${printableLine(this.#failing.detail)}): waiting before the next step. Ctrl-C leaves the run resumable; \`runbook resume ${this.#p.holder.runId} --offline\` goes on without ${config.remote}.`);
       }
+      if (!this.#failing && !this.#waiting && now() - this.#confirmedAt >= config.leaseMs / 2) {
+        // Late, not failed: a renewal is on its way (a slow remote) and has not answered within half a lease.
+        this.#waiting = true;
+        this.#p.notice(`the lease on ${config.remote} was last renewed at ${new Date(this.#confirmedAt).toISOString()}, half a lease ago or more, and its renewal has not answered yet: waiting before the next step. Ctrl-C leaves the run resumable.`);
+      }
       // A remote that turns pushes down is asked again on the heartbeat, not twice a second.
-      if (!this.#failing?.refused || now() - this.#lastTry >= this.#heartbeatMs()) this.kick();
-      await Promise.race([this.#pushing, delay(this.#failing ? 500 : 100)]);
+      if (!this.#failing?.refused || now() - this.#lastTry >= this.#heartbeatMs()) this.kick(true);
+      await Promise.race([this.#pushing ?? NEVER, delay(this.#failing ? 500 : 100)]);
       if (signal.aborted) return undefined;
     }
   }
@@ -163,6 +224,7 @@ export class HeldLease {
 
   async release(): Promise<void> {
     clearInterval(this.#timer);
+    if (this.#later) clearTimeout(this.#later);
     this.#released = true;
     await this.#pushing;
     if (!this.#lost) {
@@ -212,6 +274,7 @@ export class HeldLease {
     const chunk = p.config.chunkBytes ?? DEFAULT_CHUNK;
     const startedAt = p.now();
     this.#lastTry = startedAt;
+    this.#more = false;
     const length = this.#journalLength();
     // Only what the journal gained since the last commit is read, a segment at a time, as a stream.
     const from = this.#chain.bytes;
@@ -234,7 +297,7 @@ export class HeldLease {
     if (r.ok) {
       this.#confirmed(lock, chain, startedAt);
       // More of the journal to go: push again at once.
-      if (!all && !release) this.#again = true;
+      this.#more = !all && !release;
       return all;
     }
     if (r.why === "unreachable") {
@@ -256,7 +319,7 @@ export class HeldLease {
       this.#lockSha = remoteLock;
       this.#remoteTip = remoteTip;
       this.#remoteBytes = (await chainAt(repo, remoteTip)).bytes;
-      this.#again = true;
+      this.#more = true;
       return false;
     }
     this.#lost = (remoteLock ? (await readLeases(repo, [remoteLock])).get(remoteLock) : undefined) ?? "unknown";
@@ -292,7 +355,9 @@ export class HeldLease {
     this.#remoteTip = chain.tip;
     this.#remoteBytes = chain.bytes;
     this.#confirmedAt = at;
+    if (this.#failing && this.#failNoted && !this.#waiting && !this.#released) this.#p.notice(`${this.#p.config.remote} answers again: the lease of ${this.#p.runbookId} is renewed`);
     this.#failing = undefined;
+    this.#failNoted = false;
     // This clone's view of the remote follows what it pushed, so `runs` here needs no fetch to see it.
     const { repo, remote } = this.#p.config;
     void updateRefs(repo, "runbook: pushed", [[trackingLockRef(remote, this.#p.runbookId), lock], ...(chain.tip ? [[trackingRunRef(remote, this.#p.holder.runId), chain.tip] as const] : [])]).catch(() => undefined);
@@ -305,8 +370,21 @@ export class HeldLease {
     if (first && refused) {
       const until = new Date(this.#confirmedAt + this.#p.config.leaseMs).toISOString();
       this.#p.notice(`${this.#p.config.remote} refused the push that renews the lease of ${this.#p.runbookId}: ${printableLine(reason ?? detail)}. The lease ends at ${until} unless a push gets through; a block running now goes on, the next one waits.`);
+      this.#failNoted = true;
+    } else if (first && !this.#released && !this.#p.offline) {
+      // Said when it happens, not at the next block: the operator knows before deciding to go on.
+      const until = new Date(this.#confirmedAt + this.#p.config.leaseMs).toISOString();
+      this.#p.notice(`could not renew the lease of ${this.#p.runbookId} on ${this.#p.config.remote} (${printableLine(detail)}): a block running now goes on; the next one waits until a renewal gets through (the lease ends at ${until})`);
+      this.#failNoted = true;
     }
   }
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A promise that never settles: what a wait races against when no push is in flight. */
+const NEVER = new Promise<void>(() => undefined);
+
+/** The least time between two pushes of the journal (a quarter of a second, less for a short lease): events batch up meanwhile. */
+export function pushGapMs(leaseMs: number): number {
+  return Math.min(250, Math.floor(heartbeatMs(leaseMs) / 2));
+}

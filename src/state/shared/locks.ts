@@ -132,7 +132,7 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
           await local.release();
         }
       },
-      gate: (signal) => h.gate(signal),
+      gate: (signal, o) => h.gate(signal, o),
       settle: () => h.settle(),
       handOver: (to) => h.handOver(to),
     };
