@@ -98,9 +98,10 @@ export function tableRow(s: RunSummary): string[] {
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
   const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
-  const glass = s.breakGlass !== undefined ? ` ${BREAK_GLASS}` : "";
+  // On a line of its own, so a narrow column never splits it.
+  const glass = s.breakGlass !== undefined ? `\n${BREAK_GLASS}` : "";
   const run = [s.runId, s.title, `${s.operator}@${s.host} ${s.startedAt.slice(0, 16).replace("T", " ")}`].map(printableLine).join("\n");
-  return [run, ...[`${s.word}${held}${closed}${glass}`, step, offerBrief(s.commands)].map(printableLine)];
+  return [run, `${printableLine(`${s.word}${held}${closed}`)}${glass}`, ...[step, offerBrief(s.commands)].map(printableLine)];
 }
 
 /** Columns padded to their widest cell; no line ends in spaces (an empty last cell adds none). */
