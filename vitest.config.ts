@@ -27,6 +27,7 @@ const E2E = [
   "test/postgres/failover.test.ts",
   "test/property/hostile.property.test.ts",
   "test/report/handoff.test.ts",
+  "test/ssh/fanout-crash.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-outage.test.ts",
   "test/state/shared-records.test.ts",

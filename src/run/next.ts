@@ -116,10 +116,14 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
         return record(...fail(), rollbackStarted(state, plan, `step ${ps.id} failed`, "failure"));
       case "rollback:no":
         return failedAsk();
-      case "interrupted:done":
-        // The answer was applied to the hosts cut short (the fold): go on with the hosts not done.
-        return hosts ? onHosts() : finish("done", "resume");
+      case "interrupted:done": {
+        if (!hosts) return finish("done", "resume");
+        // The operator's word for each host cut short, journaled as that host's end; then the hosts not done.
+        const cut = [...s.hosts.values()].filter((h) => h.status === "interrupted");
+        return cut.length ? record(...cut.map((h): NewEvent => ({ type: "step_finished", target: ps.id, host: h.host, status: "done", by: "resume" }))) : onHosts();
+      }
       case "interrupted:rerun": {
+        // The hosts cut short are pending again (the fold): run them and the hosts not reached.
         if (hosts) return onHosts();
         const phase = s.attempt?.phase === "verify" || s.attempt?.phase === "rollback" ? s.attempt.phase : "command";
         return ps.manual && phase === "command" ? ask({ kind: "manual", step: ps }) : runPhase(state, ps, phase);

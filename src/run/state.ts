@@ -447,8 +447,8 @@ function onHostAttempt(d: Draft, target: string, host: string, phase: Phase, cha
 
 /**
  * An answer about a step on a group applies to its hosts: `rerun` after an interruption runs again
- * only the hosts cut short, `done` takes the operator's word for them; `retry` after a failure tries
- * again only the hosts that failed. Hosts already done are never run again.
+ * only the hosts cut short (`done` is journaled host by host, by `next`); `retry` after a failure
+ * tries again only the hosts that failed. Hosts already done are never run again.
  */
 function hostsAnswered(d: Draft, e: EventOf<"answer">): void {
   const s = d.steps.get(e.target);
@@ -460,7 +460,6 @@ function hostsAnswered(d: Draft, e: EventOf<"answer">): void {
   };
   const answer = `${e.question}:${e.answer}`;
   if (answer === "interrupted:rerun") change("interrupted", "pending");
-  else if (answer === "interrupted:done") change("interrupted", "done");
   else if (answer === "failed:retry") change("failed", "pending");
 }
 
