@@ -115,7 +115,11 @@ function descendants(root: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [c, pp] of parent) if (pp === p && !out.includes(c)) (out.push(c), walk(c));
+    for (const [c, pp] of parent) {
+      if (pp !== p || out.includes(c)) continue;
+      out.push(c);
+      walk(c);
+    }
   };
   walk(root);
   return out;
