@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
@@ -40,7 +40,7 @@ export async function startSshLab(servers: number, aliases: Readonly<Record<stri
   await writeFile(path.join(dir, "authorized_keys"), readFileSync(path.join(dir, "user_key.pub")));
   const user = os.userInfo().username;
   const ports: number[] = [];
-  const procs: ResultPromise[] = [];
+  const procs: Server[] = [];
   const known: string[] = [];
   for (let i = 0; i < servers; i++) {
     const key = path.join(dir, `host_key_${i}`);
@@ -92,6 +92,8 @@ export function standardLab(): Promise<SshLab> {
   return startSshLab(names.length, Object.fromEntries(names.map((n, i) => [n, i])));
 }
 
+type Server = PromiseLike<{ stderr: unknown }> & { readonly pid?: number | undefined };
+
 function signal(pid: number): void {
   try {
     process.kill(pid, "SIGKILL");
@@ -137,9 +139,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls until the port accepts a connection (or the server died, or 15 s passed). */
-async function waitForPort(port: number, proc: ResultPromise): Promise<void> {
+async function waitForPort(port: number, proc: Server): Promise<void> {
   let exited = false;
-  void proc.then(() => (exited = true));
+  void Promise.resolve(proc).then(() => (exited = true));
   for (const until = Date.now() + 15_000; Date.now() < until; ) {
     if (exited) throw new Error(`sshd on port ${port} exited: ${String((await proc).stderr)}`);
     const ok = await new Promise<boolean>((resolve) => {
