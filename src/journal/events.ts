@@ -82,6 +82,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
     /** The hosts of each group the run's steps name with `on=` (version 7), resolved once before it starts. */
     targets: z.record(z.string(), z.array(z.string())).optional(),
+    /** Which of those groups each step on a group runs on (version 7): `on=$TARGET` as the param chose it. */
+    on: z.record(z.string(), z.string()).optional(),
     order: z.array(z.string()),
     options: z.strictObject({
       onFailure: z.enum(["abort", "rollback", "ask"]),

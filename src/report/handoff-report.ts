@@ -84,6 +84,7 @@ function sections(r: HandoffReport): Section[] {
   const openItems = r.open.map((s): Item => {
     const fields: Array<readonly [string, Part[]]> = [];
     if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
+    if (s.hosts) fields.push(["hosts", [s.hosts.replace(/^hosts: /, "")]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
     // Held by someone now: the offers say who (report/openness.ts); else who had it last.
     if (!s.commands.held) fields.push(["last held by", [`${s.by} (started by ${s.operator}@${s.host})`]]);
@@ -105,6 +106,7 @@ function sections(r: HandoffReport): Section[] {
       fields.push(["stopped at", barrier]);
       fields.push(["not undone", s.notUndone.length ? s.notUndone.flatMap((t, i) => (i ? [", ", { code: t }] : [{ code: t }])) : ["nothing"]]);
     }
+    if (s.hosts) fields.push(["hosts", [s.hosts.replace(/^hosts: /, "")]]);
     if (s.status === "closed" && s.step) fields.push(["left at", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
     const head: Part[] =
       s.status === "closed"

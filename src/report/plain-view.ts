@@ -167,6 +167,7 @@ export class PlainView {
       const time = rowTime(s);
       const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
       lines.push(`  ${printableLine(s.id).padEnd(w)}  ${STEP_WORDS[s.word].padEnd(15)}  ${time}${why}`.trimEnd());
+      if (s.hosts) lines.push(`  ${"".padEnd(w)}  ${printableLine(s.hosts)}`);
     }
     for (const ch of v.checks.filter((x) => x.status === "failed")) {
       lines.push(`  ${ch.label} failed${ch.failure ? `: ${printableLine(ch.failure.what)}` : ""}`);

@@ -18,9 +18,9 @@ export interface HostRun {
  * The hosts a step on a group runs on, from what the run journaled when it started: the group `on=`
  * names, or the group or host a param names (`on=$TARGET`). Undefined for a step run here.
  */
-export function stepHosts(started: EventOf<"run_started">, ps: Pick<PlanStep, "on">): readonly string[] | undefined {
+export function stepHosts(started: EventOf<"run_started">, ps: Pick<PlanStep, "id" | "on">): readonly string[] | undefined {
   if (ps.on === undefined) return undefined;
-  const name = groupName(ps.on, started.params);
+  const name = started.on?.[ps.id] ?? groupName(ps.on, started.params);
   return started.targets?.[name] ?? [name];
 }
 

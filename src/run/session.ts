@@ -23,6 +23,7 @@ import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { readRun } from "./read-run.js";
 import { resolveTargets, targetLines } from "./targets.js";
+import { groupName } from "./fanout.js";
 import { targetIo } from "../system/target-io.js";
 import { asStopped, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState } from "./state.js";
 import type { World } from "./world.js";
@@ -139,7 +140,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           ...(approval ? { approval } : {}),
           ...(req.breakGlass ? { breakGlass: req.breakGlass } : {}),
           ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),
-          ...(targets ? { targets } : {}),
+          ...(targets ? { targets, on: Object.fromEntries(plan.steps.flatMap((s) => (s.on === undefined ? [] : [[s.id, groupName(s.on, resolved.values)]]))) } : {}),
           order: plan.steps.map((s) => s.id),
           options: {
             onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record,

@@ -605,3 +605,21 @@ export function openProcess(state: RunState): OpenProcess | undefined {
   }
   return undefined;
 }
+
+/** Each host of a step on a group by its word; undefined for a step run here. Hosts not reached are pending. */
+export function hostTally(state: RunState, stepId: string): Record<HostState["status"], string[]> | undefined {
+  const s = state.steps.get(stepId);
+  const group = state.started.on?.[stepId];
+  const all = group !== undefined ? (state.started.targets?.[group] ?? []) : [...(s?.hosts.keys() ?? [])];
+  if (!s || (!all.length && !s.hosts.size)) return undefined;
+  const out: Record<HostState["status"], string[]> = { pending: [], running: [], interrupted: [], done: [], failed: [] };
+  for (const name of new Set([...all, ...s.hosts.keys()])) out[s.hosts.get(name)?.status ?? "pending"].push(name);
+  return out;
+}
+
+/** `hosts: 3 done, 1 failed (app-2), 1 pending (app-5)`: the hosts a person should look at by name. */
+export function hostsText(t: Record<HostState["status"], string[]>): string {
+  const named = (hosts: readonly string[]) => (hosts.length <= 6 ? ` (${hosts.join(", ")})` : ` (${hosts.slice(0, 5).join(", ")}, …)`);
+  const parts = (["done", "running", "interrupted", "failed", "pending"] as const).filter((k) => t[k].length).map((k) => `${t[k].length} ${k === "interrupted" ? "cut short" : k}${k === "done" ? "" : named(t[k])}`);
+  return `hosts: ${parts.join(", ")}`;
+}

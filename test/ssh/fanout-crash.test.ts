@@ -28,6 +28,15 @@ describe.runIf(hasSshd || sshdRequired)("kill -9 of the runner in the middle of 
     const started = journalEvents(p.state).filter((e) => e.type === "attempt_started").map((e) => e.host);
     expect(started).toHaveLength(2);
 
+    // Every view says which hosts are done, cut short and not reached.
+    const runs = await spawnIn(p, ["runs"], env);
+    expect(runs.stdout).toContain("hosts: 2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)");
+    const log = await spawnIn(p, ["log", runId, "--format", "markdown"], env);
+    expect(log.stdout).toMatch(/`deploy` on `app-1` command started/);
+    expect(log.stdout).toContain("## Hosts\n\n- `deploy` hosts: 2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)");
+    const handoff = await spawnIn(p, ["handoff"], env);
+    expect(handoff.stdout).toContain("2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)");
+
     // Without a terminal, a resume says what is unknown and runs nothing.
     const refused = await spawnIn(p, ["resume", runId, "--yes", "--plain"], env);
     expect(refused.exitCode).toBe(2);
@@ -45,5 +54,6 @@ describe.runIf(hasSshd || sshdRequired)("kill -9 of the runner in the middle of 
     // Each host was started once over the whole run.
     expect(events.filter((e) => e.type === "attempt_started").map((e) => e.host).sort()).toEqual(APPS);
     expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "completed" });
+    expect(resumed.stdout).toContain("hosts: 5 done");
   }, 180_000);
 });

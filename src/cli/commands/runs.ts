@@ -43,6 +43,7 @@ export function jsonRow(s: RunSummary) {
     steps: `${s.done}/${s.total}`,
     step: s.step ?? null,
     stepStatus: s.stepWord ?? null,
+    hosts: s.hosts ?? null,
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
     // What to type next, as every view offers it (report/openness.ts).
     next: offerLines(s.commands).map((l) => ({ label: l.label, command: l.command ?? null, words: l.words ?? null })),
@@ -56,7 +57,7 @@ export function tableRow(s: RunSummary): string[] {
   // Who holds it now (after a takeover: the new holder), not who started it (the OPERATOR column).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
-  const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
+  const step = `${s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`}${s.hosts ? ` (${s.hosts})` : ""}`;
   return [s.runId, s.title, `${s.operator}@${s.host}`, s.startedAt.slice(0, 16).replace("T", " "), `${s.word}${held}${closed}`, step, offerBrief(s.commands)].map(printableLine);
 }
 
