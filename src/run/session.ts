@@ -107,6 +107,13 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
       if (!asked || signal.aborted) return EXIT.interrupted;
       const captureValues = await askCaptures(skipped, givenCaptures, front.askParam, signal).catch(unlessInterrupted(signal));
       if (!captureValues || signal.aborted) return EXIT.interrupted;
+      // The hosts of every group the run touches, resolved before the params review so that it is on
+      // screen while the values are looked at; again after it only when a value it chose changed.
+      const io = world.targetIo ?? targetIo;
+      const preview = await resolveTargets(plan, runbook.meta?.targets, asked.values, io, signal).catch(unlessInterrupted(signal));
+      if (signal.aborted) return EXIT.interrupted;
+      const shown = targetLines(preview, plan, asked.values);
+      for (const line of shown) front.notice(line);
       // A last look at every value before anything is locked or journaled (not with --yes).
       const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, givenParams, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
@@ -115,10 +122,10 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         return EXIT.aborted;
       }
       await req.approval?.check(resolved.values, resolved.secrets);
-      // The hosts of every group the run touches, once, before anything is locked or journaled.
-      const targets = await resolveTargets(plan, runbook.meta?.targets, resolved.values, world.targetIo ?? targetIo, signal).catch(unlessInterrupted(signal));
+      const sameChoice = plan.steps.every((s) => s.on === undefined || groupName(s.on, resolved.values) === groupName(s.on, asked.values));
+      const targets = sameChoice ? preview : await resolveTargets(plan, runbook.meta?.targets, resolved.values, io, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
-      for (const line of targetLines(targets, plan, resolved.values)) front.notice(line);
+      if (!sameChoice) for (const line of targetLines(targets, plan, resolved.values)) front.notice(line);
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
