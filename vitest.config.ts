@@ -28,6 +28,7 @@ const E2E = [
   "test/property/hostile.property.test.ts",
   "test/report/handoff-live.test.ts",
   "test/report/handoff.test.ts",
+  "test/ssh/fanout-crash.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-handover.test.ts",
   "test/state/shared-notes.test.ts",

@@ -18,6 +18,7 @@ import path from "node:path";
 import { HOSTILE_RUNBOOKS } from "./hostile-files.mjs";
 import { attemptDurations, corpusCopies, corpusFolder, markdownFiles, sharedClone, smallRunbooks, staleRepo, tempDir } from "./lib/fixtures.mjs";
 import { interleaved, median, ROOT } from "./lib/measure.mjs";
+import { sshLab } from "./lib/sshd-lab.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => {
@@ -63,6 +64,45 @@ function row(id, work, subject, reference, value, unit, target) {
 const ratioRow = (id, work, a, b, target) => row(id, work, describe(a), describe(b), a.ms / b.ms, "×", target);
 
 const suites = {
+  /**
+   * Issue 22: a `true` step on 20 hosts (aliases over 4 sshd on 127.0.0.1), parallel=10, against a
+   * plain `xargs -P 10 ssh` over the same hosts with the same ssh options (connection reuse included).
+   */
+  async "ssh-fanout"() {
+    if (!existsSync("/usr/sbin/sshd")) return [];
+    const hosts = Array.from({ length: 20 }, (_, i) => `h-${String(i + 1).padStart(2, "0")}`);
+    const lab = await sshLab(4, hosts);
+    const dir = tempDir("runbook-bench-ssh-");
+    writeFileSync(path.join(dir, "fan.md"), `---\nid: fan\nowner: team-bench\ntargets:\n  all: [${hosts.join(", ")}]\n---\n# Fan out\n\n## Steps\n\n### All {#all}\n\n\`\`\`sh on=all parallel=10\ntrue\n\`\`\`\n`);
+    writeFileSync(path.join(dir, "hosts"), hosts.join("\n") + "\n");
+    // The same run with its step here: what any run costs (node, lint, git, lock, journal) before a host is reached.
+    writeFileSync(path.join(dir, "here.md"), `---\nid: here\nowner: team-bench\n---\n# Here\n\n## Steps\n\n### All {#all}\n\n\`\`\`sh\ntrue\n\`\`\`\n`);
+    const control = `/tmp/runbook-ssh-${os.userInfo().uid}`;
+    const env = { RUNBOOK_SSH_CONFIG: lab.config, RUNBOOK_STATE_DIR: path.join(dir, "state") };
+    try {
+      const [fan, loop, here] = interleaved(
+        [
+          runbook("runbook run: `true` on 20 hosts, parallel=10", ["run", "fan.md", "--yes", "--plain"], { env, okStatus: [0] }),
+          {
+            name: "xargs -P 10 ssh … true",
+            cmd: "bash",
+            args: ["-c", `xargs -P 10 -I{} ssh -F ${lab.config} -o BatchMode=yes -o ControlMaster=auto -o ControlPath=${control}/%C -o ControlPersist=60 -T {} true < hosts`],
+          },
+          runbook("runbook run: `true` here", ["run", "here.md", "--yes", "--plain"], { env, okStatus: [0] }),
+        ],
+        { runs: RUNS, cwd: dir },
+      );
+      const reaching = { name: "the fan-out less a run's own cost", ms: fan.ms - here.ms };
+      return [
+        ratioRow("ssh-fanout-hosts", "reaching 20 hosts (the fan-out less what a run here costs), against xargs -P 10 ssh", reaching, loop, Infinity),
+        ratioRow("ssh-fanout", "a `true` step on 20 hosts over SSH, parallel=10 (4 sshd on 127.0.0.1)", fan, loop, 1.5),
+      ];
+    } finally {
+      lab.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
   startup() {
     const dir = smallRunbooks();
     // The tsc build too, when the bundle is what is measured: what the bundle gains at start-up.

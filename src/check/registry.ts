@@ -10,6 +10,7 @@ import fileContent from "./rules/file-content.js";
 import frontmatterSchema from "./rules/frontmatter-schema.js";
 import needsAcyclic from "./rules/needs-acyclic.js";
 import needsKnown from "./rules/needs-known.js";
+import onGroupKnown from "./rules/on-group-known.js";
 import noShellPrompt from "./rules/no-shell-prompt.js";
 import noTemplatePlaceholder from "./rules/no-template-placeholder.js";
 import ownerPlaceholder from "./rules/owner-placeholder.js";
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   stepId,
   stepIdUnique,
   needsKnown,
+  onGroupKnown,
   needsAcyclic,
   stepSingleCommand,
   blockOutsideStep,

@@ -12,8 +12,11 @@ import { z } from "zod";
  * (the `closed` end, with `by`). Version 6 added drills (`runbook drill`): `options.drill`, and the
  * steps a drill assumed and left out on `verification_recorded`; `run_started.approval` and
  * `run_started.breakGlass` (docs/approvals.md); and the `notified` event. Version 7 added
- * handovers of a live shared run: `handover_asked` and `released` (docs/handoff.md). Older journals are still
- * read: every event of a version is a valid event of the next.
+ * handovers of a live shared run: `handover_asked` and `released` (docs/handoff.md), and steps on
+ * groups of hosts over SSH (docs/format.md#targets): `run_started.targets` (the hosts of each group,
+ * resolved once before the run), and `host` on the attempt events, `output`, `step_finished` (one
+ * host's end) and `rollback_finished` (one host's undo). Older journals are still read: every event
+ * of a version is a valid event of the next.
  */
 export const JOURNAL_VERSION = 7;
 export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
@@ -35,6 +38,9 @@ const capture = z.strictObject({ name: z.string(), value: z.string().nullable(),
 
 /** What a run or a rollback refers to: a prerequisite check, a step, or the runbook's ## Rollback block. */
 const target = z.string();
+
+/** The SSH destination an attempt ran on (version 7), for a step on a group; absent for a block run here. */
+const host = z.string().optional();
 
 /**
  * `barrier` (version 5): a rollback reached a completed irreversible step; its answer `past` is a
@@ -75,6 +81,10 @@ export const eventSchema = z.discriminatedUnion("type", [
     approval: z.strictObject({ plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() }).optional(),
     /** `--break-glass "reason"`: a run that needed approval and went without it, and why. */
     breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
+    /** The hosts of each group the run's steps name with `on=` (version 7), resolved once before it starts. */
+    targets: z.record(z.string(), z.array(z.string())).optional(),
+    /** Which of those groups each step on a group runs on (version 7): `on=$TARGET` as the param chose it. */
+    on: z.record(z.string(), z.string()).optional(),
     order: z.array(z.string()),
     options: z.strictObject({
       onFailure: z.enum(["abort", "rollback", "ask"]),
@@ -107,18 +117,20 @@ export const eventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("attempt_started"),
     target,
+    host,
     phase: phaseSchema,
     attempt: z.number().int().positive(),
     /** 0 for a first try, n for the nth automatic retry (`retries=`), so retries count across a resume. */
     retry: z.number().int().nonnegative().optional(),
   }),
   /** The attempt's process group, so a resume after a crash can make sure it is gone. */
-  z.strictObject({ ...base, type: z.literal("attempt_spawned"), target, phase: phaseSchema, attempt: z.number().int().positive(), pid: z.number().int(), startTime: z.string().nullable() }),
-  z.strictObject({ ...base, type: z.literal("output"), target, phase: phaseSchema, stream: z.enum(["stdout", "stderr"]), text: z.string() }),
+  z.strictObject({ ...base, type: z.literal("attempt_spawned"), target, host, phase: phaseSchema, attempt: z.number().int().positive(), pid: z.number().int(), startTime: z.string().nullable() }),
+  z.strictObject({ ...base, type: z.literal("output"), target, host, phase: phaseSchema, stream: z.enum(["stdout", "stderr"]), text: z.string() }),
   z.strictObject({
     ...base,
     type: z.literal("attempt_finished"),
     target,
+    host,
     phase: phaseSchema,
     attempt: z.number().int().positive(),
     ...attemptResult,
@@ -132,6 +144,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("step_finished"),
     target,
+    /** One host of a step on a group is done or failed (version 7); the step's own end comes once all are. */
+    host,
     status: z.enum(["done", "failed", "skipped", "assumed"]),
     /**
      * How the outcome was decided: by running it, by the operator (skip, mark done, --from/--only), at
@@ -155,7 +169,7 @@ export const eventSchema = z.discriminatedUnion("type", [
     /** What the barrier leaves as it is, newest first (version 5). */
     beyond: z.array(target).optional(),
   }),
-  z.strictObject({ ...base, type: z.literal("rollback_finished"), target, status: z.enum(["rolled_back", "failed", "none"]), note: z.string().optional() }),
+  z.strictObject({ ...base, type: z.literal("rollback_finished"), target, host, status: z.enum(["rolled_back", "failed", "none"]), note: z.string().optional() }),
   z.strictObject({ ...base, type: z.literal("run_interrupted"), signal: z.string(), target: target.nullable() }),
   z.strictObject({
     ...base,

@@ -227,6 +227,9 @@ function finishStep(d: StepDraft, index: number, text: string, problems: Problem
     confirm: attrs.confirm === true,
     irreversible: attrs.irreversible,
     capture: attrs.capture,
+    on: attrs.on,
+    // All hosts in one batch, none may fail, ten at once: what a loop of `ssh` would do, but stopping at a failure.
+    fanout: { batch: attrs.batch ?? [{ percent: 100 }], maxFail: attrs.max_fail ?? { count: 0 }, parallel: attrs.parallel ?? 10 },
   };
 }
 

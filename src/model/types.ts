@@ -1,7 +1,7 @@
 import type { Problem } from "./problem.js";
 import type { FrontmatterSource } from "./frontmatter-yaml.js";
 import type { Span } from "./positions.js";
-import type { Attributes } from "./schema/attributes.js";
+import type { Attributes, HostShare } from "./schema/attributes.js";
 import type { Frontmatter } from "./schema/frontmatter-schema.js";
 import type { KnownFrontmatter } from "./schema/validate-frontmatter.js";
 
@@ -58,6 +58,16 @@ export interface Step {
   readonly confirm: boolean;
   readonly irreversible: string | undefined;
   readonly capture: string | undefined;
+  /** `on=`: the group of `targets:` (or `$PARAM`) whose hosts run the step over SSH; undefined runs it here. */
+  readonly on: string | undefined;
+  readonly fanout: Fanout;
+}
+
+/** How a step on a group goes through its hosts (`batch=`, `max_fail=`, `parallel=`). */
+export interface Fanout {
+  readonly batch: readonly HostShare[];
+  readonly maxFail: HostShare;
+  readonly parallel: number;
 }
 
 export interface Heading {

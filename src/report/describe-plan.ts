@@ -72,7 +72,7 @@ export function describePlan(plan: Plan, params: readonly ParamShown[], pick: De
       out.push(`  ${i + 1}. ${s.id}: ${s.title}  [assumed done by the operator: not run, not rolled back]`);
       return;
     }
-    const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : ""].filter(Boolean);
+    const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : "", s.on !== undefined ? `on ${s.on}` : ""].filter(Boolean);
     out.push(`  ${i + 1}. ${s.id}: ${s.title}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
     // A manual step is its instructions: they are what the operator will be asked to do and confirm.
     if (s.manual) out.push("     the operator does, then confirms:", s.instructions === "" ? "      (no instructions: only the heading)" : indent(s.instructions));

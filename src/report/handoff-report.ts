@@ -86,6 +86,7 @@ function sections(r: HandoffReport): Section[] {
     const fields: Array<readonly [string, Part[]]> = [];
     if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`, ...(s.stepFacts ? [`: ${s.stepFacts.title}`] : [])]]);
     if (s.step && s.stepFacts) fields.push(["its flags", [flagWords(s.stepFacts) || "none (runs without asking)"]]);
+    if (s.hosts) fields.push(["hosts", [s.hosts.replace(/^hosts: /, "")]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
     // What is already changed, so whoever goes on knows what a rollback would undo and what it cannot.
     if (s.runbookRead !== "not found") fields.push(["changed", s.changed.length ? s.changed.flatMap((c, i) => [...(i ? ["; "] : []), { code: c.id }, c.irreversible !== undefined ? ` (irreversible: ${c.irreversible})` : " (has a rollback)"]) : ["nothing yet (no step with a rollback or irreversible is done)"]]);
@@ -113,6 +114,7 @@ function sections(r: HandoffReport): Section[] {
       fields.push(["stopped at", barrier]);
       fields.push(["not undone", s.notUndone.length ? s.notUndone.flatMap((t, i) => (i ? [", ", { code: t }] : [{ code: t }])) : ["nothing"]]);
     }
+    if (s.hosts) fields.push(["hosts", [s.hosts.replace(/^hosts: /, "")]]);
     if (s.status === "closed" && s.step) fields.push(["left at", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`]]);
     const head: Part[] =
       s.status === "closed"

@@ -25,6 +25,8 @@ export class PlainView {
   readonly #plan: ViewPlan;
   readonly #c: ReturnType<typeof createColors>;
   #partial = "";
+  /** The unfinished last line of each host's stream, by `host\0stream`. */
+  readonly #hostPartials = new Map<string, string>();
 
   constructor(out: Out, plan: ViewPlan, color: boolean) {
     this.#out = out;
@@ -56,6 +58,16 @@ export class PlainView {
     this.#partial = "";
   }
 
+  /** What a host's block printed without a last newline, once that host's attempt ends. */
+  #flushHost(host: string): void {
+    for (const stream of ["stdout", "stderr"]) {
+      const key = `${host}\0${stream}`;
+      const rest = this.#hostPartials.get(key);
+      if (rest) this.#line(`  │ ${printableLine(host)}: ${shown(rest)}`);
+      this.#hostPartials.delete(key);
+    }
+  }
+
   onEvent = (e: JournalEvent, state: RunState): void => {
     const c = this.#c;
     if (e.type !== "output") this.#flushOutput();
@@ -75,10 +87,18 @@ export class PlainView {
       case "attempt_started": {
         const step = this.#plan.steps.find((s) => s.id === e.target);
         const what = e.phase === "command" ? (step ? `: ${printableLine(step.title)}` : "") : e.phase === "check" ? "" : ` ${e.phase}`;
-        this.#line(`${c.cyan("●")} ${this.#label(e.target)}${what}${e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : ""}`);
+        this.#line(`${c.cyan("●")} ${this.#label(e.target)}${onHost(e.host)}${what}${e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : ""}`);
         break;
       }
       case "output": {
+        if (e.host !== undefined) {
+          // Hosts of a step on a group write at once: each line says whose it is.
+          const key = `${e.host}\0${e.stream}`;
+          const hostLines = ((this.#hostPartials.get(key) ?? "") + e.text).split(/\r?\n/);
+          this.#hostPartials.set(key, hostLines.pop() ?? "");
+          if (hostLines.length) this.#out.write(`  │ ${hostLines.map((l) => `${printableLine(e.host ?? "")}: ${shown(l)}`).join("\n  │ ")}\n`);
+          break;
+        }
         const lines = (this.#partial + e.text).split(/\r?\n/);
         this.#partial = lines.pop() ?? "";
         // One write per chunk, not per line: a flood of output must not slow the step down.
@@ -86,7 +106,8 @@ export class PlainView {
         break;
       }
       case "attempt_finished":
-        this.#failed(e, attemptOf(state, e.target, e.phase));
+        if (e.host !== undefined) this.#flushHost(e.host);
+        this.#failed(e, e.host === undefined ? attemptOf(state, e.target, e.phase) : (e.phase === "rollback" ? state.steps.get(e.target)?.hosts.get(e.host)?.rollbackAttempt : state.steps.get(e.target)?.hosts.get(e.host)?.attempt));
         break;
       case "check_finished":
         this.#line(e.status === "passed" ? `${c.green("✔")} ${this.#label(e.target)} passed` : `${c.red("✖")} ${this.#label(e.target)} failed`);
@@ -98,7 +119,7 @@ export class PlainView {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
         const word = e.status === "assumed" ? `${STEP_WORDS.assumed} ${assumedBy(e.by, state.started.options.drill === true)}` : STEP_WORDS[e.status];
         const capture = e.capture ? c.dim(` ${printableLine(captureText(e.capture))}`) : "";
-        this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
+        this.#line(`${mark} ${this.#label(e.target)}${onHost(e.host)} ${word}${capture}`);
         break;
       }
       case "rollback_started":
@@ -109,7 +130,7 @@ export class PlainView {
         }
         break;
       case "rollback_finished":
-        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)} ${ROLLBACK_WORDS[e.status]}${e.status === "none" ? ` (${printableLine(e.note ?? "no rollback")})` : e.note ? ` (${printableLine(e.note)})` : ""}`);
+        this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)}${onHost(e.host)} ${ROLLBACK_WORDS[e.status]}${e.status === "none" ? ` (${printableLine(e.note ?? "no rollback")})` : e.note ? ` (${printableLine(e.note)})` : ""}`);
         break;
       case "run_interrupted":
         this.#line(c.yellow(`■ interrupted (${printableLine(e.signal)})${e.target ? ` during ${printableLine(e.target)}` : ""}`));
@@ -144,7 +165,7 @@ export class PlainView {
     const why = describeFailure(e, block?.timeoutMs);
     const of = block ? ` of ${block.retries + 1}` : "";
     const retry = e.retryInMs !== null ? `; attempt ${(a?.retry ?? 0) + 2}${of} in ${formatDuration(e.retryInMs)}` : "";
-    this.#line(`${c.red("✖")} ${this.#label(e.target)} ${e.phase} failed: ${printableLine(why.what)} after ${formatDuration(e.durationMs)}${retry}`);
+    this.#line(`${c.red("✖")} ${this.#label(e.target)}${onHost(e.host)} ${e.phase} failed: ${printableLine(why.what)} after ${formatDuration(e.durationMs)}${retry}`);
     if (why.hint) this.#line(c.dim(`  ${why.hint}`));
     if (e.phase === "check" && block && e.retryInMs === null) this.#line(`  ${c.dim("$")} ${printableOutput(block.source).split("\n").join("\n    ")}`);
   }
@@ -173,6 +194,7 @@ export class PlainView {
       const time = rowTime(s);
       const why = s.failure && s.word !== "done" ? `  (${s.failure.phase} ${printableLine(s.failure.what)})` : "";
       lines.push(`  ${printableLine(s.id).padEnd(w)}  ${STEP_WORDS[s.word].padEnd(15)}  ${time}${why}`.trimEnd());
+      if (s.hosts) lines.push(`  ${"".padEnd(w)}  ${printableLine(s.hosts)}`);
     }
     for (const ch of v.checks.filter((x) => x.status === "failed")) {
       lines.push(`  ${ch.label} failed${ch.failure ? `: ${printableLine(ch.failure.what)}` : ""}`);
@@ -184,6 +206,11 @@ export class PlainView {
     lines.push(`  output:    ${v.commands.log}`);
     return `${lines.join("\n")}\n`;
   }
+}
+
+/** ` on app-1` for an event of one host of a step on a group. */
+function onHost(host: string | undefined): string {
+  return host === undefined ? "" : ` on ${printableLine(host)}`;
 }
 
 /** One line of output as a terminal would show it: after its last carriage return, escaped. */

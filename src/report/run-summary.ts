@@ -1,4 +1,4 @@
-import { runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
+import { hostsText, hostTally, runWord, stepList, stepWord, type RunState, type StepState } from "../run/state.js";
 import { STANDING_WORDS } from "../run/words.js";
 import { MASKED } from "../core/masked.js";
 import { ENDED, isLive, leftAsIs, offers, openness, readerCommand, type Holder, type Offers, type Openness } from "./openness.js";
@@ -36,6 +36,8 @@ export interface RunSummary {
   /** The step running now or where the run goes on: running, interrupted, failed at, or next. */
   readonly step: string | undefined;
   readonly stepWord: string | undefined;
+  /** The step it stands at, on a group: its hosts done, failed, pending. */
+  readonly hosts: string | undefined;
   readonly done: number;
   readonly total: number;
   readonly note: string | undefined;
@@ -125,6 +127,7 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     holder: open.kind === "live-other" ? open.holder : undefined,
     step: at?.id,
     stepWord: at ? standingWord(state, at) : undefined,
+    hosts: hostsAt(stopped, at?.id),
     done: steps.filter((s) => s.status === "done").length,
     total: steps.length,
     note: state.ended?.note,
@@ -189,4 +192,11 @@ function answersNeeded(state: RunState, at: StepState | undefined): string[] {
 
 function lastLines(text: string, n: number): string[] {
   return text.split(/\r?\n/).map((l) => l.slice(l.lastIndexOf("\r") + 1)).filter((l) => l.trim() !== "").slice(-n);
+}
+
+/** The hosts of the step a run stands at, when it runs on a group; else those of the last step on a group. */
+function hostsAt(state: RunState, id: string | undefined): string | undefined {
+  const onGroup = stepList(state).filter((s) => s.hosts.size);
+  const t = hostTally(state, id !== undefined && state.steps.get(id)?.hosts.size ? id : (onGroup.at(-1)?.id ?? ""));
+  return t ? hostsText(t) : undefined;
 }

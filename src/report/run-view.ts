@@ -4,7 +4,7 @@ import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
 import { asSeen, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 import { failed } from "../journal/outcome.js";
-import { currentStep, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { currentStep, hostsText, hostTally, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
 import { captureText } from "./display-values.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
@@ -85,6 +85,8 @@ export interface StepRow {
   readonly retry: RetryView | undefined;
   /** `$NAME=value` of what it captured, secrets as ***. */
   readonly capture: string | undefined;
+  /** A step on a group: its hosts done, failed, pending (`hosts: 3 done, 1 failed (app-2), …`). */
+  readonly hosts: string | undefined;
 }
 
 export interface CheckRow {
@@ -172,6 +174,7 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
       failure: undoFailed ?? failureOf(a, block),
       retry: retryOf(a, block, going && s.status === "running") ?? retryOf(undo, ps?.rollback, going && !state.rollback?.results.has(s.id)),
       capture: cap ? captureText(cap) : undefined,
+      hosts: hostsOf(state, s.id),
     };
   });
   const word = runWord(state, going);
@@ -277,4 +280,9 @@ export function storyLines(view: RunView, answers: ReadonlyArray<EventOf<"answer
   // What the people before left for whoever takes the run over.
   for (const n of view.notes.slice(-3)) lines.push(`Note by ${n.by} at ${whenText(n.at, now, false)}: ${n.text}`);
   return lines;
+}
+
+function hostsOf(state: RunState, id: string): string | undefined {
+  const t = hostTally(state, id);
+  return t ? hostsText(t) : undefined;
 }

@@ -1,6 +1,6 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
-import { runWord, type RunState } from "../run/state.js";
+import { hostsText, hostTally, runWord, stepList, type RunState } from "../run/state.js";
 import { assumedBy, ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
 import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
@@ -55,6 +55,12 @@ export class Timeline {
       const barrier = state.rollback?.barrier;
       lines.push("", `Not undone${barrier ? ` (before the irreversible step ${mdCode(barrier.target)}: ${mdText(barrier.reason)})` : ""}: ${beyond.length ? beyond.map(mdCode).join(", ") : "nothing"}.`);
     }
+    // Each step on a group, with the hosts it did, failed and did not reach: where a resume goes on.
+    const onGroups = stepList(state).flatMap((s) => {
+      const t = hostTally(state, s.id);
+      return t ? [`- ${mdCode(s.id)} ${mdText(hostsText(t))}`] : [];
+    });
+    if (onGroups.length) lines.push("", "## Hosts", "", ...onGroups);
     const next = offerLines(offers(state, open));
     if (next.length) {
       lines.push("", "## Next", "");
@@ -85,7 +91,9 @@ function header(s: EventOf<"run_started">): string {
 }
 
 function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>, drill: boolean): string | undefined {
-  const t = (target: string) => mdCode(target);
+  // A step on a group: each host's attempts and end name the host.
+  const on = "host" in e && e.host !== undefined ? ` on ${mdCode(e.host)}` : "";
+  const t = (target: string) => `${mdCode(target)}${on}`;
   switch (e.type) {
     case "run_resumed":
       return `${e.mode === "rollback" ? "rollback taken over" : "resumed"} by ${mdText(e.operator)}@${mdText(e.host)}${e.forced ? " (forced)" : ""}`;

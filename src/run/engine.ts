@@ -6,6 +6,8 @@ import { OutputLimit } from "./output-limit.js";
 import type { Plan, PlanStep } from "./plan.js";
 import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";
+import { controlDir, remoteScript, sshArgs } from "../system/ssh.js";
+import type { HostRun } from "./fanout.js";
 import type { Capture } from "../journal/events.js";
 import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
@@ -53,15 +55,52 @@ export interface EngineDeps {
  * keeps state, so a resumed run is driven exactly like a new one.
  */
 export async function drive(d: EngineDeps): Promise<number> {
+  // Blocks in flight on the hosts of a step on a group, by host.
+  const inFlight = new Map<string, Promise<BlockResult>>();
+  const settle = async () => {
+    await Promise.all(inFlight.values());
+  };
+  try {
+    return await walk(d, inFlight, settle);
+  } finally {
+    // Whatever ended the walk (an error, an interruption), no block is left running unrecorded.
+    await settle();
+  }
+}
+
+async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
   for (;;) {
-    if (d.signal.aborted) return interrupt(d, currentStep(d.journal.state)?.id ?? null);
+    if (d.signal.aborted) {
+      await settle();
+      return interrupt(d, currentStep(d.journal.state)?.id ?? null);
+    }
     const action = next(d.journal.state, d.plan);
+    // Only the ends of hosts and more hosts go on beside blocks in flight; a question, a block here
+    // or the run's end waits for them, and is decided again from what they left.
+    if (inFlight.size && action.kind !== "hosts" && action.kind !== "record") {
+      await settle();
+      continue;
+    }
     const handedOver = d.handover?.granted();
     // A step boundary: a question on screen, or no step half done (its command ran, its verify not yet).
     if (handedOver && (action.kind === "ask" || (action.kind === "run" && !stepList(d.journal.state).some((s) => s.status === "running")))) {
       return release(d, handedOver, action.kind === "ask" ? action.target : null);
     }
     switch (action.kind) {
+      case "hosts": {
+        const free = Math.max(0, action.parallel - inFlight.size);
+        const starting = action.runs.filter((r) => !inFlight.has(r.host)).slice(0, free);
+        for (const r of starting) {
+          // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
+          const p = onHost(d, action.step, r).finally(() => inFlight.delete(r.host));
+          inFlight.set(r.host, p);
+        }
+        if (!starting.length || inFlight.size >= action.parallel) {
+          if (!inFlight.size) throw new Error(`nothing to run or wait for on the hosts of ${action.step?.id ?? "a step"}`);
+          await Promise.race(inFlight.values());
+        }
+        break;
+      }
       case "end":
         return action.exitCode;
       case "record":
@@ -97,6 +136,15 @@ export async function drive(d: EngineDeps): Promise<number> {
   }
 }
 
+/** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
+async function onHost(d: EngineDeps, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
+  if (r.notBefore !== undefined) {
+    const wait = r.notBefore - d.clock.now();
+    if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
+  }
+  return runAttempt(d, { kind: "run", block: r.block, step, attempt: r.attempt, retry: r.retry, notBefore: undefined }, r.host);
+}
+
 /** The operator's answer, or undefined when the run was interrupted (or handed over) while asking. */
 async function ask(d: EngineDeps, action: Extract<Action, { kind: "ask" }>): Promise<string | undefined> {
   const signal = d.handover ? AbortSignal.any([d.signal, d.handover.signal]) : d.signal;
@@ -127,10 +175,13 @@ function interrupt(d: EngineDeps, target: string | null): number {
 }
 
 /** One attempt of one block: journaled before it starts, its output masked as it arrives, its end recorded. */
-async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }>): Promise<BlockResult> {
+async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }>, host?: string): Promise<BlockResult> {
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
-  d.journal.append({ type: "attempt_started", target, phase, attempt, ...(retry ? { retry } : {}) });
+  const on = host === undefined ? {} : { host };
+  // Journaled before anything is spawned: a runner killed from here on leaves a start with no end,
+  // which a resume asks about instead of running the block on this host again.
+  d.journal.append({ type: "attempt_started", target, ...on, phase, attempt, ...(retry ? { retry } : {}) });
   // A shared run starts a block only while its lease holds, and only once the remote has its
   // attempt_started: whoever takes the run over after this runner dies knows the block began and
   // asks about it; nothing runs twice because a push was still in the background.
@@ -148,7 +199,7 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const write = (stream: "stdout" | "stderr", text: string) => {
     if (!text || journalError) return;
     try {
-      d.journal.append({ type: "output", target, phase, stream, text }, false);
+      d.journal.append({ type: "output", target, ...on, phase, stream, text }, false);
     } catch (e) {
       // The journal cannot keep up: stop the block rather than run on unrecorded.
       journalError = e;
@@ -160,7 +211,8 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const bounded = (stream: "stdout" | "stderr", text: string) => {
     if (text) for (const p of bound.push(stream, text)) write(p.stream, p.text);
   };
-  const wantsCapture = phase === "command" && step?.capture !== undefined;
+  const wantsCapture = phase === "command" && step?.capture !== undefined && host === undefined;
+  const stepId = step?.id ?? target;
   let result: BlockResult;
   try {
     result = d.signal.aborted
@@ -169,14 +221,15 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
           source: block.source,
           shell: d.plan.shell,
           cwd: block.cwd,
-          env: env(d, step?.id ?? target, attempt),
+          env: host === undefined ? env(d, stepId, attempt) : { ...d.baseEnv },
+          ...(host === undefined ? {} : { program: remote(d, host, { ...runVars(d, stepId, attempt), RUNBOOK_HOST: host }, block.source) }),
           timeoutMs: block.timeoutMs,
           graceMs: d.graceMs,
           captureStdout: wantsCapture,
-          tag: blockTag(d.runId, target, phase, attempt),
+          tag: blockTag(d.runId, host === undefined ? target : `${target}@${host}`, phase, attempt),
           signal: local.signal,
           onSpawn: (pid, startTime) => {
-            if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, phase, attempt, pid, startTime: startTime ?? null });
+            if (pid !== undefined) d.journal.append({ type: "attempt_spawned", target, ...on, phase, attempt, pid, startTime: startTime ?? null });
           },
           onOutput: (stream, text) => bounded(stream, maskers[stream].push(text)),
         });
@@ -194,6 +247,7 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   d.journal.append({
     type: "attempt_finished",
     target,
+    ...on,
     phase,
     attempt,
     exitCode: result.exitCode,
@@ -232,14 +286,26 @@ function secretValues(d: EngineDeps): string[] {
   return values;
 }
 
-function env(d: EngineDeps, stepId: string, attempt: number): Record<string, string> {
-  const out: Record<string, string> = { ...d.baseEnv, ...d.params };
+/**
+ * The block as a host runs it: `ssh … bash -euo pipefail -s`, the script on stdin beginning with the
+ * block's params, captures and RUNBOOK_* as exports (the operator's own environment stays here).
+ */
+function remote(d: EngineDeps, host: string, vars: Readonly<Record<string, string>>, source: string): { file: string; args: string[]; input: string } {
+  const configFile = d.baseEnv.RUNBOOK_SSH_CONFIG;
+  return { file: "ssh", args: sshArgs(host, d.plan.shell, { configFile: configFile || undefined, controlDir: controlDir() }), input: remoteScript(vars, source) };
+}
+
+/** What a block is given of the run: params, captures, and which run, step and attempt it is. */
+function runVars(d: EngineDeps, stepId: string, attempt: number): Record<string, string> {
+  const out: Record<string, string> = { ...d.params };
   for (const [name, c] of d.journal.state.captures) if (c.value !== null) out[name] = c.value;
   for (const [name, value] of d.secretCaptures) out[name] = value;
   out.RUNBOOK_RUN_ID = d.runId;
   out.RUNBOOK_STEP_ID = stepId;
   out.RUNBOOK_ATTEMPT = String(attempt);
-  out.RUNBOOK_FILE = d.plan.file;
-  out.RUNBOOK_DIR = d.plan.dir;
   return out;
+}
+
+function env(d: EngineDeps, stepId: string, attempt: number): Record<string, string> {
+  return { ...d.baseEnv, ...runVars(d, stepId, attempt), RUNBOOK_FILE: d.plan.file, RUNBOOK_DIR: d.plan.dir };
 }

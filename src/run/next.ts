@@ -4,7 +4,8 @@ import type { Plan, PlanBlock, PlanStep } from "./plan.js";
 import { BY_YES, byConfirmIrreversible, type Ask } from "./ask.js";
 import { notUndoneNote, rollbackBlock, rollbackQuestion, rollbackScope, whyNoRollback } from "./rollback-plan.js";
 import { passed } from "../journal/outcome.js";
-import type { Attempt, RunState, StepState } from "./state.js";
+import { pendingStep, type Attempt, type HostState, type RunState, type StepState } from "./state.js";
+import { nextOnHosts, runOn, stepHosts, type HostRun } from "./fanout.js";
 
 /**
  * What the engine does next. Decided from the run's state and the plan alone, so a run, a resume
@@ -12,6 +13,11 @@ import type { Attempt, RunState, StepState } from "./state.js";
  */
 export type Action =
   | { readonly kind: "run"; readonly block: PlanBlock; readonly step: PlanStep | undefined; readonly attempt: number; readonly retry: number; readonly notBefore: number | undefined }
+  /**
+   * A step on a group: blocks to start on hosts, at most `parallel` in flight (`waiting` are already);
+   * none to start means wait for one in flight to end.
+   */
+  | { readonly kind: "hosts"; readonly step: PlanStep | undefined; readonly runs: readonly HostRun[]; readonly parallel: number; readonly waiting: number }
   | { readonly kind: "ask"; readonly target: string; readonly question: Ask }
   | { readonly kind: "record"; readonly events: readonly NewEvent[] }
   | { readonly kind: "end"; readonly exitCode: number };
@@ -51,7 +57,25 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
     const result = a?.result ?? { exitCode: null, signal: null, timedOut: false, durationMs: 0, error: "no result", retryInMs: null, interrupted: false };
     return ask({ kind: "failed", step: ps, phase: a?.phase ?? "command", result, output: state.tails.get(ps.id) ?? "" });
   };
-  const start = (): Action => (ps.manual ? ask({ kind: "manual", step: ps }) : runPhase(state, ps, "command"));
+  const hosts = stepHosts(state.started, ps);
+  const onHosts = (): Action => {
+    const n = nextOnHosts(state, ps, s, hosts ?? []);
+    switch (n.kind) {
+      case "record":
+        return record(...n.events);
+      case "hosts":
+        return { kind: "hosts", step: ps, runs: n.runs, parallel: n.parallel, waiting: n.waiting };
+      case "done":
+        return finish("done", "run");
+      case "failed":
+        return hostFailedAsk(n.host);
+    }
+  };
+  const hostFailedAsk = (h: HostState): Action => {
+    const result = h.attempt?.result ?? { exitCode: null, signal: null, timedOut: false, durationMs: 0, error: "no result", retryInMs: null, interrupted: false };
+    return ask({ kind: "failed", step: ps, phase: h.attempt?.phase ?? "command", result, output: state.tails.get(ps.id) ?? "" });
+  };
+  const start = (): Action => (ps.manual ? ask({ kind: "manual", step: ps }) : hosts ? onHosts() : runPhase(state, ps, "command"));
 
   if (s.status === "failed") return record({ type: "run_finished", status: "failed", exitCode: EXIT.findings, note: `step ${ps.id} failed` });
 
@@ -59,7 +83,7 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   if (ans) {
     switch (`${ans.question}:${ans.answer}`) {
       case "confirm:yes":
-        return runPhase(state, ps, "command");
+        return start();
       case "confirm:skip":
       case "manual:skip":
         return finish("skipped", "operator");
@@ -76,7 +100,8 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
       case "failed:retry":
         return start();
       case "failed:skip":
-        return ps.rollback ? ask({ kind: "undo_before_skip", step: ps }) : finish("skipped", "operator");
+        // A step on a group is skipped as it stands: its hosts' undo is the run's rollback's (per host).
+        return ps.rollback && !hosts ? ask({ kind: "undo_before_skip", step: ps }) : finish("skipped", "operator");
       case "failed:rollback":
       // A barrier was passed (journaled as its own answer): the question comes again with what is now in scope.
       case "rollback:past":
@@ -91,14 +116,20 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
         return record(...fail(), rollbackStarted(state, plan, `step ${ps.id} failed`, "failure"));
       case "rollback:no":
         return failedAsk();
+      case "interrupted:done": {
+        if (!hosts) return finish("done", "resume");
+        // The operator's word for each host cut short, journaled as that host's end; then the hosts not done.
+        const cut = [...s.hosts.values()].filter((h) => h.status === "interrupted");
+        return cut.length ? record(...cut.map((h): NewEvent => ({ type: "step_finished", target: ps.id, host: h.host, status: "done", by: "resume" }))) : onHosts();
+      }
       case "interrupted:rerun": {
+        // The hosts cut short are pending again (the fold): run them and the hosts not reached.
+        if (hosts) return onHosts();
         const phase = s.attempt?.phase === "verify" || s.attempt?.phase === "rollback" ? s.attempt.phase : "command";
         return ps.manual && phase === "command" ? ask({ kind: "manual", step: ps }) : runPhase(state, ps, phase);
       }
       case "interrupted:skip":
         return finish("skipped", "resume");
-      case "interrupted:done":
-        return finish("done", "resume");
       default:
         break;
     }
@@ -108,7 +139,12 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
     if (!selected(state, plan, ps.id)) return finish("assumed", "operator");
     if (ps.manual) return ask({ kind: "manual", step: ps });
     if (ps.confirm) return ask({ kind: "confirm", step: ps });
-    return runPhase(state, ps, "command");
+    return start();
+  }
+  if (hosts) {
+    // A host cut short by a crash is asked about before anything else runs: never run twice silently.
+    const cut = [...s.hosts.values()].some((h) => h.status === "interrupted");
+    return cut ? ask({ kind: "interrupted", target: ps.id, step: ps, phase: "command" }) : onHosts();
   }
   const a = s.attempt;
   // An attempt with no end was cut short (the engine waits for every attempt it starts).
@@ -145,6 +181,8 @@ function nextInRollback(state: RunState, plan: Plan): Action {
         break;
     }
     if (!block) return done("none", whyNoRollback(step));
+    const onHosts = state.steps.get(target);
+    if (onHosts?.hosts.size) return rollbackOnHosts(state, target, block, step, [...onHosts.hosts.values()], rb.answers.get(target));
     const a = rb.attempts.get(target);
     if (!a) return run(state, block, step, undefined);
     if (!a.result || a.result.interrupted) return { kind: "ask", target, question: { kind: "interrupted", target, step, phase: "rollback" } };
@@ -160,6 +198,34 @@ function nextInRollback(state: RunState, plan: Plan): Action {
   if (rb.barrier) return record({ type: "run_finished", status: "rolled_back_to", exitCode: EXIT.findings, note: notUndoneNote(rb.barrier, rb.beyond) });
   // Asked for explicitly, a clean rollback is a success; after a failure the run still failed.
   return record({ type: "run_finished", status: "rolled_back", exitCode: rb.cause === "request" ? EXIT.ok : EXIT.findings, note: rb.reason });
+}
+
+/**
+ * The rollback of a step on a group: its rollback block on every host that ran it (done, failed or
+ * cut short; never one it did not reach), newest first, one at a time; then the step's own end.
+ */
+function rollbackOnHosts(state: RunState, target: string, block: PlanBlock, step: PlanStep | undefined, hosts: readonly HostState[], answer: string | undefined): Action {
+  const hostDone = (host: string, status: "rolled_back" | "failed" | "none", note?: string): Action => record({ type: "rollback_finished", target, host, status, ...(note ? { note } : {}) });
+  const runHere = (run: ReturnType<typeof runOn>): Action => ({ kind: "hosts", step, runs: [run], parallel: 1, waiting: 0 });
+  const ran = hosts.filter((h) => h.attempt !== undefined).reverse();
+  for (const h of ran) {
+    if (h.rollback) continue;
+    const a = h.rollbackAttempt;
+    if (!a) return runHere(runOn(state, block, h.host, undefined));
+    if (!a.result || a.result.interrupted) {
+      if (answer === "rerun") return runHere(runOn(state, block, h.host, undefined));
+      if (answer === "skip") return hostDone(h.host, "none", "skipped by the operator after an interruption");
+      if (answer === "done") return hostDone(h.host, "rolled_back", "marked done by the operator after an interruption");
+      return { kind: "ask", target, question: { kind: "interrupted", target, step, phase: "rollback" } };
+    }
+    if (passed(a.result)) return hostDone(h.host, "rolled_back");
+    if (a.result.retryInMs !== null) return runHere(runOn(state, block, h.host, a));
+    return hostDone(h.host, "failed");
+  }
+  const failedOn = ran.filter((h) => h.rollback?.status === "failed").map((h) => h.host);
+  const undone = ran.filter((h) => h.rollback?.status === "rolled_back").length;
+  if (failedOn.length) return record({ type: "rollback_finished", target, status: "failed", note: `failed on ${failedOn.join(", ")}` });
+  return record({ type: "rollback_finished", target, status: undone ? "rolled_back" : "none", note: `on ${undone} of the ${ran.length} host${ran.length === 1 ? "" : "s"} that ran it` });
 }
 
 /** The event that starts a rollback: what it undoes, and the barrier it stops at with what that leaves. */
@@ -200,5 +266,5 @@ function record(...events: NewEvent[]): Action {
 }
 
 function pending(id: string): StepState {
-  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined };
+  return pendingStep(id);
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { StepGraph } from "../model/step-graph.js";
-import type { Runbook, ShellBlock, Step } from "../model/types.js";
+import type { Fanout, Runbook, ShellBlock, Step } from "../model/types.js";
 import { DEFAULT_BACKOFF_MS } from "./backoff.js";
 
 export type Phase = "check" | "command" | "verify" | "rollback";
@@ -33,6 +33,9 @@ export interface PlanStep {
   readonly rollback: PlanBlock | undefined;
   /** Variables the step's blocks read, so a capture from a secret can be treated as one. */
   readonly reads: readonly string[];
+  /** `on=`: the group (or `$PARAM`) whose hosts run its blocks over SSH; undefined runs them here. */
+  readonly on: string | undefined;
+  readonly fanout: Fanout;
 }
 
 /** A runbook turned into what the engine walks. Pure. */
@@ -86,6 +89,8 @@ export function buildPlan(runbook: Runbook, graph: StepGraph, absoluteFile: stri
     command: s.command && block(s.command, s.id, "command"),
     verify: s.verify && block(s.verify, s.id, "verify"),
     rollback: s.rollback && block(s.rollback, s.id, "rollback"),
+    on: s.on,
+    fanout: s.fanout,
     reads: [...new Set([s.command, s.verify, s.rollback].flatMap((b) => (b ? [...b.source.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "") : [])))],
   });
   return {

@@ -22,7 +22,10 @@ import { RunJournal } from "./run-journal.js";
 import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { readRun } from "./read-run.js";
-import { asStopped, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
+import { resolveTargets, targetLines } from "./targets.js";
+import { groupName } from "./fanout.js";
+import { targetIo } from "../system/target-io.js";
+import { asStopped, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState } from "./state.js";
 import type { FrontEnd, HandoverRecord, World } from "./world.js";
 import { watchHandovers, type HandoverWatch } from "./handover.js";
 import { MASKED } from "../core/masked.js";
@@ -106,6 +109,13 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
       if (!asked || signal.aborted) return EXIT.interrupted;
       const captureValues = await askCaptures(skipped, givenCaptures, front.askParam, signal).catch(unlessInterrupted(signal));
       if (!captureValues || signal.aborted) return EXIT.interrupted;
+      // The hosts of every group the run touches, resolved before the params review so that it is on
+      // screen while the values are looked at; again after it only when a value it chose changed.
+      const io = world.targetIo ?? targetIo;
+      const preview = await resolveTargets(plan, runbook.meta?.targets, asked.values, io, signal).catch(unlessInterrupted(signal));
+      if (signal.aborted) return EXIT.interrupted;
+      const shown = targetLines(preview, plan, asked.values);
+      for (const line of shown) front.notice(line);
       // A last look at every value before anything is locked or journaled (not with --yes).
       const resolved = req.policy.yes ? asked : await reviewRunParams(runbook, givenParams, req.givenBy ?? {}, asked, front.reviewParams, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
@@ -114,6 +124,10 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         return EXIT.aborted;
       }
       await req.approval?.check(resolved.values, resolved.secrets);
+      const sameChoice = plan.steps.every((s) => s.on === undefined || groupName(s.on, resolved.values) === groupName(s.on, asked.values));
+      const targets = sameChoice ? preview : await resolveTargets(plan, runbook.meta?.targets, resolved.values, io, signal).catch(unlessInterrupted(signal));
+      if (signal.aborted) return EXIT.interrupted;
+      if (!sameChoice) for (const line of targetLines(targets, plan, resolved.values)) front.notice(line);
       const now = new Date(world.clock.now());
       const runId = newRunId(plan.runbookId, now);
       const lock = await world.locks.acquire(plan.runbookId, { runId, user: world.operator, startedAt: now.toISOString() }, req.force);
@@ -135,6 +149,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           ...(approval ? { approval } : {}),
           ...(req.breakGlass ? { breakGlass: req.breakGlass } : {}),
           ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),
+          ...(targets ? { targets, on: Object.fromEntries(plan.steps.flatMap((s) => (s.on === undefined ? [] : [[s.id, groupName(s.on, resolved.values)]]))) } : {}),
           order: plan.steps.map((s) => s.id),
           options: {
             onFailure: req.policy.onFailure, yes: req.policy.yes, record: req.record,
@@ -454,17 +469,23 @@ async function stopLeftovers(world: World, lock: Lock, state: RunState | undefin
     }
   }
   for (const s of runs) {
-    const open = openProcess(s);
     // A process group recorded on another machine (a shared run taken over) is not this machine's to stop.
-    if (!open || (s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
-    const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, blockTag(s.started.runId, open.target, open.phase, open.attempt));
-    if (outcome === "stuck") {
-      const see = open.pid === null ? `grep -l RUNBOOK_BLOCK=${blockTag(s.started.runId, open.target, open.phase, open.attempt)} /proc/*/environ` : `ps -o pid,stat,cmd -g ${open.pid}`;
-      throw new RunRefusedError(`${open.pid === null ? "processes" : `process group ${open.pid}`} left running by ${open.target} would not stop, even after SIGKILL; nothing was started, so it cannot run twice at once`, { hint: `See ${open.pid === null ? "them" : "it"} with \`${see}\`; once gone, run the command again.` });
-    }
-    const what = open.pid === null ? "the processes (found by their RUNBOOK_BLOCK tag)" : `process group ${open.pid}`;
-    if (outcome === "stopped") notice(`stopped ${what} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${open.target}`);
+    if ((s.sessions.at(-1)?.host ?? s.started.host) !== world.host) continue;
+    // One per host of a step on a group that was in flight: each `ssh` is stopped before anything runs again.
+    for (const open of openProcesses(s)) await stopLeftover(world, s, state, open, notice);
   }
+}
+
+async function stopLeftover(world: World, s: RunState, state: RunState | undefined, open: OpenProcess, notice: (t: string) => void): Promise<void> {
+  const tag = blockTag(s.started.runId, open.host === undefined ? open.target : `${open.target}@${open.host}`, open.phase, open.attempt);
+  const where = open.host === undefined ? open.target : `${open.target} on ${open.host}`;
+  const outcome = await world.processes.stopLeftover(open.pid, open.startTime, world.graceMs, tag);
+  if (outcome === "stuck") {
+    const see = open.pid === null ? `grep -l RUNBOOK_BLOCK=${tag} /proc/*/environ` : `ps -o pid,stat,cmd -g ${open.pid}`;
+    throw new RunRefusedError(`${open.pid === null ? "processes" : `process group ${open.pid}`} left running by ${where} would not stop, even after SIGKILL; nothing was started, so it cannot run twice at once`, { hint: `See ${open.pid === null ? "them" : "it"} with \`${see}\`; once gone, run the command again.` });
+  }
+  const what = open.pid === null ? "the processes (found by their RUNBOOK_BLOCK tag)" : `process group ${open.pid}`;
+  if (outcome === "stopped") notice(`stopped ${what} left running by ${s.started.runId === state?.started.runId ? "the interrupted" : `run ${s.started.runId}'s`} ${where}`);
 }
 
 /** A drill that did every step becomes a verification; one that did not says why in the journal. */

@@ -70,6 +70,26 @@ export interface StepState {
   readonly undone: RollbackStatus | undefined;
   /** What the run's rollback did with it. */
   readonly rollback: { readonly status: RollbackStatus; readonly note: string | undefined } | undefined;
+  /** A step on a group (`on=`): each host that has started, in the order they started. Empty for a step run here. */
+  readonly hosts: ReadonlyMap<string, HostState>;
+}
+
+/**
+ * One host of a step on a group. `pending` again after a resume when it failed (it is tried again),
+ * `interrupted` when the runner died while its block ran there: its outcome is unknown, and a person
+ * says what to do (never run twice silently).
+ */
+export interface HostState {
+  readonly host: string;
+  readonly status: "pending" | "running" | "interrupted" | "done" | "failed";
+  /** Its latest attempt of the step's command or verify block. */
+  readonly attempt: Attempt | undefined;
+  /** Attempts of the command on this host, over the whole run. */
+  readonly attempts: number;
+  /** Its rollback block in the run's rollback, in flight or last run. */
+  readonly rollbackAttempt: Attempt | undefined;
+  /** What the run's rollback did on this host. */
+  readonly rollback: { readonly status: RollbackStatus; readonly note: string | undefined } | undefined;
 }
 
 export interface CheckState {
@@ -159,9 +179,17 @@ type Draft = { -readonly [K in keyof RunState]: RunState[K] } & {
   tails: Map<string, string>;
 };
 
+/** A step before anything happened to it. */
+export function pendingStep(id: string): StepState {
+  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined, hosts: new Map() };
+}
+
+/** The key of `attemptNumbers`: attempts are numbered per block, and per host for a step on a group. */
+export const attemptKey = (target: string, phase: Phase, host?: string): string => (host === undefined ? `${target}:${phase}` : `${target}:${phase}@${host}`);
+
 /** The state right after `run_started`. */
 export function initialState(started: EventOf<"run_started">): RunState {
-  const step = (id: string): StepState => ({ id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined });
+  const step = (id: string): StepState => pendingStep(id);
   return {
     started,
     status: "running",
@@ -260,7 +288,11 @@ function step(d: Draft, e: JournalEvent): void {
       resumed(d, e);
       break;
     case "attempt_started": {
-      d.attemptNumbers.set(`${e.target}:${e.phase}`, e.attempt);
+      d.attemptNumbers.set(attemptKey(e.target, e.phase, e.host), e.attempt);
+      if (e.host !== undefined) {
+        hostStarted(d, e);
+        break;
+      }
       d.tails.delete(e.target);
       const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
       if (e.phase === "check") {
@@ -276,12 +308,21 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     }
     case "attempt_spawned": {
+      if (e.host !== undefined) {
+        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, pid: e.pid, startTime: e.startTime } : a));
+        break;
+      }
       const spawned = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, pid: e.pid, startTime: e.startTime } : a);
       onAttempt(d, e.target, e.phase, spawned);
       break;
     }
     case "attempt_finished": {
       const result = resultOf(e);
+      if (e.host !== undefined) {
+        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture } : a));
+        if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
+        break;
+      }
       const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture } : a);
       onAttempt(d, e.target, e.phase, finished);
       if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
@@ -292,6 +333,7 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     }
     case "answer":
+      if (e.question !== "barrier" && !(d.rollback && d.rollback.targets.includes(e.target)) && (d.steps.get(e.target)?.hosts.size ?? 0) > 0) hostsAnswered(d, e);
       if (e.question === "barrier") {
         if (e.answer === "past") d.barriersPassed = new Map(d.barriersPassed).set(e.target, { by: e.by, at: e.ts });
       } else if (d.rollback && d.rollback.targets.includes(e.target) && e.question === "interrupted") {
@@ -309,6 +351,11 @@ function step(d: Draft, e: JournalEvent): void {
       }
       break;
     case "step_finished": {
+      if (e.host !== undefined) {
+        const h = d.steps.get(e.target)?.hosts.get(e.host);
+        if (h && (e.status === "done" || e.status === "failed")) setHost(d, e.target, { ...h, status: e.status });
+        break;
+      }
       const capture = e.capture ?? (e.status === "done" ? d.steps.get(e.target)?.attempt?.capture : undefined);
       // A step assumed done may carry the value it would have captured, given by the operator.
       if ((e.status === "done" || e.status === "assumed") && capture) d.captures.set(capture.name, capture);
@@ -325,6 +372,17 @@ function step(d: Draft, e: JournalEvent): void {
       d.rollback = { reason: e.reason, cause: e.cause ?? "failure", targets: e.targets, results: new Map(), attempts: new Map(), answers: new Map(), barrier: e.barrier, beyond: e.beyond ?? [] };
       break;
     case "rollback_finished":
+      if (e.host !== undefined) {
+        const h = d.steps.get(e.target)?.hosts.get(e.host);
+        if (h) setHost(d, e.target, { ...h, rollback: { status: e.status, note: e.note } });
+        // An answer about this host's cut-short undo has been acted on.
+        if (d.rollback?.answers.has(e.target)) {
+          const answers = new Map(d.rollback.answers);
+          answers.delete(e.target);
+          d.rollback = { ...d.rollback, answers };
+        }
+        break;
+      }
       if (d.rollback) d.rollback = { ...d.rollback, results: new Map(d.rollback.results).set(e.target, { status: e.status, note: e.note }) };
       updateStep(d, e.target, () => ({ rollback: { status: e.status, note: e.note } }));
       break;
@@ -360,6 +418,55 @@ function step(d: Draft, e: JournalEvent): void {
   }
 }
 
+function setHost(d: Draft, target: string, h: HostState): void {
+  updateStep(d, target, (s) => ({ hosts: new Map(s.hosts).set(h.host, h) }));
+}
+
+/** An attempt on one host of a step on a group: the step is running, the host's own state says where. */
+function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
+  const host = e.host!;
+  const s = d.steps.get(e.target);
+  if (!s) return;
+  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
+  const h: HostState = s.hosts.get(host) ?? { host, status: "pending", attempt: undefined, attempts: 0, rollbackAttempt: undefined, rollback: undefined };
+  if (e.phase === "rollback" && d.rollback?.targets.includes(e.target)) {
+    const answers = new Map(d.rollback.answers);
+    answers.delete(e.target);
+    d.rollback = { ...d.rollback, answers };
+    setHost(d, e.target, { ...h, rollbackAttempt: attempt });
+    return;
+  }
+  if (e.phase === "check" || e.phase === "rollback") return;
+  touch(d, e.target);
+  setHost(d, e.target, { ...h, status: "running", attempt, attempts: h.attempts + (e.phase === "command" ? 1 : 0) });
+  updateStep(d, e.target, (st) => ({ status: "running", answer: undefined, attempts: e.phase === "command" ? Math.max(st.attempts, h.attempts + 1) : st.attempts }));
+}
+
+function onHostAttempt(d: Draft, target: string, host: string, phase: Phase, change: (a: Attempt | undefined) => Attempt | undefined): void {
+  const h = d.steps.get(target)?.hosts.get(host);
+  if (!h) return;
+  if (phase === "rollback" && h.rollbackAttempt) setHost(d, target, { ...h, rollbackAttempt: change(h.rollbackAttempt) });
+  else if (phase !== "rollback") setHost(d, target, { ...h, attempt: change(h.attempt) });
+}
+
+/**
+ * An answer about a step on a group applies to its hosts: `rerun` after an interruption runs again
+ * only the hosts cut short (`done` is journaled host by host, by `next`); `retry` after a failure
+ * tries again only the hosts that failed. Hosts already done are never run again.
+ */
+function hostsAnswered(d: Draft, e: EventOf<"answer">): void {
+  const s = d.steps.get(e.target);
+  if (!s) return;
+  const change = (from: HostState["status"], to: HostState["status"]) => {
+    const hosts = new Map(s.hosts);
+    for (const [name, h] of hosts) if (h.status === from) hosts.set(name, { ...h, status: to });
+    updateStep(d, e.target, () => ({ hosts }));
+  };
+  const answer = `${e.question}:${e.answer}`;
+  if (answer === "interrupted:rerun") change("interrupted", "pending");
+  else if (answer === "failed:retry") change("failed", "pending");
+}
+
 function onAttempt(d: Draft, target: string, phase: Phase, change: (a: Attempt | undefined) => Attempt | undefined): void {
   if (phase === "check") {
     const c = d.checks.get(target);
@@ -387,7 +494,9 @@ function resumed(d: Draft, e: EventOf<"run_resumed">): void {
   markStopped(d);
   for (const [id, s] of d.steps) {
     const status = s.status === "failed" ? "pending" : s.status;
-    d.steps.set(id, { ...s, status, answer: undefined, skippedAfterFailure: status === "pending" ? false : s.skippedAfterFailure });
+    // A host that failed is tried again; one done stays done (resume runs only the hosts not done).
+    const hosts = s.hosts.size && status === "pending" ? new Map([...s.hosts].map(([n, h]) => [n, h.status === "failed" ? { ...h, status: "pending" as const } : h])) : s.hosts;
+    d.steps.set(id, { ...s, status, hosts, answer: undefined, skippedAfterFailure: status === "pending" ? false : s.skippedAfterFailure });
   }
   for (const [id, c] of d.checks) {
     // A check only reads: one that was cut short or failed simply runs again.
@@ -400,7 +509,18 @@ function resumed(d: Draft, e: EventOf<"run_resumed">): void {
  * outcome. (A step between blocks, or waiting for an answer, keeps what its last attempt says.)
  */
 function markStopped(d: Draft): void {
-  for (const [id, s] of d.steps) if (s.status === "running" && (s.attempt?.result === undefined || s.attempt.result.interrupted)) d.steps.set(id, { ...s, status: "interrupted" });
+  for (const [id, s] of d.steps) {
+    if (s.hosts.size) {
+      // A host whose block was in flight is cut short: its outcome is unknown, and so the step's.
+      const cut = [...s.hosts.values()].filter((h) => h.status === "running" && (h.attempt?.result === undefined || h.attempt.result.interrupted));
+      if (!cut.length) continue;
+      const hosts = new Map(s.hosts);
+      for (const h of cut) hosts.set(h.host, { ...h, status: "interrupted" });
+      d.steps.set(id, { ...s, hosts, status: s.status === "running" ? "interrupted" : s.status });
+      continue;
+    }
+    if (s.status === "running" && (s.attempt?.result === undefined || s.attempt.result.interrupted)) d.steps.set(id, { ...s, status: "interrupted" });
+  }
 }
 
 /** How a run that no process holds any more looks: what a crash left running is interrupted. */
@@ -446,11 +566,35 @@ export function interruptedStep(state: RunState): StepState | undefined {
   return stepList(state).find((s) => s.status === "interrupted" || s.status === "running");
 }
 
+export interface OpenProcess {
+  readonly target: string;
+  readonly host: string | undefined;
+  readonly phase: Phase;
+  readonly attempt: number;
+  readonly pid: number | null;
+  readonly startTime: string | null;
+}
+
+/** Every process group a dead runner may have left running: one per host of a step on a group in flight. */
+export function openProcesses(state: RunState): OpenProcess[] {
+  const out: OpenProcess[] = [];
+  const one = openProcess(state);
+  if (one) out.push(one);
+  for (const s of state.steps.values()) {
+    for (const h of s.hosts.values()) {
+      for (const a of [h.attempt, h.rollbackAttempt]) {
+        if (a && a.result === undefined) out.push({ target: s.id, host: h.host, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime });
+      }
+    }
+  }
+  return out;
+}
+
 /** The process group a dead runner may have left running, if the journal recorded one. */
-export function openProcess(state: RunState): { target: string; phase: Phase; attempt: number; pid: number | null; startTime: string | null } | undefined {
+export function openProcess(state: RunState): OpenProcess | undefined {
   // An attempt started and never finished, with or without its process group journaled: a runner
   // killed between spawning a block and journaling its pid left processes only its tag can find.
-  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? { target, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? { target, host: undefined, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
   for (const s of state.steps.values()) {
     const o = open(s.id, s.attempt);
     if (o) return o;
@@ -464,4 +608,22 @@ export function openProcess(state: RunState): { target: string; phase: Phase; at
     if (o) return o;
   }
   return undefined;
+}
+
+/** Each host of a step on a group by its word; undefined for a step run here. Hosts not reached are pending. */
+export function hostTally(state: RunState, stepId: string): Record<HostState["status"], string[]> | undefined {
+  const s = state.steps.get(stepId);
+  const group = state.started.on?.[stepId];
+  const all = group !== undefined ? (state.started.targets?.[group] ?? []) : [...(s?.hosts.keys() ?? [])];
+  if (!s || (!all.length && !s.hosts.size)) return undefined;
+  const out: Record<HostState["status"], string[]> = { pending: [], running: [], interrupted: [], done: [], failed: [] };
+  for (const name of new Set([...all, ...s.hosts.keys()])) out[s.hosts.get(name)?.status ?? "pending"].push(name);
+  return out;
+}
+
+/** `hosts: 3 done, 1 failed (app-2), 1 pending (app-5)`: the hosts a person should look at by name. */
+export function hostsText(t: Record<HostState["status"], string[]>): string {
+  const named = (hosts: readonly string[]) => (hosts.length <= 6 ? ` (${hosts.join(", ")})` : ` (${hosts.slice(0, 5).join(", ")}, …)`);
+  const parts = (["done", "running", "interrupted", "failed", "pending"] as const).filter((k) => t[k].length).map((k) => `${t[k].length} ${k === "interrupted" ? "cut short" : k}${k === "done" ? "" : named(t[k])}`);
+  return `hosts: ${parts.join(", ")}`;
 }

@@ -7,6 +7,7 @@ import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
 import type { RunState } from "./state.js";
 import type { OfferHandover } from "./handover.js";
+import type { TargetIo } from "./targets.js";
 
 // The ports live below both the run and the state (journal/ports.ts); named here too, for the run's callers.
 export type { Clock, Git, HandoverRecord, JournalStore, Lock, LockHolder, Locks, NoteInbox, Processes, QueuedNote } from "../journal/ports.js";
@@ -41,6 +42,8 @@ export interface World {
   print(text: string): void;
   /** Opens the screen side of a run: the terminal UI, plain lines, or JSON Lines. */
   openFrontEnd(plan: Plan, onStop: () => void): Promise<FrontEnd>;
+  /** Reads inventories and runs the commands that list hosts (`targets:`); the real ones when not given. */
+  readonly targetIo?: TargetIo | undefined;
   /** The team's chat (config `notify:`); undefined when no webhook is configured. */
   readonly notifications?: Notifications | undefined;
 }

@@ -19,6 +19,11 @@ export interface BlockRun {
    */
   readonly tag?: string | undefined;
   readonly signal: AbortSignal;
+  /**
+   * Run this program instead of `shell -c source` (a block on a remote host: `ssh … bash -s`), with
+   * `input` as its stdin: the script, so nothing of it reaches the command line.
+   */
+  readonly program?: { readonly file: string; readonly args: readonly string[]; readonly input: string } | undefined;
   readonly onSpawn: (pid: number | undefined, startTime: string | undefined) => void;
   readonly onOutput: (stream: "stdout" | "stderr", text: string) => void;
 }
@@ -50,12 +55,13 @@ export const runBlock: ProcessRunner = async (run) => {
   let timedOut = false;
   let interrupted = false;
   let stdout = "";
-  const child = execa(run.shell[0] ?? "bash", [...run.shell.slice(1), "-c", run.source], {
+  const p = run.program;
+  const child = execa(p ? p.file : (run.shell[0] ?? "bash"), p ? [...p.args] : [...run.shell.slice(1), "-c", run.source], {
     cwd: run.cwd,
     env: run.tag === undefined ? run.env : { ...run.env, [BLOCK_TAG]: run.tag },
     extendEnv: false,
     detached: true,
-    stdin: "ignore",
+    ...(p ? { input: p.input } : { stdin: "ignore" as const }),
     reject: false,
     buffer: false,
     stripFinalNewline: false,

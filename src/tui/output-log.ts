@@ -108,14 +108,14 @@ export class OutputLog {
   }
 
   /** A new attempt of a block: what the last one left unfinished is kept, and a line marks where this one begins. */
-  startAttempt(target: string, phase: Phase, attempt: number): void {
+  startAttempt(target: string, phase: Phase, attempt: number, host?: string): void {
     const t = this.#targets.get(target);
     if (!t) return;
     for (const stream of ["stdout", "stderr"] as const) {
       if (t.partial[stream].text !== "") t.push({ stream, text: cut(t.partial[stream]) });
       t.partial[stream] = { text: "", extra: 0 };
     }
-    t.push({ stream: "meta", text: `── ${phase === "command" ? "" : `${phase} `}attempt ${attempt} ──` });
+    t.push({ stream: "meta", text: `── ${host === undefined ? "" : `${host}: `}${phase === "command" ? "" : `${phase} `}attempt ${attempt} ──` });
   }
 
   window(target: string | undefined): OutputWindow | undefined {

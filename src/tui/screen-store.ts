@@ -105,7 +105,7 @@ export class TuiStore {
     this.#state = state;
     this.#viewDirty = true;
     if (e.type === "output") {
-      const added = this.#log.add(e.target, e.stream, e.text);
+      const added = this.#log.add(e.target, e.stream, e.host === undefined ? e.text : this.#byHost(e.host, e.stream, e.text));
       // Scrolled back: keep the same lines on screen while more arrive below.
       if (this.#back > 0 && e.target === this.#shownTarget()) this.#back += added;
       this.#changed(false);
@@ -117,7 +117,7 @@ export class TuiStore {
       return;
     }
     if (e.type === "attempt_started") {
-      this.#log.startAttempt(e.target, e.phase, e.attempt);
+      this.#log.startAttempt(e.target, e.phase, e.attempt, e.host);
       this.#live = e.target;
       // The run has moved on from where it was taken over.
       this.#story = undefined;
@@ -125,6 +125,23 @@ export class TuiStore {
     }
     this.#changed(true);
   };
+
+  /** Whether each host's stream is at the start of a line, by `host\0stream`. */
+  readonly #hostAtLineStart = new Map<string, boolean>();
+
+  /** A host's output with each line it begins prefixed by the host: hosts of a step on a group write at once. */
+  #byHost(host: string, stream: string, text: string): string {
+    const key = `${host}\0${stream}`;
+    let atStart = this.#hostAtLineStart.get(key) ?? true;
+    let out = "";
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (atStart && piece !== "") out += `${host}: `;
+      out += piece;
+      atStart = piece.endsWith("\n");
+    }
+    this.#hostAtLineStart.set(key, atStart);
+    return out;
+  }
 
   ask(q: Question): void {
     this.#question = q;

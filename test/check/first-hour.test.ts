@@ -55,7 +55,7 @@ describe("messages that lead to the fix", () => {
     expect(rows(step("retry=3"))).toEqual(["9:7 fence-attributes: Unknown attribute `retry` (did you mean `retries`?)"]);
     expect(rows(step("confrim"))).toEqual(["9:7 fence-attributes: Unknown attribute `confrim` (did you mean `confirm`?)"]);
     expect(rows(step("sudo"))).toEqual([
-      "9:7 fence-attributes: Unknown attribute `sudo`: expected one of `rollback`, `verify`, `confirm`, `timeout`, `retries`, `backoff`, `needs`, `capture`, `irreversible` or `cwd`",
+      "9:7 fence-attributes: Unknown attribute `sudo`: expected one of `rollback`, `verify`, `confirm`, `timeout`, `retries`, `backoff`, `needs`, `capture`, `irreversible`, `cwd`, `on`, `batch`, `max_fail` or `parallel`",
     ]);
   });
 
@@ -85,7 +85,7 @@ describe("messages that lead to the fix", () => {
   it("an unknown frontmatter key gets the nearest key, else the list; a bad choice lists the choices", () => {
     expect(rows(runbookExample("## Steps\n", "ownr: x\n"), "frontmatter-schema")).toEqual(["4:1 frontmatter-schema: Unknown key `ownr` (did you mean `owner`?)"]);
     expect(rows(runbookExample("## Steps\n", "severity: high\n"), "frontmatter-schema")).toEqual([
-      "4:1 frontmatter-schema: Unknown key `severity`: expected one of `id`, `title`, `owner`, `description`, `tags`, `review_every`, `review_in`, `last_verified`, `last_reviewed_on`, `verified_by`, `verified_commit`, `requires`, `shell`, `timeout`, `env`, `params`, `drill` or `approvals`",
+      "4:1 frontmatter-schema: Unknown key `severity`: expected one of `id`, `title`, `owner`, `description`, `tags`, `review_every`, `review_in`, `last_verified`, `last_reviewed_on`, `verified_by`, `verified_commit`, `requires`, `shell`, `timeout`, `env`, `params`, `drill`, `targets` or `approvals`",
     ]);
     expect(rows(runbookExample("## Steps\n", "shell: fish\n"), "frontmatter-schema")).toEqual(["4:8 frontmatter-schema: Expected one of `bash`, `sh` or `zsh`, found `fish`"]);
     expect(rows(runbookExample("## Steps\n", "timeout: 30\n"), "frontmatter-schema")).toEqual(["4:10 frontmatter-schema: Expected a duration such as `500ms`, `30s`, `5m`, `2h`, `90d` or `2w`"]);

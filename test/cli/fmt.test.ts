@@ -8,10 +8,10 @@ const MESSY = "---\nid: messy\nowner:   team-a\n---\n# Messy\nIntro with *emphas
 const TIDY = "---\nid: tidy\nowner: team-a\n---\n\n# Tidy\n\n## Steps\n\n### Check {#check}\n\n```sh\ntrue\n```\n";
 
 describe("runbook fmt", () => {
-  it("leaves the bundled runbooks as they are: the demo, the PostgreSQL failover, and the template `new` copies", async () => {
+  it("leaves the bundled runbooks as they are: the demo, the PostgreSQL failover, the pooler repoint, and the template `new` copies", async () => {
     const r = await runMain(["fmt", "--check", "runbooks"]);
     expect(r.stdout, "run `node dist/bundle/runbook.js fmt runbooks`").toBe("");
-    expect([r.exitCode, r.stderr]).toEqual([0, "0 of 3 files would be reformatted\n"]);
+    expect([r.exitCode, r.stderr]).toEqual([0, "0 of 4 files would be reformatted\n"]);
   });
 
   it("--check lists what would change and exits 1; fmt rewrites it; --check then exits 0", async () => {

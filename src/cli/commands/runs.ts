@@ -73,6 +73,7 @@ export function jsonRow(s: RunSummary) {
     steps: `${s.done}/${s.total}`,
     step: s.step ?? null,
     stepStatus: s.stepWord ?? null,
+    hosts: s.hosts ?? null,
     holder: s.holder ? { runId: s.holder.runId, operator: s.holder.user, host: s.holder.host, pid: s.holder.pid, leaseUntil: s.holder.leaseUntil ?? null } : null,
     // What to type next, as every view offers it (report/openness.ts).
     next: offerLines(s.commands).map((l) => ({ label: l.label, command: l.command ?? null, words: l.words ?? null })),
@@ -97,7 +98,7 @@ export function tableRow(s: RunSummary): string[] {
   // Who holds it now (after a takeover: the new holder), not who started it (under the run id).
   const held = s.holder ? ` (${s.holder.user}@${s.holder.host}, ${s.holder.leaseUntil ? `lease until ${s.holder.leaseUntil.slice(11, 19)}Z` : `pid ${s.holder.pid}`})` : "";
   const closed = s.status === "closed" ? ` by ${s.closedBy ?? "?"}` : "";
-  const step = s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`;
+  const step = `${s.step ? `${s.stepWord} ${s.step}` : `${s.done}/${s.total} done`}${s.hosts ? ` (${s.hosts})` : ""}`;
   // On a line of its own, so a narrow column never splits it.
   const glass = s.breakGlass !== undefined ? `\n${BREAK_GLASS}` : "";
   const run = [s.runId, s.title, `${s.operator}@${s.host} ${s.startedAt.slice(0, 16).replace("T", " ")}`].map(printableLine).join("\n");

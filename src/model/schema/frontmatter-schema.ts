@@ -77,9 +77,25 @@ export const approvalsSchema = z.strictObject({
 export type ApprovalsSpec = z.output<typeof approvalsSchema>;
 export const APPROVALS_KEYS: readonly string[] = Object.keys(approvalsSchema.shape);
 
+const nonEmpty = z.string().trim().min(1, { message: "Expected a non-empty string" });
+
+/** A destination `ssh` accepts as it is: an alias of ~/.ssh/config, `user@host`, `host`; never an option. */
+const destination = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@:\[\]-]*$/, { message: "Expected an SSH destination such as `app-1` or `deploy@10.0.0.5` (no spaces, not starting with `-`)" });
+
+/** One group of `targets:`: its hosts, an Ansible inventory's group, or a command that prints them. */
+export const targetGroupSchema = z.union([
+  z.array(destination).min(1, { message: "A group needs at least one host" }),
+  z.strictObject({
+    inventory: nonEmpty.describe("An Ansible inventory in YAML or INI, relative to the runbook's folder."),
+    group: nonEmpty.describe("The inventory group whose hosts (and its children's) this group holds."),
+  }),
+  z.strictObject({ command: nonEmpty.describe("Run once before the run starts; each line of its stdout is a host.") }),
+]);
+export type TargetGroup = z.output<typeof targetGroupSchema>;
+export const GROUP_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 const date = z.string().regex(DATE_PATTERN, { message: "Expected a date as YYYY-MM-DD" }).refine((s) => !Number.isNaN(Date.parse(s)), { message: "Expected a real calendar date" });
 
-const nonEmpty = z.string().trim().min(1, { message: "Expected a non-empty string" });
 
 export const frontmatterSchema = z
   .strictObject({
@@ -108,6 +124,10 @@ export const frontmatterSchema = z
       )
       .optional(),
     drill: drillSchema.optional().describe("How `runbook drill` runs this runbook unattended (docs/drills.md)."),
+    targets: z
+      .record(z.string().regex(GROUP_NAME_PATTERN, { message: "Expected a group name of letters, digits, `_`, `.`, `-`" }), targetGroupSchema)
+      .optional()
+      .describe("Groups of hosts a step runs on with `on=<group>` (docs/format.md#targets): `app: [app-1, app-2]`, `{inventory: hosts.yml, group: web}`, or `{command: \"…\"}`; resolved once before the run and journaled."),
     approvals: approvalsSchema.optional().describe("Who must sign the plan before a run (docs/approvals.md): `{required: 1, when: {TARGET_ENV: production}}`."),
   })
   .superRefine((f, ctx) => {
