@@ -12,7 +12,7 @@ const E2E = [
   "test/check/stale-history.test.ts",
   "test/cli/bundle.test.ts",
   "test/cli/crash.test.ts",
-  "test/cli/hardening-run.test.ts",
+  "test/cli/hardening-run-process.test.ts",
   "test/cli/hostile-files.test.ts",
   "test/cli/lint-permissions.test.ts",
   "test/cli/run-process.test.ts",
