@@ -8,18 +8,16 @@ import { defineConfig } from "vitest/config";
  */
 const E2E = [
   "test/action/action.test.ts",
-  "test/check/lint-cache.test.ts",
   "test/check/pool.test.ts",
   "test/check/stale-history.test.ts",
   "test/cli/bundle.test.ts",
   "test/cli/crash.test.ts",
-  "test/cli/hardening-run.test.ts",
+  "test/cli/hardening-run-process.test.ts",
   "test/cli/hostile-files.test.ts",
-  "test/cli/lint.test.ts",
-  "test/cli/run-core.test.ts",
-  "test/cli/run.test.ts",
+  "test/cli/lint-permissions.test.ts",
+  "test/cli/run-process.test.ts",
   "test/corpus/corpus.test.ts",
-  "test/drill/drill.test.ts",
+  "test/drill/drill-interrupt.test.ts",
   "test/drill/workflow.test.ts",
   "test/editor/lsp.test.ts",
   "test/editor/remark-cli.test.ts",
@@ -48,15 +46,17 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Most test time is spent waiting (child processes, git, leases, terminals), not computing: on
-    // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle. The e2e
-    // files start heavy processes (npm install, worker pools, lock races): two of them at a time.
+    // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle.
     maxWorkers: 4,
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
+    // One group, one pool: the e2e files (long, mostly waiting on processes, leases and terminals)
+    // run beside the unit files (short, mostly computing) instead of after them, and the sequencer
+    // starts the longest files first (by their last duration), so the run does not end on a tail of
+    // e2e files two at a time. Vitest requires one worker count for projects that run together.
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E, sequence: { groupOrder: 0 } } },
-      // Vitest runs projects with different worker counts one after the other: the unit files first.
-      { extends: true, test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 1 }, globalSetup: ["test/helpers/build-on-demand.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E } },
+      { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/helpers/build-on-demand.ts"] } },
     ],
   },
 });

@@ -1,10 +1,11 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheSalt, LintCache } from "../../src/check/batch/lint-cache.js";
 import type { LintOutcome } from "../../src/check/batch/protocol.js";
-import { runCli, runMain } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
+import { markCache } from "../helpers/lint-cache.js";
 import { gitRepo } from "../helpers/git.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -19,21 +20,6 @@ async function project(files: Record<string, string>): Promise<string> {
     await writeFile(path.join(dir, name), text);
   }
   return dir;
-}
-
-/**
- * Rewrites every cached message, so that a result read from the cache shows: what the next run
- * prints says where each file's result came from.
- */
-async function markCache(file: string): Promise<void> {
-  const lines = (await readFile(file, "utf8")).split("\n");
-  const marked = lines.map((line, i) => {
-    if (i === 0 || !line) return line;
-    const [key, rel, json] = line.split("\t") as [string, string, string];
-    const outcome = JSON.parse(json) as LintOutcome;
-    return [key, rel, JSON.stringify({ ...outcome, diagnostics: outcome.diagnostics.map((d) => ({ ...d, message: `CACHED ${d.message}` })) })].join("\t");
-  });
-  await writeFile(file, marked.join("\n"));
 }
 
 const lint = (cwd: string, args: string[] = [], env: Record<string, string> = {}) => runMain(["lint", "--format", "json", ...args], { cwd, env });
@@ -56,32 +42,6 @@ describe("the lint cache", () => {
       }
     }
     expect((await readFile(where, "utf8")).split("\n").length).toBeGreaterThan(40);
-  });
-
-  it("holds what worker threads found as one thread finds it, and a warm run takes every file from it", { timeout: 120_000 }, async () => {
-    const where = path.join(await tempDir(), "cache.jsonl");
-    // Worker threads start from the build (dist/): this one spawns it.
-    const run = (workers: string, format: string, cache: string[]) =>
-      runCli(["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27", ...cache], { env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
-    for (const format of ["stylish", "json"]) {
-      rmSync(where, { force: true });
-      const none = await run("0", format, ["--no-cache"]);
-      // Filled by the pool, read back on one thread and on the pool.
-      for (const [name, workers] of [["cold, pool", "2"], ["warm, one thread", "0"], ["warm, pool", "2"]] as const) {
-        const r = await run(workers, format, ["--cache-location", where]);
-        expect(r.stdout, `${format}, ${name}`).toBe(none.stdout);
-        expect(r.stderr, `${format}, ${name}`).toBe(none.stderr);
-        expect(r.exitCode, `${format}, ${name}`).toBe(none.exitCode);
-      }
-    }
-
-    // Warm means served from the cache: every file's findings now carry the mark, the corpus sample's too.
-    await markCache(where);
-    const marked = JSON.parse((await run("0", "json", ["--cache-location", where])).stdout) as { files: Array<{ file: string; diagnostics: Array<{ ruleId: string; message: string }> }> };
-    // Unique ids are checked across files after the cache, never stored in it.
-    const perFile = marked.files.map((f) => ({ file: f.file, messages: f.diagnostics.filter((d) => d.ruleId !== "runbook-id-unique").map((d) => d.message) })).filter((f) => f.messages.length > 0);
-    expect(perFile.filter((f) => f.file.startsWith("test/fixtures/corpus-sample/")).length).toBeGreaterThan(30);
-    expect(perFile.filter((f) => !f.messages.every((m) => m.startsWith("CACHED "))).map((f) => f.file)).toEqual([]);
   });
 
   it("lives in the state folder, which ignores itself in git, and answers a second run", async () => {

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -5,14 +6,17 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type * as ExecutorModule from "../../src/check/batch/executor.js";
 import type { JobSettings } from "../../src/check/batch/protocol.js";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { ROOT, runCli, runMain } from "../helpers/cli.js";
+import { markCache } from "../helpers/lint-cache.js";
 import { tempDir } from "../helpers/tmp.js";
 
 // Worker threads run compiled code, as the CLI does (`npm test` builds first): so does this test.
 const { createExecutor, POOL_AFTER } = (await import(pathToFileURL(path.join(ROOT, "dist/check/batch/executor.js")).href)) as typeof ExecutorModule;
 
 const FORMATS = ["stylish", "json", "github", "sarif"];
-const lintAll = (workers: string, format: string, args: string[], cwd = ROOT) => runCli(["lint", ...args, "--format", format, "--no-cache", "--as-of", "2026-11-27"], { cwd, env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
+// The threads start from the build, so the pool's side is the spawned CLI; one thread is `main` in process.
+const lintAll = (workers: string, format: string, args: string[], cwd = ROOT) =>
+  (workers === "0" ? runMain : runCli)(["lint", ...args, "--format", format, "--no-cache", "--as-of", "2026-11-27"], { cwd, env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
 
 describe("lint on worker threads", () => {
   it("gives byte for byte what one thread gives, over the committed fixtures and runbooks/, in every format", async () => {
@@ -54,6 +58,33 @@ describe("lint on worker threads", () => {
     const dupes = j.files.filter((f) => f.diagnostics.some((d) => d.ruleId === "runbook-id-unique")).map((f) => f.file);
     expect(dupes).toEqual(["r-09.md", "r-19.md", "r-29.md", "r-39.md", "r-49.md", "r-59.md"]);
     expect(j.files[10]?.diagnostics.find((d) => d.ruleId === "runbook-id-unique")?.message).toBe("Runbook id `rb-8` is already used by r-08.md:2");
+  });
+
+  it("holds what worker threads found as one thread finds it, and a warm run takes every file from it", { timeout: 120_000 }, async () => {
+    const where = path.join(await tempDir(), "cache.jsonl");
+    // Worker threads start from the build (dist/): this one spawns it, on one thread too (the cache
+    // is salted with what wrote it, and the build's salt is not the sources').
+    const run = (workers: string, format: string, cache: string[]) =>
+      runCli(["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27", ...cache], { env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
+    for (const format of ["stylish", "json"]) {
+      rmSync(where, { force: true });
+      const none = await run("0", format, ["--no-cache"]);
+      // Filled by the pool, read back on one thread and on the pool.
+      for (const [name, workers] of [["cold, pool", "2"], ["warm, one thread", "0"], ["warm, pool", "2"]] as const) {
+        const r = await run(workers, format, ["--cache-location", where]);
+        expect(r.stdout, `${format}, ${name}`).toBe(none.stdout);
+        expect(r.stderr, `${format}, ${name}`).toBe(none.stderr);
+        expect(r.exitCode, `${format}, ${name}`).toBe(none.exitCode);
+      }
+    }
+
+    // Warm means served from the cache: every file's findings now carry the mark, the corpus sample's too.
+    await markCache(where);
+    const marked = JSON.parse((await run("0", "json", ["--cache-location", where])).stdout) as { files: Array<{ file: string; diagnostics: Array<{ ruleId: string; message: string }> }> };
+    // Unique ids are checked across files after the cache, never stored in it.
+    const perFile = marked.files.map((f) => ({ file: f.file, messages: f.diagnostics.filter((d) => d.ruleId !== "runbook-id-unique").map((d) => d.message) })).filter((f) => f.messages.length > 0);
+    expect(perFile.filter((f) => f.file.startsWith("test/fixtures/corpus-sample/")).length).toBeGreaterThan(30);
+    expect(perFile.filter((f) => !f.messages.every((m) => m.startsWith("CACHED "))).map((f) => f.file)).toEqual([]);
   });
 });
 

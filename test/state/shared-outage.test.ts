@@ -19,8 +19,8 @@ interface RunRow {
 }
 const rows = (stdout: string) => JSON.parse(stdout) as RunRow[];
 const remoteRefs = async (s: Shared) => String((await execa("git", ["for-each-ref", "--format=%(refname)", "refs/runbook/"], { cwd: s.remote })).stdout).split("\n").filter(Boolean);
-/** A step that waits for `$MARK.<name>` before it ends. */
-const waitsFor = (name: string) => `while [ ! -f "$MARK.${name}" ]; do sleep 0.05; done`;
+/** A step that waits for `$MARK.<name>`, or for the test's folder to be gone: a step left running by a killed runner must not outlive its test. */
+const waitsFor = (name: string) => `while [ ! -f "$MARK.${name}" ] && [ -e "\${MARK%/*}" ]; do sleep 0.05; done`;
 
 function collect(p: { stderr?: NodeJS.ReadableStream | null; stdout?: NodeJS.ReadableStream | null }) {
   const out = { stdout: "", stderr: "" };

@@ -26,7 +26,8 @@ interface RunRow {
 }
 const rows = (stdout: string) => JSON.parse(stdout) as RunRow[];
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-const waitsFor = (name: string) => `while [ ! -f "$MARK.${name}" ]; do sleep 0.05; done`;
+/** A step that waits for `$MARK.<name>`, or for the test's folder to be gone: a step left running by a killed runner must not outlive its test. */
+const waitsFor = (name: string) => `while [ ! -f "$MARK.${name}" ] && [ -e "\${MARK%/*}" ]; do sleep 0.05; done`;
 const bare = (s: Shared, args: string[], input?: string) => execa("git", args, { cwd: s.remote, ...(input !== undefined ? { input } : {}) }).then((r) => String(r.stdout).trim());
 
 async function waitInterrupted(c: Clone): Promise<RunRow> {

@@ -16,7 +16,7 @@ export function lintOutcome(runbook: Runbook, settings: JobSettings, facts: GitF
   if (facts.verified !== undefined && facts.plan) deps.history = { commit: facts.verified, digest: facts.plan.digest };
   const diagnostics = lintRunbook(runbook, {
     severities: settings.severities,
-    commandExists: watchedLookup(settings.path, deps),
+    commandExists: watchedLookup(settings, deps),
     today: watchedDate(settings.today, deps),
     defaultReviewEvery: settings.defaultReviewEvery,
     history: facts.history,
@@ -40,12 +40,17 @@ export function staleOutcome(runbook: Pick<Runbook, "frontmatter" | "meta">, set
 
 const shallow = (facts: GitFacts) => (facts.plan?.kind === "beyond-shallow" ? { beyondShallow: true as const } : {});
 
-const lookups = new Map<string | undefined, (name: string) => boolean>();
+/**
+ * One PATH lookup per batch (its settings object: one per `lint`/`stale` call, one per worker thread),
+ * so a file is asked about once per call. Never for the life of the process: `main` may run many
+ * times in one process (an editor, the tests), and a command installed between two calls is found.
+ */
+const lookups = new WeakMap<JobSettings, (name: string) => boolean>();
 
 /** PATH lookups that note what they answered, so a cached result can be checked on another machine. */
-function watchedLookup(envPath: string | undefined, deps: Deps): (name: string) => boolean {
-  let lookup = lookups.get(envPath);
-  if (!lookup) lookups.set(envPath, (lookup = commandLookup(envPath)));
+function watchedLookup(settings: JobSettings, deps: Deps): (name: string) => boolean {
+  let lookup = lookups.get(settings);
+  if (!lookup) lookups.set(settings, (lookup = commandLookup(settings.path)));
   const inner = lookup;
   return (name) => {
     const found = inner(name);
