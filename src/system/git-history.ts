@@ -35,24 +35,50 @@ export interface RepoHistory {
 }
 
 /** Reads the history of the repository holding `dir` for these files, or undefined outside a git repository. */
-export async function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+export function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+  return openRepoHistory(dir, files).history;
+}
+
+/**
+ * Old versions asked for before the history is read: a file's text at a commit named by its full
+ * hash, from the repository guessed from the nearest `.git`, with the path it was read at. What the
+ * log later says decides whether it is the version wanted (the same path, the same commit).
+ */
+export type EarlyShow = (absoluteFile: string, commit: string) => Promise<{ readonly rel: string; readonly text: string | undefined } | undefined>;
+
+/**
+ * `readRepoHistory`, with a way to read old versions while `git log` runs: the `git cat-file` reader
+ * starts beside the log, so the version a runbook was verified at is read (and its fingerprint
+ * computed) in the time the log takes, not after it.
+ */
+export function openRepoHistory(dir: string, files: readonly string[]): { readonly history: Promise<RepoHistory | undefined>; readonly early: EarlyShow } {
   // Where git will say the repository is, guessed from the nearest `.git`: the log starts at once,
   // beside `rev-parse`, and is read again only when git's answer differs (GIT_DIR, say).
   const guess = nearestGitRoot(dir);
-  const early = guess === undefined ? undefined : readLog(guess, files);
+  const started = guess === undefined ? undefined : startLog(guess, files);
+  const early: EarlyShow = async (file, commit) => {
+    if (!started || !/^[0-9a-f]{40}$/.test(commit)) return undefined;
+    const rel = started.relative(file);
+    return { rel, text: await started.blobs.read(`${commit}:${rel}`) };
+  };
+  return { history: finishHistory(dir, files, started), early };
+}
+
+async function finishHistory(dir: string, files: readonly string[], started: StartedLog | undefined): Promise<RepoHistory | undefined> {
   const top = await git(dir, ["rev-parse", "--show-toplevel", "--is-shallow-repository"]);
   if (top.code !== 0) {
-    void early?.then((l) => l.blobs.close());
+    // Nothing more will be asked of it; a read already asked still gets its answer first.
+    started?.blobs.close();
     return undefined;
   }
   const [root = "", shallow] = top.stdout.toString("utf8").trim().split("\n");
-  let read = early ? await early : undefined;
+  let read = started;
   if (!read || read.realRoot !== realpathSync.native(root)) {
     read?.blobs.close();
-    read = await readLog(root, files);
+    read = startLog(root, files);
   }
-  const { realRoot, folder, log, blobs } = read;
-  const relative = (file: string) => relativeTo(realRoot, file);
+  const { folder, blobs, relative } = read;
+  const log = await read.log;
   // No commits yet: an empty history, not an error.
   const commits: Commit[] = [];
   const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
@@ -96,12 +122,27 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
  * is read because some runbook records a verified commit, so an old version is read next: the
  * `git cat-file` reader starts beside the log, not after it.
  */
-async function readLog(root: string, files: readonly string[]) {
+function startLog(root: string, files: readonly string[]): StartedLog {
   const realRoot = realpathSync.native(root);
-  const folder = sharedFolder(files.map((f) => relativeTo(realRoot, f)));
+  // Each file's path is asked for two or three times (the early read, the plan): resolved once.
+  const known = new Map<string, string>();
+  const relative = (file: string) => {
+    let rel = known.get(file);
+    if (rel === undefined) known.set(file, (rel = relativeTo(realRoot, file)));
+    return rel;
+  };
+  const folder = sharedFolder(files.map(relative));
   const blobs = new BlobReader(root);
-  const log = await git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
-  return { realRoot, folder, log, blobs };
+  const log = git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
+  return { realRoot, folder, log, blobs, relative };
+}
+
+interface StartedLog {
+  readonly realRoot: string;
+  readonly folder: string;
+  readonly log: Promise<{ code: number; stdout: Buffer }>;
+  readonly blobs: BlobReader;
+  readonly relative: (absoluteFile: string) => string;
 }
 
 /** A file's path from the repository's root, with `/`, through symbolic links. */
