@@ -3,6 +3,7 @@ import { InputError } from "../../core/errors.js";
 import type { Diagnostic } from "../diagnostic.js";
 import { projectChecker } from "../project.js";
 import { createExecutor } from "../batch/executor.js";
+import { boundHeapGrowth } from "../batch/heap-growth.js";
 import { historyAnswers } from "../batch/history-answers.js";
 import { inOrder } from "../batch/in-order.js";
 import type { LintCache } from "../batch/lint-cache.js";
@@ -50,6 +51,7 @@ export async function lintFiles(o: Common & { readonly cache: LintCache | undefi
   const executor = createExecutor({ settings: o.settings, answers, env: o.env });
   const cache = cacheStage(o.cache, { today: o.settings.today, path: o.settings.path, answers });
   const checkIds = projectChecker(o.settings.severities);
+  boundHeapGrowth(o.files.length);
 
   const outcomeOf = async (file: string): Promise<LintOutcome | Unreadable> => {
     const read = await readSource(file, o.cwd);
