@@ -28,6 +28,8 @@ const E2E = [
   "test/property/hostile.property.test.ts",
   "test/report/handoff.test.ts",
   "test/state/lock.test.ts",
+  "test/state/shared-handover.test.ts",
+  "test/state/shared-notes.test.ts",
   "test/state/shared-outage.test.ts",
   "test/state/shared-records.test.ts",
   "test/state/shared.test.ts",

@@ -74,6 +74,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .addOption(new Option("-f, --format <format>", "text (screen or plain lines) or json (one journal event per line on stdout)").choices(["text", "json"]).default("text"))
       .option("--force", forceHelp)
       .option("--offline", "with shared runs: go on without the git remote when it cannot be reached (journaled)")
+      .option("--allow-handover", "with shared runs: when someone asks (`runbook handover`), hand the run over at the next step boundary without asking (for --plain/--yes runs)")
       .option("-c, --config <file>", "config file");
   /** What to do with a step (or rollback block) whose outcome is unknown, without a terminal. */
   const interruptedOptions = (cmd: Command): Command =>
@@ -161,6 +162,24 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument("<text>", "the note")
     .option("-c, --config <file>", "config file")
     .action(run(() => import("./commands/note.js")));
+
+  program
+    .command("handover")
+    .description("ask the holder of a live shared run to hand it over to you: their screen shows who asks; once granted, `runbook resume <run-id>` goes on at once")
+    .argument("<run-id>", "run id, a unique prefix of one, or last")
+    .option("-m, --message <text>", "why (shown to the holder, recorded on the run's notes ref)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 asked, 2 refused (no such run, not shared, not live: use resume, held by you, remote unreachable).")
+    .action(run(() => import("./commands/handover.js")));
+
+  program
+    .command("release")
+    .description("hand a live shared run you hold over to whoever asked (from another terminal of the holder): it stops at its next step boundary and frees its lock for them")
+    .argument("<run-id>", "run id, a unique prefix of one, or last")
+    .option("--to <operator>", "who may resume it at once (default: whoever asked last)")
+    .option("-c, --config <file>", "config file")
+    .addHelpText("after", "\nExit codes: 0 released (the runner stops at its next step boundary), 2 refused (no such run, not shared, not live, held by someone else).")
+    .action(run(() => import("./commands/release.js")));
 
   program
     .command("close")

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "../core/errors.js";
 import { OUTPUT_LIMIT_HELP, parseOutputLimit } from "../model/output-size.js";
 import type { LoadedConfig } from "../system/config-file.js";
+import { withCommitSigner } from "./commit-signer.js";
 import { notifyHooks, realNotifications } from "./notify-hooks.js";
 import { loadProjectConfig } from "./project-config.js";
 import { repoRootOf } from "../system/repo-root.js";
@@ -39,6 +40,8 @@ export interface SessionFlags {
   confirmIrreversible?: string[];
   /** `rollback --past a` (repeatable). */
   past?: string[];
+  /** `--allow-handover`: grant a handover when asked, without a person (docs/handoff.md). */
+  allowHandover?: boolean;
 }
 
 export interface SessionSetup {
@@ -73,8 +76,9 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
     interrupted: interruptedFlag(flags),
     confirmIrreversible: idList(flags.confirmIrreversible),
     past: idList(flags.past),
+    ...(flags.allowHandover === true ? { allowHandover: true } : {}),
   };
-  const share = shareConfigOf(loaded, io.env);
+  const share = withCommitSigner(shareConfigOf(loaded, io.env), loaded, io.env, (text) => io.stderr.write(`runbook: ${text}\n`));
   const real = realWorld(io, stateDir, { mode, interactive, color: useColor(io, io.stdout) }, { config: share, offline: flags.offline === true }, outputLimitOf(io.env, loaded.config.output_limit));
   const told = { ...real, notifications: realNotifications(notifyHooks(loaded.config.notify, io.env, real.notice)) };
   const world = io.world ? io.world(told) : told;

@@ -16,6 +16,12 @@ import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
 import type { Assessed } from "../check/assess.js";
+import { fileAtCommit } from "../state/approvals-store.js";
+import { refsUnder } from "../state/shared/git-remote.js";
+import { RUNS, trackingPrefix } from "../state/shared/refs.js";
+import { verifyHistory, type HistoryTrust } from "../state/shared/signed-history.js";
+import { withSharedNotes, type SharedNote } from "../report/merged-notes.js";
+import { allFetchedRecords, type NoteRecord } from "../state/shared/notes-ref.js";
 
 /**
  * What the commands that read runs (`runs`, `log`, `handoff`, `stats`, `share status`) see of the
@@ -46,6 +52,11 @@ export interface RunsWorld {
   runbooks(o: { today: Date; changedSince: Date }): Promise<Assessed>;
   /** A runbook's text as it is now, if it is still there (`log` takes its steps' titles from it). */
   runbookText(file: string): string | undefined;
+  /**
+   * With `share:` and `approvals:`: each shared run's history checked against the allowed-signers
+   * file (docs/approvals.md, "Signed history"), by run id. Undefined when histories are not signed.
+   */
+  readonly history?: ReadonlyMap<string, HistoryTrust>;
 }
 
 /**
@@ -57,7 +68,10 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
   const stateDir = stateDirOf(io.env, loaded.root, loaded.config.state_dir, io.cwd);
   const share = shareConfigOf(loaded, io.env);
   const sync = await syncForReading(io, share, stateDir);
-  const store = fileJournalStore(stateDir);
+  const files = fileJournalStore(stateDir);
+  // A shared run's notes (anyone's, on its notes ref) are read with its journal, merged by time.
+  const shared = share && sync ? await allFetchedRecords(share) : undefined;
+  const store = shared ? withSharedNotes(files, (runId) => (shared.get(runId) ?? []).map(recordAsNote)) : files;
   const machine = thisHost(os.hostname(), process.pid);
   const holderOf = (runbookId: string, runId: string): Holder | undefined => {
     const lease = sync?.leases.get(runbookId);
@@ -80,7 +94,49 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
       return undefined;
     }
   };
-  return { loaded, store, share, sync, holderOf, now: () => Date.now(), runbooks, runbookText };
+  const history = share && sync && loaded.config.approvals ? await runHistories(share, sync, loaded, stateDir) : undefined;
+  return { loaded, store, share, sync, holderOf, now: () => Date.now(), runbooks, runbookText, ...(history ? { history } : {}) };
+}
+
+/**
+ * Every shared run's history as the remote has it (this clone's own ref for a run not on the remote),
+ * verified against the allowed-signers file as committed at HEAD: a key added in the working tree
+ * and not committed does not count.
+ */
+async function runHistories(share: ShareConfig, sync: SyncReport, loaded: LoadedConfig, stateDir: string): Promise<Map<string, HistoryTrust>> {
+  const rel = path.relative(share.repo, path.resolve(loaded.root, loaded.config.approvals?.allowed_signers ?? "")).split(path.sep).join("/");
+  const text = await fileAtCommit(share.repo, "HEAD", rel);
+  const remote = await refsUnder(share.repo, `${trackingPrefix(share.remote)}runs/`);
+  const local = await refsUnder(share.repo, RUNS);
+  const out = new Map<string, HistoryTrust>();
+  for (const r of sync.runs) {
+    const tip = remote.get(r.runId) ?? local.get(r.runId);
+    if (tip === undefined) continue;
+    if (text === undefined) {
+      out.set(r.runId, { status: "flagged", why: "unreadable", commit: tip, detail: `the allowed-signers file ${rel} is not committed at HEAD, so nothing can be verified` });
+      continue;
+    }
+    out.set(r.runId, await verifyHistory(share.repo, tip, { text, name: rel }, stateDir));
+  }
+  return out;
+}
+
+/** One line saying where a run's history stands, for `log`, `runs` and `share status`. */
+export function historyText(t: HistoryTrust): string {
+  if (t.status === "verified") return `verified: ${t.commits} commit${t.commits === 1 ? "" : "s"} signed by ${t.signers.join(", ")}`;
+  return `FLAGGED (${t.why}): ${t.detail}`;
+}
+
+/** The HISTORY cell of `runs`. */
+export function historyCell(t: HistoryTrust | undefined): string {
+  if (t === undefined) return "-";
+  return t.status === "verified" ? `verified (${t.signers.join(", ")})` : `FLAGGED: ${t.why}`;
+}
+
+/** A record on a run's notes ref as the note readers show: a handover asked or granted says so in words. */
+export function recordAsNote(r: NoteRecord): SharedNote {
+  const text = r.kind === "handover" ? `asks to take the run over${r.text ? `: ${r.text}` : ""}` : r.kind === "grant" ? `released the run to ${r.to ?? "whoever resumes it"}${r.text ? `: ${r.text}` : ""}` : r.text;
+  return { id: r.id, at: r.at, by: r.by, text, kind: r.kind };
 }
 
 /** Fetches and brings in shared runs, saying so when the remote cannot be reached. */

@@ -11,13 +11,14 @@ import { z } from "zod";
  * done by a flag (`step_finished.by: "flag"`), `options.confirmIrreversible`, and `runbook close`
  * (the `closed` end, with `by`). Version 6 added drills (`runbook drill`): `options.drill`, and the
  * steps a drill assumed and left out on `verification_recorded`; `run_started.approval` and
- * `run_started.breakGlass` (docs/approvals.md); and the `notified` event. Older journals are still
+ * `run_started.breakGlass` (docs/approvals.md); and the `notified` event. Version 7 added
+ * handovers of a live shared run: `handover_asked` and `released` (docs/handoff.md). Older journals are still
  * read: every event of a version is a valid event of the next.
  */
-export const JOURNAL_VERSION = 6;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6];
+export const JOURNAL_VERSION = 7;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -189,11 +190,22 @@ export const eventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("notified"),
     hook: z.string(),
-    on: z.enum(["started", "waiting", "failed", "ended"]),
+    on: z.enum(["started", "waiting", "failed", "handover", "ended"]),
     status: z.enum(["sent", "given_up"]),
     attempts: z.number().int().nonnegative(),
     why: z.string().optional(),
   }),
+  /**
+   * Someone asked the holder of a live shared run to hand it over (`runbook handover`, version 7): seen
+   * by the runner on the run's notes ref, whose record `id` it keeps; `message` is theirs.
+   */
+  z.strictObject({ ...base, type: z.literal("handover_asked"), id: z.string(), by: z.string(), host: z.string(), message: z.string().optional() }),
+  /**
+   * The holder let the run go (version 7): granted by `by` (a key on the screen, `runbook release`, or
+   * `--allow-handover`), at a step boundary, to `to`, who alone may resume it at once (anyone else
+   * waits for the lease). A `run_interrupted` (signal `handover`) follows: the run is resumable.
+   */
+  z.strictObject({ ...base, type: z.literal("released"), to: z.string().nullable(), by: z.string(), how: z.enum(["key", "release", "allow-handover"]) }),
 ]);
 
 export type JournalEvent = z.output<typeof eventSchema>;

@@ -43,6 +43,11 @@ export interface Lock {
   gate?(signal: AbortSignal): Promise<string | undefined>;
   /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
   settle?(): Promise<void>;
+  /**
+   * The holder handed the run over (docs/handoff.md): the release that follows leaves the lock to
+   * `to` alone until the lease would have run out (anyone, when null). A shared lock only.
+   */
+  handOver?(to: string | null): void;
 }
 
 export interface Locks {
@@ -72,6 +77,24 @@ export interface NoteInbox {
   /** Oldest first; a file that is not a whole note is left alone. */
   queued(runId: string): QueuedNote[];
   drop(runId: string, id: string): void;
+  /**
+   * While a runner writes the run: keeps looking for what others left for it elsewhere (a shared
+   * run's notes ref, fetched in the background) so that `queued` and `requests` include it.
+   */
+  watch?(runId: string): { stop(): void };
+  /** Requests to hand the run over, and grants of one, left for its runner (a shared run's notes ref), oldest first. */
+  requests?(runId: string): HandoverRecord[];
+}
+
+/** `by` asks the holder to hand the run over (`runbook handover`), or the holder grants it `to` someone (`runbook release`). */
+export interface HandoverRecord {
+  readonly id: string;
+  readonly kind: "handover" | "grant";
+  readonly by: string;
+  readonly host: string;
+  readonly at: string;
+  readonly text: string;
+  readonly to?: string;
 }
 
 /** Reads a journal as a stream, calling `onEvent` for each event; never changes it. */

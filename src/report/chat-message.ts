@@ -19,7 +19,7 @@ export interface Moment {
   readonly question?: { readonly kind: Ask["kind"]; readonly waitedMs: number };
 }
 
-const ICON: Readonly<Record<NotifyOn, string>> = { started: "▶", waiting: "⏳", failed: "✗", ended: "■" };
+const ICON: Readonly<Record<NotifyOn, string>> = { started: "▶", waiting: "⏳", failed: "✗", handover: "✋", ended: "■" };
 /** Lines of a failed step's output a message carries: enough to see the error, not a log. */
 const OUTPUT_LINES = 5;
 
@@ -32,7 +32,8 @@ export function momentLine(m: Moment): string {
     case "started": {
       const last = s.sessions.at(-1);
       const how = last?.kind === "rollback" ? "rollback started" : last && last.kind === "resumed" ? "resumed" : "started";
-      return `${how} by ${last?.operator ?? s.started.operator} on ${last?.host ?? s.started.host}`;
+      const glass = s.started.breakGlass ? `; BREAK GLASS: run without ${s.started.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}: ${s.started.breakGlass.reason}` : "";
+      return `${how} by ${last?.operator ?? s.started.operator} on ${last?.host ?? s.started.host}${glass}`;
     }
     case "waiting":
       return `${stepText || "the run"} has waited ${minutes(m.question?.waitedMs ?? 0)} for ${QUESTION[m.question?.kind ?? "confirm"]}`;
@@ -40,6 +41,11 @@ export function momentLine(m: Moment): string {
       const attempt = m.step ? s.steps.get(m.step)?.attempt : undefined;
       const why = attempt?.result ? describeFailure(attempt.result, undefined).what : "failed";
       return `${stepText} failed (${why})`;
+    }
+    case "handover": {
+      const e = m.event?.type === "handover_asked" ? m.event : undefined;
+      const holder = s.sessions.at(-1)?.operator ?? s.started.operator;
+      return `handover asked: ${e?.by ?? "someone"}${e ? ` on ${e.host}` : ""} asks ${holder} to hand the run over${e?.message ? ` (${e.message})` : ""}`;
     }
     case "ended":
       return `ended: ${runWord(s, false)}${s.ended ? ` (exit ${s.ended.exitCode})` : ""}`;
@@ -96,7 +102,9 @@ export function slackMessage(m: Moment, mask: (t: string) => string): unknown {
     type: "context",
     elements: [{ type: "mrkdwn", text: escapeSlack(mask(`${s.started.operator} on ${s.started.host} · ${progress(s)} · follow: ${follow(m.runId)}`)) }],
   });
-  return { text: `${ICON[m.on]} ${title}: ${line}`, blocks };
+  // A run without approval is red in the chat too: Slack draws an attachment's colour as a bar beside it.
+  const glass = s.started.breakGlass && m.on === "started" ? { attachments: [{ color: "#d0021b", text: escapeSlack(mask(`BREAK GLASS: ${s.started.breakGlass.reason}`)) }] } : {};
+  return { text: `${ICON[m.on]} ${title}: ${line}`, blocks, ...glass };
 }
 
 /** The `json` format: the moment, the run's summary, and the journal event (already masked in the journal). */
@@ -115,6 +123,7 @@ export function jsonMessage(m: Moment, mask: (t: string) => string): unknown {
       done: stepList(s).filter((x) => x.status === "done" || x.status === "assumed").length,
       steps: s.steps.size,
       follow: follow(m.runId),
+      breakGlass: s.started.breakGlass ?? null,
     },
     ...(m.question ? { question: { kind: m.question.kind, waited_ms: m.question.waitedMs } } : {}),
     ...(m.on === "failed" ? { output: outputTail(m, mask) } : {}),

@@ -105,8 +105,10 @@ function openRun(
   };
 
   const tell = (m: Moment) => {
+    // A run started without approval (break glass) is told to every webhook, whatever its `on:`.
+    const glass = m.on === "started" && m.event?.type === "run_started" && m.event.breakGlass !== undefined;
     for (const q of queues) {
-      if (!q.hook.on.has(m.on)) continue;
+      if (!q.hook.on.has(m.on) && !glass) continue;
       const body = q.hook.format === "slack" ? slackMessage(m, run.mask) : jsonMessage(m, run.mask);
       q.items.push({ on: m.on, body, attempts: 0, settled: false });
       pump(q);
@@ -140,6 +142,8 @@ function openRun(
           return;
         case "run_finished":
           return tell(moment("ended", state, event, undefined));
+        case "handover_asked":
+          return tell(moment("handover", state, event, undefined));
         default:
           return;
       }

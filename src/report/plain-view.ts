@@ -3,7 +3,7 @@ import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "./failure-text.js";
 import { failed } from "../journal/outcome.js";
 import type { Attempt, RunState } from "../run/state.js";
-import { ROLLBACK_WORDS, STEP_WORDS } from "../run/words.js";
+import { assumedBy, ROLLBACK_WORDS, STEP_WORDS } from "../run/words.js";
 import { offerLines, offerText, type Holder } from "./openness.js";
 import { attemptOf, rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
 import { formatDuration } from "../model/duration.js";
@@ -96,7 +96,7 @@ export class PlainView {
         break;
       case "step_finished": {
         const mark = e.status === "done" ? c.green("✔") : e.status === "skipped" || e.status === "assumed" ? c.yellow("↷") : c.red("✖");
-        const word = e.status === "assumed" ? `${STEP_WORDS.assumed} ${e.by === "flag" ? "(--yes): nobody said it was done" : "by the operator"}` : STEP_WORDS[e.status];
+        const word = e.status === "assumed" ? `${STEP_WORDS.assumed} ${assumedBy(e.by, state.started.options.drill === true)}` : STEP_WORDS[e.status];
         const capture = e.capture ? c.dim(` ${printableLine(captureText(e.capture))}`) : "";
         this.#line(`${mark} ${this.#label(e.target)} ${word}${capture}`);
         break;
@@ -119,6 +119,12 @@ export class PlainView {
         break;
       case "verification_skipped":
         this.#line(c.yellow(`· no verification recorded: ${printableLine(e.reason)}`));
+        break;
+      case "handover_asked":
+        this.#line(c.yellow(`✋ ${printableLine(e.by)} (${printableLine(e.host)}) asks to take this run over${e.message ? `: ${printableLine(e.message)}` : ""}`));
+        break;
+      case "released":
+        this.#line(c.yellow(`⇢ released to ${printableLine(e.to ?? "whoever resumes it")} by ${printableLine(e.by)}: stopped before the next step`));
         break;
       case "note":
         // A colleague's note, left with `runbook note` while this run is live.

@@ -1,13 +1,14 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
 import { runWord, type RunState } from "../run/state.js";
-import { ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
+import { assumedBy, ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
 import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
 import { mdBlock, mdCode, mdText, when } from "./markdown-text.js";
 import { captureText } from "./display-values.js";
 
 const KEEP = 30;
+const HOW: Readonly<Record<EventOf<"released">["how"], string>> = { key: "a key on the screen", release: "runbook release", "allow-handover": "--allow-handover" };
 
 /**
  * `runbook log --format markdown`: the incident timeline of one run, fed one event at a time (a
@@ -27,7 +28,7 @@ export class Timeline {
     if (e.type === "output") return;
     if (e.type === "run_started") return this.#out(header(e));
     if (e.type === "attempt_spawned") return;
-    const line = describe(e);
+    const line = describe(e, state.started.options.drill === true);
     if (line === undefined) return;
     const day = e.ts.slice(0, 10);
     const at = day === this.#day ? `${e.ts.slice(11, 19)}Z` : when(e.ts);
@@ -83,7 +84,7 @@ function header(s: EventOf<"run_started">): string {
   return lines.join("\n").replace(/\n\n\n$/, "\n\n");
 }
 
-function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>): string | undefined {
+function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>, drill: boolean): string | undefined {
   const t = (target: string) => mdCode(target);
   switch (e.type) {
     case "run_resumed":
@@ -103,7 +104,8 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       if (e.question === "barrier") return e.answer === "past" ? `**${mdText(e.by)}** went past the irreversible step ${t(e.target)}: what came before it is undone too` : `**${mdText(e.by)}** stopped the rollback at the irreversible step ${t(e.target)}`;
       return `**${mdText(e.by)}** answered ${e.question.replace(/_/g, " ")} at ${t(e.target)}: **${mdText(e.answer)}**`;
     case "step_finished":
-      return `${t(e.target)} ${e.status === "assumed" ? STEP_WORDS.assumed : `**${STEP_WORDS[e.status]}**`}${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
+      if (e.status === "assumed") return `${t(e.target)} ${STEP_WORDS.assumed} (${assumedBy(e.by, drill)})`;
+      return `${t(e.target)} **${STEP_WORDS[e.status]}**${e.by !== "run" ? ` (by ${e.by === "resume" ? "an answer at a resume" : "the operator"})` : ""}`;
     case "rollback_started": {
       const stops = e.barrier ? `; it stops at the irreversible step ${t(e.barrier.target)} (${mdText(e.barrier.reason)})${e.beyond?.length ? `, leaving ${e.beyond.map(t).join(", ")} as they are` : ""}` : "";
       return `**rollback started** (${mdText(e.reason)}): ${e.targets.map(t).join(", ") || "nothing to undo"}${stops}`;
@@ -121,6 +123,10 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       return `no verification recorded: ${mdText(e.reason)}`;
     case "note":
       return `note by **${mdText(e.by)}**: ${mdText(e.text)}`;
+    case "handover_asked":
+      return `**${mdText(e.by)}**@${mdText(e.host)} asked to take the run over${e.message ? `: ${mdText(e.message)}` : ""}`;
+    case "released":
+      return `**released** to **${mdText(e.to ?? "whoever resumes it")}** by **${mdText(e.by)}** (${HOW[e.how]})`;
     default:
       return undefined;
   }

@@ -152,7 +152,7 @@ export function planDifferences(doc: PlanDocument, run: { path: string; sha256: 
  * A Markdown summary of a plan to paste in chat. Pure. Every text in it is made printable: a plan is
  * read from a shared ref anyone with push access could have written, and is shown to the approver.
  */
-export function planSummary(doc: PlanDocument, planId: string, state?: string): string {
+export function planSummary(doc: PlanDocument, planId: string, state?: string, o: { steps: boolean } = { steps: true }): string {
   const lines = [
     `**Approval requested** for \`${doc.runbook.path}\` (\`${doc.runbook.id}\`) by **${doc.requester}**${state ? ` (${state})` : ""}`,
     "",
@@ -160,10 +160,7 @@ export function planSummary(doc: PlanDocument, planId: string, state?: string): 
     `- runbook at commit \`${doc.runbook.commit.slice(0, 12)}\`, sha256 \`${doc.runbook.sha256.slice(0, 12)}\``,
     `- expires ${doc.expiresAt}`,
     `- params: ${Object.entries(doc.params).map(([k, v]) => `\`${k}=${v}\``).join(", ") || "none"}${doc.secrets.length ? `; secrets given at run time: ${doc.secrets.map((s) => `\`${s}\``).join(", ")}` : ""}`,
-    `- steps:`,
-    ...doc.steps.map((s, i) => `  ${i + 1}. \`${s.id}\` ${s.title}${s.flags.length ? ` (${s.flags.join(", ")})` : ""}`),
-    "",
-    `Approve with: \`runbook approve ${planId}\``,
+    ...(o.steps ? [`- steps:`, ...doc.steps.map((s, i) => `  ${i + 1}. \`${s.id}\` ${s.title}${s.flags.length ? ` (${s.flags.join(", ")})` : ""}`), "", `Approve with: \`runbook approve ${planId}\``] : []),
   ];
   return `${lines.map(printableLine).join("\n")}\n`;
 }

@@ -60,6 +60,8 @@ export interface Policy {
   readonly confirmIrreversible?: readonly string[];
   /** `runbook rollback --past`: the irreversible steps a rollback may go past. Nothing else goes past one without a person. */
   readonly past?: readonly string[];
+  /** `--allow-handover`: a shared run without a person at its screen grants a handover when asked (docs/handoff.md). */
+  readonly allowHandover?: boolean;
 }
 
 /** How the flags sign the answers they give, in the journal's `by`. */

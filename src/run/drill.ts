@@ -38,6 +38,17 @@ export function drillAssumptions(state: RunState, drill: DrillAllowance): { assu
   return { assumed: steps.filter(assumedByFlag).map((s) => s.id), skipped: steps.filter((s) => s.status === "assumed" && drill.skipped.includes(s.id)).map((s) => s.id) };
 }
 
+/**
+ * The date a drill's period counts from: the later of `last_verified` and the last drill that passed
+ * in this clone's journals (a drill run without `--commit` verified the runbook too). Pure.
+ */
+export function drilledOn(lastVerified: string | undefined, lastPassedDrill: string | undefined): string | undefined {
+  const drilled = lastPassedDrill?.slice(0, 10);
+  if (lastVerified === undefined) return drilled;
+  if (drilled === undefined) return lastVerified;
+  return drilled > lastVerified ? drilled : lastVerified;
+}
+
 /** Whether a drill is due on `today`: never verified, or verified longer ago than `every`. Pure. */
 export function drillDue(lastVerified: string | undefined, every: ReviewPeriod, today: Date): { due: boolean; since: string | undefined } {
   if (lastVerified === undefined) return { due: true, since: undefined };

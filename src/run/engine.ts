@@ -11,7 +11,8 @@ import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
 import type { RunJournal } from "./run-journal.js";
-import { currentStep } from "./state.js";
+import { currentStep, stepList } from "./state.js";
+import type { Handover, HandoverGrant } from "./handover.js";
 
 import type { Clock } from "../journal/ports.js";
 export type { Clock };
@@ -42,6 +43,8 @@ export interface EngineDeps {
   readonly gate?: ((signal: AbortSignal) => Promise<string | undefined>) | undefined;
   /** Asked before the run's end is journaled (a shared run's lease): throws when the lock was lost. */
   readonly settle?: (() => Promise<void>) | undefined;
+  /** A shared run handed over by its holder (run/handover.ts): the run stops at the next step boundary. */
+  readonly handover?: Handover | undefined;
 }
 
 /**
@@ -53,6 +56,11 @@ export async function drive(d: EngineDeps): Promise<number> {
   for (;;) {
     if (d.signal.aborted) return interrupt(d, currentStep(d.journal.state)?.id ?? null);
     const action = next(d.journal.state, d.plan);
+    const handedOver = d.handover?.granted();
+    // A step boundary: a question on screen, or no step half done (its command ran, its verify not yet).
+    if (handedOver && (action.kind === "ask" || (action.kind === "run" && !stepList(d.journal.state).some((s) => s.status === "running")))) {
+      return release(d, handedOver, action.kind === "ask" ? action.target : null);
+    }
     switch (action.kind) {
       case "end":
         return action.exitCode;
@@ -64,7 +72,11 @@ export async function drive(d: EngineDeps): Promise<number> {
         break;
       case "ask": {
         const answer = await ask(d, action);
-        if (answer === undefined) return interrupt(d, action.target);
+        if (answer === undefined) {
+          const granted = d.handover?.granted();
+          if (granted && !d.signal.aborted) return release(d, granted, action.target);
+          return interrupt(d, action.target);
+        }
         const q = action.question;
         // Going past a barrier is its own record: who named which irreversible step. The preview then comes again.
         if (q.kind === "rollback" && answer === "past" && q.barrier) d.journal.append({ type: "answer", target: q.barrier.target, question: "barrier", answer, by: d.operator.by(q) });
@@ -85,12 +97,13 @@ export async function drive(d: EngineDeps): Promise<number> {
   }
 }
 
-/** The operator's answer, or undefined when the run was interrupted while asking. */
+/** The operator's answer, or undefined when the run was interrupted (or handed over) while asking. */
 async function ask(d: EngineDeps, action: Extract<Action, { kind: "ask" }>): Promise<string | undefined> {
+  const signal = d.handover ? AbortSignal.any([d.signal, d.handover.signal]) : d.signal;
   try {
-    return await d.operator.ask(action.question, d.signal);
+    return await d.operator.ask(action.question, signal);
   } catch (e) {
-    if (d.signal.aborted) return undefined;
+    if (signal.aborted) return undefined;
     if (e instanceof NobodyToAskError) {
       // The checks before the start should make this impossible; if not, leave the run resumable.
       d.journal.append({ type: "run_interrupted", signal: "no operator", target: action.target });
@@ -98,6 +111,13 @@ async function ask(d: EngineDeps, action: Extract<Action, { kind: "ask" }>): Pro
     }
     throw e;
   }
+}
+
+/** Handed over: journaled with to whom, then stopped as an interruption is (resumable), before anything more runs. */
+function release(d: EngineDeps, g: HandoverGrant, target: string | null): number {
+  d.journal.append({ type: "released", to: g.to, by: g.by, how: g.how });
+  d.journal.append({ type: "run_interrupted", signal: "handover", target });
+  return EXIT.interrupted;
 }
 
 function interrupt(d: EngineDeps, target: string | null): number {

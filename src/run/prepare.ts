@@ -65,11 +65,20 @@ async function readAndLint(file: string, ctx: PrepareContext): Promise<{ prepare
   const runbook = buildRunbook(file, text);
   // Staleness and tool availability are warnings about the runbook, not reasons to refuse it.
   const errors = lintRunbook(runbook, { severities: ctx.severities, commandExists: () => true }).filter((d) => d.severity === "error");
-  const prepared = (): Prepared => {
-    const plan = buildPlan(runbook, buildStepGraph(runbook), absolute);
-    return { runbook, plan, sha256: sha256(text), file: absolute, location: locationOf(absolute, ctx.stateDir) };
-  };
-  return { prepared, errors };
+  return { prepared: () => assemblePrepared(runbook, text, absolute, ctx.stateDir), errors };
+}
+
+function assemblePrepared(runbook: Runbook, text: string, absolute: string, stateDir: string): Prepared {
+  const plan = buildPlan(runbook, buildStepGraph(runbook), absolute);
+  return { runbook, plan, sha256: sha256(text), file: absolute, location: locationOf(absolute, stateDir) };
+}
+
+/**
+ * A runbook planned from text read elsewhere than its file (at a commit: what `approve` shows is the
+ * runbook as the plan names it, not the working tree). Not linted: it was when the plan was requested.
+ */
+export function preparedFromText(absolute: string, shown: string, text: string, stateDir: string): Prepared {
+  return assemblePrepared(buildRunbook(shown, text), text, absolute, stateDir);
 }
 
 function lintRefusal(file: string, errors: readonly Diagnostic[], ctx: PrepareContext, message: string): InputError {

@@ -38,9 +38,12 @@ export function watchQueuedNotes(journal: RunJournal, inbox: NoteInbox, runId: s
   take();
   const timer = setInterval(take, everyMs);
   timer.unref();
+  // A shared run's notes ref is fetched in the background meanwhile: what it brings is taken here.
+  const watch = inbox.watch?.(runId);
   return {
     stop() {
       clearInterval(timer);
+      watch?.stop();
       take();
     },
   };

@@ -23,7 +23,8 @@ import { RunNotice } from "./run-notice.js";
 import { missingCapturesError, skippedCaptures, splitGiven, type SkippedCapture } from "./skipped-captures.js";
 import { readRun } from "./read-run.js";
 import { asStopped, initialState, interruptedStep, openProcess, stepList, type BarrierPassed, type RunState } from "./state.js";
-import type { World } from "./world.js";
+import type { FrontEnd, HandoverRecord, World } from "./world.js";
+import { watchHandovers, type HandoverWatch } from "./handover.js";
 import { MASKED } from "../core/masked.js";
 
 /** `runbook run`: what the flags asked for, turned into a request. */
@@ -95,6 +96,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
     const front = await world.openFrontEnd(plan, stop);
     let journal: RunJournal | undefined;
     let notes: { stop(): void } | undefined;
+    let handover: HandoverWatch | undefined;
     let notice: RunNotice | undefined;
     let file: string | undefined;
     let failed = false;
@@ -152,14 +154,17 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.onEvent(event, journal.state);
         told.onEvent(event, journal.state);
         notes = watchQueuedNotes(journal, world.store.notes, runId);
+        handover = handoverFor(world, front, lock, journal, runId, req.policy);
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(told.watch(front.operator), req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
-          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
+          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock), handover,
         });
+        handedOver(lock, journal, handover);
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world, req.drill);
         return code;
       } finally {
+        handover?.stop();
         notes?.stop();
         await notice?.finish();
         journal?.close();
@@ -217,6 +222,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       if (scanned.torn) world.notice(`dropped a torn last line (line ${scanned.torn.line}, ${scanned.torn.bytes} bytes) left by a crash`);
       let journal: RunJournal | undefined;
       let notes: { stop(): void } | undefined;
+      let handover: HandoverWatch | undefined;
       let notice: RunNotice | undefined;
       let failed = false;
       const front = await world.openFrontEnd(plan, stop);
@@ -259,19 +265,23 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
           ...(found.how !== "where the run started" ? { file: found.file, sha256: prepared.sha256 } : {}),
         });
         notes = watchQueuedNotes(journal, world.store.notes, req.runId);
+        handover = handoverFor(world, front, lock, journal, req.runId, req.policy);
         if (startRollback) {
           for (const [target, p] of passed) journal.append({ type: "answer", target, question: "barrier", answer: "past", by: p.by });
           journal.append({ type: "answer", target: req.runId, question: "rollback", answer: "yes", by: operator.by({ kind: "rollback", step: undefined, items: [] }) });
           journal.append(rollbackStarted(journal.state, plan, `requested by ${world.operator}`, "request"));
         }
-        return await drive({
+        const code = await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock),
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock), handover,
         });
+        handedOver(lock, journal, handover);
+        return code;
       } catch (e) {
         failed = true;
         throw e;
       } finally {
+        handover?.stop();
         notes?.stop();
         await notice?.finish();
         if (journal) journal.close();
@@ -282,6 +292,31 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       await lock.release();
     }
   });
+}
+
+/**
+ * A live shared run watches for requests to hand it over (run/handover.ts): offered with a key on
+ * the screen, else said in words with how to grant it. Only a shared lock can be handed over.
+ */
+function handoverFor(world: World, front: FrontEnd, lock: Lock, journal: RunJournal, runId: string, policy: Policy): HandoverWatch | undefined {
+  const inbox = world.store.notes;
+  if (!lock.handOver || !inbox.requests) return undefined;
+  const words = (r: HandoverRecord) =>
+    front.notice(`${r.by} (${r.host}) asks to take run ${runId} over: grant it with \`runbook release ${runId}\` in another terminal here${front.offerHandover ? ", or press h on this screen" : ", or start the run with --allow-handover"}; it stops at the next step boundary`);
+  return watchHandovers({
+    journal, inbox, runId, operator: world.operator, since: new Date(world.clock.now()).toISOString(), allow: policy.allowHandover === true,
+    offer: (r, grant) => {
+      if (front.offerHandover) front.offerHandover(r, grant);
+      else words(r);
+    },
+    notice: (t) => front.notice(t),
+  });
+}
+
+/** A run stopped because it was handed over: its lock is released to the one it was handed to. */
+function handedOver(lock: Lock, journal: RunJournal, handover: HandoverWatch | undefined): void {
+  const g = handover?.granted();
+  if (g && journal.state.status === "interrupted") lock.handOver?.(g.to);
 }
 
 /** What `runbook rollback --dry-run` shows: the targets in order, and what each will do. Reads only. */

@@ -349,6 +349,10 @@ function step(d: Draft, e: JournalEvent): void {
     case "notified":
       // Told the team's chat; the run itself is unchanged.
       break;
+    case "handover_asked":
+    case "released":
+      // A handover: the `run_interrupted` that follows a release is what stops the run.
+      break;
     default: {
       const never: never = e;
       throw new JournalStateError(`unknown event ${(never as { type: string }).type}`);

@@ -74,3 +74,14 @@ export function outcomeWord(o: Outcome): string {
       return o.code === null ? "failed" : `exit ${o.code}`;
   }
 }
+
+/**
+ * Who said an assumed step was done, as a person reads it after "assumed done". In a drill
+ * (`runbook drill`) a step the run did not run is one its heading leaves out (`drill_skip`).
+ */
+export function assumedBy(by: "run" | "operator" | "resume" | "flag", drill: boolean): string {
+  if (by === "flag") return "by --yes: nobody said it was done";
+  if (by === "resume") return "by an answer at a resume";
+  if (by === "run") return "by the run";
+  return drill ? "by no one: drill_skip leaves it out of a drill" : "by the operator";
+}

@@ -6,9 +6,10 @@ import type { Ask, Operator } from "./ask.js";
 import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
 import type { RunState } from "./state.js";
+import type { OfferHandover } from "./handover.js";
 
 // The ports live below both the run and the state (journal/ports.ts); named here too, for the run's callers.
-export type { Clock, Git, JournalStore, Lock, LockHolder, Locks, NoteInbox, Processes, QueuedNote } from "../journal/ports.js";
+export type { Clock, Git, HandoverRecord, JournalStore, Lock, LockHolder, Locks, NoteInbox, Processes, QueuedNote } from "../journal/ports.js";
 
 /**
  * Everything a run session touches outside itself. `main` builds the real one once; tests pass
@@ -77,6 +78,8 @@ export interface FrontEnd {
   readonly askParam: AskParam | undefined;
   /** Every param before the run starts, to look at and change; absent where nobody can (plain lines, JSON). */
   readonly reviewParams?: ReviewParams | undefined;
+  /** Someone asks to take a live shared run over: the screen offers a key that calls `grant`; absent where there is no key (words are said instead). */
+  readonly offerHandover?: OfferHandover | undefined;
   /** The summary, and the terminal given back. */
   finish(state: RunState | undefined, journal: string | undefined): Promise<void>;
 }

@@ -55,6 +55,7 @@ export function startTui(plan: Plan, options: TuiOptions): FrontEnd {
     onEvent: store.onEvent,
     show: (state, answers) => store.show(state, answers),
     notice: (text) => store.notice(text),
+    offerHandover: (r, grant) => store.offerHandover(r.by, r.host, r.text, grant),
     operator: tuiOperator(store, options.operatorName),
     askParam: (p, signal) => asked<string>((answer) => store.ask({ kind: "param", ...p, answer }), signal),
     reviewParams: (entries, signal) => asked<Readonly<Record<string, string>> | undefined>((answer) => store.ask({ kind: "review", entries, answer }), signal),

@@ -36,6 +36,8 @@ export interface TuiSnapshot {
   /** The list of keys, or the whole step asked about, drawn instead of the usual screen. */
   readonly screen: ScreenUi;
   readonly notices: readonly string[];
+  /** Someone asks to take this shared run over: shown until granted (h) or the run ends. */
+  readonly handover: { readonly line: string; readonly grant: () => void } | undefined;
   /** A run taken over: who started it, how it stopped, what was answered; until it moves on. */
   readonly story: readonly string[] | undefined;
   /** Ctrl-C was pressed once: the next one stops the running step. */
@@ -64,6 +66,7 @@ export class TuiStore {
   #ui: QuestionUi = NO_UI;
   #screen: ScreenUi = PLAIN_SCREEN;
   #notices: string[] = [];
+  #handover: TuiSnapshot["handover"];
   #story: readonly string[] | undefined;
   #stopArmed = false;
   #journalFile: string | undefined;
@@ -147,6 +150,19 @@ export class TuiStore {
 
   setScreen(screen: ScreenUi): void {
     this.#screen = screen;
+    this.#changed(true);
+  }
+
+  /** A request to hand the run over, with what grants it: the h key. */
+  offerHandover(by: string, host: string, message: string, grant: () => void): void {
+    this.#handover = {
+      line: `✋ ${by} (${host}) asks to take this run over${message ? `: ${message}` : ""}. Press h to hand it over: it stops before the next step.`,
+      grant: () => {
+        this.#handover = undefined;
+        this.#changed(true);
+        grant();
+      },
+    };
     this.#changed(true);
   }
 
@@ -235,6 +251,7 @@ export class TuiStore {
       ui: this.#ui,
       screen: this.#screen,
       notices: this.#notices,
+      handover: this.#handover,
       story: this.#story,
       stopArmed: this.#stopArmed,
       journalFile: this.#journalFile,

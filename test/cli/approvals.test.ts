@@ -106,6 +106,10 @@ describe("approvals: a two-person rule through the git remote", () => {
     expect(early.stderr).toContain("it has 0 valid approvals by someone other than alice; it needs 1");
 
     const ok = await approve(bob, "bob", id);
+    // The approver reads the plan exactly as \`run --dry-run\` prints it with the plan's params.
+    const dry = await bob.run(["run", "runbooks/deploy.md", "--dry-run", "-p", "TARGET_ENV=production", "-p", "REPLICAS=3"]);
+    expect(dry.stdout).toContain("Steps, in order:");
+    expect(ok.stdout).toContain(dry.stdout);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`Approved plan ${id} as bob (1 of 1).`);
     const noTerminal = await bob.run(["approve", id, "--key", "unused"]);
@@ -206,6 +210,16 @@ describe("approvals: a two-person rule through the git remote", () => {
     expect(log.stdout).toContain("> [!CAUTION]\n> **BREAK GLASS**: run without the approval this runbook needs, by alice: primary down, approver unreachable (INC-42)");
     const stats = await alice.run(["stats", "--format", "json"]);
     expect(JSON.parse(stats.stdout)).toMatchObject({ runbooks: [{ runbook: "deploy", breakGlass: 1 }], all: { breakGlass: 1 } });
+    // Every report says so, in red in a terminal: log, runs (STATE, and JSON), handoff.
+    const red = "\u001b[31m";
+    const text = await alice.run(["log", "last"], { NO_COLOR: "", FORCE_COLOR: "1" });
+    expect(text.stdout).toContain(`${red}\u001b[1mBREAK GLASS: run without the approval this runbook needs: primary down, approver unreachable (INC-42)`);
+    const runs = await alice.run(["runs"], { NO_COLOR: "", FORCE_COLOR: "1" });
+    expect(runs.stdout).toMatch(new RegExp(`completed ${red.replace("[", "\\[")}\u001b\\[1mBREAK GLASS`));
+    const plain = await alice.run(["runs"]);
+    expect(plain.stdout).toMatch(/completed BREAK GLASS/);
+    expect(JSON.parse((await alice.run(["runs", "--format", "json"])).stdout)).toMatchObject([{ breakGlass: "primary down, approver unreachable (INC-42)" }]);
+    expect((await alice.run(["handoff"])).stdout).toContain("BREAK GLASS");
     const empty = await alice.run(["run", "runbooks/deploy.md", "--break-glass", " "]);
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain("--break-glass needs a reason");

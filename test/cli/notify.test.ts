@@ -103,6 +103,25 @@ describe("notify: webhooks told of a run (a real HTTP server on 127.0.0.1)", () 
     expect(hook.got[0]!.raw).not.toContain(SECRET);
   });
 
+  it("a break-glass run is posted to every webhook, whatever its on:, with the reason: red in Slack, a field in json", async () => {
+    const slack = await webhookServer(200);
+    const json = await webhookServer(200);
+    const p = await project(`  - url: ${"$"}{SLACK_HOOK}\n    on: [ended]\n  - url: ${"$"}{JSON_HOOK}\n    format: json\n    on: [failed]\n`);
+    const r = await runMain(["run", "rb.md", "--plain", "--break-glass", `primary down, approver unreachable (INC-42) ${SECRET}`], {
+      cwd: p.dir,
+      env: { ...p.env, RUNBOOK_PARAM_TOKEN: SECRET, SLACK_HOOK: slack.url, JSON_HOOK: json.url },
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const texts = slack.got.map((g) => String(g.body.text));
+    expect(texts[0]).toMatch(/^▶ Test runbook: started by .+ on .+; BREAK GLASS: run without an approved plan: primary down, approver unreachable \(INC-42\) \*\*\*$/);
+    expect(slack.got[0]!.body.attachments).toEqual([{ color: "#d0021b", text: "BREAK GLASS: primary down, approver unreachable (INC-42) ***" }]);
+    expect(texts.slice(1)).toEqual(["■ Test runbook: ended: failed (exit 1)"]);
+    const bodies = json.got.map((g) => g.body as { on: string; run: { breakGlass: unknown } });
+    expect(bodies.map((b) => b.on)).toEqual(["started", "failed"]);
+    expect(bodies[0]!.run.breakGlass).toEqual({ reason: "primary down, approver unreachable (INC-42) ***", needed: false });
+    for (const g of [...slack.got, ...json.got]) expect(g.raw).not.toContain(SECRET);
+  });
+
   it("a webhook answering 500 changes nothing in the run: same exit, same steps, and the journal says it was given up", async () => {
     const hook = await webhookServer(500);
     const p = await project(`  - url: ${"$"}{CHAT_HOOK}\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRunbook } from "../../src/model/build-runbook.js";
 import { parseReviewPeriod } from "../../src/model/duration.js";
-import { drillDue, drillParamValues } from "../../src/run/drill.js";
+import { drillDue, drilledOn, drillParamValues } from "../../src/run/drill.js";
 
 describe("what a drill reads (pure)", () => {
   it("is due when never verified, or when last_verified + every has come", () => {
@@ -10,6 +10,14 @@ describe("what a drill reads (pure)", () => {
     expect(drillDue("2026-11-18", every, new Date("2026-12-02T10:00:00Z"))).toEqual({ due: true, since: "2026-12-02" });
     expect(drillDue("2026-11-19", every, new Date("2026-12-02T10:00:00Z"))).toEqual({ due: false, since: "2026-12-03" });
     expect(drillDue("2026-01-31", parseReviewPeriod("1 month")!, new Date("2026-02-28T00:00:00Z")).due).toBe(true);
+  });
+
+  it("counts the period from the later of last_verified and the last drill that passed", () => {
+    expect(drilledOn(undefined, undefined)).toBeUndefined();
+    expect(drilledOn("2026-11-01", undefined)).toBe("2026-11-01");
+    expect(drilledOn(undefined, "2026-11-20T03:00:00.000Z")).toBe("2026-11-20");
+    expect(drilledOn("2026-11-01", "2026-11-20T03:00:00.000Z")).toBe("2026-11-20");
+    expect(drilledOn("2026-11-25", "2026-11-20T03:00:00.000Z")).toBe("2026-11-25");
   });
 
   it("takes ${NAME} from the environment and names what is not set, never guessing", () => {

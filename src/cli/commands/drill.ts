@@ -9,7 +9,8 @@ import type { Drill } from "../../model/schema/drill-schema.js";
 import { describeFailure } from "../../report/failure-text.js";
 import { drillJson, drillMarkdown, drillText, type DrillResult } from "../../report/drill-report.js";
 import { assertCommittable } from "../../authoring/record-verification.js";
-import { drillDue, drillParamValues } from "../../run/drill.js";
+import { drillDue, drilledOn, drillParamValues } from "../../run/drill.js";
+import { lastDrillsIn } from "../last-drills.js";
 import { SecretMasker } from "../../run/mask.js";
 import { startRun } from "../../run/session.js";
 import { readRun } from "../../run/read-run.js";
@@ -42,7 +43,9 @@ interface Candidate {
  * journal, and records a verification for each that passes. Exit 1 when any failed.
  */
 export default async function drill(io: Io, paths: string[], flags: DrillFlags): Promise<number> {
-  const { config } = await loadProjectConfig(io.cwd, flags.config);
+  const loaded = await loadProjectConfig(io.cwd, flags.config);
+  const { config } = loaded;
+  const drills = lastDrillsIn(io, loaded);
   const today = parseDateFlag(flags.asOf, "--as-of") ?? new Date();
   const files = await collectFiles(paths.length ? paths : (config.runbooks ?? []), io.cwd);
   const candidates: Candidate[] = [];
@@ -50,7 +53,8 @@ export default async function drill(io: Io, paths: string[], flags: DrillFlags):
     const runbook = buildRunbook(file, await readText(file, io.cwd));
     const d = runbook.known.drill;
     if (!d) continue;
-    const due = drillDue(runbook.known.last_verified ?? runbook.known.last_reviewed_on, d.every, today);
+    const last = runbook.known.id === undefined ? undefined : drills.get(runbook.known.id);
+    const due = drillDue(drilledOn(runbook.known.last_verified ?? runbook.known.last_reviewed_on, last?.outcome === "passed" ? last.at : undefined), d.every, today);
     const why = due.since === undefined ? "never verified" : due.due ? `due since ${due.since}` : `not due until ${due.since}`;
     candidates.push({ file, runbook, drill: d, due: { due: due.due, why } });
   }

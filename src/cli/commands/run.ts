@@ -1,10 +1,7 @@
 import { EXIT, UsageError } from "../../core/errors.js";
-import { resolveParams } from "../../run/param-values.js";
 import type { Plan } from "../../run/plan.js";
-import { describePlan, paramsShown } from "../../report/describe-plan.js";
-import { runsStep } from "../../run/next.js";
 import { startRun } from "../../run/session.js";
-import { missingCapturesError, skippedCaptures, splitGiven } from "../../run/skipped-captures.js";
+import { dryRunParams, dryRunText } from "../dry-run.js";
 import { didYouMean } from "../../model/suggest.js";
 import { printableLine } from "../../core/printable.js";
 import { approvalGate } from "../approvals.js";
@@ -57,19 +54,11 @@ async function dryRun(io: Io, s: SessionSetup, file: string, flags: RunFlags): P
   const { plan, runbook } = prepared;
   const from = flags.from === undefined ? undefined : knownStep(plan, flags.from, "--from");
   const only = flags.only === undefined ? undefined : flags.only.split(",").map((id) => knownStep(plan, id.trim(), "--only"));
-  const declared = runbook.meta?.params ?? {};
-  // Values given for what skipped steps would have captured are not params (docs/format.md, Partial runs).
-  const secretParams = new Set(Object.entries(declared).filter(([, d]) => d.secret === true).map(([n]) => n));
-  const skipped = skippedCaptures(plan, (id) => runsStep({ from, only }, plan, id), secretParams);
-  const { params: given, captures } = splitGiven(s.given, skipped);
-  const r = resolveParams(declared, given);
-  const shown = paramsShown(declared, given, r);
+  const { r, shown, problems } = dryRunParams(prepared, s.given, { from, only, interactive: s.interactive });
   io.stderr.write(metadataWarnings(io, file, metadataErrors, "plan"));
   // The dry run an approver reads: say when `run` would need an approved plan for these values.
   if (flags.plan === undefined && flags.breakGlass === undefined && approvalNeed(runbook.meta?.approvals, r.values) === "needed")
     io.stderr.write(`runbook: \`runbook run\` needs an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run --plan <plan-id>\n`);
-  const missing = s.interactive ? undefined : missingCapturesError(skipped, captures);
-  const problems = [...r.problems.map((p) => p.message), ...(missing ? [`${missing.message}; ${missing.hint ?? ""}`] : [])];
   if (problems.length) {
     const n = problems.length === 1 ? "1 param is wrong" : `${problems.length} params are wrong`;
     io.stderr.write(`runbook: ${n}; \`runbook run\` would refuse to start with ${problems.length === 1 ? "it" : "them"}:\n${problems.map((p) => `  ${p}\n`).join("")}\n`);
@@ -79,7 +68,7 @@ async function dryRun(io: Io, s: SessionSetup, file: string, flags: RunFlags): P
     const notGiven = shown.filter((p) => p.value === undefined).map((p) => p.name);
     const problems = r.problems.map((p) => ({ name: p.name, message: p.message }));
     io.stdout.write(`${JSON.stringify({ ...plan, params, ...(notGiven.length ? { notGiven } : {}), ...(problems.length ? { paramProblems: problems } : {}), ...(from ? { from } : {}), ...(only ? { only } : {}) }, null, 2)}\n`);
-  } else io.stdout.write(describePlan(plan, shown, { from, only, interactive: s.interactive, wrongParams: problems.length }));
+  } else io.stdout.write(dryRunText(plan, shown, { from, only, interactive: s.interactive, wrongParams: problems.length }));
   return problems.length ? EXIT.usage : EXIT.ok;
 }
 

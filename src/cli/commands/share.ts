@@ -4,7 +4,7 @@ import { leaseStatus } from "../../state/shared/lease.js";
 import { fetchRefspec } from "../../state/shared/refs.js";
 import { printableLine } from "../../core/printable.js";
 import type { Io } from "../io.js";
-import { openRuns, requireShare, rewrittenText, type RunsWorld } from "../shared-runs.js";
+import { historyText, openRuns, requireShare, rewrittenText, type RunsWorld } from "../shared-runs.js";
 
 /** `runbook share status`: what only this clone has, what it could not reconcile, and who holds which lock. */
 export default async function share(io: Io, flags: { format: "text" | "json"; config?: string }): Promise<number> {
@@ -27,6 +27,7 @@ export function shareStatus(io: Io, ctx: RunsWorld, flags: { format: "text" | "j
     fetched: sync.imported,
     kept: sync.kept,
     locks,
+    ...(ctx.history ? { history: Object.fromEntries(ctx.history) } : {}),
   };
   if (flags.format === "json") {
     io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
@@ -43,6 +44,11 @@ export function shareStatus(io: Io, ctx: RunsWorld, flags: { format: "text" | "j
     if (r.status === "diverged") lines.push(`  ${r.runId}  went on elsewhere after this clone's last push: the shared journal is used now`);
     if (r.status === "rewritten") lines.push(`  ${r.runId}  ${rewrittenText(config.remote, r).replace(/^run \S+'s history/, "history")}`);
     if (r.status === "left alone") lines.push(`  ${r.runId}  left alone: ${printableLine(r.why)}`);
+  }
+  if (ctx.history) {
+    const flagged = [...ctx.history].filter(([, t]) => t.status === "flagged");
+    lines.push(`Signed histories: ${ctx.history.size - flagged.length} verified, ${flagged.length} FLAGGED`);
+    for (const [id, t] of ctx.history) lines.push(`  ${id}  ${printableLine(historyText(t))}`);
   }
   if (sync.kept.length) lines.push(`Journals this clone set aside, never deleted (kept: what it journaled and never pushed; rewritten: ${config.remote}'s version of a rewritten run):`, ...sync.kept.map((k) => `  ${printableLine(k)}`));
   lines.push(locks.length ? "Locks:" : "Locks: none on the remote.");

@@ -9,19 +9,19 @@ const shareSchema = z.strictObject({
   lease: durationSchema.optional().describe("How long a runner's lock lasts without being renewed (default 2m); the runner renews it while it runs."),
 });
 
-export const NOTIFY_ON = ["started", "waiting", "failed", "ended"] as const;
+export const NOTIFY_ON = ["started", "waiting", "failed", "handover", "ended"] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
 
 const notifySchema = z.strictObject({
   url: z.string().min(1).describe("Where to POST: an https URL, or `${NAME}` to read it from an environment variable (never journaled or printed)."),
   name: z.string().min(1).optional().describe("What the journal and messages call this webhook (default: its place in the list, e.g. `notify[0]`)."),
   format: z.enum(["slack", "json"]).optional().describe("`slack`: an incoming-webhook message (text and blocks); `json`: the journal event and the run's summary (default slack)."),
-  on: z.array(z.enum(NOTIFY_ON)).min(1).optional().describe("Which moments to post: `started` (a run starts or is resumed), `waiting` (an answer is awaited longer than `waiting_after`), `failed` (a step fails), `ended` (the run ends, with its outcome). Default: all."),
+  on: z.array(z.enum(NOTIFY_ON)).min(1).optional().describe("Which moments to post: `started` (a run starts or is resumed), `waiting` (an answer is awaited longer than `waiting_after`), `failed` (a step fails), `handover` (someone asks the holder of a live shared run to hand it over: `runbook handover`), `ended` (the run ends, with its outcome). Default: all."),
   waiting_after: durationSchema.optional().describe("How long a question may wait for its answer before `waiting` posts (default 5m)."),
 });
 
 const approvalsConfigSchema = z.strictObject({
-  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook\"] key` per line; whose signatures count (docs/approvals.md)."),
+  allowed_signers: z.string().min(1).describe("Git's allowed-signers file, relative to the config file: `principal [namespaces=\"runbook,git\"] key` per line; whose signatures count: `runbook` for plans and approvals, `git` for the signed journal commits of shared runs (docs/approvals.md)."),
 });
 
 export const configSchema = z.strictObject({

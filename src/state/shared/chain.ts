@@ -1,4 +1,6 @@
-import { gitOk } from "../../system/git.js";
+import { gitBytes, gitOk } from "../../system/git.js";
+import { withSignature } from "./commit-signature.js";
+import type { CommitSigner } from "./remote.js";
 import { readObjects } from "./git-remote.js";
 import { DEFAULT_CHUNK, hashRange } from "./stream.js";
 import { parseLease, type LeaseRecord } from "./lease.js";
@@ -49,7 +51,7 @@ export interface Segment {
  * One more commit holding a segment of the journal file (or none, for the run's first, empty
  * commit). The segment is streamed into git, never read into memory whole.
  */
-export async function extendChain(cwd: string, chain: Chain, segment: Segment | undefined, message: string, env: Record<string, string>, chunk = DEFAULT_CHUNK): Promise<Chain> {
+export async function extendChain(cwd: string, chain: Chain, segment: Segment | undefined, message: string, env: Record<string, string>, chunk = DEFAULT_CHUNK, signer?: CommitSigner): Promise<Chain> {
   const entries = [...chain.entries];
   const size = segment ? segment.to - segment.from : 0;
   if (segment && size > 0) {
@@ -58,8 +60,23 @@ export async function extendChain(cwd: string, chain: Chain, segment: Segment | 
   }
   const tree = (await gitOk(cwd, ["mktree"], { input: entries.map((e) => `100644 blob ${e.sha}\t${e.name}\n`).join("") })).trim();
   const total = chain.bytes + size;
-  const tip = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", `${message} ${BYTES}${total}]`], { env })).trim();
+  const made = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", `${message} ${BYTES}${total}]`], { env })).trim();
+  const tip = signer ? await signCommit(cwd, made, signer) : made;
   return { tip, entries, bytes: total };
+}
+
+/**
+ * The same commit with an SSH signature in its `gpgsig` header, as `git commit -S` with
+ * `gpg.format ssh` writes it (so `git verify-commit` checks it too); signed here rather than by git so
+ * that ssh-keygen never asks for a passphrase on the terminal (system/ssh-signatures.ts). When the
+ * signer cannot sign, the commit stays unsigned: the run goes on, and its history is flagged.
+ */
+async function signCommit(cwd: string, sha: string, signer: CommitSigner): Promise<string> {
+  const raw = await gitBytes(cwd, ["cat-file", "commit", sha]);
+  if (raw.code !== 0) throw new Error(`git cat-file commit ${sha} failed: ${raw.stderr.trim()}`);
+  const signature = await signer.sign(raw.stdout);
+  if (signature === undefined) return sha;
+  return (await gitOk(cwd, ["hash-object", "-t", "commit", "-w", "--stdin"], { input: withSignature(raw.stdout, signature) })).trim();
 }
 
 /** The objects that hold a chain's journal, in order. */

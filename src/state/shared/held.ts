@@ -66,6 +66,8 @@ export class HeldLease {
   #lastTry = 0;
   /** The run's end (`run_finished`) was journaled: a claim the shared record must confirm. */
   #ended = false;
+  /** Handed over: the release names who may take the lock at once. */
+  #releasedTo: string | undefined;
   readonly #ours = new Set<string>();
   readonly #timer: NodeJS.Timeout;
 
@@ -154,6 +156,11 @@ export class HeldLease {
     }
   }
 
+  /** The run was handed over to `to` (anyone, when null): the release says so in the lease. */
+  handOver(to: string | null): void {
+    this.#releasedTo = to ?? undefined;
+  }
+
   async release(): Promise<void> {
     clearInterval(this.#timer);
     this.#released = true;
@@ -213,8 +220,8 @@ export class HeldLease {
     const events = countLines(p.journalFile, from, to, chunk);
     // The journal's commit and the lease's are independent: made side by side, pushed together.
     const [chain, lock] = await Promise.all([
-      to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk) : this.#chain,
-      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all), p.env),
+      to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk, p.config.signer) : this.#chain,
+      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all, this.#releasedTo), p.env),
     ]);
     if (chain !== this.#chain) {
       this.#chain = chain;

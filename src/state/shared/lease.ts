@@ -6,6 +6,8 @@ export interface LeaseRecord extends LockHolder {
   readonly renewedAt: string;
   readonly expiresAt: string;
   readonly released: boolean;
+  /** A released lock handed over to this operator: only they may take it before `expiresAt` (docs/handoff.md). */
+  readonly releasedTo?: string;
 }
 
 export type LeaseStatus = "free" | "live" | "expired";
@@ -31,11 +33,19 @@ export function parseLease(text: string | undefined): LeaseRecord | undefined {
   }
   const holder = parseHolder(d);
   if (!holder || typeof d.expiresAt !== "string" || Number.isNaN(Date.parse(d.expiresAt))) return undefined;
-  return { ...holder, renewedAt: typeof d.renewedAt === "string" ? d.renewedAt : "?", expiresAt: d.expiresAt, released: d.released === true };
+  return {
+    ...holder, renewedAt: typeof d.renewedAt === "string" ? d.renewedAt : "?", expiresAt: d.expiresAt, released: d.released === true,
+    ...(d.released === true && typeof d.releasedTo === "string" ? { releasedTo: d.releasedTo } : {}),
+  };
 }
 
-export function leaseFor(holder: LockHolder, now: number, leaseMs: number, released = false): LeaseRecord {
-  return { ...holder, renewedAt: new Date(now).toISOString(), expiresAt: new Date(now + leaseMs).toISOString(), released };
+export function leaseFor(holder: LockHolder, now: number, leaseMs: number, released = false, releasedTo?: string): LeaseRecord {
+  return { ...holder, renewedAt: new Date(now).toISOString(), expiresAt: new Date(now + leaseMs).toISOString(), released, ...(released && releasedTo !== undefined ? { releasedTo } : {}) };
+}
+
+/** Whether a released lock is still kept for the one it was handed over to, and `user` is someone else. */
+export function keptForAnother(record: LeaseRecord | undefined, user: string, now: number): boolean {
+  return record?.released === true && record.releasedTo !== undefined && record.releasedTo !== user && now < Date.parse(record.expiresAt);
 }
 
 /** How a lease reads in a message: "run X (alice@laptop-a, pid 42, since T, lease until T)", every field escaped. */

@@ -6,7 +6,7 @@ import { holderLive, LockHeldError, type Lock, type LockHolder } from "../lock.j
 import { chainAt, chainObjects, EMPTY_CHAIN, extendChain, identity, leaseCommit, readLeases } from "./chain.js";
 import { isAncestor, refShas, updateRefs } from "./git-remote.js";
 import { DEFAULT_SEGMENT, HeldLease } from "./held.js";
-import { describeLease, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
+import { describeLease, keptForAnother, leaseFor, leaseStatus, type LeaseRecord } from "./lease.js";
 import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, prepareClone, pushAtomic, type ShareConfig } from "./remote.js";
 import type { RecordDescriber } from "./shared-record.js";
@@ -74,6 +74,11 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
     const lockSha = known.get(trackingLockRef(remote, runbookId));
     current = lockSha ? (await readLeases(repo, [lockSha])).get(lockSha) : undefined;
     const status = leaseStatus(current, m.now());
+    if (current && !force && keptForAnother(current, me.user, m.now())) {
+      throw new RunRefusedError(`run ${printableLine(current.runId)} was handed over to ${printableLine(current.releasedTo ?? "?")} by ${printableLine(current.user)}@${printableLine(current.host)}: only ${printableLine(current.releasedTo ?? "?")} may take the lock of ${runbookId} before ${printableLine(current.expiresAt)}`, {
+        hint: "Anyone may take it after that time; --force takes it now.",
+      });
+    }
     if (current && status === "live") {
       const here = current.host === m.host && m.aliveHere(current);
       const runner = here && (m.runnerHere?.(current) ?? true);
@@ -129,6 +134,7 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
       },
       gate: (signal) => h.gate(signal),
       settle: () => h.settle(),
+      handOver: (to) => h.handOver(to),
     };
   }
   throw new LockHeldError(current, where, "Another machine took it while this one tried; see `runbook runs`.");
@@ -145,7 +151,7 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   const { repo } = m.config;
   const chunk = m.config.chunkBytes ?? DEFAULT_CHUNK;
   const base = localTip && (!remoteTip || (await isAncestor(repo, remoteTip, localTip))) ? localTip : remoteTip;
-  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env);
+  if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env, DEFAULT_CHUNK, m.config.signer);
   const chain = await chainAt(repo, base);
   const file = store.pathOf(runId);
   const here = completeLength(file, chunk) ?? 0;
@@ -156,9 +162,9 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   }
   if (here > chain.bytes) {
     const to = segmentEnd(file, chain.bytes, here, m.config.segmentBytes ?? DEFAULT_SEGMENT, chunk);
-    return extendChain(repo, chain, { file, from: chain.bytes, to }, `runbook run ${runId}: events journaled before this push`, env, chunk);
+    return extendChain(repo, chain, { file, from: chain.bytes, to }, `runbook run ${runId}: events journaled before this push`, env, chunk, m.config.signer);
   }
-  return chain.tip ? chain : extendChain(repo, chain, undefined, `runbook run ${runId}`, env);
+  return chain.tip ? chain : extendChain(repo, chain, undefined, `runbook run ${runId}`, env, chunk, m.config.signer);
 }
 
 /** The remote cannot be used: refused, unless `--offline` says to go on with this clone's lock alone (already held). */

@@ -13,6 +13,15 @@ export interface ShareConfig {
   readonly chunkBytes?: number;
   /** Most bytes of journal one push carries, so the lease is renewed between the pushes of a large journal. */
   readonly segmentBytes?: number;
+  /** With `approvals:`: signs each journal commit this clone makes with the operator's key (docs/approvals.md). */
+  readonly signer?: CommitSigner;
+  /** How often a live run fetches its notes ref (`RUNBOOK_SHARE_NOTES_POLL_MS`; shared-inbox.ts). */
+  readonly notesPollMs?: number;
+}
+
+/** Signs a journal commit's bytes (an SSH signature in git's namespace); undefined leaves it unsigned. Never throws. */
+export interface CommitSigner {
+  sign(payload: Buffer): Promise<Buffer | undefined>;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { HeldLease } from "./held.js";
 import { pushingStore, sharedLocks } from "./locks.js";
 import type { ShareConfig } from "./remote.js";
 import type { RecordDescriber } from "./shared-record.js";
+import { sharedNoteInbox } from "./shared-inbox.js";
 
 export const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_TIMEOUT_MS = 8_000;
@@ -29,6 +30,7 @@ export function shareConfigOf(loaded: LoadedConfig, env: Readonly<Record<string,
   };
   const chunk = knob("RUNBOOK_SHARE_CHUNK_BYTES");
   const segment = knob("RUNBOOK_SHARE_SEGMENT_BYTES");
+  const notesPoll = knob("RUNBOOK_SHARE_NOTES_POLL_MS");
   return {
     repo,
     remote: share.remote ?? "origin",
@@ -37,6 +39,7 @@ export function shareConfigOf(loaded: LoadedConfig, env: Readonly<Record<string,
     // Test knobs: how much of a journal is read at a time, and pushed at a time.
     ...(chunk !== undefined ? { chunkBytes: Math.floor(chunk) } : {}),
     ...(segment !== undefined ? { segmentBytes: Math.floor(segment) } : {}),
+    ...(notesPoll !== undefined ? { notesPollMs: Math.floor(notesPoll) } : {}),
   };
 }
 
@@ -61,7 +64,8 @@ export function storeAndLocks(o: {
   };
   if (!o.share) return { store: files, locks: local };
   const held = new Map<string, HeldLease>();
-  const store = pushingStore(files, held);
+  // A live shared run also takes the notes anyone left on its notes ref.
+  const store = pushingStore({ ...files, notes: sharedNoteInbox(files.notes, o.share, o.share.notesPollMs) }, held);
   const locks = sharedLocks(
     {
       config: o.share,

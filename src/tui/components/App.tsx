@@ -110,6 +110,11 @@ export function App({ store, theme, onStop }: AppProps) {
       }
       const q = s.question;
       if (s.done || q?.kind === "param" || q?.kind === "review") continue;
+      // One key grants a handover someone asked for, at a question or between steps (never half-way through an answer).
+      if (s.handover && k.text === "h" && !s.ui.guard && s.ui.typed === "" && !s.screen.help) {
+        s.handover.grant();
+        continue;
+      }
       // Half-way through an answer (a second key awaited), Tab is a key like any other: it cancels.
       const shown = onScreenKey(s.screen, k, { expandable: askedStep(s) !== undefined && !s.ui.guard, ...detail.current });
       if (shown) {
@@ -145,13 +150,13 @@ export function App({ store, theme, onStop }: AppProps) {
       ) : null}
     </Box>
   );
-  const notices = snap.notices.map((n, i) => (
+  const notices = [...snap.notices, ...(snap.handover ? [snap.handover.line] : [])].map((n, i) => (
     <Text key={i} {...(theme.color ? { color: "yellow" } : {})} wrap="truncate-end">
       {printableLine(n)}
     </Text>
   ));
   // One line spare: a frame as tall as the terminal makes it scroll.
-  const free = rows - 1 - 2 - (view?.breakGlass !== undefined ? 1 : 0) - snap.notices.length;
+  const free = rows - 1 - 2 - (view?.breakGlass !== undefined ? 1 : 0) - snap.notices.length - (snap.handover ? 1 : 0);
   /** Every screen: the title, the run line and the notices, then what this one shows. */
   const screen = (...parts: ReactNode[]) => (
     <Box flexDirection="column">
