@@ -10,8 +10,9 @@ export const LONG_BATCH = 2000;
  * How much a heap may grow past what the last full collection kept before the next one. V8 lets
  * it grow up to 4× when collections are quick, and a batch's live data is small (a window of
  * files, the ids) while parsing leaves much garbage in the old generation: linting 10,356 files
- * peaked at 280-330 MB by default. Growth bounded to 2× (measured side by side, one run each):
- * about 250 MB for 6% more CPU; to 1.5× or 1.2×, 220-240 MB for a quarter more CPU.
+ * peaked at 282-330 MB by default. Measured side by side (load average 40-60): bounded to 2×,
+ * 210-217 MB in 5 runs for 17% more CPU; to 3×, 253-257 MB for 8% more; to 1.2-1.5×, no less
+ * memory than 2× for a quarter more CPU.
  */
 const HEAP_GROWING_PERCENT = 100;
 
