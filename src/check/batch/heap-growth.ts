@@ -11,8 +11,7 @@ export const LONG_BATCH = 2000;
  * it grow up to 4× when collections are quick, and a batch's live data is small (a window of
  * files, the ids) while parsing leaves much garbage in the old generation: linting 10,356 files
  * peaked at 282-330 MB by default. Measured side by side (load average 40-60): bounded to 2×,
- * 210-217 MB in 5 runs for 17% more CPU; to 3×, 253-257 MB for 8% more; to 1.2-1.5×, no less
- * memory than 2× for a quarter more CPU.
+ * 210-217 MB in 5 runs for 17% more CPU; to 3×, 253-257 MB in 3 runs for 8% more.
  */
 const HEAP_GROWING_PERCENT = 100;
 
