@@ -10,7 +10,8 @@
 //   npm run bench -- lsp-50k stale-1000 lint-10k --before ../old/dist/bundle/runbook.js
 //                                          also measure that build in the same run (issue 19's before/after)
 //   options: --runs N (default 5, or BENCH_RUNS), --json FILE, BENCH_BIN=<a build's bin> (default: the
-//   esbuild bundle dist/bundle/runbook.js when built, else dist/cli/bin.js)
+//   esbuild bundle dist/bundle/runbook.js when built, else dist/cli/bin.js), BENCH_CORPUS=<folder> (default
+//   ../shared/corpus, else the committed sample: a git worktree elsewhere should name it)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";

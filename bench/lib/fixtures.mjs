@@ -15,9 +15,12 @@ function gitIn(dir) {
   };
 }
 
-/** The real-world runbooks in ../shared/corpus, or the committed sample when it is absent. */
+/**
+ * The real-world runbooks in ../shared/corpus (or BENCH_CORPUS: a worktree's ../shared is not the
+ * checkout's), or the committed sample when it is absent.
+ */
 export function corpusFolder() {
-  const corpus = path.resolve(ROOT, "../shared/corpus");
+  const corpus = path.resolve(ROOT, process.env.BENCH_CORPUS ?? "../shared/corpus");
   return existsSync(corpus) ? { dir: corpus, shared: true } : { dir: path.join(ROOT, "test/fixtures/corpus-sample"), shared: false };
 }
 

@@ -44,22 +44,47 @@ export function planHistory(repo: RepoHistory | undefined, absoluteFile: string,
   return { kind: "known", digest, rel, base, later };
 }
 
+/** The file as it is against a version of it: are its steps the same? Computed at most once per file. */
+export interface BaseJudgement {
+  /** The version, as read at `rel` and `commit`; undefined when the file was not there. */
+  readonly rel: string;
+  readonly commit: string;
+  readonly text: string | undefined;
+  readonly same: boolean;
+  /** The version's steps' fingerprint, when it was needed to tell. */
+  readonly fingerprint: string | undefined;
+}
+
+/**
+ * Are the steps of the file as it is those of this version? The same body (only the frontmatter
+ * differs, as after `runbook verify`) needs no parse; else the fingerprints tell. Pure.
+ */
+export function judgeBase(now: { readonly text: string; readonly fingerprint: () => string }, at: { rel: string; commit: string; text: string | undefined }): BaseJudgement {
+  if (at.text === undefined) return { ...at, same: false, fingerprint: undefined };
+  if (bodyOf(at.text) === bodyOf(now.text)) return { ...at, same: true, fingerprint: undefined };
+  const fingerprint = textFingerprint(at.rel, at.text);
+  return { ...at, same: fingerprint === now.fingerprint(), fingerprint };
+}
+
 /**
  * Did a commit after the verified one (or the working tree) change the runbook's steps? What runs
  * now is what matters: when the working copy's steps match the verified version's, the runbook is
  * fresh whatever happened in between. Old versions are asked for only as far as needed. `now` is
  * the file as it is: its text, and its steps' fingerprint (computed only if the body differs).
+ * `early` is the verified version judged while the history was read (used when the plan names the
+ * same commit and path).
  */
-export async function fileHistory(now: { readonly text: string; readonly fingerprint: () => string }, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>): Promise<FileHistory | undefined> {
+export async function fileHistory(now: { readonly text: string; readonly fingerprint: () => string }, plan: HistoryPlan, read: (rel: string, commits: readonly string[]) => Promise<ReadonlyArray<string | undefined>>, early?: BaseJudgement): Promise<FileHistory | undefined> {
   // In a shallow clone the command says so once (`stale`), rather than a finding per runbook.
   if (plan.kind === "no-repo" || plan.kind === "beyond-shallow") return undefined;
   if (plan.kind === "unknown-commit") return { stepsChangedSince: undefined, unknownCommit: true };
-  const [baseText] = plan.baseText ? [plan.baseText.text] : await read(plan.rel, [plan.base]);
-  // Fast path: the same body (only the frontmatter differs, as after `runbook verify`) needs no parse.
-  if (baseText !== undefined && bodyOf(baseText) === bodyOf(now.text)) return { stepsChangedSince: undefined };
+  const judged =
+    early && early.rel === plan.rel && early.commit === plan.base
+      ? early
+      : judgeBase(now, { rel: plan.rel, commit: plan.base, text: plan.baseText ? plan.baseText.text : (await read(plan.rel, [plan.base]))[0] });
+  if (judged.same) return { stepsChangedSince: undefined };
+  const base = judged.fingerprint;
   const fingerprintOf = (text: string | undefined) => (text === undefined ? undefined : textFingerprint(plan.rel, text));
-  const base = fingerprintOf(baseText);
-  if (base !== undefined && base === now.fingerprint()) return { stepsChangedSince: undefined };
   // Name the first later commit that changed the steps, reading versions a few at a time.
   for (let from = 0; from < plan.later.length; from += 8) {
     const commits = plan.later.slice(from, from + 8);

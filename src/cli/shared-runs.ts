@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../core/errors.js";
@@ -14,6 +15,7 @@ import type { ShareConfig } from "../state/shared/remote.js";
 import { shareConfigOf } from "../state/shared/setup.js";
 import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.js";
 import type { Io } from "./io.js";
+import type { Assessed } from "../check/assess.js";
 import { fileAtCommit } from "../state/approvals-store.js";
 import { refsUnder } from "../state/shared/git-remote.js";
 import { RUNS, trackingPrefix } from "../state/shared/refs.js";
@@ -47,6 +49,13 @@ export interface RunsWorld {
   /** Milliseconds since the epoch: the end of `--since` windows. */
   now(): number;
   /**
+   * The project's runbooks judged for staleness as of `today`, and those whose steps changed since
+   * `changedSince` (`handoff`): the check pipeline over the files and git, or what a test says.
+   */
+  runbooks(o: { today: Date; changedSince: Date }): Promise<Assessed>;
+  /** A runbook's text as it is now, if it is still there (`log` takes its steps' titles from it). */
+  runbookText(file: string): string | undefined;
+  /**
    * With `share:` and `approvals:`: each shared run's history checked against the allowed-signers
    * file (docs/approvals.md, "Signed history"), by run id. Undefined when histories are not signed.
    */
@@ -78,8 +87,20 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
     const live = sync ? h.host === machine.host && machine.alive(h) : holderLive(h, machine);
     return live ? { runId: h.runId, user: h.user, host: h.host, pid: h.pid, leaseUntil: undefined } : undefined;
   };
+  const runbooks = async (o: { today: Date; changedSince: Date }) => {
+    // Loaded only by `handoff`: the check pipeline is most of the code.
+    const { assessRunbooks } = await import("../check/assess.js");
+    return assessRunbooks({ cwd: loaded.root, paths: loaded.config.runbooks ?? [], today: o.today, reviewEvery: loaded.config.review_every, env: io.env, changedSince: o.changedSince });
+  };
+  const runbookText = (file: string) => {
+    try {
+      return readFileSync(path.resolve(io.cwd, file), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
   const history = share && sync && loaded.config.approvals ? await runHistories(share, sync, loaded, stateDir) : undefined;
-  return { loaded, store, share, sync, holderOf, now: () => Date.now(), factsOf: runbookFactsReader(io.cwd, stateDir), ...(history ? { history } : {}) };
+  return { loaded, store, share, sync, holderOf, now: () => Date.now(), factsOf: runbookFactsReader(io.cwd, stateDir), runbooks, runbookText, ...(history ? { history } : {}) };
 }
 
 /**

@@ -8,7 +8,6 @@ export const MAX_YAML_CHARS = 16 * 1024;
 /** The frontmatter as YAML, with a way back from any path in it to a file position. */
 export interface FrontmatterSource {
   readonly data: unknown;
-  readonly doc: Document.Parsed;
   /** File offset of the first character of the YAML text (the line after `---`). */
   readonly base: number;
   readonly problems: readonly Problem[];
@@ -29,7 +28,7 @@ export function parseYaml(value: string, base: number, lines: LineIndex): Frontm
   if (value.length > MAX_YAML_CHARS) {
     // The YAML parser checks duplicate keys pairwise: a huge mapping would take seconds.
     problems.push({ ruleId: "yaml-syntax", message: `YAML is too large (${Math.ceil(value.length / 1024)} KiB): frontmatter and the config are limited to ${MAX_YAML_CHARS / 1024} KiB`, place: lines.point(base) });
-    return { data: undefined, doc: parseDocument(""), base, problems, locate: () => lines.point(base) };
+    return { data: undefined, base, problems, locate: () => lines.point(base) };
   }
   const doc = parseDocument(value, { prettyErrors: false, uniqueKeys: true, strict: true });
   for (const e of [...doc.errors, ...doc.warnings]) {
@@ -59,7 +58,7 @@ export function parseYaml(value: string, base: number, lines: LineIndex): Frontm
     return range ? lines.point(base + range[0]) : fallback;
   };
 
-  return { data, doc, base, problems, locate, ...(recovered === undefined ? {} : { recovered }) };
+  return { data, base, problems, locate, ...(recovered === undefined ? {} : { recovered }) };
 }
 
 /**

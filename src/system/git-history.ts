@@ -1,6 +1,7 @@
 import { gitBytes, gitStream } from "./git.js";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 export interface Commit {
   readonly hash: string;
@@ -35,43 +36,51 @@ export interface RepoHistory {
 }
 
 /** Reads the history of the repository holding `dir` for these files, or undefined outside a git repository. */
-export async function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+export function readRepoHistory(dir: string, files: readonly string[]): Promise<RepoHistory | undefined> {
+  return openRepoHistory(dir, files).history;
+}
+
+/**
+ * Old versions asked for before the history is read: a file's text at a commit named by its full
+ * hash, from the repository guessed from the nearest `.git`, with the path it was read at. What the
+ * log later says decides whether it is the version wanted (the same path, the same commit).
+ */
+export type EarlyShow = (absoluteFile: string, commit: string) => Promise<{ readonly rel: string; readonly text: string | undefined } | undefined>;
+
+/**
+ * `readRepoHistory`, with a way to read old versions while `git log` runs: the `git cat-file` reader
+ * starts beside the log, so the version a runbook was verified at is read (and its fingerprint
+ * computed) in the time the log takes, not after it.
+ */
+export function openRepoHistory(dir: string, files: readonly string[]): { readonly history: Promise<RepoHistory | undefined>; readonly early: EarlyShow } {
   // Where git will say the repository is, guessed from the nearest `.git`: the log starts at once,
   // beside `rev-parse`, and is read again only when git's answer differs (GIT_DIR, say).
   const guess = nearestGitRoot(dir);
-  const early = guess === undefined ? undefined : readLog(guess, files);
+  const started = guess === undefined ? undefined : startLog(guess, files);
+  const early: EarlyShow = async (file, commit) => {
+    if (!started || !/^[0-9a-f]{40}$/.test(commit)) return undefined;
+    const rel = started.relative(file);
+    return { rel, text: await started.blobs.read(`${commit}:${rel}`) };
+  };
+  return { history: finishHistory(dir, files, started), early };
+}
+
+async function finishHistory(dir: string, files: readonly string[], started: StartedLog | undefined): Promise<RepoHistory | undefined> {
   const top = await git(dir, ["rev-parse", "--show-toplevel", "--is-shallow-repository"]);
   if (top.code !== 0) {
-    void early?.then((l) => l.blobs.close());
+    // Nothing more will be asked of it; a read already asked still gets its answer first.
+    started?.blobs.close();
     return undefined;
   }
   const [root = "", shallow] = top.stdout.toString("utf8").trim().split("\n");
-  let read = early ? await early : undefined;
+  let read = started;
   if (!read || read.realRoot !== realpathSync.native(root)) {
     read?.blobs.close();
-    read = await readLog(root, files);
+    read = startLog(root, files);
   }
-  const { realRoot, folder, log, blobs } = read;
-  const relative = (file: string) => relativeTo(realRoot, file);
-  // No commits yet: an empty history, not an error.
-  const commits: Commit[] = [];
-  const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
-  if (log.code === 0) {
-    for (const entry of log.stdout.toString("utf8").split("\x1e")) {
-      const end = entry.indexOf("\0");
-      if (end === -1) continue;
-      const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
-      const commit = { hash, date, subject };
-      const index = commits.push(commit) - 1;
-      for (const name of entry.slice(end + 1).replace(/^\n/, "").split("\0")) {
-        if (!name) continue;
-        const rel = folder ? `${folder}/${name}` : name;
-        const list = touched.get(rel);
-        if (list) list.push({ index, commit });
-        else touched.set(rel, [{ index, commit }]);
-      }
-    }
-  }
+  const { blobs, relative } = read;
+  // No commits yet (or git failed): an empty history, not an error.
+  const { commits, touched } = await read.log;
   const byHash = new Map(commits.map((c, i) => [c.hash, i]));
   const resolved = new Map<string, number | undefined>();
   return {
@@ -96,12 +105,83 @@ export async function readRepoHistory(dir: string, files: readonly string[]): Pr
  * is read because some runbook records a verified commit, so an old version is read next: the
  * `git cat-file` reader starts beside the log, not after it.
  */
-async function readLog(root: string, files: readonly string[]) {
+function startLog(root: string, files: readonly string[]): StartedLog {
   const realRoot = realpathSync.native(root);
-  const folder = sharedFolder(files.map((f) => relativeTo(realRoot, f)));
+  // Each file's path is asked for two or three times (the early read, the plan): resolved once.
+  const known = new Map<string, string>();
+  const relative = (file: string) => {
+    let rel = known.get(file);
+    if (rel === undefined) known.set(file, (rel = relativeTo(realRoot, file)));
+    return rel;
+  };
+  const folder = sharedFolder(files.map(relative));
   const blobs = new BlobReader(root);
-  const log = await git(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])]);
-  return { realRoot, folder, log, blobs };
+  const log = streamLog(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])], folder);
+  return { realRoot, folder, log, blobs, relative };
+}
+
+interface StartedLog {
+  readonly realRoot: string;
+  readonly folder: string;
+  readonly log: Promise<ParsedLog>;
+  readonly blobs: BlobReader;
+  readonly relative: (absoluteFile: string) => string;
+}
+
+interface ParsedLog {
+  /** Newest first. */
+  readonly commits: readonly Commit[];
+  /** By path from the root: the commits that touched it, newest first, with their index in `commits`. */
+  readonly touched: ReadonlyMap<string, Array<{ index: number; commit: Commit }>>;
+}
+
+/**
+ * The log read as git writes it, a commit at a time: the parse keeps pace with git rather than
+ * starting when it ends (half a megabyte for 5,000 commits). Each commit is `\x1e` hash `\x1f`
+ * date `\x1f` subject, `\0`, then the paths it touched, each ended by `\0`. A git that fails
+ * (no commits yet) is an empty history.
+ */
+function streamLog(root: string, args: readonly string[], folder: string): Promise<ParsedLog> {
+  const commits: Commit[] = [];
+  const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
+  const take = (entry: string) => {
+    const end = entry.indexOf("\0");
+    if (end === -1) return;
+    const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
+    const commit = { hash, date, subject };
+    const index = commits.push(commit) - 1;
+    for (const name of entry.slice(end + 1).replace(/^\n/, "").split("\0")) {
+      if (!name) continue;
+      const rel = folder ? `${folder}/${name}` : name;
+      const list = touched.get(rel);
+      if (list) list.push({ index, commit });
+      else touched.set(rel, [{ index, commit }]);
+    }
+  };
+  return new Promise((resolve) => {
+    const child = gitStream(root, args, { stderr: "ignore" });
+    child.stdin.end();
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const text = rest + decoder.write(chunk);
+      // The last commit may go on in the next chunk: kept until the next one starts.
+      const last = text.lastIndexOf("\x1e");
+      if (last <= 0) {
+        rest = text;
+        return;
+      }
+      for (const entry of text.slice(0, last).split("\x1e")) take(entry);
+      rest = text.slice(last);
+    });
+    const empty = { commits: [], touched: new Map() };
+    child.on("error", () => resolve(empty));
+    child.on("close", (code) => {
+      if (code !== 0) return resolve(empty);
+      for (const entry of (rest + decoder.end()).split("\x1e")) take(entry);
+      resolve({ commits, touched });
+    });
+  });
 }
 
 /** A file's path from the repository's root, with `/`, through symbolic links. */

@@ -51,13 +51,22 @@ export function readRegular(file: string, o: { follow?: boolean } = {}): Buffer 
   const { fd, size } = openRegular(file, o);
   try {
     const chunks: Buffer[] = [];
-    // The size is a hint: a file that grows while it is read is read to its end.
-    for (let want = Math.max(size, 1); ; want = 65536) {
-      const buf = Buffer.allocUnsafe(want);
-      const n = readSync(fd, buf, 0, want, null);
+    // The size is a hint: a file that grows while it is read is read to its end. One byte more than
+    // it, so the read that finds the end needs no buffer of its own (a 64 KiB one per file was most
+    // of what `stale` over a thousand runbooks allocated).
+    let buf = Buffer.allocUnsafe(size + 1);
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buf, at, buf.length - at, null);
       if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
+      at += n;
+      if (at === buf.length) {
+        chunks.push(buf);
+        buf = Buffer.allocUnsafe(65536);
+        at = 0;
+      }
     }
+    if (at > 0 || chunks.length === 0) chunks.push(buf.subarray(0, at));
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   } finally {
     closeSync(fd);

@@ -90,7 +90,7 @@ describe("lint on worker threads", () => {
 
 describe("where jobs run", () => {
   const settings: JobSettings = { severities: {}, defaultReviewEvery: undefined, today: "2026-11-27", path: process.env.PATH };
-  const answers = { plan: () => Promise.reject(new Error("no git here")), blobs: () => Promise.reject(new Error("no git here")) };
+  const answers = { plan: () => Promise.reject(new Error("no git here")), blobs: () => Promise.reject(new Error("no git here")), early: () => Promise.reject(new Error("no git here")) };
   const job = (i: number) => ({ kind: "lint" as const, file: `r${i}.md`, absolute: `/nowhere/r${i}.md`, text: `---\nid: r${i}\nowner: t\n---\n# R\n## Steps\n### A\nx\n` });
   const big = (i: number) => ({ ...job(i), text: `${job(i).text}${"Prose that an operator reads before acting, at some length.\n\n".repeat(800)}` });
 

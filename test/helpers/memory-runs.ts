@@ -5,12 +5,25 @@ import type { Io } from "../../src/cli/io.js";
 import type { ShareConfig } from "../../src/state/shared/remote.js";
 import type { SyncReport } from "../../src/state/shared/sync.js";
 import type { MemoryStore } from "./memory-world.js";
+import type { Assessed } from "../../src/check/assess.js";
 
 /**
  * What `runs`, `log`, `handoff`, `stats` and `share status` read, on a memory store: `holders` says
- * who holds a run now (by run id), `now` is the clock, `root` is where `handoff` looks for runbooks.
+ * who holds a run now (by run id), `now` is the clock, `root` the project's root; `runbooks` is what
+ * `handoff` is told of the runbooks' staleness (none by default; it is handed the dates it asked
+ * for), `texts` the runbooks' texts by file (`log` takes step titles from them).
  */
-export function memoryRuns(store: MemoryStore, o: { holders?: ReadonlyMap<string, Holder>; now: number; root: string; share?: { config: ShareConfig; sync: SyncReport } }): RunsWorld {
+export function memoryRuns(
+  store: MemoryStore,
+  o: {
+    holders?: ReadonlyMap<string, Holder>;
+    now: number;
+    root: string;
+    share?: { config: ShareConfig; sync: SyncReport };
+    runbooks?: (asked: { today: Date; changedSince: Date }) => Assessed;
+    texts?: ReadonlyMap<string, string>;
+  },
+): RunsWorld {
   return {
     loaded: { config: configSchema.parse({}), root: o.root, file: undefined },
     store,
@@ -18,6 +31,8 @@ export function memoryRuns(store: MemoryStore, o: { holders?: ReadonlyMap<string
     sync: o.share?.sync,
     holderOf: (_runbookId, runId) => o.holders?.get(runId),
     now: () => o.now,
+    runbooks: async (asked) => o.runbooks?.(asked) ?? { runbooks: [], gitChecked: false, changed: [] },
+    runbookText: (file) => o.texts?.get(file),
   };
 }
 

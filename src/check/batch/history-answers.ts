@@ -1,4 +1,4 @@
-import { readRepoHistory, type RepoHistory } from "../../system/git-history.js";
+import { openRepoHistory, type RepoHistory } from "../../system/git-history.js";
 import { planHistory } from "../file-history.js";
 import type { HistoryAnswers } from "./protocol.js";
 
@@ -8,10 +8,12 @@ import type { HistoryAnswers } from "./protocol.js";
  * `git cat-file --batch`. `close` ends that process.
  */
 export function historyAnswers(cwd: string, absoluteFiles: readonly string[]): HistoryAnswers & { repo(): Promise<RepoHistory | undefined>; close(): void } {
-  let repo: Promise<RepoHistory | undefined> | undefined;
-  const read = () => (repo ??= readRepoHistory(cwd, absoluteFiles));
+  let opened: ReturnType<typeof openRepoHistory> | undefined;
+  const open = () => (opened ??= openRepoHistory(cwd, absoluteFiles));
+  const read = () => open().history;
   return {
     repo: read,
+    early: (absolute, commit) => open().early(absolute, commit),
     plan: async (absolute, commit, withBase) => {
       const r = await read();
       const plan = planHistory(r, absolute, commit);
@@ -21,6 +23,6 @@ export function historyAnswers(cwd: string, absoluteFiles: readonly string[]): H
       const r = await read();
       return r ? Promise.all(commits.map((c) => r.show(c, rel))) : commits.map(() => undefined);
     },
-    close: () => void repo?.then((r) => r?.close()),
+    close: () => void opened?.history.then((r) => r?.close()),
   };
 }

@@ -1,7 +1,10 @@
 import { Worker } from "node:worker_threads";
 import type { HistoryAnswers, Job, JobSettings, Outcome } from "./protocol.js";
 
-export type Question = { readonly kind: "plan"; readonly absolute: string; readonly commit: string; readonly withBase: boolean } | { readonly kind: "blobs"; readonly rel: string; readonly commits: readonly string[] };
+export type Question =
+  | { readonly kind: "plan"; readonly absolute: string; readonly commit: string; readonly withBase: boolean }
+  | { readonly kind: "blobs"; readonly rel: string; readonly commits: readonly string[] }
+  | { readonly kind: "early"; readonly absolute: string; readonly commit: string };
 export type ToWorker = { t: "job"; id: number; job: Job } | { t: "answer"; id: number; value: unknown };
 export type ToMain = { t: "done"; id: number; outcome: Outcome } | { t: "failed"; id: number; error: string } | { t: "ask"; id: number; question: Question };
 
@@ -61,7 +64,7 @@ export class WorkerPool {
     worker.on("message", (m: ToMain) => {
       if (m.t === "ask") {
         const q = m.question;
-        const answer = q.kind === "plan" ? answers.plan(q.absolute, q.commit, q.withBase) : answers.blobs(q.rel, q.commits);
+        const answer = q.kind === "plan" ? answers.plan(q.absolute, q.commit, q.withBase) : q.kind === "early" ? answers.early(q.absolute, q.commit) : answers.blobs(q.rel, q.commits);
         this.#asking++;
         answer
           .then(

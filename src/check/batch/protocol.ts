@@ -62,4 +62,9 @@ export interface HistoryAnswers {
   /** With `withBase`, the file at the verified commit comes with the plan: one question, not two. */
   plan(absolute: string, commit: string, withBase?: boolean): Promise<HistoryPlan>;
   blobs(rel: string, commits: readonly string[]): Promise<ReadonlyArray<string | undefined>>;
+  /**
+   * The file at a commit named by its full hash, read while the history is still being read (see
+   * `openRepoHistory`), with the path it was read at: usable once the plan agrees on both.
+   */
+  early(absolute: string, commit: string): Promise<{ readonly rel: string; readonly text: string | undefined } | undefined>;
 }

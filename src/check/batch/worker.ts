@@ -21,6 +21,7 @@ function ask<T>(question: Extract<ToMain, { t: "ask" }>["question"]): Promise<T>
 const answers: HistoryAnswers = {
   plan: (absolute, commit, withBase) => ask<HistoryPlan>({ kind: "plan", absolute, commit, withBase: withBase === true }),
   blobs: (rel, commits) => ask<Array<string | undefined>>({ kind: "blobs", rel, commits }),
+  early: (absolute, commit) => ask<{ rel: string; text: string | undefined } | undefined>({ kind: "early", absolute, commit }),
 };
 
 port.on("message", (m: ToWorker) => {

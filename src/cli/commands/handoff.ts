@@ -3,7 +3,7 @@ import { readSummaries } from "../../report/read-runs.js";
 import { lastDrills, lastDrillText } from "../../report/last-drill.js";
 import { assembleHandoff, handoffMarkdown, handoffText, type StaleRunbook } from "../../report/handoff-report.js";
 import { parseDuration } from "../../model/duration.js";
-import { assessRunbooks, type StepsChange } from "../../check/assess.js";
+import type { StepsChange } from "../../check/assess.js";
 import type { Io } from "../io.js";
 import { openRuns, type RunsWorld } from "../shared-runs.js";
 
@@ -17,7 +17,6 @@ export async function shiftReport(io: Io, ctx: RunsWorld, flags: { sinceMs: numb
   const { sinceMs } = flags;
   const now = ctx.now();
   const reads = readSummaries(ctx.store, (id, run) => ctx.holderOf(id, run), ctx.factsOf);
-  const cwd = ctx.loaded.root;
   const drills = lastDrills(reads.flatMap((r) => ("summary" in r ? [r.summary] : [])));
   const drillOf = (id: string | null | undefined) => {
     const d = id ? drills.get(id) : undefined;
@@ -27,7 +26,7 @@ export async function shiftReport(io: Io, ctx: RunsWorld, flags: { sinceMs: numb
   let changed: readonly StepsChange[] = [];
   let gitChecked = false;
   try {
-    const assessed = await assessRunbooks({ cwd, paths: ctx.loaded.config.runbooks ?? [], today: new Date(now), reviewEvery: ctx.loaded.config.review_every, env: io.env, changedSince: new Date(now - sinceMs) });
+    const assessed = await ctx.runbooks({ today: new Date(now), changedSince: new Date(now - sinceMs) });
     stale = assessed.runbooks
       // A failed last drill belongs here too, however recent the last verification.
       .filter((r) => r.staleness.findings.length || (r.staleness.id && drills.get(r.staleness.id)?.outcome === "failed"))

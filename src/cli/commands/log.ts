@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createColors } from "picocolors";
 import { EXIT } from "../../core/errors.js";
 import { Timeline } from "../../report/timeline.js";
@@ -44,7 +43,7 @@ export function showLog(io: Io, ctx: RunsWorld, given: string, flags: { step?: s
     }
     if (e.type === "run_started") {
       io.stdout.write(header(e, createColors(useColor(io, io.stdout))));
-      view = new PlainView(io.stdout, planFor(e.runbook.file, e.runbook.title, e.order), useColor(io, io.stdout));
+      view = new PlainView(io.stdout, planFor(ctx.runbookText(e.runbook.file), e.runbook.file, e.runbook.title, e.order), useColor(io, io.stdout));
     } else view?.onEvent(e, now);
   });
   if (flags.format === "json") {
@@ -75,12 +74,13 @@ function header(s: Extract<JournalEvent, { type: "run_started" }>, c: ReturnType
 }
 
 /** Step titles from the runbook if it is still there; the ids alone otherwise. */
-function planFor(file: string, title: string | null, order: readonly string[]): ViewPlan {
+function planFor(text: string | undefined, file: string, title: string | null, order: readonly string[]): ViewPlan {
   const titles = new Map<string, string>();
   try {
-    for (const st of buildRunbook(file, readFileSync(file, "utf8")).steps) titles.set(st.id, st.title);
+    // The runbook moved or was deleted: ids will do.
+    if (text !== undefined) for (const st of buildRunbook(file, text).steps) titles.set(st.id, st.title);
   } catch {
-    // the runbook moved or was deleted: ids will do
+    // a runbook the model cannot read: ids will do
   }
   return { title: title ?? file, steps: order.map((id) => ({ id, title: titles.get(id) ?? id })) };
 }
