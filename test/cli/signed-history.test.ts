@@ -82,14 +82,14 @@ describe("signed history: journal commits signed by the operator, verified by ru
     const afterBob = await bob.run(["runs"]);
     expect(afterBob.exitCode, afterBob.stderr).toBe(0);
     expect(afterBob.stderr).toContain(`run ${runId}'s history on origin was rewritten`);
-    expect(afterBob.stdout).toMatch(/FLAGGED:\s+unknown key/);
+    expect(afterBob.stdout).toMatch(/FLAGGED:/);
     const carolKey = await k.fingerprint("carol");
     expect(afterBob.stdout).toContain(`${runId}  history FLAGGED (unknown key): commit ${forged.slice(0, 12)} is signed by ${carolKey}, a key not in .github/runbook_allowed_signers`);
 
     // dave never saw the honest history: only the signature can tell him, and it does; nothing crashes.
     const fresh = await dave.run(["runs"]);
     expect(fresh.exitCode, fresh.stderr).toBe(0);
-    expect(fresh.stdout).toMatch(/FLAGGED:\s+unknown key/);
+    expect(fresh.stdout).toContain(`${runId}  history FLAGGED (unknown key): commit ${forged.slice(0, 12)}`);
     const freshLog = await dave.run(["log", runId]);
     expect(freshLog.exitCode, freshLog.stderr).toBe(0);
     expect(freshLog.stdout.split("\n")[0]).toBe(`history: FLAGGED (unknown key): commit ${forged.slice(0, 12)} is signed by ${carolKey}, a key not in .github/runbook_allowed_signers`);

@@ -29,8 +29,12 @@ describe.runIf(hasSshd || sshdRequired)("kill -9 of the runner in the middle of 
     expect(started).toHaveLength(2);
 
     // Every view says which hosts are done, cut short and not reached.
-    const runs = await spawnIn(p, ["runs"], env);
-    expect(runs.stdout).toContain("hosts: 2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)");
+    const runs = await spawnIn(p, ["runs", "--format", "json"], env);
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ hosts: "hosts: 2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)" }]);
+    // The table fits 80 columns: the cell wraps, every word of it is there.
+    const table = await spawnIn(p, ["runs"], env);
+    expect(table.stdout.split("\n").every((l) => l.length <= 80)).toBe(true);
+    expect(table.stdout).toMatch(/cut short/);
     const log = await spawnIn(p, ["log", runId, "--format", "markdown"], env);
     expect(log.stdout).toMatch(/`deploy` on `app-1` command started/);
     expect(log.stdout).toContain("## Hosts\n\n- `deploy` hosts: 2 cut short (app-1, app-2), 3 pending (app-3, app-4, app-5)");

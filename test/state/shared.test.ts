@@ -93,7 +93,7 @@ describe("runs shared through the git remote", () => {
     expect(readFileSync(kept, "utf8")).toContain("journaled after the last push");
   }, 180_000);
 
-  it("a lease renewed on a heartbeat: steps wait for no push, and a lock moved by another holder stops the runner before its next step, naming who", async () => {
+  it("a lease renewed on a heartbeat finds a lock moved by another holder and stops the runner before its next step, naming who", async () => {
     const rb = markingRunbook("failover", [{ id: "one" }, { id: "two", body: 'while [ ! -f "$MARK.go" ]; do sleep 0.05; done' }, { id: "three" }]);
     const s = await sharedRepos({ "runbooks/failover.md": rb });
     const [a] = s.clones;
@@ -104,12 +104,18 @@ describe("runs shared through the git remote", () => {
     // Bob takes the lock on the remote (as `--force` from another machine would): a lease commit of his on top of alice's.
     const git = async (args: string[], input?: string) => String((await execa("git", args, { cwd: s.remote, ...(input !== undefined ? { input } : {}) })).stdout).trim();
     const lockRef = "refs/runbook/locks/failover";
-    const alices = await git(["rev-parse", lockRef]);
     const until = new Date(Date.now() + 600_000).toISOString();
     const blob = await git(["hash-object", "-w", "--stdin"], JSON.stringify({ runId: "20261202T120000Z-failover-b0b0", user: "bob", host: "laptop-b", pid: 4242, startedAt: new Date().toISOString(), renewedAt: new Date().toISOString(), expiresAt: until, released: false }));
     const tree = await git(["mktree"], `100644 blob ${blob}\tlock.json\n`);
-    const bobs = await git(["-c", "user.name=bob", "-c", "user.email=bob@example.com", "commit-tree", tree, "-p", alices, "-m", "runbook lock: held by bob"]);
-    await git(["update-ref", lockRef, bobs, alices]);
+    // Compare-and-swap on top of alice's latest lease commit; her heartbeat may move it in between: try again.
+    let bobs = "";
+    for (let tries = 0; ; tries++) {
+      const alices = await git(["rev-parse", lockRef]);
+      bobs = await git(["-c", "user.name=bob", "-c", "user.email=bob@example.com", "commit-tree", tree, "-p", alices, "-m", "runbook lock: held by bob"]);
+      const moved = await execa("git", ["update-ref", lockRef, bobs, alices], { cwd: s.remote, reject: false });
+      if (moved.exitCode === 0) break;
+      expect(tries, moved.stderr).toBeLessThan(20);
+    }
     // The next renewal (a heartbeat: nothing else pushes while step two waits) finds it, and says so at once.
     await waitFor(() => stderr.includes("lost the lock of failover on origin to run 20261202T120000Z-failover-b0b0 (bob@laptop-b"), 60_000);
     writeFileSync(`${s.mark}.go`, "");
