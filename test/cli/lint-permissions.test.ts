@@ -1,11 +1,10 @@
-import { chmod, cp, mkdir, writeFile } from "node:fs/promises";
+import { chmod, cp } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { ROOT, runMain } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-
-const GOOD = "---\nid: good\nowner: team\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
+import { GOOD, project } from "../helpers/project.js";
 
 // In the E2E list of vitest.config.ts: as root, the built CLI runs as `nobody` (the rest of lint.test.ts runs in process).
 
@@ -23,16 +22,6 @@ async function cliNobodyCanRun(): Promise<[string, string]> {
   if (!canRun) await cp(process.execPath, node);
   await execa("chmod", ["-R", "a+rX", dir]);
   return [node, path.join(dir, "dist/bundle/runbook.js")];
-}
-
-async function project(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await tempDir();
-  await mkdir(path.join(dir, ".git"));
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
 }
 
 describe("runbook lint", () => {

@@ -1,20 +1,8 @@
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runMain } from "../helpers/cli.js";
-import { tempDir } from "../helpers/tmp.js";
-
-const GOOD = "---\nid: good\nowner: team\nlast_verified: 2026-11-01\nreview_every: 100 years\n---\n# Good\n## Steps\n### Look\nLook at it.\n";
-
-async function project(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await tempDir();
-  await mkdir(path.join(dir, ".git"));
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
-}
+import { GOOD, project } from "../helpers/project.js";
 
 describe("runbook lint", () => {
   it("lints runbooks/ by default and exits 0 when clean", async () => {
