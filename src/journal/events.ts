@@ -15,13 +15,15 @@ import { z } from "zod";
  * handovers of a live shared run: `handover_asked` and `released` (docs/handoff.md), and steps on
  * groups of hosts over SSH (docs/format.md#targets): `run_started.targets` (the hosts of each group,
  * resolved once before the run), and `host` on the attempt events, `output`, `step_finished` (one
- * host's end) and `rollback_finished` (one host's undo). Older journals are still read: every event
+ * host's end) and `rollback_finished` (one host's undo). Version 8 added the `reserved` event (steps
+ * a shared run may start before the remote has their `attempt_started`) and `folder` on `run_started`
+ * and `run_resumed` (which state folder wrote the session: only there is its journal whole). Older journals are still read: every event
  * of a version is a valid event of the next.
  */
-export const JOURNAL_VERSION = 7;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
+export const JOURNAL_VERSION = 8;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7), z.literal(8)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -67,6 +69,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     operator: z.string(),
     host: z.string(),
     pid: z.number().int(),
+    /** The state folder that writes this session's journal (version 8): the journal is whole only there. */
+    folder: z.string().optional(),
     /** Param values, with secrets replaced by ***. */
     params: z.record(z.string(), z.string()),
     secrets: z.array(z.string()),
@@ -106,6 +110,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     operator: z.string(),
     host: z.string(),
     pid: z.number().int(),
+    /** The state folder that writes this session's journal (version 8); see `run_started.folder`. */
+    folder: z.string().optional(),
     forced: z.boolean(),
     /** `rollback` when `runbook rollback` took the run over. */
     mode: z.enum(["resume", "rollback"]).optional(),
@@ -219,6 +225,13 @@ export const eventSchema = z.discriminatedUnion("type", [
    * `--allow-handover`), at a step boundary, to `to`, who alone may resume it at once (anyone else
    * waits for the lease). A `run_interrupted` (signal `handover`) follows: the run is resumable.
    */
+  /**
+   * A shared run may start these steps' blocks before the remote has their `attempt_started` (version
+   * 8): journaled and pushed before any of them starts, so that whoever takes the run over from
+   * another state folder asks about each one with no start on record instead of running it again.
+   * A step starts only if it is in a reservation the remote has, or once its own start is pushed.
+   */
+  z.strictObject({ ...base, type: z.literal("reserved"), targets: z.array(target) }),
   z.strictObject({ ...base, type: z.literal("released"), to: z.string().nullable(), by: z.string(), how: z.enum(["key", "release", "allow-handover"]) }),
 ]);
 

@@ -40,9 +40,14 @@ export interface Lock {
    * renewed), waits while it may not, rejects when the lock was lost. What it resolves to, if
    * anything, is a note to journal (such as going on offline). `published`: the block must be known
    * elsewhere to have begun before it starts (every block of a shared run): a shared lock waits until the
-   * remote has every event journaled so far.
+   * remote has every event journaled so far (a number: that many bytes of it).
    */
-  gate?(signal: AbortSignal, o?: { readonly published?: boolean }): Promise<string | undefined>;
+  gate?(signal: AbortSignal, o?: { readonly published?: boolean | number }): Promise<string | undefined>;
+  /**
+   * A shared lock: pushes the journal as it is now (in the background) and returns its length in
+   * bytes; `gate(…, {published: length})` later waits until the remote has at least that much.
+   */
+  mark?(): number;
   /** Asked before the run's end is journaled: rejects when the lock is found lost (a shared lock pushes once to know). */
   settle?(): Promise<void>;
   /**
@@ -106,6 +111,8 @@ export type ScanJournal = (onEvent: (e: JournalEvent) => void) => ScanResult;
 export interface JournalStore {
   /** The state folder, for messages. */
   readonly location: string;
+  /** The state folder's own id (made once, kept): a journal is whole only in the folder that wrote it. */
+  folderId(): string;
   pathOf(runId: string): string;
   exists(runId: string): boolean;
   /** Run ids, oldest first. */

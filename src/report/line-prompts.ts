@@ -6,6 +6,7 @@ import type { AskParam } from "../run/params.js";
 import { commandValues } from "./plain-values.js";
 import { printableLine } from "../core/printable.js";
 import { rollbackPreview } from "./rollback-preview.js";
+import { unconfirmedText } from "../run/words.js";
 
 export interface PromptIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -36,6 +37,7 @@ function question(q: Ask): string {
     case "failed":
       return `${q.step.id} failed. [r]etry, [s]kip, roll [b]ack, [a]bort: `;
     case "interrupted":
+      if (q.unconfirmed !== undefined) return `${q.target}: ${unconfirmedText(q.unconfirmed)} [r]e-run, [s]kip, mark [d]one: `;
       return `${q.target} was interrupted; its outcome is unknown. [r]e-run, [s]kip, mark [d]one: `;
     case "undo_before_skip":
       return `Run ${q.step.id}'s rollback before skipping it, so its change is undone? [Y/n]: `;

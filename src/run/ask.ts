@@ -28,7 +28,14 @@ export type Ask =
   | { readonly kind: "failed"; readonly step: PlanStep; readonly phase: Phase; readonly result: AttemptResult; readonly output: string }
   | { readonly kind: "undo_before_skip"; readonly step: PlanStep }
   | { readonly kind: "rollback"; readonly step: PlanStep | undefined; readonly items: readonly RollbackItem[]; readonly barrier?: RollbackBarrier | undefined }
-  | { readonly kind: "interrupted"; readonly target: string; readonly step: PlanStep | undefined; readonly phase: Phase };
+  | {
+      readonly kind: "interrupted";
+      readonly target: string;
+      readonly step: PlanStep | undefined;
+      readonly phase: Phase;
+      /** No start on record: a runner in another state folder (`operator@host`) had reserved it and may have begun it. */
+      readonly unconfirmed?: string | undefined;
+    };
 
 export interface Answers {
   confirm: "yes" | "skip" | "abort";

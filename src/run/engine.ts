@@ -14,6 +14,7 @@ import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
 import type { RunJournal } from "./run-journal.js";
 import { currentStep, stepList } from "./state.js";
+import { Reservations } from "./reservations.js";
 import type { Handover, HandoverGrant } from "./handover.js";
 
 import type { Clock } from "../journal/ports.js";
@@ -42,7 +43,13 @@ export interface EngineDeps {
    * Asked between a block's attempt_started and its start (a shared run's lease): waits while the
    * run may not go on, throws when it never may; a note it returns (going on offline) is journaled.
    */
-  readonly gate?: ((signal: AbortSignal, o?: { readonly published?: boolean }) => Promise<string | undefined>) | undefined;
+  readonly gate?: ((signal: AbortSignal, o?: { readonly published?: boolean | number }) => Promise<string | undefined>) | undefined;
+  /**
+   * A shared run's lease: kicks a push of the journal as it is and returns its length, for the gate to
+   * wait on later. With it, the engine reserves plain steps ahead (run/reservations.ts) instead of
+   * waiting for each block's own start to be pushed.
+   */
+  readonly mark?: (() => number) | undefined;
   /** Asked before the run's end is journaled (a shared run's lease): throws when the lock was lost. */
   readonly settle?: (() => Promise<void>) | undefined;
   /** A shared run handed over by its holder (run/handover.ts): the run stops at the next step boundary. */
@@ -54,7 +61,8 @@ export interface EngineDeps {
  * `next` what to do from the journal's state, does it, and journals what happened: nothing else
  * keeps state, so a resumed run is driven exactly like a new one.
  */
-export async function drive(d: EngineDeps): Promise<number> {
+export async function drive(deps: EngineDeps): Promise<number> {
+  const d: Driven = { ...deps, reservations: deps.mark && deps.gate ? new Reservations(deps.plan, deps.journal, deps.mark, () => deps.clock.now()) : undefined };
   // Blocks in flight on the hosts of a step on a group, by host.
   const inFlight = new Map<string, Promise<BlockResult>>();
   const settle = async () => {
@@ -68,7 +76,10 @@ export async function drive(d: EngineDeps): Promise<number> {
   }
 }
 
-async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
+/** The engine's deps and what it keeps while it drives: the steps reserved ahead. */
+type Driven = EngineDeps & { readonly reservations: Reservations | undefined };
+
+async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
   for (;;) {
     if (d.signal.aborted) {
       await settle();
@@ -137,7 +148,7 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
 }
 
 /** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
-async function onHost(d: EngineDeps, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
+async function onHost(d: Driven, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
   if (r.notBefore !== undefined) {
     const wait = r.notBefore - d.clock.now();
     if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
@@ -175,18 +186,23 @@ function interrupt(d: EngineDeps, target: string | null): number {
 }
 
 /** One attempt of one block: journaled before it starts, its output masked as it arrives, its end recorded. */
-async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }>, host?: string): Promise<BlockResult> {
+async function runAttempt(d: Driven, action: Extract<Action, { kind: "run" }>, host?: string): Promise<BlockResult> {
   const { block, step, attempt, retry } = action;
   const { target, phase } = block;
   const on = host === undefined ? {} : { host };
+  // A shared run: a plain step is reserved ahead (a `reserved` event pushed in the background);
+  // anything else must have its own start on the remote first.
+  const published = d.reservations && host === undefined ? d.reservations.before(target, phase) : true;
   // Journaled before anything is spawned: a runner killed from here on leaves a start with no end,
   // which a resume asks about instead of running the block on this host again.
   d.journal.append({ type: "attempt_started", target, ...on, phase, attempt, ...(retry ? { retry } : {}) });
   // A shared run starts a block only while its lease holds, and only once the remote has its
-  // attempt_started: whoever takes the run over after this runner dies knows the block began and
-  // asks about it; nothing runs twice because a push was still in the background.
+  // attempt_started or a reservation of its step: whoever takes the run over after this runner dies
+  // knows the block may have begun and asks about it; nothing runs twice because a push was late.
   if (d.gate) {
-    const note = await d.gate(d.signal, { published: true });
+    const from = d.clock.now();
+    const note = await d.gate(d.signal, { published });
+    if (host === undefined) d.reservations?.went(published, d.clock.now() - from);
     if (note) d.journal.append({ type: "note", text: note, by: "runbook" });
   }
   const secrets = secretValues(d);

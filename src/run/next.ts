@@ -148,7 +148,7 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   }
   const a = s.attempt;
   // An attempt with no end was cut short (the engine waits for every attempt it starts).
-  if (s.status === "interrupted" || !a?.result || a.result.interrupted) return ask({ kind: "interrupted", target: ps.id, step: ps, phase: a?.phase ?? "command" });
+  if (s.status === "interrupted" || !a?.result || a.result.interrupted) return ask({ kind: "interrupted", target: ps.id, step: ps, phase: a?.phase ?? "command", ...(s.unconfirmed !== undefined ? { unconfirmed: s.unconfirmed } : {}) });
   if (a.phase === "rollback") {
     // The step's own rollback, run because the operator skipped it after it failed.
     if (!passed(a.result) && a.result.retryInMs !== null) return runPhase(state, ps, "rollback", a);

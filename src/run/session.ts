@@ -25,7 +25,7 @@ import { readRun } from "./read-run.js";
 import { resolveTargets, targetLines } from "./targets.js";
 import { groupName } from "./fanout.js";
 import { targetIo } from "../system/target-io.js";
-import { asStopped, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState } from "./state.js";
+import { asStopped, asTakenOver, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState } from "./state.js";
 import type { FrontEnd, HandoverRecord, World } from "./world.js";
 import { watchHandovers, type HandoverWatch } from "./handover.js";
 import { MASKED } from "../core/masked.js";
@@ -143,6 +143,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           operator: world.operator,
           host: world.host,
           pid: world.pid,
+          folder: world.store.folderId(),
           params: Object.fromEntries(Object.entries(resolved.values).map(([k, v]) => [k, resolved.secrets.has(k) ? MASKED : v])),
           secrets: [...resolved.secrets],
           ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
@@ -173,7 +174,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         const code = await drive({
           plan, runId, journal, runner: world.runner, operator: withPolicy(told.watch(front.operator), req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
-          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock), handover,
+          graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), mark: lock.mark?.bind(lock), settle: lock.settle?.bind(lock), handover,
         });
         handedOver(lock, journal, handover);
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world, req.drill);
@@ -229,7 +230,8 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       irreversibleNamed(plan, req.policy.past ?? [], "--past");
       const startRollback = req.mode === "rollback" && (!state.rollback || state.status === "rolled_back_to");
       if (startRollback && !req.interactive) refuseNothingBeforeBarrier(state, plan, req, flagPasses(state, plan, req.policy.past ?? []));
-      refuseWithoutOperator(req, state, plan);
+      // A runner in another state folder may have begun steps it reserved past what it pushed: asked about too.
+      refuseWithoutOperator(req, asTakenOver(state, world.store.folderId()), plan);
       refuseMissingEnv(prepared, world);
       if (req.mode === "resume") req.checkRequires(plan);
 
@@ -276,7 +278,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         });
         told.attach(journal);
         journal.append({
-          type: "run_resumed", operator: world.operator, host: world.host, pid: world.pid, forced: req.force, mode: req.mode,
+          type: "run_resumed", operator: world.operator, host: world.host, pid: world.pid, folder: world.store.folderId(), forced: req.force, mode: req.mode,
           ...(found.how !== "where the run started" ? { file: found.file, sha256: prepared.sha256 } : {}),
         });
         notes = watchQueuedNotes(journal, world.store.notes, req.runId);
@@ -288,7 +290,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         }
         const code = await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
-          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), settle: lock.settle?.bind(lock), handover,
+          baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), mark: lock.mark?.bind(lock), settle: lock.settle?.bind(lock), handover,
         });
         handedOver(lock, journal, handover);
         return code;

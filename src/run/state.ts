@@ -72,6 +72,11 @@ export interface StepState {
   readonly rollback: { readonly status: RollbackStatus; readonly note: string | undefined } | undefined;
   /** A step on a group (`on=`): each host that has started, in the order they started. Empty for a step run here. */
   readonly hosts: ReadonlyMap<string, HostState>;
+  /**
+   * Interrupted with no start on record: a runner in another state folder had reserved it (`reserved`)
+   * and may have begun it after the last push this session read. Who that was (`operator@host`).
+   */
+  readonly unconfirmed: string | undefined;
 }
 
 /**
@@ -154,6 +159,18 @@ export interface RunState {
   readonly notes: readonly Note[];
   /** The run's own last event: a note left afterwards is not the run going on. */
   readonly lastEvent: JournalEvent;
+  /** The state folder writing the current session (`folder` of its run_started or run_resumed). */
+  readonly folder: string | undefined;
+  /** Steps the current session reserved (a shared run) and has not started yet; cleared when it stops cleanly. */
+  readonly reservation: Reservation | undefined;
+}
+
+/** Steps a shared run's runner may have begun without their start on the remote yet (`reserved` events). */
+export interface Reservation {
+  readonly folder: string | undefined;
+  /** `operator@host` of the session that reserved them. */
+  readonly by: string;
+  readonly targets: ReadonlySet<string>;
 }
 
 export interface Note {
@@ -181,7 +198,7 @@ type Draft = { -readonly [K in keyof RunState]: RunState[K] } & {
 
 /** A step before anything happened to it. */
 export function pendingStep(id: string): StepState {
-  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined, hosts: new Map() };
+  return { id, status: "pending", by: undefined, attempt: undefined, attempts: 0, durationMs: 0, answer: undefined, manualBy: undefined, skippedAfterFailure: false, undone: undefined, rollback: undefined, hosts: new Map(), unconfirmed: undefined };
 }
 
 /** The key of `attemptNumbers`: attempts are numbered per block, and per host for a step on a group. */
@@ -207,6 +224,8 @@ export function initialState(started: EventOf<"run_started">): RunState {
     verification: undefined,
     notes: [],
     lastEvent: started,
+    folder: started.folder,
+    reservation: undefined,
   };
 }
 
@@ -284,11 +303,28 @@ function step(d: Draft, e: JournalEvent): void {
   switch (e.type) {
     case "run_started":
       break;
-    case "run_resumed":
+    case "run_resumed": {
+      const open = d.reservation && (e.folder === undefined || e.folder !== d.reservation.folder) ? d.reservation : undefined;
       resumed(d, e);
+      if (open) openReservation(d, open);
+      d.reservation = undefined;
+      d.folder = e.folder;
       break;
+    }
+    case "reserved": {
+      const s = d.sessions.at(-1);
+      const targets = new Set(d.reservation?.targets);
+      for (const t of e.targets) targets.add(t);
+      d.reservation = { folder: d.folder, by: `${s?.operator ?? "?"}@${s?.host ?? "?"}`, targets };
+      break;
+    }
     case "attempt_started": {
       d.attemptNumbers.set(attemptKey(e.target, e.phase, e.host), e.attempt);
+      if (d.reservation?.targets.has(e.target)) {
+        const targets = new Set(d.reservation.targets);
+        targets.delete(e.target);
+        d.reservation = { ...d.reservation, targets };
+      }
       if (e.host !== undefined) {
         hostStarted(d, e);
         break;
@@ -303,7 +339,7 @@ function step(d: Draft, e: JournalEvent): void {
         d.rollback = { ...d.rollback, attempts: new Map(d.rollback.attempts).set(e.target, attempt), answers };
       } else if (d.steps.has(e.target)) {
         touch(d, e.target);
-        updateStep(d, e.target, (s) => ({ status: "running", attempt, answer: undefined, attempts: s.attempts + (e.phase === "command" ? 1 : 0) }));
+        updateStep(d, e.target, (s) => ({ status: "running", attempt, answer: undefined, attempts: s.attempts + (e.phase === "command" ? 1 : 0), unconfirmed: undefined }));
       }
       break;
     }
@@ -359,8 +395,9 @@ function step(d: Draft, e: JournalEvent): void {
       const capture = e.capture ?? (e.status === "done" ? d.steps.get(e.target)?.attempt?.capture : undefined);
       // A step assumed done may carry the value it would have captured, given by the operator.
       if ((e.status === "done" || e.status === "assumed") && capture) d.captures.set(capture.name, capture);
-      if (e.status === "assumed") touch(d, e.target);
-      updateStep(d, e.target, () => ({ status: e.status, by: e.by, answer: undefined }));
+      // Assumed, or marked done with no start on record (a reserved step): it changed the world, as far as a rollback knows.
+      if (e.status === "assumed" || (e.status === "done" && !d.touched.includes(e.target))) touch(d, e.target);
+      updateStep(d, e.target, () => ({ status: e.status, by: e.by, answer: undefined, unconfirmed: undefined }));
       break;
     }
     case "check_finished": {
@@ -389,6 +426,8 @@ function step(d: Draft, e: JournalEvent): void {
     case "run_interrupted":
       d.status = "interrupted";
       d.interrupted = e;
+      // It stopped cleanly, and journaled so: what it reserved and did not start, it did not start.
+      d.reservation = undefined;
       // Version 1 recorded an interrupted attempt as a finished one: the interruption names it.
       if (e.v === 1 && e.target) updateStep(d, e.target, (s) => (s.status === "running" && s.attempt?.result ? { attempt: { ...s.attempt, result: { ...s.attempt.result, interrupted: true } } } : {}));
       markStopped(d);
@@ -396,6 +435,7 @@ function step(d: Draft, e: JournalEvent): void {
     case "run_finished":
       d.status = e.status;
       d.ended = e;
+      d.reservation = undefined;
       break;
     case "verification_recorded":
     case "verification_skipped":
@@ -502,6 +542,28 @@ function resumed(d: Draft, e: EventOf<"run_resumed">): void {
     // A check only reads: one that was cut short or failed simply runs again.
     if (c.status === "failed" || c.status === "running") d.checks.set(id, { ...c, status: "pending", attempt: undefined });
   }
+}
+
+/**
+ * A session in another state folder takes the run over: its journal came from the remote, which
+ * may lack what the runner journaled after its last push. Every step that runner reserved and the
+ * journal shows no start of may have begun there: interrupted, its outcome unknown, asked about.
+ */
+function openReservation(d: Draft, r: Reservation): void {
+  for (const t of r.targets) {
+    const s = d.steps.get(t);
+    if (s?.status === "pending" && !s.hosts.size) d.steps.set(t, { ...s, status: "interrupted", unconfirmed: r.by });
+  }
+}
+
+/** The state as a session from `folder` would find it once it took the run over (run_resumed): for checks before it journals that. */
+export function asTakenOver(state: RunState, folder: string): RunState {
+  const r = state.reservation;
+  if (!r || r.folder === folder) return state;
+  const d = draftOf(state);
+  markStopped(d);
+  openReservation(d, r);
+  return d;
 }
 
 /**

@@ -85,3 +85,11 @@ export function assumedBy(by: "run" | "operator" | "resume" | "flag", drill: boo
   if (by === "run") return "by the run";
   return drill ? "by no one: drill_skip leaves it out of a drill" : "by the operator";
 }
+
+/**
+ * A step reserved by a shared run's runner in another state folder, with no start on record: the
+ * journal on the remote stops before it, so whether it began there is unknown.
+ */
+export function unconfirmedText(by: string): string {
+  return `may have begun under ${by}, whose runner had reserved it; the journal it pushed shows no start, so its outcome is unknown.`;
+}

@@ -7,6 +7,7 @@ import type { JournalStore } from "../journal/ports.js";
 import { journalPath, listRunIds, makeStateSubdir, runsDir } from "./state-dir.js";
 import { holdsWriterLock } from "./lock.js";
 import { fileNoteInbox } from "./note-inbox.js";
+import { stateFolderId } from "./folder-id.js";
 
 /**
  * Journals as files in the state folder's `runs/`. It writes a journal only while this process holds
@@ -20,8 +21,10 @@ export function fileJournalStore(state: string, options: WriterOptions = {}): Jo
     if (!holdsWriterLock(file, me)) throw new JournalError(`cannot write journal ${file}: this process does not hold its writer lock (${file}.lock)`, { hint: "Another process may be writing it: see `runbook runs`." });
     return file;
   };
+  let folder: string | undefined;
   return {
     location: state,
+    folderId: () => (folder ??= stateFolderId(state)),
     pathOf: (runId) => journalPath(state, runId),
     // A run id from someone else (a lock, a lease) that is no run id names no journal: false, not an error.
     exists: (runId) => RUN_ID_PATTERN.test(runId) && existsSync(journalPath(state, runId)),

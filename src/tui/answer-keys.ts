@@ -1,5 +1,6 @@
 import type { Ask } from "../run/ask.js";
 import { editLine, type KeyPress } from "./keys.js";
+import { unconfirmedText } from "../run/words.js";
 
 /** What the keys have done so far at the question on screen. */
 export interface QuestionUi {
@@ -38,6 +39,12 @@ export const PROMPT: Record<Ask["kind"], string> = {
   undo_before_skip: "Skip it: undo its change first?",
   rollback: "Roll back what the list above shows?",
 };
+
+/** What this question says above its keys: an interrupted step with no start on record says whose runner may have begun it. */
+export function promptOf(q: Ask): string {
+  if (q.kind === "interrupted" && q.unconfirmed !== undefined) return unconfirmedText(q.unconfirmed);
+  return PROMPT[q.kind];
+}
 
 /**
  * A question answered only by typing a step's id, never by one key: what to type, the answer it

@@ -19,6 +19,7 @@ import type { NoteInbox, QueuedNote } from "../../src/state/note-inbox.js";
 /** Journals in memory: the same contract as the files, without a disk. */
 export class MemoryStore implements JournalStore {
   readonly location = "/memory";
+  folderId = () => "memoryfolder0000";
   readonly runs = new Map<string, JournalEvent[]>();
   #time = Date.UTC(2026, 10, 28, 12, 0, 0);
 

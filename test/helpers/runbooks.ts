@@ -77,10 +77,11 @@ export function processesMatching(needle: string): number[] {
   return out;
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+/** Waits until `check()` holds; on a timeout, `context()` (what the test has seen so far) is in the error. */
+export async function waitFor(check: () => boolean, timeoutMs = 60_000, context?: () => string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
+    if (Date.now() > until) throw new Error(`timed out waiting${context ? `; so far:\n${context()}` : ""}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

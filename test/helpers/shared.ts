@@ -91,9 +91,9 @@ async function identity(dir: string, name: string): Promise<void> {
   await execa("git", ["config", "commit.gpgsign", "false"], { cwd: dir });
 }
 
-/** A runbook for these tests: its steps append their id to $MARK, so a test counts what ran where. */
-export function markingRunbook(id: string, steps: ReadonlyArray<{ id: string; body?: string }>, frontmatter = ""): string {
-  const fences = steps.map((s) => `### ${s.id} {#${s.id}}\n\n\`\`\`sh\necho ${s.id} >> "$MARK"\n${s.body ?? ""}\n\`\`\`\n`).join("\n");
+/** A runbook for these tests: its steps append their id to $MARK, so a test counts what ran where; `info` is the fence's info string (`sh` when not given). */
+export function markingRunbook(id: string, steps: ReadonlyArray<{ id: string; body?: string; info?: string }>, frontmatter = ""): string {
+  const fences = steps.map((s) => `### ${s.id} {#${s.id}}\n\n\`\`\`${s.info ?? "sh"}\necho ${s.id} >> "$MARK"\n${s.body ?? ""}\n\`\`\`\n`).join("\n");
   return `---\nid: ${id}\nowner: team-test\nparams:\n  MARK: {}\n${frontmatter}---\n# ${id} runbook\n\n## Steps\n\n${fences}`;
 }
 

@@ -179,10 +179,17 @@ export class HeldLease {
     if (this.#lost) throw this.#lostError();
   }
 
-  async gate(signal: AbortSignal, o: { published?: boolean } = {}): Promise<string | undefined> {
+  /** Pushes what the journal holds now, in the background; returns its length, for a later `gate`. */
+  mark(): number {
+    const length = this.#journalLength();
+    if (this.#remoteBytes < length) this.kick(true);
+    return length;
+  }
+
+  async gate(signal: AbortSignal, o: { published?: boolean | number } = {}): Promise<string | undefined> {
     const { config, now } = this.#p;
-    // Most blocks wait for no push; one that must be known to have begun waits for its attempt_started.
-    const target = o.published ? this.#journalLength() : 0;
+    // A block reserved ahead waits for its reservation's push (usually long done); one that was not, for its own attempt_started.
+    const target = typeof o.published === "number" ? o.published : o.published ? this.#journalLength() : 0;
     for (;;) {
       if (this.#lost) {
         const who = this.#lost === "unknown" ? "another run" : describeLease(this.#lost);

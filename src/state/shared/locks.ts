@@ -133,6 +133,7 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
         }
       },
       gate: (signal, o) => h.gate(signal, o),
+      mark: () => h.mark(),
       settle: () => h.settle(),
       handOver: (to) => h.handOver(to),
     };

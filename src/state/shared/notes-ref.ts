@@ -73,7 +73,7 @@ export async function recordsAt(repo: string, tip: string | undefined): Promise<
 
 /** Fetches one run's notes ref into the tracking namespace (a glob that matches it alone, or nothing). Undefined when it worked, else why not. */
 export async function fetchNotes(c: ShareConfig, runId: string): Promise<string | undefined> {
-  const r = await git(c.repo, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", c.remote, `+${notesRef(runId)}*:${trackingNotesRef(c.remote, runId)}*`], { idleTimeoutMs: c.timeoutMs });
+  const r = await git(c.repo, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-maintenance", c.remote, `+${notesRef(runId)}*:${trackingNotesRef(c.remote, runId)}*`], { idleTimeoutMs: c.timeoutMs });
   if (r.code === 0) return undefined;
   return r.timedOut ? `no answer within ${Math.round(c.timeoutMs / 1000)}s` : r.stderr.trim().split("\n").at(-1) || `git fetch exited ${r.code}`;
 }

@@ -1,4 +1,4 @@
-import { choices, isTyping, PROMPT, typedAnswer, type QuestionUi } from "../answer-keys.js";
+import { choices, isTyping, promptOf, typedAnswer, type QuestionUi } from "../answer-keys.js";
 import { PLAIN_SCREEN, type ScreenUi } from "../screen-keys.js";
 import { isEngineQuestion, type Question } from "../screen-store.js";
 import { words, wrapChunks, type Span, type StyledLine } from "../styled.js";
@@ -37,7 +37,7 @@ export function footerLines({ question: q, ui, stopArmed, running, width, screen
     lines.push(...wrapChunks([...words(typed.warning, "warn"), ...words(`type ${typed.id} and press Enter to ${typed.does}`, "bold"), [{ text: "›", style: "plain" }, { text: ` ${ui.typed}`, style: "plain" }, { text: " ", style: "key" }]], width));
     lines.push(...wrapChunks([key("Esc", `${typed.first ? choices(q).map((c) => c.label).join(" or ") : "back"} instead`), ...words(`(${typed.why})`, "dim"), ...view, help], width));
   } else {
-    const prompt = typed !== undefined ? typed.notDone : PROMPT[q.kind];
+    const prompt = typed !== undefined ? typed.notDone : promptOf(q);
     const keys = choices(q).map((c) => key(c.key, c.label));
     if (typed !== undefined) keys.push(key(typed.first ? "Esc" : (typed.key ?? "Esc"), `type the id to ${typed.does}`));
     lines.push(...wrapChunks([...words(prompt, q.kind === "failed" ? "error" : "bold"), ...keys, ...view, help], width));
