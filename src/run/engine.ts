@@ -55,10 +55,11 @@ export interface EngineDeps {
  * keeps state, so a resumed run is driven exactly like a new one.
  */
 export async function drive(d: EngineDeps): Promise<number> {
-  // Blocks in flight on the hosts of a step on a group, by host.
+  // Blocks in flight: a step's here (by its id) with `parallel:`, or on one host of a step on a group (`id@host`).
   const inFlight = new Map<string, Promise<BlockResult>>();
   const settle = async () => {
-    await Promise.all(inFlight.values());
+    // Every one of them ends (is journaled), whatever another one threw.
+    await Promise.allSettled(inFlight.values());
   };
   try {
     return await walk(d, inFlight, settle);
@@ -69,38 +70,51 @@ export async function drive(d: EngineDeps): Promise<number> {
 }
 
 async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
+  // Steps at once (`parallel:`): a block starts and the walk goes on; questions come while blocks run.
+  const steps = d.plan.parallel > 1;
+  const track = (key: string, p: Promise<BlockResult>) => {
+    const tracked = p.finally(() => inFlight.delete(key));
+    // Seen by the race or the settle that waits for it; never an unhandled rejection meanwhile.
+    tracked.catch(() => undefined);
+    inFlight.set(key, tracked);
+  };
+  const race = async (what: string) => {
+    if (!inFlight.size) throw new Error(`nothing to run or wait for (${what})`);
+    await Promise.race(inFlight.values());
+  };
   for (;;) {
     if (d.signal.aborted) {
       await settle();
       return interrupt(d, currentStep(d.journal.state)?.id ?? null);
     }
     const action = next(d.journal.state, d.plan);
-    // Only the ends of hosts and more hosts go on beside blocks in flight; a question, a block here
-    // or the run's end waits for them, and is decided again from what they left.
-    if (inFlight.size && action.kind !== "hosts" && action.kind !== "record") {
+    // One step at a time, only the ends of hosts and more hosts go on beside blocks in flight; a
+    // question, a block here or the run's end waits for them, and is decided again from what they left.
+    if (inFlight.size && (steps ? action.kind === "end" : action.kind !== "hosts" && action.kind !== "record")) {
       await settle();
       continue;
     }
     const handedOver = d.handover?.granted();
     // A step boundary: a question on screen, or no step half done (its command ran, its verify not yet).
     if (handedOver && (action.kind === "ask" || (action.kind === "run" && !stepList(d.journal.state).some((s) => s.status === "running")))) {
+      await settle();
       return release(d, handedOver, action.kind === "ask" ? action.target : null);
     }
     switch (action.kind) {
       case "hosts": {
-        const free = Math.max(0, action.parallel - inFlight.size);
-        const starting = action.runs.filter((r) => !inFlight.has(r.host)).slice(0, free);
-        for (const r of starting) {
-          // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
-          const p = onHost(d, action.step, r).finally(() => inFlight.delete(r.host));
-          inFlight.set(r.host, p);
-        }
-        if (!starting.length || inFlight.size >= action.parallel) {
-          if (!inFlight.size) throw new Error(`nothing to run or wait for on the hosts of ${action.step?.id ?? "a step"}`);
-          await Promise.race(inFlight.values());
-        }
+        const target = action.runs[0]?.block.target ?? action.step?.id ?? "";
+        const key = (r: HostRun) => `${r.block.target}@${r.host}`;
+        const mine = () => [...inFlight.keys()].filter((k) => k.startsWith(`${target}@`)).length;
+        const free = Math.max(0, action.parallel - mine());
+        const starting = action.runs.filter((r) => !inFlight.has(key(r))).slice(0, free);
+        // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
+        for (const r of starting) track(key(r), onHost(d, action.step, r));
+        if (!starting.length || (!steps && mine() >= action.parallel)) await race(`the hosts of ${action.step?.id ?? "a step"}`);
         break;
       }
+      case "wait":
+        await race("steps in flight");
+        break;
       case "end":
         return action.exitCode;
       case "record":
@@ -112,6 +126,8 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
       case "ask": {
         const answer = await ask(d, action);
         if (answer === undefined) {
+          // The steps still in flight end (stopped by the interruption) before the run says it stopped.
+          await settle();
           const granted = d.handover?.granted();
           if (granted && !d.signal.aborted) return release(d, granted, action.target);
           return interrupt(d, action.target);
@@ -123,6 +139,12 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
         break;
       }
       case "run": {
+        if (steps) {
+          // Already started, and waiting for its retry's time: wait for something to end instead.
+          if (inFlight.has(action.block.target)) await race(action.block.target);
+          else track(action.block.target, afterWait(d, action.notBefore, () => runAttempt(d, action)));
+          break;
+        }
         if (action.notBefore !== undefined) {
           const wait = action.notBefore - d.clock.now();
           if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
@@ -136,13 +158,18 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
   }
 }
 
-/** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
-async function onHost(d: EngineDeps, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
-  if (r.notBefore !== undefined) {
-    const wait = r.notBefore - d.clock.now();
+/** A block started once its retry's time has come (at once without one). */
+async function afterWait(d: EngineDeps, notBefore: number | undefined, start: () => Promise<BlockResult>): Promise<BlockResult> {
+  if (notBefore !== undefined) {
+    const wait = notBefore - d.clock.now();
     if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
   }
-  return runAttempt(d, { kind: "run", block: r.block, step, attempt: r.attempt, retry: r.retry, notBefore: undefined }, r.host);
+  return start();
+}
+
+/** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
+async function onHost(d: EngineDeps, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
+  return afterWait(d, r.notBefore, () => runAttempt(d, { kind: "run", block: r.block, step, attempt: r.attempt, retry: r.retry, notBefore: undefined }, r.host));
 }
 
 /** The operator's answer, or undefined when the run was interrupted (or handed over) while asking. */
