@@ -60,12 +60,15 @@ export type HostsNext =
   | { readonly kind: "record"; readonly events: readonly NewEvent[] }
   | { readonly kind: "hosts"; readonly runs: readonly HostRun[]; readonly parallel: number; readonly waiting: number }
   | { readonly kind: "failed"; readonly host: HostState }
+  /** A `confirm` step asks before each batch: these hosts start once the operator says yes. */
+  | { readonly kind: "confirm"; readonly hosts: readonly string[] }
   | { readonly kind: "done" };
 
 /**
  * The next move of a step on a group, from its hosts' states: each host runs the command, then the
  * verify block, with its retries; a batch starts once every host of the one before has ended and no
- * more hosts than `max_fail=` allows have failed. Pure.
+ * more hosts than `max_fail=` allows have failed (and, for a `confirm` step, once the operator has
+ * said yes to it). Pure.
  */
 export function nextOnHosts(state: RunState, ps: PlanStep, s: StepState, hosts: readonly string[]): HostsNext {
   const states = s.hosts;
@@ -87,6 +90,9 @@ export function nextOnHosts(state: RunState, ps: PlanStep, s: StepState, hosts: 
   const settled = (n: string) => { const st = states.get(n)?.status; return st === "done" || st === "failed"; };
   const batch = batches(hosts, ps.fanout.batch).find((b) => !b.every(settled));
   if (!batch) return { kind: "done" };
+  // A batch none of whose hosts has begun waits for a yes naming its hosts (starting a host uses the yes up).
+  const confirmed = s.answer?.question === "confirm" && s.answer.answer === "yes";
+  if (ps.confirm && !confirmed && !batch.some((n) => states.get(n)?.attempt !== undefined)) return { kind: "confirm", hosts: batch };
   const runs: HostRun[] = [];
   for (const name of batch) {
     const h = states.get(name);

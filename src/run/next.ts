@@ -137,6 +137,8 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
         return finish("done", "run");
       case "failed":
         return hostFailedAsk(n.host);
+      case "confirm":
+        return ask({ kind: "confirm", step: ps, hosts: n.hosts });
     }
   };
   const hostFailedAsk = (h: HostState): Action => {
@@ -206,7 +208,8 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   if (s.status === "pending") {
     if (!selected(state, plan, ps.id)) return finish("assumed", "operator");
     if (ps.manual) return ask({ kind: "manual", step: ps });
-    if (ps.confirm) return ask({ kind: "confirm", step: ps });
+    // A step on a group asks before each batch, naming its hosts (fanout.ts).
+    if (ps.confirm && !hosts) return ask({ kind: "confirm", step: ps });
     return start();
   }
   if (hosts) {

@@ -575,11 +575,16 @@ export interface OpenProcess {
   readonly startTime: string | null;
 }
 
-/** Every process group a dead runner may have left running: one per host of a step on a group in flight. */
+/**
+ * Every process group a dead runner may have left running: each block here in flight (several with
+ * `parallel:`), and one per host of a step on a group in flight.
+ */
 export function openProcesses(state: RunState): OpenProcess[] {
   const out: OpenProcess[] = [];
-  const one = openProcess(state);
-  if (one) out.push(one);
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? [{ target, host: undefined, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime }] : []);
+  for (const s of state.steps.values()) out.push(...open(s.id, s.attempt));
+  for (const c of state.checks.values()) out.push(...open(c.target, c.attempt));
+  for (const [t, a] of state.rollback?.attempts ?? []) out.push(...open(t, a));
   for (const s of state.steps.values()) {
     for (const h of s.hosts.values()) {
       for (const a of [h.attempt, h.rollbackAttempt]) {
@@ -588,26 +593,6 @@ export function openProcesses(state: RunState): OpenProcess[] {
     }
   }
   return out;
-}
-
-/** The process group a dead runner may have left running, if the journal recorded one. */
-export function openProcess(state: RunState): OpenProcess | undefined {
-  // An attempt started and never finished, with or without its process group journaled: a runner
-  // killed between spawning a block and journaling its pid left processes only its tag can find.
-  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? { target, host: undefined, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
-  for (const s of state.steps.values()) {
-    const o = open(s.id, s.attempt);
-    if (o) return o;
-  }
-  for (const c of state.checks.values()) {
-    const o = open(c.target, c.attempt);
-    if (o) return o;
-  }
-  for (const [t, a] of state.rollback?.attempts ?? []) {
-    const o = open(t, a);
-    if (o) return o;
-  }
-  return undefined;
 }
 
 /** Each host of a step on a group by its word; undefined for a step run here. Hosts not reached are pending. */

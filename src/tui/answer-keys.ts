@@ -29,6 +29,16 @@ export interface Choice {
 
 const ABORT = (question: string): Choice => ({ key: "a", label: "abort", answer: "abort", confirm: question });
 
+/**
+ * What a question says, naming its step when steps run at once (`named`), and for a step on a group
+ * the hosts of the batch it confirms.
+ */
+export function promptOf(q: Ask, named: boolean): string {
+  const base = q.kind === "confirm" && q.hosts ? `Run this step on ${q.hosts.length} host${q.hosts.length === 1 ? "" : "s"} (${q.hosts.join(", ")})?` : PROMPT[q.kind];
+  const id = q.kind === "rollback" ? undefined : q.kind === "interrupted" ? q.target : q.step.id;
+  return named && id !== undefined ? `${id}: ${base}` : base;
+}
+
 /** What a question says above its keys. */
 export const PROMPT: Record<Ask["kind"], string> = {
   confirm: "Run this step?",
