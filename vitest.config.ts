@@ -27,6 +27,7 @@ const E2E = [
   "test/report/handoff-live.test.ts",
   "test/report/handoff.test.ts",
   "test/run/parallel-crash.test.ts",
+  "test/ssh/fanout-confirm.test.ts",
   "test/ssh/fanout-crash.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-handover.test.ts",

@@ -8,7 +8,7 @@ import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";
 import { controlDir, remoteScript, sshArgs } from "../system/ssh.js";
 import type { HostRun } from "./fanout.js";
-import type { Capture } from "../journal/events.js";
+import type { Capture, NewEvent } from "../journal/events.js";
 import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
@@ -121,7 +121,10 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
         // A shared run asks the remote once before it journals its end: a runner that lost its lock
         // during the last step never records the run as ended (settle throws).
         if (d.settle && action.events.some((e) => e.type === "run_finished")) await d.settle();
-        for (const e of action.events) d.journal.append(e);
+        for (const e of action.events) {
+          keepHostList(d, e);
+          d.journal.append(e);
+        }
         break;
       case "ask": {
         const answer = await ask(d, action);
@@ -238,7 +241,8 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   const bounded = (stream: "stdout" | "stderr", text: string) => {
     if (text) for (const p of bound.push(stream, text)) write(p.stream, p.text);
   };
-  const wantsCapture = phase === "command" && step?.capture !== undefined && host === undefined;
+  // On a group, each host's value is journaled with its attempt; the step's value is their list (fanout.ts).
+  const wantsCapture = phase === "command" && step?.capture !== undefined;
   const stepId = step?.id ?? target;
   let result: BlockResult;
   try {
@@ -270,7 +274,7 @@ async function runAttempt(d: EngineDeps, action: Extract<Action, { kind: "run" }
   // killed by a signal failed, even with no code; an interrupted one is not retried.
   const ok = passed(result);
   const retryInMs = failed(result) && retry < block.retries ? backoffDelay(block.backoffMs, retry + 1, d.clock.random()) : null;
-  const capture = ok && wantsCapture && step ? captured(d, step, result.stdout ?? "") : undefined;
+  const capture = ok && wantsCapture && step ? (host === undefined ? captured(d, step, result.stdout ?? "") : hostCaptured(d, step, host, result.stdout ?? "")) : undefined;
   d.journal.append({
     type: "attempt_finished",
     target,
@@ -301,6 +305,43 @@ function captured(d: EngineDeps, step: PlanStep, stdout: string): Capture {
   if (secret) d.secretCaptures.set(name, raw);
   else d.secretCaptures.delete(name);
   return { name, value: secret ? null : raw, secret };
+}
+
+/**
+ * One host's value of a step on a group, secret as `captured` decides. A secret one stays in memory
+ * until the step's end, when the list of every host's value is kept as the step's (see `record`).
+ */
+function hostCaptured(d: EngineDeps, step: PlanStep, host: string, stdout: string): Capture {
+  const name = step.capture!;
+  const raw = stdout.replace(/\r?\n$/, "");
+  const readsSecret = step.reads.some((n) => d.secretParams.has(n) || d.journal.state.captures.get(n)?.secret === true || d.secretCaptures.has(n));
+  const secret = readsSecret || new SecretMasker(secretValues(d)).mask(raw) !== raw;
+  if (secret) hostSecrets(d).set(`${step.id}\0${host}`, raw);
+  return { name, value: secret ? null : raw, secret };
+}
+
+/** Secret values captured on hosts, by `step\0host`, for this session only (never journaled). */
+const HOST_SECRETS = new WeakMap<EngineDeps, Map<string, string>>();
+function hostSecrets(d: EngineDeps): Map<string, string> {
+  let m = HOST_SECRETS.get(d);
+  if (!m) HOST_SECRETS.set(d, (m = new Map()));
+  return m;
+}
+
+/**
+ * The list a step on a group captured, once its end is journaled: when a host's value is secret the
+ * journal has its name only, and the list is kept in memory from this session's values. A value
+ * captured before a resume is not known: it is then left unset (a block reading it fails on it,
+ * `bash -u`), never filled in with a guess.
+ */
+function keepHostList(d: EngineDeps, e: NewEvent): void {
+  if (e.type !== "step_finished" || e.host !== undefined || !e.capture?.secret) return;
+  const ps = d.plan.steps.find((s) => s.id === e.target);
+  const hosts = ps ? [...(d.journal.state.steps.get(ps.id)?.hosts.values() ?? [])].filter((h) => h.status === "done") : [];
+  if (!ps || !hosts.length) return;
+  const values = hosts.map((h) => h.attempt?.capture?.value ?? hostSecrets(d).get(`${ps.id}\0${h.host}`));
+  if (values.every((v): v is string => v !== undefined)) d.secretCaptures.set(e.capture.name, values.join("\n"));
+  else d.secretCaptures.delete(e.capture.name);
 }
 
 function secretValues(d: EngineDeps): string[] {

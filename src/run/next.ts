@@ -134,7 +134,7 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
       case "hosts":
         return { kind: "hosts", step: ps, runs: n.runs, parallel: n.parallel, waiting: n.waiting };
       case "done":
-        return finish("done", "run");
+        return n.capture ? record({ type: "step_finished", target: ps.id, status: "done", by: "run", capture: n.capture }) : finish("done", "run");
       case "failed":
         return hostFailedAsk(n.host);
       case "confirm":

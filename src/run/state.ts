@@ -294,7 +294,9 @@ function step(d: Draft, e: JournalEvent): void {
         break;
       }
       d.tails.delete(e.target);
-      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
+      // The value the command captured is the step's still while its verify block runs.
+      const carried = e.phase === "verify" ? d.steps.get(e.target)?.attempt?.capture : undefined;
+      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
       if (e.phase === "check") {
         d.checks.set(e.target, { target: e.target, status: "running", attempt });
       } else if (d.rollback && e.phase === "rollback" && d.rollback.targets.includes(e.target)) {
@@ -319,11 +321,11 @@ function step(d: Draft, e: JournalEvent): void {
     case "attempt_finished": {
       const result = resultOf(e);
       if (e.host !== undefined) {
-        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture } : a));
+        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a));
         if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
         break;
       }
-      const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture } : a);
+      const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a);
       onAttempt(d, e.target, e.phase, finished);
       if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
       if (e.phase === "rollback" && !d.rollback) {
@@ -427,8 +429,10 @@ function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
   const host = e.host!;
   const s = d.steps.get(e.target);
   if (!s) return;
-  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
   const h: HostState = s.hosts.get(host) ?? { host, status: "pending", attempt: undefined, attempts: 0, rollbackAttempt: undefined, rollback: undefined };
+  // The host's captured value stays while its verify block runs.
+  const carried = e.phase === "verify" ? h.attempt?.capture : undefined;
+  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
   if (e.phase === "rollback" && d.rollback?.targets.includes(e.target)) {
     const answers = new Map(d.rollback.answers);
     answers.delete(e.target);
