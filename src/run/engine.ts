@@ -88,9 +88,11 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
       return interrupt(d, currentStep(d.journal.state)?.id ?? null);
     }
     const action = next(d.journal.state, d.plan);
+    // Steps at once, not prerequisite checks nor a rollback: those go one block at a time, as `next` has them.
+    const atOnce = steps && !d.journal.state.rollback && !(action.kind === "run" && action.block.phase === "check");
     // One step at a time, only the ends of hosts and more hosts go on beside blocks in flight; a
     // question, a block here or the run's end waits for them, and is decided again from what they left.
-    if (inFlight.size && (steps ? action.kind === "end" : action.kind !== "hosts" && action.kind !== "record")) {
+    if (inFlight.size && (atOnce ? action.kind === "end" : action.kind !== "hosts" && action.kind !== "record")) {
       await settle();
       continue;
     }
@@ -109,7 +111,7 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
         const starting = action.runs.filter((r) => !inFlight.has(key(r))).slice(0, free);
         // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
         for (const r of starting) track(key(r), onHost(d, action.step, r));
-        if (!starting.length || (!steps && mine() >= action.parallel)) await race(`the hosts of ${action.step?.id ?? "a step"}`);
+        if (!starting.length || (!atOnce && mine() >= action.parallel)) await race(`the hosts of ${action.step?.id ?? "a step"}`);
         break;
       }
       case "wait":
@@ -142,7 +144,7 @@ async function walk(d: EngineDeps, inFlight: Map<string, Promise<BlockResult>>, 
         break;
       }
       case "run": {
-        if (steps) {
+        if (atOnce) {
           // Already started, and waiting for its retry's time: wait for something to end instead.
           if (inFlight.has(action.block.target)) await race(action.block.target);
           else track(action.block.target, afterWait(d, action.notBefore, () => runAttempt(d, action)));

@@ -85,7 +85,8 @@ function nextInParallel(state: RunState, plan: Plan, n: number): Action {
         else return a;
         break;
       case "ask":
-        if (a.question.kind === "failed") stop ??= a;
+        // The questions a failure leads to (what to do, the rollback's preview, undo before a skip) stop new starts too.
+        if (a.question.kind === "failed" || a.question.kind === "rollback" || a.question.kind === "undo_before_skip") stop ??= a;
         else question ??= a;
         break;
       case "hosts":

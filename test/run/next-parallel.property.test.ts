@@ -18,14 +18,14 @@ function planOf(needs: readonly number[][], irreversible: readonly boolean[], pa
   const body = needs
     .map((ns, i) => {
       const attrs = [ns.length ? `needs=${ns.map((j) => `s${j}`).join(",")}` : "", irreversible[i] ? 'irreversible="no way back"' : ""].filter(Boolean).join(" ");
-      return `### S${i} {#s${i}}\nDo it.\n\`\`\`sh ${attrs}\ntrue\n\`\`\`\n`;
+      return `### S${i} {#s${i}}\nDo it.\n\`\`\`sh ${attrs}\ntrue\n\`\`\`\n\`\`\`sh rollback\ntrue\n\`\`\`\n`;
     })
     .join("");
   return preparedFrom(`## Steps\n${body}`, `parallel: ${parallel}\n`).plan;
 }
 
 /** A run driven by `next` alone, as the engine drives it, with blocks ending in the order `ends` picks. */
-function simulate(plan: Plan, ends: readonly number[], failing: number | undefined) {
+function simulate(plan: Plan, ends: readonly number[], failing: number | undefined, onFailure: "abort" | "rollback" = "abort") {
   let seq = 0;
   const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 7, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 10, 0, 0, seq)).toISOString(), ...e }) as JournalEvent;
   const started = ev({ type: "run_started", runId: "r", runbook: { id: "mem", file: "/memory/rb.md", sha256: "0", title: null }, git: null, operator: "op", host: "h", pid: 1, params: {}, secrets: [], order: plan.steps.map((s) => s.id), options: { onFailure: "ask", yes: false, record: false } });
@@ -43,11 +43,20 @@ function simulate(plan: Plan, ends: readonly number[], failing: number | undefin
       if (a.question.kind === "failed") {
         // A failure is dealt with once nothing else is in flight.
         expect(flying).toEqual([]);
-        push({ type: "answer", target: a.target, question: "failed", answer: "abort", by: "op" });
+        push({ type: "answer", target: a.target, question: "failed", answer: onFailure, by: "op" });
+      } else if (a.question.kind === "rollback") {
+        expect(flying).toEqual([]);
+        push({ type: "answer", target: a.target, question: "rollback", answer: "yes", by: "op" });
       } else {
-        expect(a.question.kind).toBe("confirm");
+            expect(a.question.kind).toBe("confirm");
         push({ type: "answer", target: a.target, question: "confirm", answer: "yes", by: "op" });
       }
+    } else if (a.kind === "run" && a.block.phase === "rollback") {
+      // The rollback goes one block at a time, once nothing is in flight.
+      expect(flying).toEqual([]);
+      push({ type: "attempt_started", target: a.block.target, phase: "rollback", attempt: a.attempt });
+      push({ type: "attempt_finished", target: a.block.target, phase: "rollback", attempt: a.attempt, exitCode: 0, signal: null, timedOut: false, durationMs: 5, retryInMs: null });
+      log.push(`undo ${a.block.target}`);
     } else if (a.kind === "run") {
       const ps = a.step!;
       // Never after a failure, never twice, only once every step it needs is done, at most N at once.
@@ -91,10 +100,16 @@ describe("next with parallel: N (pure scheduling)", () => {
 
   it("a failed step stops new starts: those in flight end, then the failure is asked about and nothing else starts", () => {
     fc.assert(
-      fc.property(graph, fc.integer({ min: 2, max: 4 }), fc.array(fc.nat(), { maxLength: 20 }), fc.nat(), ([needs, irreversible], n, ends, f) => {
+      fc.property(graph, fc.integer({ min: 2, max: 4 }), fc.array(fc.nat(), { maxLength: 20 }), fc.nat(), fc.constantFrom("abort" as const, "rollback" as const), ([needs, irreversible], n, ends, f, onFailure) => {
         const plan = planOf(needs, irreversible, n);
-        const { state } = simulate(plan, ends, f % needs.length);
-        expect(state.ended?.status).toBe("failed");
+        const { state, log } = simulate(plan, ends, f % needs.length, onFailure);
+        if (onFailure === "abort") expect(state.ended?.status).toBe("failed");
+        else {
+          expect(["rolled_back", "rolled_back_to"]).toContain(state.ended?.status);
+          // Undone newest first: every step that started is undone (unless behind an irreversible barrier), after every start.
+          const lastStart = log.map((l) => l.startsWith("start")).lastIndexOf(true);
+          expect(log.findIndex((l) => l.startsWith("undo"))).toBeGreaterThan(lastStart);
+        }
       }),
       { numRuns: 300 },
     );

@@ -60,3 +60,37 @@ describe("independent steps in parallel (parallel: N)", () => {
     expect(bad.stderr).toContain("--parallel 0: expected a whole number from 1 to 64");
   });
 });
+
+describe("a failure among steps at once", () => {
+  it("stops new starts: the step in flight ends, nothing else starts, then the rollback undoes what ran, newest first", async () => {
+    const body = [
+      `### Start {#start}\n${fence("sh", 'echo start >> "$MARK"')}${fence("sh rollback", 'echo undo-start >> "$MARK"')}`,
+      // Fails once the slow one is surely in flight (it waits for the slow step's first line).
+      `### Breaks {#breaks}\n${fence("sh needs=start", 'while ! grep -q slow-begin "$MARK"; do sleep 0.02; done; echo breaks >> "$MARK"; exit 3')}`,
+      `### Slow {#slow}\n${fence("sh needs=start", 'echo slow-begin >> "$MARK"; while ! grep -q breaks "$MARK"; do sleep 0.02; done; sleep 0.3; echo slow-end >> "$MARK"')}${fence("sh rollback", 'echo undo-slow >> "$MARK"')}`,
+      `### Later {#later}\n${fence("sh needs=start", 'echo later >> "$MARK"')}`,
+    ].join("");
+    const p = await runbookProject(`## Steps\n${body}`, "parallel: 2\n");
+    const r = await runIn(p, ["run", "rb.md", "--plain", "--on-failure", "rollback"]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(1);
+    // later was ready (needs only start) but never started: the failure came first; slow ended before the rollback.
+    expect(marks(p.mark)).toEqual(["start", "slow-begin", "breaks", "slow-end", "undo-slow", "undo-start"]);
+    const events = journalEvents(p.state);
+    expect(events.some((e) => e.type === "attempt_started" && e.target === "later")).toBe(false);
+    const rolled = events.findIndex((e) => e.type === "rollback_started");
+    const slowEnd = events.findIndex((e) => e.type === "attempt_finished" && e.target === "slow" && e.phase === "command");
+    expect(slowEnd).toBeGreaterThan(-1);
+    expect(slowEnd).toBeLessThan(rolled);
+  });
+
+  it("a bad parallel: in the frontmatter is a lint error with its place; --plan does not go with --parallel", async () => {
+    const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", "true")}`, "parallel: 0\n");
+    const r = await runIn(p, ["lint", "rb.md"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/rb\.md[\s\S]*4:\d+ +error +.*parallel.*at least 1|4:\d+ +error .*Expected at least 1/);
+    const q = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", "true")}`);
+    const plan = await runIn(q, ["run", "rb.md", "--plan", "abc", "--parallel", "2"]);
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stderr).toContain("does not go with --parallel");
+  });
+});
