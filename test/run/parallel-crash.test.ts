@@ -40,4 +40,27 @@ describe("steps at once, kill -9 of the runner with two blocks in flight, resume
     expect(r.stderr.match(/stopped process group \d+/g)).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: "run_finished", status: "completed" });
   });
+
+  it("on SIGINT stops every step in flight, journals each one's end before the run's interruption, exits 130; the resume reruns both", async () => {
+    const body = [
+      `### Start {#start}\n${fence("sh", 'echo start >> "$MARK"')}`,
+      `### Left {#left}\n${fence("sh needs=start", 'echo left-start >> "$MARK"; if [ ! -e "$MARK.left" ]; then touch "$MARK.left"; sleep 60; fi; echo left-end >> "$MARK"')}`,
+      `### Right {#right}\n${fence("sh needs=start", 'echo right-start >> "$MARK"; if [ ! -e "$MARK.right" ]; then touch "$MARK.right"; sleep 60; fi; echo right-end >> "$MARK"')}`,
+    ].join("");
+    const p = await runbookProject(`## Steps\n${body}`, "parallel: 2\n");
+    const child = spawnCli(p, ["run", "rb.md", "--plain"]);
+    await waitFor(() => marks(p.mark).includes("left-start") && marks(p.mark).includes("right-start"));
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const events = journalEvents(p.state);
+    // Both ends are journaled (cut short) before the run's interruption, which is the last event.
+    const ends = events.filter((e) => e.type === "attempt_finished" && (e.target === "left" || e.target === "right"));
+    expect(ends.map((e) => [e.target, e.interrupted])).toEqual(expect.arrayContaining([["left", true], ["right", true]]));
+    expect(events.at(-1)).toMatchObject({ type: "run_interrupted" });
+    const resumed = await runIn(p, ["resume", onlyRunId(p.state), "--plain", "--rerun-interrupted"]);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(marks(p.mark).filter((m) => m.endsWith("-end")).sort()).toEqual(["left-end", "right-end"]);
+    expect(marks(p.mark).filter((m) => m === "start")).toHaveLength(1);
+  });
 });

@@ -94,3 +94,15 @@ describe("a failure among steps at once", () => {
     expect(plan.stderr).toContain("does not go with --parallel");
   });
 });
+
+describe("--dry-run with parallel:", () => {
+  it("says how many steps at once, and what each step waits for", async () => {
+    const p = await runbookProject(`## Steps\n${TWO_SECONDS}`, "parallel: 2\n");
+    const r = await runIn(p, ["run", "rb.md", "--dry-run"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Steps, up to 2 at once (each once the steps it needs are done; an irreversible one alone):");
+    expect(r.stdout).toMatch(/2\. left: Left +\[needs start\]/);
+    expect(r.stdout).toMatch(/4\. join: Join +\[needs left, right\]/);
+    expect(marks(p.mark)).toEqual([]);
+  });
+});
