@@ -31,6 +31,20 @@ describe.runIf(hasSshd || sshdRequired)("a step on a group: capture and timeouts
     expect(events.find((e) => e.type === "step_finished" && e.target === "versions" && e.host === undefined)).toMatchObject({ status: "done", capture: { name: "VERSIONS", value: "v-app-1\nv-app-2\nv-app-3", secret: false } });
   }, 120_000);
 
+  it("a secret capture on a group: each host's value and the list stay out of the journal; the next step still gets the list", async () => {
+    const l = await lab();
+    const p = await runbookProject(
+      `## Steps\n### Tokens {#tokens}\n${fence("sh on=app capture=TOKENS", 'echo "$RUNBOOK_HOST:$TOKEN"')}### Use {#use}\n${fence("sh", 'printf "%s\\n" "$TOKENS" | sed "s/sekret-42/S/" >> "$MARK"')}`,
+      `${GROUPS}params:\n  TOKEN: {secret: true}\n`,
+    );
+    const r = await runIn(p, ["run", "rb.md", "--yes", "--plain"], { RUNBOOK_SSH_CONFIG: l.configFile, RUNBOOK_PARAM_TOKEN: "sekret-42" });
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(marks(p.mark)).toEqual(["app-1:S", "app-2:S", "app-3:S"]);
+    const journal = JSON.stringify(journalEvents(p.state));
+    expect(journal).not.toContain("sekret-42");
+    expect((journalEvents(p.state) as Ev[]).find((e) => e.type === "step_finished" && e.target === "tokens" && e.host === undefined)).toMatchObject({ capture: { name: "TOKENS", value: null, secret: true } });
+  }, 120_000);
+
   it("a timeout stops the block on the host too, not only the local ssh: nothing of it runs on unseen", async () => {
     const l = await lab();
     const tag = `47.${process.pid}${Date.now() % 1000}`;
