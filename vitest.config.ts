@@ -26,6 +26,8 @@ const E2E = [
   "test/property/hostile.property.test.ts",
   "test/report/handoff-live.test.ts",
   "test/report/handoff.test.ts",
+  "test/run/parallel-crash.test.ts",
+  "test/ssh/fanout-confirm.test.ts",
   "test/ssh/fanout-crash.test.ts",
   "test/state/lock.test.ts",
   "test/state/shared-handover.test.ts",
@@ -34,6 +36,7 @@ const E2E = [
   "test/state/shared-records.test.ts",
   "test/state/shared.test.ts",
   "test/tui/hardening-run.test.ts",
+  "test/tui/parallel.test.ts",
   "test/tui/screen.test.ts",
   "test/tui/terminal.test.ts",
 ];

@@ -97,6 +97,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--confirm-irreversible <step-id,...>", "the irreversible steps this run may take without a person typing their id (repeatable); --yes alone stops before them", collect, [])
     .option("-n, --dry-run", "print the plan and run nothing (errors about metadata only are warnings here); exits 2 when a param value is wrong, listing them first")
     .addOption(new Option("--on-failure <action>", "when a step fails: abort (default without a terminal) or rollback").choices(["abort", "rollback"]))
+    .option("--parallel <n>", "run up to n steps at once: those whose needs= are all done (over the frontmatter's parallel:; 1 is one at a time)")
     .option("--from <step-id>", "start at this step; the steps before it are assumed done by the operator (never run, never rolled back)")
     .option("--only <step-id,...>", "run only these steps; every other step is assumed done by the operator")
     .option("--record", "when every step is done (none skipped, assumed or rolled back), record the drill as a verification")
@@ -112,6 +113,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     ),
   )
     .option("-y, --yes", "answer yes to the remaining confirmations; never takes an irreversible step")
+    .option("--parallel <n>", "run up to n steps at once: those whose needs= are all done (over the frontmatter's parallel:)")
     .option("--confirm-irreversible <step-id,...>", "the irreversible steps this resume may take without a person typing their id (repeatable)", collect, [])
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
     .action(run(() => import("./commands/resume.js")));

@@ -25,6 +25,8 @@ import { isInteractive, realWorld } from "./real-world.js";
 /** The flags run, resume and rollback share. */
 export interface SessionFlags {
   param: string[];
+  /** `--parallel N` (run, resume): steps at once, over the frontmatter's `parallel:`. */
+  parallel?: string;
   plain?: boolean;
   format?: "text" | "json";
   force?: boolean;
@@ -83,7 +85,13 @@ export async function sessionSetup(io: Io, flags: SessionFlags): Promise<Session
   const told = { ...real, notifications: realNotifications(notifyHooks(loaded.config.notify, io.env, real.notice)) };
   const world = io.world ? io.world(told) : told;
   const ctx = { cwd: io.cwd, stateDir, severities: loaded.config.rules ?? {}, color: useColor(io, io.stderr), toolVersion: VERSION };
-  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: (file) => prepare(file, ctx), preview: (file) => prepareForPreview(file, ctx), checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
+  const parallel = parallelFlag(flags.parallel);
+  const steps = (p: Prepared): Prepared => (parallel === undefined ? p : { ...p, plan: { ...p.plan, parallel } });
+  const preview = async (file: string) => {
+    const r = await prepareForPreview(file, ctx);
+    return { ...r, prepared: steps(r.prepared) };
+  };
+  return { loaded, stateDir, interactive, given, givenBy, policy, world, prepare: async (file) => steps(await prepare(file, ctx)), preview, checkRequires: (plan) => checkRequires(plan, io.env.PATH), share };
 }
 
 /**
@@ -124,6 +132,14 @@ function outputLimitOf(env: Io["env"], configured: string | number | undefined):
   const bytes = parseOutputLimit(given);
   if (bytes === undefined) throw new UsageError(`RUNBOOK_OUTPUT_LIMIT=${given} is not a size: expected ${OUTPUT_LIMIT_HELP}`);
   return bytes;
+}
+
+/** `--parallel N`: a whole number from 1 to 64, as the frontmatter's `parallel:`. */
+function parallelFlag(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  const n = Number(given);
+  if (!/^\d+$/.test(given.trim()) || n < 1 || n > 64) throw new UsageError(`--parallel ${given}: expected a whole number from 1 to 64 (steps at once; 1 runs them one at a time)`);
+  return n;
 }
 
 /** Step ids from a repeatable flag whose values may also be comma-separated lists. */

@@ -66,13 +66,14 @@ export function describePlan(plan: Plan, params: readonly ParamShown[], pick: De
     plan.checks.forEach((c, i) => out.push(`  ${i + 1}. line ${c.line}${attrs(c)}`, indent(c.source)));
     out.push("");
   }
-  out.push("Steps, in order:");
+  // With steps at once, what each waits for is the order that counts.
+  out.push(plan.parallel > 1 ? `Steps, up to ${plan.parallel} at once (each once the steps it needs are done; an irreversible one alone):` : "Steps, in order:");
   plan.steps.forEach((s, i) => {
     if (assumed(s.id)) {
       out.push(`  ${i + 1}. ${s.id}: ${s.title}  [assumed done by the operator: not run, not rolled back]`);
       return;
     }
-    const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : "", s.on !== undefined ? `on ${s.on}` : ""].filter(Boolean);
+    const marks = [s.manual ? "manual" : "", s.confirm ? "confirm" : "", s.irreversible !== undefined ? `irreversible: ${s.irreversible}` : "", s.rollback ? "has rollback" : "", s.capture ? `captures $${s.capture}` : "", s.on !== undefined ? `on ${s.on}` : "", plan.parallel > 1 ? (s.needs.length ? `needs ${s.needs.join(", ")}` : "needs nothing") : ""].filter(Boolean);
     out.push(`  ${i + 1}. ${s.id}: ${s.title}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
     // A manual step is its instructions: they are what the operator will be asked to do and confirm.
     if (s.manual) out.push("     the operator does, then confirms:", s.instructions === "" ? "      (no instructions: only the heading)" : indent(s.instructions));

@@ -27,11 +27,14 @@ const irreversible = (q: Ask): string | undefined => (q.kind === "confirm" && q.
 /** A rollback goes past an irreversible step only when its id is typed. */
 const barrierOf = (q: Ask): string | undefined => (q.kind === "rollback" ? q.barrier?.target : undefined);
 
+/** The hosts of the batch a confirmation is about. */
+const onHosts = (hosts: readonly string[] | undefined): string => (hosts ? ` on ${hosts.length} host${hosts.length === 1 ? "" : "s"} (${hosts.map(printableLine).join(", ")})` : "");
+
 function question(q: Ask): string {
   switch (q.kind) {
     case "confirm":
-      if (q.step.irreversible !== undefined) return `${q.step.id} is irreversible: ${printableLine(q.step.irreversible)}\nType ${q.step.id} to run it, [s]kip, [a]bort: `;
-      return `Run ${q.step.id}? [y]es, [s]kip, [a]bort: `;
+      if (q.step.irreversible !== undefined) return `${q.step.id} is irreversible: ${printableLine(q.step.irreversible)}\nType ${q.step.id} to run it${onHosts(q.hosts)}, [s]kip, [a]bort: `;
+      return `Run ${q.step.id}${onHosts(q.hosts)}? [y]es, [s]kip, [a]bort: `;
     case "manual":
       return `Manual step ${q.step.id}: ${printableLine(q.step.instructions.split("\n")[0] ?? "")}\n[Enter] when done, [s]kip, [a]bort: `;
     case "failed":

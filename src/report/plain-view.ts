@@ -25,7 +25,7 @@ export class PlainView {
   readonly #plan: ViewPlan;
   readonly #c: ReturnType<typeof createColors>;
   #partial = "";
-  /** The unfinished last line of each host's stream, by `host\0stream`. */
+  /** The unfinished last line of each owned stream (a host's, a step's run at once), by `owner\0stream`. */
   readonly #hostPartials = new Map<string, string>();
 
   constructor(out: Out, plan: ViewPlan, color: boolean) {
@@ -58,12 +58,21 @@ export class PlainView {
     this.#partial = "";
   }
 
-  /** What a host's block printed without a last newline, once that host's attempt ends. */
-  #flushHost(host: string): void {
+  /** Whose a line is: its host, and its step when steps run at once (`parallel:`); nobody's when neither. */
+  #whose(target: string, host: string | undefined): string | undefined {
+    const steps = (this.#plan.parallel ?? 1) > 1;
+    if (host === undefined) return steps ? printableLine(target) : undefined;
+    return steps ? `${printableLine(target)}/${printableLine(host)}` : printableLine(host);
+  }
+
+  /** What a block printed without a last newline, once its attempt ends (lines with an owner only). */
+  #flushOwned(target: string, host: string | undefined): void {
+    const who = this.#whose(target, host);
+    if (who === undefined) return;
     for (const stream of ["stdout", "stderr"]) {
-      const key = `${host}\0${stream}`;
+      const key = `${who}\0${stream}`;
       const rest = this.#hostPartials.get(key);
-      if (rest) this.#line(`  │ ${printableLine(host)}: ${shown(rest)}`);
+      if (rest) this.#line(`  │ ${who}: ${shown(rest)}`);
       this.#hostPartials.delete(key);
     }
   }
@@ -91,12 +100,13 @@ export class PlainView {
         break;
       }
       case "output": {
-        if (e.host !== undefined) {
-          // Hosts of a step on a group write at once: each line says whose it is.
-          const key = `${e.host}\0${e.stream}`;
-          const hostLines = ((this.#hostPartials.get(key) ?? "") + e.text).split(/\r?\n/);
-          this.#hostPartials.set(key, hostLines.pop() ?? "");
-          if (hostLines.length) this.#out.write(`  │ ${hostLines.map((l) => `${printableLine(e.host ?? "")}: ${shown(l)}`).join("\n  │ ")}\n`);
+        const who = this.#whose(e.target, e.host);
+        if (who !== undefined) {
+          // Hosts of a step on a group, or steps run at once, write at once: each line says whose it is.
+          const key = `${who}\0${e.stream}`;
+          const owned = ((this.#hostPartials.get(key) ?? "") + e.text).split(/\r?\n/);
+          this.#hostPartials.set(key, owned.pop() ?? "");
+          if (owned.length) this.#out.write(`  │ ${owned.map((l) => `${who}: ${shown(l)}`).join("\n  │ ")}\n`);
           break;
         }
         const lines = (this.#partial + e.text).split(/\r?\n/);
@@ -106,7 +116,7 @@ export class PlainView {
         break;
       }
       case "attempt_finished":
-        if (e.host !== undefined) this.#flushHost(e.host);
+        this.#flushOwned(e.target, e.host);
         this.#failed(e, e.host === undefined ? attemptOf(state, e.target, e.phase) : (e.phase === "rollback" ? state.steps.get(e.target)?.hosts.get(e.host)?.rollbackAttempt : state.steps.get(e.target)?.hosts.get(e.host)?.attempt));
         break;
       case "check_finished":

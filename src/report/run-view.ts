@@ -122,6 +122,8 @@ export interface ViewPlan {
     readonly capture?: string | undefined;
   }>;
   readonly checks?: ReadonlyArray<ViewBlock & { readonly target: string }>;
+  /** Steps at once (`parallel:`): above 1, output lines say whose they are. */
+  readonly parallel?: number;
 }
 
 type PlanStepOf = ViewPlan["steps"][number];

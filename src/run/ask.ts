@@ -23,7 +23,8 @@ export interface RollbackBarrier {
 
 /** What the engine asks the operator. Each question's answers are in `Answers`. */
 export type Ask =
-  | { readonly kind: "confirm"; readonly step: PlanStep }
+  /** `hosts`: a step on a group asks before each batch, naming the batch's hosts. */
+  | { readonly kind: "confirm"; readonly step: PlanStep; readonly hosts?: readonly string[] | undefined }
   | { readonly kind: "manual"; readonly step: PlanStep }
   | { readonly kind: "failed"; readonly step: PlanStep; readonly phase: Phase; readonly result: AttemptResult; readonly output: string }
   | { readonly kind: "undo_before_skip"; readonly step: PlanStep }

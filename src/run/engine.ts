@@ -8,7 +8,7 @@ import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";
 import { controlDir, remoteScript, sshArgs } from "../system/ssh.js";
 import type { HostRun } from "./fanout.js";
-import type { Capture } from "../journal/events.js";
+import type { Capture, NewEvent } from "../journal/events.js";
 import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
 import { next, type Action } from "./next.js";
@@ -63,10 +63,11 @@ export interface EngineDeps {
  */
 export async function drive(deps: EngineDeps): Promise<number> {
   const d: Driven = { ...deps, reservations: deps.mark && deps.gate ? new Reservations(deps.plan, deps.journal, deps.mark, () => deps.clock.now()) : undefined };
-  // Blocks in flight on the hosts of a step on a group, by host.
+  // Blocks in flight: a step's here (by its id) with `parallel:`, or on one host of a step on a group (`id@host`).
   const inFlight = new Map<string, Promise<BlockResult>>();
   const settle = async () => {
-    await Promise.all(inFlight.values());
+    // Every one of them ends (is journaled), whatever another one threw.
+    await Promise.allSettled(inFlight.values());
   };
   try {
     return await walk(d, inFlight, settle);
@@ -80,49 +81,69 @@ export async function drive(deps: EngineDeps): Promise<number> {
 type Driven = EngineDeps & { readonly reservations: Reservations | undefined };
 
 async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
+  // Steps at once (`parallel:`): a block starts and the walk goes on; questions come while blocks run.
+  const steps = d.plan.parallel > 1;
+  const track = (key: string, p: Promise<BlockResult>) => {
+    const tracked = p.finally(() => inFlight.delete(key));
+    // Seen by the race or the settle that waits for it; never an unhandled rejection meanwhile.
+    tracked.catch(() => undefined);
+    inFlight.set(key, tracked);
+  };
+  const race = async (what: string) => {
+    if (!inFlight.size) throw new Error(`nothing to run or wait for (${what})`);
+    await Promise.race(inFlight.values());
+  };
   for (;;) {
     if (d.signal.aborted) {
       await settle();
       return interrupt(d, currentStep(d.journal.state)?.id ?? null);
     }
     const action = next(d.journal.state, d.plan);
-    // Only the ends of hosts and more hosts go on beside blocks in flight; a question, a block here
-    // or the run's end waits for them, and is decided again from what they left.
-    if (inFlight.size && action.kind !== "hosts" && action.kind !== "record") {
+    // Steps at once, not prerequisite checks nor a rollback: those go one block at a time, as `next` has them.
+    const atOnce = steps && !d.journal.state.rollback && !(action.kind === "run" && action.block.phase === "check");
+    // One step at a time, only the ends of hosts and more hosts go on beside blocks in flight; a
+    // question, a block here or the run's end waits for them, and is decided again from what they left.
+    if (inFlight.size && (atOnce ? action.kind === "end" : action.kind !== "hosts" && action.kind !== "record")) {
       await settle();
       continue;
     }
     const handedOver = d.handover?.granted();
     // A step boundary: a question on screen, or no step half done (its command ran, its verify not yet).
     if (handedOver && (action.kind === "ask" || (action.kind === "run" && !stepList(d.journal.state).some((s) => s.status === "running")))) {
+      await settle();
       return release(d, handedOver, action.kind === "ask" ? action.target : null);
     }
     switch (action.kind) {
       case "hosts": {
-        const free = Math.max(0, action.parallel - inFlight.size);
-        const starting = action.runs.filter((r) => !inFlight.has(r.host)).slice(0, free);
-        for (const r of starting) {
-          // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
-          const p = onHost(d, action.step, r).finally(() => inFlight.delete(r.host));
-          inFlight.set(r.host, p);
-        }
-        if (!starting.length || inFlight.size >= action.parallel) {
-          if (!inFlight.size) throw new Error(`nothing to run or wait for on the hosts of ${action.step?.id ?? "a step"}`);
-          await Promise.race(inFlight.values());
-        }
+        const target = action.runs[0]?.block.target ?? action.step?.id ?? "";
+        const key = (r: HostRun) => `${r.block.target}@${r.host}`;
+        const mine = () => [...inFlight.keys()].filter((k) => k.startsWith(`${target}@`)).length;
+        const free = Math.max(0, action.parallel - mine());
+        const starting = action.runs.filter((r) => !inFlight.has(key(r))).slice(0, free);
+        // runAttempt journals the host's start before it returns its promise: the next turn sees it running.
+        for (const r of starting) track(key(r), onHost(d, action.step, r));
+        if (!starting.length || (!atOnce && mine() >= action.parallel)) await race(`the hosts of ${action.step?.id ?? "a step"}`);
         break;
       }
+      case "wait":
+        await race("steps in flight");
+        break;
       case "end":
         return action.exitCode;
       case "record":
         // A shared run asks the remote once before it journals its end: a runner that lost its lock
         // during the last step never records the run as ended (settle throws).
         if (d.settle && action.events.some((e) => e.type === "run_finished")) await d.settle();
-        for (const e of action.events) d.journal.append(e);
+        for (const e of action.events) {
+          keepHostList(d, e);
+          d.journal.append(e);
+        }
         break;
       case "ask": {
         const answer = await ask(d, action);
         if (answer === undefined) {
+          // The steps still in flight end (stopped by the interruption) before the run says it stopped.
+          await settle();
           const granted = d.handover?.granted();
           if (granted && !d.signal.aborted) return release(d, granted, action.target);
           return interrupt(d, action.target);
@@ -134,6 +155,12 @@ async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, sett
         break;
       }
       case "run": {
+        if (atOnce) {
+          // Already started, and waiting for its retry's time: wait for something to end instead.
+          if (inFlight.has(action.block.target)) await race(action.block.target);
+          else track(action.block.target, afterWait(d, action.notBefore, () => runAttempt(d, action)));
+          break;
+        }
         if (action.notBefore !== undefined) {
           const wait = action.notBefore - d.clock.now();
           if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
@@ -147,13 +174,18 @@ async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, sett
   }
 }
 
-/** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
-async function onHost(d: Driven, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
-  if (r.notBefore !== undefined) {
-    const wait = r.notBefore - d.clock.now();
+/** A block started once its retry's time has come (at once without one). */
+async function afterWait(d: EngineDeps, notBefore: number | undefined, start: () => Promise<BlockResult>): Promise<BlockResult> {
+  if (notBefore !== undefined) {
+    const wait = notBefore - d.clock.now();
     if (wait > 0) await d.clock.sleep(wait, d.signal).catch(() => undefined);
   }
-  return runAttempt(d, { kind: "run", block: r.block, step, attempt: r.attempt, retry: r.retry, notBefore: undefined }, r.host);
+  return start();
+}
+
+/** One block on one host: after its retry's wait, over SSH. An interruption is journaled by the walk. */
+async function onHost(d: Driven, step: PlanStep | undefined, r: HostRun): Promise<BlockResult> {
+  return afterWait(d, r.notBefore, () => runAttempt(d, { kind: "run", block: r.block, step, attempt: r.attempt, retry: r.retry, notBefore: undefined }, r.host));
 }
 
 /** The operator's answer, or undefined when the run was interrupted (or handed over) while asking. */
@@ -227,7 +259,8 @@ async function runAttempt(d: Driven, action: Extract<Action, { kind: "run" }>, h
   const bounded = (stream: "stdout" | "stderr", text: string) => {
     if (text) for (const p of bound.push(stream, text)) write(p.stream, p.text);
   };
-  const wantsCapture = phase === "command" && step?.capture !== undefined && host === undefined;
+  // On a group, each host's value is journaled with its attempt; the step's value is their list (fanout.ts).
+  const wantsCapture = phase === "command" && step?.capture !== undefined;
   const stepId = step?.id ?? target;
   let result: BlockResult;
   try {
@@ -259,7 +292,7 @@ async function runAttempt(d: Driven, action: Extract<Action, { kind: "run" }>, h
   // killed by a signal failed, even with no code; an interrupted one is not retried.
   const ok = passed(result);
   const retryInMs = failed(result) && retry < block.retries ? backoffDelay(block.backoffMs, retry + 1, d.clock.random()) : null;
-  const capture = ok && wantsCapture && step ? captured(d, step, result.stdout ?? "") : undefined;
+  const capture = ok && wantsCapture && step ? (host === undefined ? captured(d, step, result.stdout ?? "") : hostCaptured(d, step, host, result.stdout ?? "")) : undefined;
   d.journal.append({
     type: "attempt_finished",
     target,
@@ -290,6 +323,43 @@ function captured(d: EngineDeps, step: PlanStep, stdout: string): Capture {
   if (secret) d.secretCaptures.set(name, raw);
   else d.secretCaptures.delete(name);
   return { name, value: secret ? null : raw, secret };
+}
+
+/**
+ * One host's value of a step on a group, secret as `captured` decides. A secret one stays in memory
+ * until the step's end, when the list of every host's value is kept as the step's (see `record`).
+ */
+function hostCaptured(d: EngineDeps, step: PlanStep, host: string, stdout: string): Capture {
+  const name = step.capture!;
+  const raw = stdout.replace(/\r?\n$/, "");
+  const readsSecret = step.reads.some((n) => d.secretParams.has(n) || d.journal.state.captures.get(n)?.secret === true || d.secretCaptures.has(n));
+  const secret = readsSecret || new SecretMasker(secretValues(d)).mask(raw) !== raw;
+  if (secret) hostSecrets(d).set(`${step.id}\0${host}`, raw);
+  return { name, value: secret ? null : raw, secret };
+}
+
+/** Secret values captured on hosts, by `step\0host`, for this session only (never journaled). */
+const HOST_SECRETS = new WeakMap<EngineDeps, Map<string, string>>();
+function hostSecrets(d: EngineDeps): Map<string, string> {
+  let m = HOST_SECRETS.get(d);
+  if (!m) HOST_SECRETS.set(d, (m = new Map()));
+  return m;
+}
+
+/**
+ * The list a step on a group captured, once its end is journaled: when a host's value is secret the
+ * journal has its name only, and the list is kept in memory from this session's values. A value
+ * captured before a resume is not known: it is then left unset (a block reading it fails on it,
+ * `bash -u`), never filled in with a guess.
+ */
+function keepHostList(d: EngineDeps, e: NewEvent): void {
+  if (e.type !== "step_finished" || e.host !== undefined || !e.capture?.secret) return;
+  const ps = d.plan.steps.find((s) => s.id === e.target);
+  const hosts = ps ? [...(d.journal.state.steps.get(ps.id)?.hosts.values() ?? [])].filter((h) => h.status === "done") : [];
+  if (!ps || !hosts.length) return;
+  const values = hosts.map((h) => h.attempt?.capture?.value ?? hostSecrets(d).get(`${ps.id}\0${h.host}`));
+  if (values.every((v): v is string => v !== undefined)) d.secretCaptures.set(e.capture.name, values.join("\n"));
+  else d.secretCaptures.delete(e.capture.name);
 }
 
 function secretValues(d: EngineDeps): string[] {

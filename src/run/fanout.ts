@@ -1,6 +1,6 @@
 import type { HostShare } from "../model/schema/attributes.js";
 import type { Fanout } from "../model/types.js";
-import type { EventOf, NewEvent } from "../journal/events.js";
+import type { Capture, EventOf, NewEvent } from "../journal/events.js";
 import { passed } from "../journal/outcome.js";
 import type { PlanBlock, PlanStep } from "./plan.js";
 import { attemptKey, type Attempt, type HostState, type RunState, type StepState } from "./state.js";
@@ -60,12 +60,16 @@ export type HostsNext =
   | { readonly kind: "record"; readonly events: readonly NewEvent[] }
   | { readonly kind: "hosts"; readonly runs: readonly HostRun[]; readonly parallel: number; readonly waiting: number }
   | { readonly kind: "failed"; readonly host: HostState }
-  | { readonly kind: "done" };
+  /** A `confirm` step asks before each batch: these hosts start once the operator says yes. */
+  | { readonly kind: "confirm"; readonly hosts: readonly string[] }
+  /** `capture`: the list of the hosts' values (`capture=` on a group). */
+  | { readonly kind: "done"; readonly capture: Capture | undefined };
 
 /**
  * The next move of a step on a group, from its hosts' states: each host runs the command, then the
  * verify block, with its retries; a batch starts once every host of the one before has ended and no
- * more hosts than `max_fail=` allows have failed. Pure.
+ * more hosts than `max_fail=` allows have failed (and, for a `confirm` step, once the operator has
+ * said yes to it). Pure.
  */
 export function nextOnHosts(state: RunState, ps: PlanStep, s: StepState, hosts: readonly string[]): HostsNext {
   const states = s.hosts;
@@ -86,7 +90,10 @@ export function nextOnHosts(state: RunState, ps: PlanStep, s: StepState, hosts: 
   if (tooMany) return inFlight ? { kind: "hosts", runs: [], parallel: ps.fanout.parallel, waiting: inFlight } : { kind: "failed", host: failedHosts.at(-1)! };
   const settled = (n: string) => { const st = states.get(n)?.status; return st === "done" || st === "failed"; };
   const batch = batches(hosts, ps.fanout.batch).find((b) => !b.every(settled));
-  if (!batch) return { kind: "done" };
+  if (!batch) return { kind: "done", capture: hostList(ps, hosts, states) };
+  // A batch none of whose hosts has begun waits for a yes naming its hosts (starting a host uses the yes up).
+  const confirmed = s.answer?.question === "confirm" && s.answer.answer === "yes";
+  if (ps.confirm && !confirmed && !batch.some((n) => states.get(n)?.attempt !== undefined)) return { kind: "confirm", hosts: batch };
   const runs: HostRun[] = [];
   for (const name of batch) {
     const h = states.get(name);
@@ -94,6 +101,18 @@ export function nextOnHosts(state: RunState, ps: PlanStep, s: StepState, hosts: 
     if (run) runs.push(run);
   }
   return { kind: "hosts", runs, parallel: ps.fanout.parallel, waiting: inFlight };
+}
+
+/**
+ * What a step on a group captured: one value per host that is done, in the group's order, one a
+ * line (`$NAME` is the list; each host's block knew its host as `RUNBOOK_HOST`). Secret when any
+ * host's value is: the journal then has the name only.
+ */
+function hostList(ps: PlanStep, hosts: readonly string[], states: ReadonlyMap<string, HostState>): Capture | undefined {
+  if (ps.capture === undefined) return undefined;
+  const values = hosts.map((n) => states.get(n)).filter((h): h is HostState => h?.status === "done").map((h) => h.attempt?.capture);
+  const secret = values.some((c) => c?.secret === true);
+  return { name: ps.capture, value: secret ? null : values.map((c) => c?.value ?? "").join("\n"), secret };
 }
 
 /** The block a host runs next, or undefined while it runs or once it has ended. */

@@ -19,6 +19,8 @@ export type Action =
    */
   | { readonly kind: "hosts"; readonly step: PlanStep | undefined; readonly runs: readonly HostRun[]; readonly parallel: number; readonly waiting: number }
   | { readonly kind: "ask"; readonly target: string; readonly question: Ask }
+  /** Steps at once (`parallel:`): nothing to start or ask now; wait for a block in flight to end. */
+  | { readonly kind: "wait" }
   | { readonly kind: "record"; readonly events: readonly NewEvent[] }
   | { readonly kind: "end"; readonly exitCode: number };
 
@@ -38,11 +40,78 @@ export function next(state: RunState, plan: Plan): Action {
     return record({ type: "check_finished", target: check.target, status: "failed" });
   }
 
+  if (plan.parallel > 1) return nextInParallel(state, plan, plan.parallel);
   for (const ps of plan.steps) {
     const s = state.steps.get(ps.id) ?? pending(ps.id);
-    if (s.status === "done" || s.status === "skipped" || s.status === "assumed") continue;
+    if (finished(s)) continue;
     return nextForStep(state, plan, ps, s);
   }
+  return record({ type: "run_finished", status: "completed", exitCode: EXIT.ok });
+}
+
+const finished = (s: StepState | undefined): boolean => s !== undefined && (s.status === "done" || s.status === "skipped" || s.status === "assumed");
+
+/** A block of the step is running now (here, or on one of its hosts). */
+export function inFlight(s: StepState): boolean {
+  if (s.hosts.size) return [...s.hosts.values()].some((h) => h.status === "running" && h.attempt !== undefined && h.attempt.result === undefined);
+  return s.status === "running" && s.attempt !== undefined && s.attempt.result === undefined;
+}
+
+/**
+ * Steps at once (`parallel: N`): every step whose `needs=` are all finished is ready, and at most N
+ * run at a time. Each turn gives one move, in this order: what a block's end leaves to journal; a
+ * failure (no new start once a step has failed: the steps in flight end first, then the failure is
+ * dealt with as in a run one step at a time); a start, while fewer than N are in flight; a question
+ * (one at a time: the engine asks it while the others run); else wait for a block to end. An
+ * irreversible step runs alone: it starts once nothing is in flight, and nothing starts beside it.
+ * Pure, like `next`: a crash at any point resumes from the journal alone.
+ */
+function nextInParallel(state: RunState, plan: Plan, n: number): Action {
+  const steps = plan.steps.map((ps) => ({ ps, s: state.steps.get(ps.id) ?? pending(ps.id) }));
+  const flying = steps.filter(({ s }) => inFlight(s));
+  const alone = flying.some(({ ps }) => ps.irreversible !== undefined);
+  let stop: Action | undefined;
+  let start: Action | undefined;
+  let question: Action | undefined;
+  for (const { ps, s } of steps) {
+    if (finished(s)) continue;
+    // A step here with its block in flight has nothing to decide until the block ends.
+    if (inFlight(s) && !s.hosts.size) continue;
+    if (!ps.needs.every((id) => finished(state.steps.get(id)))) continue;
+    const a = nextForStep(state, plan, ps, s);
+    switch (a.kind) {
+      case "record":
+        if (a.events.some((e) => e.type === "run_finished" || e.type === "rollback_started")) stop ??= a;
+        else return a;
+        break;
+      case "ask":
+        // The questions a failure leads to (what to do, the rollback's preview, undo before a skip) stop new starts too.
+        if (a.question.kind === "failed" || a.question.kind === "rollback" || a.question.kind === "undo_before_skip") stop ??= a;
+        else question ??= a;
+        break;
+      case "hosts":
+        // More of its hosts to start (its own `parallel=`), or only its hosts in flight to wait for.
+        if (a.runs.length && a.waiting < a.parallel) start ??= a;
+        break;
+      case "run":
+        start ??= a;
+        break;
+      default:
+        break;
+    }
+  }
+  if (stop) return flying.length ? { kind: "wait" } : stop;
+  if (start && !alone) {
+    const ps = start.kind === "run" || start.kind === "hosts" ? start.step : undefined;
+    const already = ps !== undefined && flying.some((f) => f.ps.id === ps.id);
+    // A step on a group already in flight starts more of its hosts without taking another place.
+    if (already) return start;
+    if (ps?.irreversible !== undefined ? flying.length === 0 : flying.length < n) return start;
+  }
+  if (question) return question;
+  if (flying.length) return { kind: "wait" };
+  // Every step not finished is waiting for one that is: impossible in a step graph without cycles.
+  if (!steps.every(({ s }) => finished(s))) throw new Error(`no step can go on: ${steps.filter(({ s }) => !finished(s)).map(({ ps }) => ps.id).join(", ")}`);
   return record({ type: "run_finished", status: "completed", exitCode: EXIT.ok });
 }
 
@@ -66,9 +135,11 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
       case "hosts":
         return { kind: "hosts", step: ps, runs: n.runs, parallel: n.parallel, waiting: n.waiting };
       case "done":
-        return finish("done", "run");
+        return n.capture ? record({ type: "step_finished", target: ps.id, status: "done", by: "run", capture: n.capture }) : finish("done", "run");
       case "failed":
         return hostFailedAsk(n.host);
+      case "confirm":
+        return ask({ kind: "confirm", step: ps, hosts: n.hosts });
     }
   };
   const hostFailedAsk = (h: HostState): Action => {
@@ -138,7 +209,8 @@ function nextForStep(state: RunState, plan: Plan, ps: PlanStep, s: StepState): A
   if (s.status === "pending") {
     if (!selected(state, plan, ps.id)) return finish("assumed", "operator");
     if (ps.manual) return ask({ kind: "manual", step: ps });
-    if (ps.confirm) return ask({ kind: "confirm", step: ps });
+    // A step on a group asks before each batch, naming its hosts (fanout.ts).
+    if (ps.confirm && !hosts) return ask({ kind: "confirm", step: ps });
     return start();
   }
   if (hosts) {

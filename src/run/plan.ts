@@ -36,6 +36,8 @@ export interface PlanStep {
   /** `on=`: the group (or `$PARAM`) whose hosts run its blocks over SSH; undefined runs them here. */
   readonly on: string | undefined;
   readonly fanout: Fanout;
+  /** The steps it waits for (`needs=`, else the step before it): with `parallel` above 1, it starts once they are all finished. */
+  readonly needs: readonly string[];
 }
 
 /** A runbook turned into what the engine walks. Pure. */
@@ -50,6 +52,8 @@ export interface Plan {
   /** In run order. */
   readonly steps: readonly PlanStep[];
   readonly rollback: readonly PlanBlock[];
+  /** Steps at once (frontmatter `parallel:`, or `--parallel`): 1 runs them one at a time, in order. */
+  readonly parallel: number;
 }
 
 /** Targets of prerequisite checks and runbook-level rollback blocks; `@` cannot start a step id. */
@@ -91,6 +95,7 @@ export function buildPlan(runbook: Runbook, graph: StepGraph, absoluteFile: stri
     rollback: s.rollback && block(s.rollback, s.id, "rollback"),
     on: s.on,
     fanout: s.fanout,
+    needs: graph.needs.get(s.id) ?? [],
     reads: [...new Set([s.command, s.verify, s.rollback].flatMap((b) => (b ? [...b.source.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "") : [])))],
   });
   return {
@@ -103,6 +108,7 @@ export function buildPlan(runbook: Runbook, graph: StepGraph, absoluteFile: stri
     checks: runbook.prerequisites.map((b, i) => block(b, checkTarget(i), "check")),
     steps: graph.order.map(step),
     rollback: runbook.rollback.map((b, i) => block(b, rollbackTarget(i), "rollback")),
+    parallel: runbook.meta?.parallel ?? 1,
   };
 }
 

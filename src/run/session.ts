@@ -434,10 +434,11 @@ function alreadyOver(req: ContinueRequest, state: RunState, world: World): numbe
 /** Refuses, before anything is journaled, a continuation that would need a person where there is none. */
 function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan): void {
   if (req.interactive) return;
-  const cut = req.mode === "resume" ? interruptedStep(state) : undefined;
+  // With `parallel:`, several steps may have been cut short at once: each is named.
+  const cut = req.mode === "resume" && interruptedStep(state) ? stepList(state).filter((s) => s.status === "interrupted" || s.status === "running").map((s) => s.id) : [];
   const cutRollback = state.rollback && [...state.rollback.attempts].some(([t, a]) => a.result === undefined && !state.rollback?.results.has(t));
-  if ((cut || cutRollback) && !req.policy.interrupted) {
-    throw new RunRefusedError(`${cut ? `step ${cut.id}` : "a rollback block"} was interrupted and its outcome is unknown`, { hint: "Say what to do with --rerun-interrupted, --skip-interrupted or --mark-interrupted-done." });
+  if ((cut.length || cutRollback) && !req.policy.interrupted) {
+    throw new RunRefusedError(`${cut.length ? `step${cut.length === 1 ? "" : "s"} ${cut.join(", ")} ${cut.length === 1 ? "was" : "were"}` : "a rollback block was"} interrupted and ${cut.length > 1 ? "their outcomes are" : "its outcome is"} unknown`, { hint: "Say what to do with --rerun-interrupted, --skip-interrupted or --mark-interrupted-done." });
   }
   if (req.mode === "resume" && !req.policy.yes) {
     const finished = new Set(stepList(state).filter((s) => s.status === "done" || s.status === "skipped" || s.status === "assumed").map((s) => s.id));

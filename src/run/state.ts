@@ -330,7 +330,9 @@ function step(d: Draft, e: JournalEvent): void {
         break;
       }
       d.tails.delete(e.target);
-      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
+      // The value the command captured is the step's still while its verify block runs.
+      const carried = e.phase === "verify" ? d.steps.get(e.target)?.attempt?.capture : undefined;
+      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
       if (e.phase === "check") {
         d.checks.set(e.target, { target: e.target, status: "running", attempt });
       } else if (d.rollback && e.phase === "rollback" && d.rollback.targets.includes(e.target)) {
@@ -355,11 +357,11 @@ function step(d: Draft, e: JournalEvent): void {
     case "attempt_finished": {
       const result = resultOf(e);
       if (e.host !== undefined) {
-        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture } : a));
+        onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a));
         if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
         break;
       }
-      const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture } : a);
+      const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a);
       onAttempt(d, e.target, e.phase, finished);
       if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
       if (e.phase === "rollback" && !d.rollback) {
@@ -467,8 +469,10 @@ function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
   const host = e.host!;
   const s = d.steps.get(e.target);
   if (!s) return;
-  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: undefined };
   const h: HostState = s.hosts.get(host) ?? { host, status: "pending", attempt: undefined, attempts: 0, rollbackAttempt: undefined, rollback: undefined };
+  // The host's captured value stays while its verify block runs.
+  const carried = e.phase === "verify" ? h.attempt?.capture : undefined;
+  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
   if (e.phase === "rollback" && d.rollback?.targets.includes(e.target)) {
     const answers = new Map(d.rollback.answers);
     answers.delete(e.target);
@@ -637,11 +641,16 @@ export interface OpenProcess {
   readonly startTime: string | null;
 }
 
-/** Every process group a dead runner may have left running: one per host of a step on a group in flight. */
+/**
+ * Every process group a dead runner may have left running: each block here in flight (several with
+ * `parallel:`), and one per host of a step on a group in flight.
+ */
 export function openProcesses(state: RunState): OpenProcess[] {
   const out: OpenProcess[] = [];
-  const one = openProcess(state);
-  if (one) out.push(one);
+  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? [{ target, host: undefined, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime }] : []);
+  for (const s of state.steps.values()) out.push(...open(s.id, s.attempt));
+  for (const c of state.checks.values()) out.push(...open(c.target, c.attempt));
+  for (const [t, a] of state.rollback?.attempts ?? []) out.push(...open(t, a));
   for (const s of state.steps.values()) {
     for (const h of s.hosts.values()) {
       for (const a of [h.attempt, h.rollbackAttempt]) {
@@ -650,26 +659,6 @@ export function openProcesses(state: RunState): OpenProcess[] {
     }
   }
   return out;
-}
-
-/** The process group a dead runner may have left running, if the journal recorded one. */
-export function openProcess(state: RunState): OpenProcess | undefined {
-  // An attempt started and never finished, with or without its process group journaled: a runner
-  // killed between spawning a block and journaling its pid left processes only its tag can find.
-  const open = (target: string, a: Attempt | undefined) => (a && a.result === undefined ? { target, host: undefined, phase: a.phase, attempt: a.attempt, pid: a.pid, startTime: a.startTime } : undefined);
-  for (const s of state.steps.values()) {
-    const o = open(s.id, s.attempt);
-    if (o) return o;
-  }
-  for (const c of state.checks.values()) {
-    const o = open(c.target, c.attempt);
-    if (o) return o;
-  }
-  for (const [t, a] of state.rollback?.attempts ?? []) {
-    const o = open(t, a);
-    if (o) return o;
-  }
-  return undefined;
 }
 
 /** Each host of a step on a group by its word; undefined for a step run here. Hosts not reached are pending. */

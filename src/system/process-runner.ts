@@ -61,13 +61,19 @@ export const runBlock: ProcessRunner = async (run) => {
     env: run.tag === undefined ? run.env : { ...run.env, [BLOCK_TAG]: run.tag },
     extendEnv: false,
     detached: true,
-    ...(p ? { input: p.input } : { stdin: "ignore" as const }),
+    // A host's script on stdin, which stays open while `ssh` runs: the host stops the block when it closes (system/ssh.ts).
+    stdin: p ? ("pipe" as const) : ("ignore" as const),
     reject: false,
     buffer: false,
     stripFinalNewline: false,
     cleanup: false,
   });
   const pid = child.pid;
+  if (p) {
+    // A host gone before it read the script is the block's failure, told by ssh's exit.
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.write(p.input);
+  }
   run.onSpawn(pid, pid === undefined ? undefined : processStartTime(pid));
 
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
@@ -96,6 +102,7 @@ export const runBlock: ProcessRunner = async (run) => {
     child.once("error", (e) => resolve({ code: null, signal: null, error: e.message }));
   });
   timeout?.clear();
+  child.stdin?.end();
   run.signal.removeEventListener("abort", onAbort);
   // A timed-out or interrupted block goes whole, with what left its group; a finished block's
   // background jobs may stay (a step may start a daemon), but they may not hold the step open

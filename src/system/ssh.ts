@@ -42,13 +42,35 @@ export function shellQuote(v: string): string {
 }
 
 /**
- * The script a host runs: the block's environment as `export` lines, then the block in braces, so
- * bash reads it whole before running any of it (a connection cut mid-script runs nothing, and a
- * command that reads stdin finds it empty instead of eating the rest of the script).
+ * The script a host runs: the block's environment as `export` lines, then the rest in braces, so
+ * the shell reads it whole before running any of it (a connection cut mid-script runs nothing).
+ *
+ * The block runs in a subshell with its stdin from /dev/null (a command that reads stdin finds it
+ * empty, as a block here does). The script's own stdin stays open as long as the runner's `ssh`
+ * lives: a watcher reads it, and when it ends (the runner stopped `ssh` on a timeout or an
+ * interruption, or died and a resume stopped what it left, or the connection dropped) it signals
+ * the remote process group (sshd makes each session's its own), so the block stops on the host too
+ * and does not run on unseen. When the block ends by itself the watcher is stopped, and what the
+ * block left running in the background stays, as it does here.
  */
 export function remoteScript(env: Readonly<Record<string, string>>, source: string): string {
   const lines = Object.entries(env)
     .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
     .map(([k, v]) => `export ${k}=${shellQuote(v)}`);
-  return `${lines.join("\n")}\n{\n${source.replace(/\n?$/, "\n")}}\n`;
+  return [
+    ...lines,
+    "{",
+    "exec 3<&0",
+    "( while IFS= read -r _ <&3; do :; done; kill -TERM 0 ) >/dev/null 2>&1 &",
+    "__runbook_watch=$!",
+    "exec 3<&-",
+    `trap 'kill "$__runbook_watch" 2>/dev/null || :' EXIT`,
+    "(",
+    source.replace(/\n?$/, ""),
+    ") </dev/null",
+    // stdin stays open: without it the shell would wait there for more script.
+    "exit",
+    "}",
+    "",
+  ].join("\n");
 }

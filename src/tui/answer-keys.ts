@@ -30,6 +30,21 @@ export interface Choice {
 
 const ABORT = (question: string): Choice => ({ key: "a", label: "abort", answer: "abort", confirm: question });
 
+/**
+ * What a question says, naming its step when steps run at once (`named`), and for a step on a group
+ * the hosts of the batch it confirms.
+ */
+export function promptOf(q: Ask, named: boolean): string {
+  const base =
+    q.kind === "confirm" && q.hosts
+      ? `Run this step on ${q.hosts.length} host${q.hosts.length === 1 ? "" : "s"} (${q.hosts.join(", ")})?`
+      : q.kind === "interrupted" && q.unconfirmed !== undefined
+        ? unconfirmedText(q.unconfirmed)
+        : PROMPT[q.kind];
+  const id = q.kind === "rollback" ? undefined : q.kind === "interrupted" ? q.target : q.step.id;
+  return named && id !== undefined ? `${id}: ${base}` : base;
+}
+
 /** What a question says above its keys. */
 export const PROMPT: Record<Ask["kind"], string> = {
   confirm: "Run this step?",
@@ -41,11 +56,6 @@ export const PROMPT: Record<Ask["kind"], string> = {
 };
 
 /** What this question says above its keys: an interrupted step with no start on record says whose runner may have begun it. */
-export function promptOf(q: Ask): string {
-  if (q.kind === "interrupted" && q.unconfirmed !== undefined) return unconfirmedText(q.unconfirmed);
-  return PROMPT[q.kind];
-}
-
 /**
  * A question answered only by typing a step's id, never by one key: what to type, the answer it
  * gives, and the words the footer, the hints and the list of keys use. Its other answers (`choices`)

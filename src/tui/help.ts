@@ -39,7 +39,7 @@ export function runHelp(q: Ask | undefined, ui: QuestionUi, screen: { readonly e
       for (const c of choices(q)) answers.push({ keys: [c.key, ...(c.aliases ?? [])].join(" "), does: `${c.label}${c.confirm ? " (asks once more)" : ""}` });
       if (typed) answers.push({ keys: typed.first ? "Esc t" : (typed.key ?? "Esc"), does: `type the step id to ${typed.does}` });
     }
-    sections.push({ title: `At this question: ${typed && isTyping(typed, ui) ? `${typed.warning} type ${typed.id} to ${typed.does}` : typed ? typed.notDone : promptOf(q)}`, keys: answers });
+    sections.push({ title: `At this question: ${typed && isTyping(typed, ui) ? `${typed.warning} type ${typed.id} to ${typed.does}` : typed ? typed.notDone : promptOf(q, false)}`, keys: answers });
   }
   const screenKeys: KeyHelp[] = [];
   if (screen.expandable) screenKeys.push({ keys: "Tab", does: screen.expanded ? "back to the run (Esc too)" : "the whole step: its instructions, its commands and every value they use, whole" });

@@ -4,6 +4,7 @@ import type { Ask } from "../run/ask.js";
 import type { ParamEntry } from "../run/param-review.js";
 import type { ParamQuestion } from "../run/params.js";
 import type { RunState } from "../run/state.js";
+import { inFlight } from "../run/next.js";
 import { storyLines, toView, type RunView } from "../report/run-view.js";
 import { NO_UI, type QuestionUi } from "./answer-keys.js";
 import { OutputLog, type OutputWindow } from "./output-log.js";
@@ -30,6 +31,8 @@ export interface TuiSnapshot {
   readonly chosen: boolean;
   /** Targets that have output, in the order they first printed. */
   readonly outputTargets: readonly string[];
+  /** Steps at once (`parallel:`): the output of each step in flight, in run order, when more than one is. */
+  readonly live: readonly OutputWindow[];
   readonly question: Question | undefined;
   /** What the keys did at the question on screen: a pending second key, a hint, typed text. */
   readonly ui: QuestionUi;
@@ -264,6 +267,7 @@ export class TuiStore {
       scrollBack: this.#back,
       chosen: this.#chosen !== undefined,
       outputTargets: this.#log.targets(),
+      live: this.#liveWindows(),
       question: this.#question,
       ui: this.#ui,
       screen: this.#screen,
@@ -275,6 +279,13 @@ export class TuiStore {
       done: this.#done,
       version: this.#version,
     };
+  }
+
+  #liveWindows(): OutputWindow[] {
+    if (!this.#state || this.#done) return [];
+    const flying = [...this.#state.steps.values()].filter(inFlight);
+    if (flying.length < 2) return [];
+    return flying.map((st) => this.#log.window(st.id) ?? { target: st.id, lines: [], total: 0, dropped: 0 });
   }
 
   dispose(): void {

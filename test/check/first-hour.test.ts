@@ -85,7 +85,7 @@ describe("messages that lead to the fix", () => {
   it("an unknown frontmatter key gets the nearest key, else the list; a bad choice lists the choices", () => {
     expect(rows(runbookExample("## Steps\n", "ownr: x\n"), "frontmatter-schema")).toEqual(["4:1 frontmatter-schema: Unknown key `ownr` (did you mean `owner`?)"]);
     expect(rows(runbookExample("## Steps\n", "severity: high\n"), "frontmatter-schema")).toEqual([
-      "4:1 frontmatter-schema: Unknown key `severity`: expected one of `id`, `title`, `owner`, `description`, `tags`, `review_every`, `review_in`, `last_verified`, `last_reviewed_on`, `verified_by`, `verified_commit`, `requires`, `shell`, `timeout`, `env`, `params`, `drill`, `targets` or `approvals`",
+      "4:1 frontmatter-schema: Unknown key `severity`: expected one of `id`, `title`, `owner`, `description`, `tags`, `review_every`, `review_in`, `last_verified`, `last_reviewed_on`, `verified_by`, `verified_commit`, `requires`, `shell`, `timeout`, `env`, `params`, `drill`, `targets`, `parallel` or `approvals`",
     ]);
     expect(rows(runbookExample("## Steps\n", "shell: fish\n"), "frontmatter-schema")).toEqual(["4:8 frontmatter-schema: Expected one of `bash`, `sh` or `zsh`, found `fish`"]);
     expect(rows(runbookExample("## Steps\n", "timeout: 30\n"), "frontmatter-schema")).toEqual(["4:10 frontmatter-schema: Expected a duration such as `500ms`, `30s`, `5m`, `2h`, `90d` or `2w`"]);

@@ -8,8 +8,8 @@ import type { PostResult } from "../../src/system/webhook.js";
 let seq = 0;
 const ev = (e: Record<string, unknown>): JournalEvent => ({ v: 5, seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 10, 0, seq)).toISOString(), ...e }) as JournalEvent;
 const started = ev({ type: "run_started", runId: "r1", runbook: { id: "x", file: "/x.md", sha256: "0", title: "X" }, git: null, operator: "alice", host: "db-admin-1", pid: 1, params: {}, secrets: [], order: ["a"], options: { onFailure: "ask", yes: false, record: false } });
-const step = { id: "a", title: "Promote", instructions: "", line: 3, manual: false, confirm: true, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [], drillSkip: false, on: undefined, fanout: { batch: [{ percent: 100 }], maxFail: { count: 0 }, parallel: 10 } } as PlanStep;
-const plan = { runbookId: "x", title: "X", file: "/x.md", dir: "/", shell: ["sh"], requires: [], checks: [], steps: [step], rollback: [] } as Plan;
+const step = { id: "a", title: "Promote", instructions: "", line: 3, manual: false, confirm: true, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [], drillSkip: false, on: undefined, fanout: { batch: [{ percent: 100 }], maxFail: { count: 0 }, parallel: 10 }, needs: [] } as PlanStep;
+const plan = { runbookId: "x", title: "X", file: "/x.md", dir: "/", shell: ["sh"], requires: [], checks: [], steps: [step], rollback: [], parallel: 1 } as Plan;
 const state: RunState = initialState(started as Extract<JournalEvent, { type: "run_started" }>);
 
 const hook = (over: Partial<Hook> = {}): Hook => ({ name: "chat", url: "http://hook.invalid/SECRETPATH", format: "json", on: new Set(["started", "waiting", "failed", "ended"]), waitingAfterMs: 60_000, ...over });

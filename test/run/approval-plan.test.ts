@@ -3,9 +3,9 @@ import { approvalNeed, assemblePlan, parsePlan, planBytes, planDifferences, plan
 import type { Plan } from "../../src/run/plan.js";
 
 const step = (id: string, over: Partial<Omit<Plan["steps"][number], "on">> = {}): Plan["steps"][number] => ({
-  id, title: id, instructions: "", line: 1, manual: false, confirm: false, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [], drillSkip: false, on: undefined, fanout: { batch: [{ percent: 100 }], maxFail: { count: 0 }, parallel: 10 }, ...over,
+  id, title: id, instructions: "", line: 1, manual: false, confirm: false, irreversible: undefined, capture: undefined, command: undefined, verify: undefined, rollback: undefined, reads: [], drillSkip: false, on: undefined, fanout: { batch: [{ percent: 100 }], maxFail: { count: 0 }, parallel: 10 }, needs: [], ...over,
 });
-const plan: Plan = { runbookId: "deploy", title: "Deploy", file: "/r/deploy.md", dir: "/r", shell: ["bash"], requires: [], checks: [], steps: [step("scale"), step("promote", { irreversible: "cannot unpromote" })], rollback: [] };
+const plan: Plan = { runbookId: "deploy", title: "Deploy", file: "/r/deploy.md", dir: "/r", shell: ["bash"], requires: [], checks: [], steps: [step("scale"), step("promote", { irreversible: "cannot unpromote" })], rollback: [], parallel: 1 };
 const doc = assemblePlan({ plan, path: "runbooks/deploy.md", sha256: "a".repeat(64), commit: "c".repeat(40), values: { TARGET_ENV: "production", REPLICAS: "3", TOKEN: "s3cr3t-value" }, secrets: new Set(["TOKEN"]), required: 1, requester: "alice", now: new Date("2026-12-02T10:00:00Z"), expiresMs: 3_600_000, nonce: "00" });
 
 describe("approval plans", () => {

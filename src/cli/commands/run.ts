@@ -29,6 +29,8 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   if (flags.breakGlass !== undefined && flags.breakGlass.trim() === "") throw new UsageError('--break-glass needs a reason: it is journaled and shown on every report', { hint: 'runbook run <file> --break-glass "primary down, approver unreachable (INC-123)"' });
   // An approved plan is the whole run: running part of it is another plan.
   if (flags.plan !== undefined && (flags.from !== undefined || flags.only !== undefined || flags.record)) throw new UsageError("--plan runs the plan as approved: it does not go with --from, --only or --record");
+  // The runbook's own `parallel:` is in the bytes approved; a flag that changes it is not.
+  if (flags.plan !== undefined && flags.parallel !== undefined) throw new UsageError("--plan runs the plan as approved: it does not go with --parallel (the runbook's own parallel: is part of what was approved)");
   const s = await sessionSetup(io, flags);
   if (flags.dryRun) return dryRun(io, s, file, flags);
   const prepared = await s.prepare(file);

@@ -128,6 +128,13 @@ export const frontmatterSchema = z
       .record(z.string().regex(GROUP_NAME_PATTERN, { message: "Expected a group name of letters, digits, `_`, `.`, `-`" }), targetGroupSchema)
       .optional()
       .describe("Groups of hosts a step runs on with `on=<group>` (docs/format.md#targets): `app: [app-1, app-2]`, `{inventory: hosts.yml, group: web}`, or `{command: \"…\"}`; resolved once before the run and journaled."),
+    parallel: z
+      .number({ message: "Expected a whole number" })
+      .int({ message: "Expected a whole number" })
+      .min(1, { message: "Expected at least 1" })
+      .max(64, { message: "Expected at most 64" })
+      .optional()
+      .describe("Steps at once (docs/format.md#independent-steps-in-parallel): steps whose `needs=` are all done run at the same time, at most this many; default 1 (one at a time). `--parallel N` on run and resume overrides it."),
     approvals: approvalsSchema.optional().describe("Who must sign the plan before a run (docs/approvals.md): `{required: 1, when: {TARGET_ENV: production}}`."),
   })
   .superRefine((f, ctx) => {

@@ -180,7 +180,7 @@ export function App({ store, theme, onStop }: AppProps) {
   const q = snap.question;
   const expandable = askedStep(snap);
   const expanded = snap.screen.expanded && expandable !== undefined;
-  const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width, screen: snap.screen, expandable: expandable !== undefined && !snap.ui.guard });
+  const footer = footerLines({ question: q, ui: snap.ui, stopArmed: snap.stopArmed, running, width, screen: snap.screen, expandable: expandable !== undefined && !snap.ui.guard, named: snap.plan.parallel > 1 });
   const body = free - footer.length;
   if (q?.kind === "review") return screen(<ParamReview key="review" entries={q.entries} onDone={q.answer} width={width} height={body + footer.length} theme={theme} />);
   if (q?.kind === "param") {
@@ -211,9 +211,25 @@ export function App({ store, theme, onStop }: AppProps) {
   return screen(
     view ? <StepList key="steps" view={view} focus={focus} now={now} width={width} height={budget.list} theme={theme} /> : null,
     panel ? <Panel key="panel" content={panel} theme={theme} /> : null,
-    <OutputPane key="output" window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={outputHeight} width={width} theme={theme} runId={view?.runId} others={snap.outputTargets.length > 1} ended={false} />,
+    ...outputPanes(snap, outputHeight, width, theme, view?.runId),
     <Lines key="footer" lines={footer} theme={theme} />,
   );
+}
+
+/**
+ * The output on screen: the followed block's; with steps at once (`parallel:`), each step in flight
+ * with its own pane, the height shared (unless the operator chose one or scrolled back).
+ */
+function outputPanes(snap: TuiSnapshot, height: number, width: number, theme: Theme, runId: string | undefined): ReactNode[] {
+  const others = snap.outputTargets.length > 1;
+  const fit = Math.min(snap.live.length, Math.floor(height / 2));
+  if (fit < 2 || snap.chosen || snap.scrollBack > 0) {
+    return [<OutputPane key="output" window={snap.output} back={snap.scrollBack} chosen={snap.chosen} height={height} width={width} theme={theme} runId={runId} others={others} ended={false} />];
+  }
+  const each = Math.floor(height / fit);
+  return snap.live.slice(0, fit).map((w, i) => (
+    <OutputPane key={`live-${w.target}`} window={w} back={0} chosen={false} height={i === fit - 1 ? height - each * (fit - 1) : each} width={width} theme={theme} runId={runId} others={others && i === fit - 1} ended={false} />
+  ));
 }
 
 /**

@@ -17,13 +17,15 @@ export interface FooterState {
   readonly screen?: ScreenUi;
   /** A question about a step is on screen: Tab shows the whole step. */
   readonly expandable?: boolean;
+  /** Steps run at once (`parallel:`): each question names its step. */
+  readonly named?: boolean;
 }
 
 /**
  * The prompt and the keys that work right now, always on screen; then, when there is one, what the
  * last key did (a second key awaited, a cancel, a key that means nothing here). Pure.
  */
-export function footerLines({ question: q, ui, stopArmed, running, width, screen = PLAIN_SCREEN, expandable = false }: FooterState): StyledLine[] {
+export function footerLines({ question: q, ui, stopArmed, running, width, screen = PLAIN_SCREEN, expandable = false, named = false }: FooterState): StyledLine[] {
   if (stopArmed) return wrapChunks(words(`Press Ctrl-C again to stop${running ? " the running step" : ""} (the run can be resumed); any other key to carry on.`, "warn"), width);
   if (screen.help) return wrapChunks(words("Any key closes this list; it answers nothing.", "bold"), width);
   const help = key("?", "keys");
@@ -37,7 +39,7 @@ export function footerLines({ question: q, ui, stopArmed, running, width, screen
     lines.push(...wrapChunks([...words(typed.warning, "warn"), ...words(`type ${typed.id} and press Enter to ${typed.does}`, "bold"), [{ text: "›", style: "plain" }, { text: ` ${ui.typed}`, style: "plain" }, { text: " ", style: "key" }]], width));
     lines.push(...wrapChunks([key("Esc", `${typed.first ? choices(q).map((c) => c.label).join(" or ") : "back"} instead`), ...words(`(${typed.why})`, "dim"), ...view, help], width));
   } else {
-    const prompt = typed !== undefined ? typed.notDone : promptOf(q);
+    const prompt = typed !== undefined ? typed.notDone : promptOf(q, named);
     const keys = choices(q).map((c) => key(c.key, c.label));
     if (typed !== undefined) keys.push(key(typed.first ? "Esc" : (typed.key ?? "Esc"), `type the id to ${typed.does}`));
     lines.push(...wrapChunks([...words(prompt, q.kind === "failed" ? "error" : "bold"), ...keys, ...view, help], width));
