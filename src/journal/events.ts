@@ -15,13 +15,14 @@ import { z } from "zod";
  * handovers of a live shared run: `handover_asked` and `released` (docs/handoff.md), and steps on
  * groups of hosts over SSH (docs/format.md#targets): `run_started.targets` (the hosts of each group,
  * resolved once before the run), and `host` on the attempt events, `output`, `step_finished` (one
- * host's end) and `rollback_finished` (one host's undo). Older journals are still read: every event
+ * host's end) and `rollback_finished` (one host's undo). Version 8 added approvals before steps
+ * (`approvals.steps`, docs/approvals.md): `run_started.approvalAt` and the `approval_checked` event. Older journals are still read: every event
  * of a version is a valid event of the next.
  */
-export const JOURNAL_VERSION = 7;
-export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
+export const JOURNAL_VERSION = 8;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8];
 
-const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7)]), seq: z.number().int().positive(), ts: z.string() };
+const base = { v: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7), z.literal(8)]), seq: z.number().int().positive(), ts: z.string() };
 export const phaseSchema = z.enum(["check", "command", "verify", "rollback"]);
 
 /** One attempt of one block, as recorded. A failed attempt looks like a passed one. */
@@ -35,6 +36,9 @@ const attemptResult = {
 
 /** A value a step captured from its stdout. A secret one is never stored: `value` is null. */
 const capture = z.strictObject({ name: z.string(), value: z.string().nullable(), secret: z.boolean() });
+
+/** An approved plan a run used (docs/approvals.md): its id, who asked, who signed, its commit, its expiry. */
+const approvalRecord = { plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() };
 
 /** What a run or a rollback refers to: a prerequisite check, a step, or the runbook's ## Rollback block. */
 const target = z.string();
@@ -78,9 +82,14 @@ export const eventSchema = z.discriminatedUnion("type", [
      */
     captures: z.array(capture).optional(),
     /** The approved plan this run used (docs/approvals.md): who asked, who signed; absent for runs that needed none. */
-    approval: z.strictObject({ plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() }).optional(),
+    approval: z.strictObject(approvalRecord).optional(),
     /** `--break-glass "reason"`: a run that needed approval and went without it, and why. */
     breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
+    /**
+     * The steps this run may begin only with an approved plan (version 8, `approvals.steps`): the run
+     * starts without one and stops at the first of them until a plan is verified (`approval_checked`).
+     */
+    approvalAt: z.array(z.string()).optional(),
     /** The hosts of each group the run's steps name with `on=` (version 7), resolved once before it starts. */
     targets: z.record(z.string(), z.array(z.string())).optional(),
     /** Which of those groups each step on a group runs on (version 7): `on=$TARGET` as the param chose it. */
@@ -219,6 +228,12 @@ export const eventSchema = z.discriminatedUnion("type", [
    * `--allow-handover`), at a step boundary, to `to`, who alone may resume it at once (anyone else
    * waits for the lease). A `run_interrupted` (signal `handover`) follows: the run is resumable.
    */
+  /**
+   * An approved plan was verified before `target`, a step of `run_started.approvalAt` (version 8):
+   * which plan, who asked and who signed, the commit whose allowed-signers file judged them.
+   * Every step of `approvalAt` may begin from here on.
+   */
+  z.strictObject({ ...base, type: z.literal("approval_checked"), target, ...approvalRecord }),
   z.strictObject({ ...base, type: z.literal("released"), to: z.string().nullable(), by: z.string(), how: z.enum(["key", "release", "allow-handover"]) }),
 ]);
 
@@ -230,4 +245,5 @@ export type Capture = z.output<typeof capture>;
 /** An event before the journal stamps its version, sequence number and time. */
 export type NewEvent = JournalEvent extends infer E ? (E extends JournalEvent ? Omit<E, "v" | "seq" | "ts"> : never) : never;
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
+export type ApprovalRecord = NonNullable<EventOf<"run_started">["approval"]>;
 export type NewEventOf<T extends EventType> = Extract<NewEvent, { type: T }>;

@@ -154,6 +154,8 @@ export interface RunState {
   readonly notes: readonly Note[];
   /** The run's own last event: a note left afterwards is not the run going on. */
   readonly lastEvent: JournalEvent;
+  /** The approved plan verified before a step of `approvalAt` (version 8): from then on, those steps may begin. */
+  readonly approval: EventOf<"approval_checked"> | undefined;
 }
 
 export interface Note {
@@ -207,6 +209,7 @@ export function initialState(started: EventOf<"run_started">): RunState {
     verification: undefined,
     notes: [],
     lastEvent: started,
+    approval: undefined,
   };
 }
 
@@ -406,6 +409,9 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     case "notified":
       // Told the team's chat; the run itself is unchanged.
+      break;
+    case "approval_checked":
+      d.approval = e;
       break;
     case "handover_asked":
     case "released":
