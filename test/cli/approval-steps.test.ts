@@ -101,6 +101,9 @@ describe("approvals.steps: the run waits before the named steps", () => {
     expect(first[0]).toMatchObject({ type: "run_started", approvalAt: ["promote"] });
     expect(first[0]!.approval).toBeUndefined();
     expect(first.at(-1)).toMatchObject({ type: "run_interrupted", signal: "approval", target: "promote" });
+    const handoff = await bob.run(["handoff"]);
+    expect(handoff.stdout).toContain("waiting for: an approved plan before step promote (approvals.steps), then someone to resume it");
+    expect(handoff.stdout).toContain(`approval: needed before \`promote\`, none verified yet: \`runbook resume ${runId} --plan <plan-id>\` once one is approved`);
 
     // --yes never passes it either, and a plan still pending does not.
     const id = await request(alice, "alice");
@@ -121,6 +124,12 @@ describe("approvals.steps: the run waits before the named steps", () => {
     expect(after.findIndex((e) => e.type === "approval_checked")).toBeLessThan(after.findIndex((e) => e.type === "attempt_started" && e.target === "promote"));
     const listed = await bob.run(["approvals", "--format", "json"]);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ id, state: "used" }]);
+    const log = await alice.run(["log", runId]);
+    expect(log.stdout).toContain("approval needed before promote: the run waits there for an approved plan");
+    expect(log.stdout).toContain(`✔ approved plan ${id} verified before promote: requested by alice, approved by bob`);
+    const markdown = await alice.run(["log", runId, "--format", "markdown"]);
+    expect(markdown.stdout).toContain("- approval needed before `promote`: the run waits there for an approved plan");
+    expect(markdown.stdout).toContain(`approved plan \`${id}\` verified before \`promote\`: requested by alice, approved by **bob**`);
 
     // Used by that run, it allows no other.
     const again = await run(bob, "-p", "TARGET_ENV=production", "--plan", id);
