@@ -1,17 +1,18 @@
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RunRefusedError, UsageError } from "../core/errors.js";
+import { RunbookError, RunRefusedError, UsageError } from "../core/errors.js";
 import { printableLine } from "../core/printable.js";
 import type { ApprovalsSpec, Param } from "../model/schema/frontmatter-schema.js";
-import { approvalNeed, parsePlan, planDifferences, planIdOf, type PlanDocument } from "../run/approval-plan.js";
+import { approvalNeed, assemblePlan, parsePlan, planBytes, planDifferences, planIdOf, type PlanDocument } from "../run/approval-plan.js";
 import type { Prepared } from "../run/prepare.js";
 import type { ApprovalGate, StepApproval, StepApprovalAsk } from "../run/session.js";
 import type { ApprovalRecord } from "../journal/events.js";
-import { checkPlanId, fileApprovalStore, fileAtCommit, onDefaultBranch, gitApprovalStore, type ApprovalStore, type StoredPlan } from "../state/approvals-store.js";
+import { checkPlanId, commitOfFile, fileApprovalStore, fileAtCommit, gitConfigValue, onDefaultBranch, gitApprovalStore, type ApprovalStore, type StoredPlan } from "../state/approvals-store.js";
 import type { ShareConfig } from "../state/shared/remote.js";
 import type { LoadedConfig } from "../system/config-file.js";
 import { repoRootOf } from "../system/repo-root.js";
-import { verifySignature } from "../system/ssh-signatures.js";
+import { principalsOf, signBytes, signingKeyFile, verifySignature } from "../system/ssh-signatures.js";
 
 /**
  * What every approvals command needs: where plans live, and where the allowed-signers file is in the
@@ -248,9 +249,20 @@ export function stepApproval(o: {
       }
       const command = requestCommandFor(a.prepared, o.fileArg ?? path.relative(o.cwd, a.prepared.file), a.values, a.secrets, o.env);
       let said = "";
+      let requested = false;
       for (;;) {
         const found = await matchingPlan(ctx, run, a.runId);
         if (found.ok) return told(a, await claimPlan(ctx, found.ok.stored, found.ok.doc, found.ok.a, a.runId, o.operator));
+        // Waiting, with no plan for this run anywhere: ask for one, once, signed with the operator's key.
+        if (o.wait && !requested && !found.seen.length) {
+          requested = true;
+          const made = await requestForRun(ctx, a, o.env);
+          if (typeof made === "string") a.notice(`could not request a plan for this run itself: ${printableLine(made)}`);
+          else {
+            a.notice(`requested plan ${made.id} for this run as ${printableLine(made.doc.requester)} (expires ${made.doc.expiresAt}): ask someone else to approve it with \`runbook approve ${made.id}\``);
+            continue;
+          }
+        }
         const spec = a.prepared.runbook.meta?.approvals;
         const who = `${spec?.required ?? 1} person${(spec?.required ?? 1) === 1 ? "" : "s"} other than the requester`;
         if (!o.wait)
@@ -313,6 +325,75 @@ function requestCommandFor(prepared: Prepared, file: string, values: Readonly<Re
     .sort(([x], [y]) => x.localeCompare(y))
     .map(([n, v]) => ` -p ${n}=${shellWord(v)}`);
   return `runbook request ${shellWord(file)}${flags.join("")}`;
+}
+
+export const DEFAULT_EXPIRY_MS = 60 * 60 * 1000;
+
+/**
+ * Writes and signs a plan for a runbook at a commit with these values, and stores it (`runbook
+ * request`, and a run waiting before a step of `approvals.steps`). The requester is the principal the
+ * allowed-signers file at that commit gives the key: `keyFlag`, else git's `user.signingkey`, else
+ * `~/.ssh/id_ed25519`.
+ */
+export async function writeRequest(o: {
+  ctx: ApprovalContext;
+  prepared: Prepared;
+  at: { commit: string; rel: string };
+  values: Readonly<Record<string, string>>;
+  secrets: ReadonlySet<string>;
+  expiresMs: number;
+  keyFlag: string | undefined;
+  home: string | undefined;
+}): Promise<{ id: string; doc: PlanDocument }> {
+  const { ctx, prepared, at } = o;
+  const allowed = await allowedSignersAt(ctx, at.commit);
+  const key = await signingKeyFile(o.keyFlag, await gitConfigValue(ctx.repo, "user.signingkey"), o.home);
+  try {
+    // Who signs decides who the requester is: the principal the allowed-signers file gives the key.
+    const probe = await signBytes(key.file, Buffer.from("runbook: who am I\n"));
+    const [requester] = await principalsOf(allowed, probe);
+    if (requester === undefined) throw new RunRefusedError(`the key ${key.file} is not in ${ctx.allowedSigners} (at commit ${at.commit.slice(0, 12)}) for namespace runbook`, { hint: "Ask a maintainer to add your public key there, or pass --key with the key that is." });
+    const doc = assemblePlan({
+      plan: prepared.plan,
+      path: at.rel,
+      sha256: prepared.sha256,
+      commit: at.commit,
+      values: o.values,
+      secrets: o.secrets,
+      required: prepared.runbook.meta?.approvals?.required ?? 1,
+      requester,
+      now: new Date(),
+      expiresMs: o.expiresMs,
+      nonce: randomBytes(8).toString("hex"),
+    });
+    const bytes = planBytes(doc);
+    const id = planIdOf(bytes);
+    const signature = (await signBytes(key.file, bytes)).toString("utf8");
+    await ctx.store.write(undefined, { id, bytes, signatures: [{ role: "request", principal: requester, signature, at: doc.requestedAt }] }, `request ${id} by ${requester}`);
+    return { id, doc };
+  } finally {
+    await key.done();
+  }
+}
+
+/**
+ * A run waiting before a step asks for its own plan, as `runbook request` would with the run's values,
+ * signed with the operator's key. Undefined when it cannot (why, in words): the command is printed instead.
+ */
+async function requestForRun(ctx: ApprovalContext, a: StepApprovalAsk, env: Readonly<Record<string, string | undefined>>): Promise<{ id: string; doc: PlanDocument } | string> {
+  try {
+    const at = await commitOfFile(a.prepared.file);
+    if (!at) return "the runbook is in no git repository with a commit";
+    if (at.dirty) return "the runbook has uncommitted changes";
+    if (at.rel !== a.prepared.location.path) return `the runbook is at ${at.rel} in git, and ${a.prepared.location.path} in this run`;
+    const unmerged = await mergedProblem(ctx, at.commit);
+    if (unmerged) return unmerged;
+    const values = Object.fromEntries(Object.entries(a.values).filter(([n]) => !a.secrets.has(n)));
+    return await writeRequest({ ctx, prepared: a.prepared, at, values, secrets: a.secrets, expiresMs: DEFAULT_EXPIRY_MS, keyFlag: undefined, home: env.HOME });
+  } catch (e) {
+    if (e instanceof RunbookError) return e.message;
+    throw e;
+  }
 }
 
 /** The defaults of params nobody gave: what the run will use for them, compared with the plan too. */

@@ -160,7 +160,7 @@ describe("approvals.steps: the run waits before the named steps", () => {
   });
 
   it("waits at promote (--wait-approval) until a second person approves, and Ctrl-C while waiting leaves the run resumable", async () => {
-    const { alice, bob, marks, request, approve, events } = await team();
+    const { k, alice, bob, marks, approve, events } = await team();
     const env = { ...alice.env, RUNBOOK_APPROVAL_POLL_MS: "200" };
     const args = ["run", "runbooks/deploy.md", "--yes", "--plain", "--wait-approval", "-p", "TARGET_ENV=production"];
 
@@ -173,20 +173,25 @@ describe("approvals.steps: the run waits before the named steps", () => {
       throw e;
     });
     expect(err).toContain("request one with `runbook request runbooks/deploy.md -p TARGET_ENV=production`");
+    // No key of alice's to sign with here: the run says so, and waits for a plan requested by hand.
+    expect(err).toContain("could not request a plan for this run itself: ");
     first.kill("SIGINT");
     const r1 = await first;
     expect(r1.exitCode, err).toBe(130);
     expect(marks()).toEqual(["scale production"]);
     expect((await events(alice)).at(-1)).toMatchObject({ type: "run_interrupted", target: "promote" });
 
-    // Resumed, waiting again: a plan approved meanwhile lets promote begin, without --plan.
+    // Resumed with alice's key as git's signing key: the waiting run requests its own plan, and
+    // goes on once someone else approves it.
+    await execa("git", ["config", "user.signingkey", k.key("alice")], { cwd: alice.dir });
     const second = execa(process.execPath, [BIN, "resume", "last", "--yes", "--plain", "--wait-approval"], { cwd: alice.dir, env, reject: false, stdin: "ignore" });
     let err2 = "";
     second.stderr?.on("data", (b: Buffer) => (err2 += b.toString()));
     const r2 = await (async () => {
-      await waitFor(() => err2.includes("waiting before promote for an approved plan"));
-      const id = await request(alice, "alice");
-      await waitFor(() => err2.includes(`plan ${id} (requested by alice) does not allow it`));
+      await waitFor(() => /requested plan [0-9a-f]{16} for this run as alice/.test(err2));
+      const id = /requested plan ([0-9a-f]{16})/.exec(err2)?.[1] ?? "";
+      expect(err2).toContain(`ask someone else to approve it with \`runbook approve ${id}\``);
+      await waitFor(() => err2.includes(`plan ${id} (requested by alice) does not allow it: it has 0 valid approvals`));
       expect(marks()).toEqual(["scale production"]);
       await approve(bob, "bob", id);
       return { ...(await second), id };
