@@ -142,18 +142,19 @@ export async function approvalGate(o: {
   const stepsFor = (values: Readonly<Record<string, string | undefined>>): readonly string[] => (spec?.steps && approvalNeed(spec, values) === "needed" ? spec.steps : []);
   if (o.plan === undefined) {
     if (o.breakGlass) return { gate: undefined, given: { ...o.given }, needed: early !== "not-needed" };
-    if (spec?.steps && early !== "not-needed") return { gate: { check: async (values) => stepsFor(values), claim: async () => undefined }, given: { ...o.given }, needed: false };
-    if (early === "needed") throw refuseUnapproved(whenText(spec));
-    const gate: ApprovalGate | undefined =
-      early === "unknown"
-        ? {
-            check: async (values) => {
-              if (approvalNeed(spec, values) === "needed") throw refuseUnapproved(whenText(spec));
-              return [];
-            },
-            claim: async () => undefined,
-          }
-        : undefined;
+    if (early === "needed" && !spec?.steps) throw refuseUnapproved(whenText(spec));
+    // Judged again with the values the run starts with: a param asked for, or changed at the review
+    // before the start, decides too.
+    const gate: ApprovalGate | undefined = spec
+      ? {
+          check: async (values) => {
+            if (approvalNeed(spec, values) !== "needed") return [];
+            if (spec.steps) return spec.steps;
+            throw refuseUnapproved(whenText(spec));
+          },
+          claim: async () => undefined,
+        }
+      : undefined;
     return { gate, given: { ...o.given }, needed: false };
   }
   const ctx = approvalContext(o.loaded, o.share, o.stateDir);

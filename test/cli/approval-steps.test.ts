@@ -7,6 +7,7 @@ import { gitRepo } from "../helpers/git.js";
 import { waitFor } from "../helpers/runbooks.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
 import { tempDir } from "../helpers/tmp.js";
+import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 // approvals.steps (docs/approvals.md): the run starts without a plan and stops before `promote` for
 // one. Real SSH keys, a real allowed-signers file, real git (a bare remote and a clone per person).
@@ -203,6 +204,60 @@ describe("approvals.steps: the run waits before the named steps", () => {
     expect(r2.exitCode, err2).toBe(0);
     expect(marks()).toEqual(ALL);
     expect((await events(alice)).filter((e) => e.type === "approval_checked")).toEqual([expect.objectContaining({ target: "promote", plan: id, approvers: ["bob"] })]);
+  });
+});
+
+describe.skipIf(!hasTmux && !tmuxRequired)("approvals.steps in a real terminal (tmux)", () => {
+  it("a value changed to production at the review before the start makes the run wait before promote; it goes on once bob approves", async () => {
+    const { alice, bob, marks, request, approve, events } = await team();
+    // The clone's environment but CI: a terminal is the point.
+    const { CI: _ci, ...env } = alice.env;
+    const t = new TmuxSession(["run", "runbooks/deploy.md", "-p", "TARGET_ENV=staging"], { cwd: alice.dir, env: { ...env, RUNBOOK_APPROVAL_POLL_MS: "200" } });
+    try {
+      await t.waitFor(/Check the params before the run starts/);
+      // TARGET_ENV is the first row: Home goes there, Enter edits it, 2 picks its second choice.
+      t.send("Home");
+      t.send("Enter");
+      t.send("2");
+      await t.waitFor(/TARGET_ENV +production +edited/);
+      t.send("s");
+      await t.waitFor(/waiting before promote for an approved plan/);
+      expect(marks()).toEqual(["scale production"]);
+      const id = await request(alice, "alice");
+      await approve(bob, "bob", id);
+      await t.waitFor(/Run completed/);
+      expect(await t.exitCode()).toBe(0);
+      expect(marks()).toEqual(ALL);
+      expect((await events(alice)).filter((e) => e.type === "approval_checked")).toEqual([expect.objectContaining({ target: "promote", plan: id, approvers: ["bob"] })]);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it("without steps: a value changed to production at the review is refused before anything runs", async () => {
+    const k = await keys();
+    const repo = await gitRepo();
+    await repo.write("runbook.config.yaml", CONFIG);
+    await repo.write(".github/runbook_allowed_signers", k.allowed);
+    await repo.write("runbooks/deploy.md", RUNBOOK.replace(", steps: [promote]}", "}"));
+    await repo.write(".gitignore", ".runbook/\nmarks\n");
+    await repo.commit("runbooks");
+    const mark = path.join(repo.dir, "marks");
+    const t = new TmuxSession(["run", "runbooks/deploy.md", "-p", "TARGET_ENV=staging"], { cwd: repo.dir, env: { RUNBOOK_OPERATOR: "alice", RUNBOOK_PARAM_MARK: mark, GIT_CONFIG_NOSYSTEM: "1" } });
+    try {
+      await t.waitFor(/Check the params before the run starts/);
+      t.send("Home");
+      t.send("Enter");
+      t.send("2");
+      await t.waitFor(/TARGET_ENV +production +edited/);
+      t.send("s");
+      await t.waitFor(/needs an approved plan when TARGET_ENV is production/);
+      expect(await t.exitCode()).toBe(2);
+      expect(existsSync(mark)).toBe(false);
+      expect(existsSync(path.join(repo.dir, ".runbook", "runs"))).toBe(false);
+    } finally {
+      t.kill();
+    }
   });
 });
 
