@@ -239,6 +239,7 @@ export function stepApproval(o: {
   });
   const pollMs = Math.max(50, Number(o.env.RUNBOOK_APPROVAL_POLL_MS ?? "") || 5000);
   return {
+    plan: o.plan,
     async obtain(a) {
       const ctx = context();
       const run = runOf(a.prepared, a.values, a.secrets);

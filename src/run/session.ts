@@ -78,6 +78,8 @@ export interface StepApprovalAsk {
 
 /** Approvals before steps (docs/approvals.md), verified by the same rules as `run --plan`. */
 export interface StepApproval {
+  /** The plan named by `--plan`, if any. */
+  readonly plan?: string | undefined;
   /** A verified, claimed plan for this run before `step`; undefined when interrupted while waiting for one. Throws when there is none and it may not wait. */
   obtain(o: StepApprovalAsk): Promise<ApprovalRecord | undefined>;
   /** At a resume: the plan verified before the crash still holds for this run (the same plan, used by no other run). Throws when not. */
@@ -275,6 +277,11 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
         if (!reopened || signal.aborted) return EXIT.interrupted;
         const { params, secrets, secretCaptures } = reopened;
+        const named = req.mode === "resume" ? req.stepApproval?.plan : undefined;
+        if (named !== undefined && !state.started.approvalAt?.length)
+          throw new UsageError(`run ${req.runId} waits for no approval before a step: --plan goes with a run stopped before a step of its runbook's approvals.steps`, { hint: `runbook resume ${req.runId}` });
+        if (named !== undefined && state.approval && state.approval.plan !== named)
+          throw new UsageError(`run ${req.runId} was approved with plan ${state.approval.plan}; --plan ${named} is another plan`, { hint: `Resume it without --plan: runbook resume ${req.runId}` });
         // An approval verified before the crash counts only while its plan still holds for this run.
         const approvedBefore = req.mode === "resume" ? stillAwaited(state) : undefined;
         if (approvedBefore) {
