@@ -10,6 +10,7 @@ const E2E = [
   "test/action/action.test.ts",
   "test/check/pool.test.ts",
   "test/check/stale-history.test.ts",
+  "test/cli/approval-steps.test.ts",
   "test/cli/bundle.test.ts",
   "test/cli/crash.test.ts",
   "test/cli/hardening-run-process.test.ts",

@@ -104,6 +104,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--commit", "with --record: commit the verification")
     .option("--plan <plan-id>", "run the approved plan (runbook request / approve): verified before anything runs, used once")
     .option("--break-glass <reason>", "run without the approval the runbook needs, when the team cannot wait: journaled and shown in red on every report")
+    .option("--wait-approval", "at a step of the runbook's approvals.steps, wait for an approved plan (a terminal always waits; otherwise the run stops there, resumable)")
     .addHelpText("after", "\nExit codes: 0 completed, 1 a step failed (rolled back or not), 2 could not start, or lost its shared lock (the run's outcome is then the shared record's), 3 aborted, 130 interrupted.")
     .action(run(() => import("./commands/run.js")));
 
@@ -116,6 +117,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--parallel <n>", "run up to n steps at once: those whose needs= are all done (over the frontmatter's parallel:)")
     .option("--confirm-irreversible <step-id,...>", "the irreversible steps this resume may take without a person typing their id (repeatable)", collect, [])
     .addOption(new Option("--on-failure <action>", "when a step fails: abort or rollback").choices(["abort", "rollback"]))
+    .option("--plan <plan-id>", "the approved plan for the step of approvals.steps the run stopped before: verified there, used once")
+    .option("--wait-approval", "at a step of the runbook's approvals.steps, wait for an approved plan (a terminal always waits)")
     .action(run(() => import("./commands/resume.js")));
 
   fileOption(

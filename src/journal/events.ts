@@ -17,7 +17,9 @@ import { z } from "zod";
  * resolved once before the run), and `host` on the attempt events, `output`, `step_finished` (one
  * host's end) and `rollback_finished` (one host's undo). Version 8 added the `reserved` event (steps
  * a shared run may start before the remote has their `attempt_started`) and `folder` on `run_started`
- * and `run_resumed` (which state folder wrote the session: only there is its journal whole). Older journals are still read: every event
+ * and `run_resumed` (which state folder wrote the session: only there is its journal whole), and
+ * approvals before steps (`approvals.steps`, docs/approvals.md): `run_started.approvalAt` and the
+ * `approval_checked` event. Older journals are still read: every event
  * of a version is a valid event of the next.
  */
 export const JOURNAL_VERSION = 8;
@@ -37,6 +39,9 @@ const attemptResult = {
 
 /** A value a step captured from its stdout. A secret one is never stored: `value` is null. */
 const capture = z.strictObject({ name: z.string(), value: z.string().nullable(), secret: z.boolean() });
+
+/** An approved plan a run used (docs/approvals.md): its id, who asked, who signed, its commit, its expiry. */
+const approvalRecord = { plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() };
 
 /** What a run or a rollback refers to: a prerequisite check, a step, or the runbook's ## Rollback block. */
 const target = z.string();
@@ -82,9 +87,14 @@ export const eventSchema = z.discriminatedUnion("type", [
      */
     captures: z.array(capture).optional(),
     /** The approved plan this run used (docs/approvals.md): who asked, who signed; absent for runs that needed none. */
-    approval: z.strictObject({ plan: z.string(), requester: z.string(), approvers: z.array(z.string()), commit: z.string(), expiresAt: z.string() }).optional(),
+    approval: z.strictObject(approvalRecord).optional(),
     /** `--break-glass "reason"`: a run that needed approval and went without it, and why. */
     breakGlass: z.strictObject({ reason: z.string(), needed: z.boolean() }).optional(),
+    /**
+     * The steps this run may begin only with an approved plan (version 8, `approvals.steps`): the run
+     * starts without one and stops at the first of them until a plan is verified (`approval_checked`).
+     */
+    approvalAt: z.array(z.string()).optional(),
     /** The hosts of each group the run's steps name with `on=` (version 7), resolved once before it starts. */
     targets: z.record(z.string(), z.array(z.string())).optional(),
     /** Which of those groups each step on a group runs on (version 7): `on=$TARGET` as the param chose it. */
@@ -225,6 +235,7 @@ export const eventSchema = z.discriminatedUnion("type", [
    * `--allow-handover`), at a step boundary, to `to`, who alone may resume it at once (anyone else
    * waits for the lease). A `run_interrupted` (signal `handover`) follows: the run is resumable.
    */
+  z.strictObject({ ...base, type: z.literal("released"), to: z.string().nullable(), by: z.string(), how: z.enum(["key", "release", "allow-handover"]) }),
   /**
    * A shared run may start these steps' blocks before the remote has their `attempt_started` (version
    * 8): journaled and pushed before any of them starts, so that whoever takes the run over from
@@ -232,7 +243,12 @@ export const eventSchema = z.discriminatedUnion("type", [
    * A step starts only if it is in a reservation the remote has, or once its own start is pushed.
    */
   z.strictObject({ ...base, type: z.literal("reserved"), targets: z.array(target) }),
-  z.strictObject({ ...base, type: z.literal("released"), to: z.string().nullable(), by: z.string(), how: z.enum(["key", "release", "allow-handover"]) }),
+  /**
+   * An approved plan was verified before `target`, a step of `run_started.approvalAt` (version 8):
+   * which plan, who asked and who signed, the commit whose allowed-signers file judged them.
+   * Every step of `approvalAt` may begin from here on.
+   */
+  z.strictObject({ ...base, type: z.literal("approval_checked"), target, ...approvalRecord }),
 ]);
 
 export type JournalEvent = z.output<typeof eventSchema>;
@@ -243,4 +259,5 @@ export type Capture = z.output<typeof capture>;
 /** An event before the journal stamps its version, sequence number and time. */
 export type NewEvent = JournalEvent extends infer E ? (E extends JournalEvent ? Omit<E, "v" | "seq" | "ts"> : never) : never;
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
+export type ApprovalRecord = NonNullable<EventOf<"run_started">["approval"]>;
 export type NewEventOf<T extends EventType> = Extract<NewEvent, { type: T }>;

@@ -81,6 +81,12 @@ interface Section {
   readonly after?: string;
 }
 
+/** `approvals.steps`: the plan verified before the first of them, or what the run waits for there. */
+function approvalParts(a: NonNullable<RunSummary["stepApproval"]>, runId: string): Part[] {
+  if (a.checked) return [`plan `, { code: a.checked.plan }, ` approved by ${a.checked.approvers.join(", ")}, verified before `, { code: a.checked.at }];
+  return [`needed before `, ...a.before.flatMap((id, i) => [...(i ? [", "] : []), { code: id }]), `, none verified yet: `, { code: `runbook resume ${runId} --plan <plan-id>` }, " once one is approved"];
+}
+
 function sections(r: HandoffReport): Section[] {
   const openItems = r.open.map((s): Item => {
     const fields: Array<readonly [string, Part[]]> = [];
@@ -96,6 +102,7 @@ function sections(r: HandoffReport): Section[] {
     // Held by someone now: the offers say who (report/openness.ts); else who had it last.
     if (!s.commands.held) fields.push(["last held by", [`${s.by} (started by ${s.operator}@${s.host})`]]);
     if (s.breakGlass !== undefined) fields.push(["BREAK GLASS", [`run without approval: ${s.breakGlass}`]]);
+    if (s.stepApproval) fields.push(["approval", approvalParts(s.stepApproval, s.runId)]);
     if (s.note) fields.push(["outcome", [s.note]]);
     if (s.command) fields.push(["command", [{ code: s.command }, s.commands.held ? ` (it is live: asks its holder to hand it over; then ${s.commands.held.takeOver})` : ""]]);
     for (const l of offerLines(s.commands)) fields.push([l.label, [...(l.command !== undefined ? [{ code: l.command }] : []), ...(l.words !== undefined ? [`${l.command !== undefined ? " " : ""}${l.words}`] : [])]]);

@@ -88,6 +88,7 @@ export class PlainView {
         if (params.length) this.#line(c.dim(`  params: ${params.map(([k, v]) => `${k}=${printableLine(v)}`).join(" ")}`));
         if (e.approval) this.#line(c.dim(`  approved plan ${e.approval.plan}: requested by ${printableLine(e.approval.requester)}, approved by ${e.approval.approvers.map(printableLine).join(", ")}`));
         if (e.breakGlass) this.#line(c.red(c.bold(`  BREAK GLASS: no approval; ${printableLine(e.breakGlass.reason)}`)));
+        if (e.approvalAt?.length) this.#line(c.dim(`  approval needed before ${e.approvalAt.map((id) => printableLine(id)).join(", ")}: the run waits there for an approved plan`));
         break;
       }
       case "run_resumed":
@@ -153,6 +154,9 @@ export class PlainView {
         break;
       case "handover_asked":
         this.#line(c.yellow(`✋ ${printableLine(e.by)} (${printableLine(e.host)}) asks to take this run over${e.message ? `: ${printableLine(e.message)}` : ""}`));
+        break;
+      case "approval_checked":
+        this.#line(c.green(`✔ approved plan ${e.plan} verified before ${printableLine(e.target)}: requested by ${printableLine(e.requester)}, approved by ${e.approvers.map((a) => printableLine(a)).join(", ")}`));
         break;
       case "released":
         this.#line(c.yellow(`⇢ released to ${printableLine(e.to ?? "whoever resumes it")} by ${printableLine(e.by)}: stopped before the next step`));

@@ -73,6 +73,11 @@ export interface RunSummary {
   readonly rolledBack: boolean;
   /** Run with `--break-glass`: without the approval its runbook asks for (docs/approvals.md). */
   readonly breakGlass: string | undefined;
+  /**
+   * `approvals.steps` (journal version 8): the plan verified before the first of them, or the steps
+   * still waiting for one. Undefined for a run that waits for none.
+   */
+  readonly stepApproval: { readonly before: readonly string[]; readonly checked: { readonly plan: string; readonly at: string; readonly approvers: readonly string[] } | undefined } | undefined;
 }
 
 
@@ -152,6 +157,9 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     skippedOrManual: steps.some((s) => s.status === "skipped" || s.status === "assumed" || s.by === "operator" || s.by === "resume"),
     rolledBack,
     breakGlass: started.breakGlass?.reason,
+    stepApproval: started.approvalAt?.length
+      ? { before: [...started.approvalAt], checked: state.approval ? { plan: state.approval.plan, at: state.approval.target, approvers: [...state.approval.approvers] } : undefined }
+      : undefined,
   };
 }
 
@@ -171,6 +179,7 @@ function waitingFor(state: RunState, live: boolean, at: StepState | undefined): 
     const undoing = [...(state.rollback?.attempts ?? [])].find(([t, a]) => a.result === undefined && !state.rollback?.results.has(t))?.[0];
     if (state.rollback) return undoing ? `the rollback of step ${undoing} to finish` : "its rollback to go on";
     if (!at) return "its last events";
+    if (awaitsPlan(state, at)) return `an approved plan before step ${at.id} (approvals.steps): its runner is waiting for one`;
     if (at.status === "running" && at.attempt && at.attempt.result === undefined) return `step ${at.id} to finish (running since ${at.attempt.startedAt})`;
     return `an answer at step ${at.id}, in the terminal that runs it`;
   }
@@ -179,8 +188,12 @@ function waitingFor(state: RunState, live: boolean, at: StepState | undefined): 
   if (at?.status === "interrupted") return `someone to decide about step ${at.id}: it was cut short and its outcome is unknown`;
   if (state.status === "failed") return at ? `someone to retry step ${at.id} or roll the run back` : "someone to roll the run back";
   if (state.status === "aborted") return at ? `someone to resume at step ${at.id} or roll the run back` : "someone to roll the run back";
+  if (at && awaitsPlan(state, at)) return `an approved plan before step ${at.id} (approvals.steps), then someone to resume it`;
   return at ? `someone to resume it at step ${at.id}` : "someone to resume it";
 }
+
+/** The step a run stands at is one of `approvalAt` and no plan was verified yet: it waits for one. */
+const awaitsPlan = (state: RunState, at: StepState): boolean => state.approval === undefined && at.status === "pending" && (state.started.approvalAt ?? []).includes(at.id);
 
 function answersNeeded(state: RunState, at: StepState | undefined): string[] {
   const out: string[] = [];

@@ -84,6 +84,7 @@ function header(s: EventOf<"run_started">): string {
   ];
   if (params.length) lines.push(`- params: ${params.map(([k, v]) => mdCode(`${k}=${v}`)).join(", ")}`);
   if (s.approval) lines.push(`- approved plan ${mdCode(s.approval.plan)}: requested by ${mdText(s.approval.requester)}, approved by ${s.approval.approvers.map(mdText).join(", ")} (signatures verified at commit ${mdCode(s.approval.commit.slice(0, 12))})`);
+  if (s.approvalAt?.length) lines.push(`- approval needed before ${s.approvalAt.map(mdCode).join(", ")}: the run waits there for an approved plan`);
   // GitHub renders a CAUTION alert in red: a run without its approval must not read like any other.
   if (s.breakGlass) lines.push("", "> [!CAUTION]", `> **BREAK GLASS**: run without ${s.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}, by ${mdText(s.operator)}: ${mdText(s.breakGlass.reason)}`);
   lines.push("", "## Timeline", "", "");
@@ -133,6 +134,8 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
       return `note by **${mdText(e.by)}**: ${mdText(e.text)}`;
     case "handover_asked":
       return `**${mdText(e.by)}**@${mdText(e.host)} asked to take the run over${e.message ? `: ${mdText(e.message)}` : ""}`;
+    case "approval_checked":
+      return `approved plan ${mdCode(e.plan)} verified before ${t(e.target)}: requested by ${mdText(e.requester)}, approved by ${e.approvers.map((a) => `**${mdText(a)}**`).join(", ")} (signatures verified at commit ${mdCode(e.commit.slice(0, 12))})`;
     case "released":
       return `**released** to **${mdText(e.to ?? "whoever resumes it")}** by **${mdText(e.by)}** (${HOW[e.how]})`;
     default:

@@ -8,10 +8,10 @@ import type { BlockResult, ProcessRunner } from "../system/process-runner.js";
 import { blockTag } from "../system/proc.js";
 import { controlDir, remoteScript, sshArgs } from "../system/ssh.js";
 import type { HostRun } from "./fanout.js";
-import type { Capture, NewEvent } from "../journal/events.js";
+import type { ApprovalRecord, Capture, NewEvent } from "../journal/events.js";
 import { failed, passed } from "../journal/outcome.js";
 import { NobodyToAskError, type Ask, type Operator } from "./ask.js";
-import { next, type Action } from "./next.js";
+import { awaitsApproval, next, type Action } from "./next.js";
 import type { RunJournal } from "./run-journal.js";
 import { currentStep, stepList } from "./state.js";
 import { Reservations } from "./reservations.js";
@@ -54,6 +54,12 @@ export interface EngineDeps {
   readonly settle?: (() => Promise<void>) | undefined;
   /** A shared run handed over by its holder (run/handover.ts): the run stops at the next step boundary. */
   readonly handover?: Handover | undefined;
+  /**
+   * Before the first step of `run_started.approvalAt` (docs/approvals.md): a verified approved plan
+   * for this run (waiting for one when allowed), undefined when interrupted while waiting; throws
+   * when there is none. Without it, such a step is never begun.
+   */
+  readonly approveAt?: ((step: string, signal: AbortSignal) => Promise<ApprovalRecord | undefined>) | undefined;
 }
 
 /**
@@ -112,6 +118,14 @@ async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, sett
     if (handedOver && (action.kind === "ask" || (action.kind === "run" && !stepList(d.journal.state).some((s) => s.status === "running")))) {
       await settle();
       return release(d, handedOver, action.kind === "ask" ? action.target : null);
+    }
+    const gated = awaitsApproval(d.journal.state, action);
+    if (gated !== undefined) {
+      const record = await approval(d, gated);
+      if (record === undefined) return interrupt(d, gated);
+      // Journaled before the step begins: the step's first event follows its approval.
+      d.journal.append({ type: "approval_checked", target: gated, ...record });
+      continue;
     }
     switch (action.kind) {
       case "hosts": {
@@ -202,6 +216,25 @@ async function ask(d: EngineDeps, action: Extract<Action, { kind: "ask" }>): Pro
     }
     throw e;
   }
+}
+
+/**
+ * An approved plan for a step that needs one, or undefined when the run was interrupted while it
+ * waited. No plan (or no way to get one) stops the run there, resumable, and says why: nothing of the
+ * step has begun.
+ */
+async function approval(d: EngineDeps, step: string): Promise<ApprovalRecord | undefined> {
+  try {
+    if (!d.approveAt) throw new RunRefusedError(`${step} needs an approved plan (approvals.steps), and this session cannot verify one`, { hint: `Resume it with an approved plan: runbook resume ${d.runId} --plan <plan-id>` });
+    const record = await d.approveAt(step, d.signal);
+    if (record !== undefined && !d.signal.aborted) return record;
+  } catch (e) {
+    if (!d.signal.aborted) {
+      d.journal.append({ type: "run_interrupted", signal: "approval", target: step });
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 /** Handed over: journaled with to whom, then stopped as an interruption is (resumable), before anything more runs. */

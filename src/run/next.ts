@@ -24,6 +24,20 @@ export type Action =
   | { readonly kind: "record"; readonly events: readonly NewEvent[] }
   | { readonly kind: "end"; readonly exitCode: number };
 
+/**
+ * The step of `run_started.approvalAt` (`approvals.steps`, docs/approvals.md) this action would begin
+ * while no approved plan has been verified yet (`approval_checked`): the engine must obtain one first.
+ * Undefined when the action begins no such step (a rollback never waits: undoing is not the change). Pure.
+ */
+export function awaitsApproval(state: RunState, action: Action): string | undefined {
+  const at = state.started.approvalAt;
+  if (!at?.length || state.approval || state.rollback) return undefined;
+  const step =
+    action.kind === "run" || action.kind === "hosts" ? action.step : action.kind === "ask" && (action.question.kind === "confirm" || action.question.kind === "manual") ? action.question.step : undefined;
+  if (!step || !at.includes(step.id)) return undefined;
+  return (state.steps.get(step.id)?.status ?? "pending") === "pending" ? step.id : undefined;
+}
+
 export function next(state: RunState, plan: Plan): Action {
   if (state.ended) return { kind: "end", exitCode: state.ended.exitCode };
   if (state.status === "interrupted") return { kind: "end", exitCode: EXIT.interrupted };

@@ -75,7 +75,7 @@ export class Reservations {
   before(target: string, phase: Phase): number | true {
     const i = this.#index.get(target);
     const step = i === undefined ? undefined : this.#plan.steps[i];
-    if (i === undefined || !step || (phase !== "command" && phase !== "verify") || !reservable(step)) return true;
+    if (i === undefined || !step || (phase !== "command" && phase !== "verify") || !this.#ahead(step)) return true;
     if (this.#lastGo !== undefined && phase === "command") this.#pace = average(this.#pace, this.#now() - this.#lastGo, 0.3);
     this.#size();
     if (!this.#receipts.has(target)) {
@@ -109,13 +109,18 @@ export class Reservations {
     this.#window = Math.max(2, Math.min(MAX_WINDOW, steps));
   }
 
+  /** Whether a step may be reserved ahead in this run: reservable, and not waiting for an approved plan (`approvals.steps`). */
+  #ahead(step: PlanStep): boolean {
+    return reservable(step) && !(this.#journal.state.started.approvalAt ?? []).includes(step.id);
+  }
+
   /** Reserves the consecutive reservable pending steps from index `from`, up to `window` steps from `at`. */
   #reserve(from: number, at: number): void {
     const state = this.#journal.state;
     const targets: string[] = [];
     for (let j = from; j < this.#plan.steps.length && j < at + this.#window; j++) {
       const s = this.#plan.steps[j]!;
-      if (!reservable(s)) break;
+      if (!this.#ahead(s)) break;
       const status = state.steps.get(s.id)?.status;
       if (j !== at && status !== "pending") break;
       if (!this.#receipts.has(s.id)) targets.push(s.id);

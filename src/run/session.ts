@@ -2,7 +2,7 @@ import path from "node:path";
 import { blockTag } from "../system/proc.js";
 import { EXIT, RunRefusedError, UsageError } from "../core/errors.js";
 import { stepsNeedingOperator, type Plan } from "./plan.js";
-import type { EventOf } from "../journal/events.js";
+import type { ApprovalRecord, EventOf } from "../journal/events.js";
 import { newRunId } from "../journal/run-id.js";
 import type { Lock } from "../state/lock.js";
 import { printableLine } from "../core/printable.js";
@@ -49,14 +49,41 @@ export interface StartRequest {
   readonly approval?: ApprovalGate;
   /** `--break-glass "reason"`: journaled with the run. */
   readonly breakGlass?: NonNullable<EventOf<"run_started">["breakGlass"]>;
+  /** How a plan is obtained before a step of `approvals.steps` (docs/approvals.md). */
+  readonly stepApproval?: StepApproval;
 }
 
 /** The two moments a plan is looked at once the run's values are known. */
 export interface ApprovalGate {
-  /** Refuses (throws) when these values are not what the plan says, or no plan covers them. */
-  check(values: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): Promise<void>;
+  /**
+   * Refuses (throws) when these values are not what the plan says, or no plan covers them. Returns
+   * the steps this run may begin only with a verified approved plan (`approvals.steps`): the run
+   * starts, and stops at the first of them for one. Empty when none.
+   */
+  check(values: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): Promise<readonly string[]>;
   /** Marks the plan used by this run (once, on the remote with `share:`); what the journal records. Undefined when no plan was needed. */
   claim(runId: string): Promise<EventOf<"run_started">["approval"]>;
+}
+
+/** What a step of `approvals.steps` is asked with. */
+export interface StepApprovalAsk {
+  readonly prepared: Prepared;
+  readonly runId: string;
+  readonly step: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly secrets: ReadonlySet<string>;
+  readonly signal: AbortSignal;
+  readonly notice: (text: string) => void;
+}
+
+/** Approvals before steps (docs/approvals.md), verified by the same rules as `run --plan`. */
+export interface StepApproval {
+  /** The plan named by `--plan`, if any. */
+  readonly plan?: string | undefined;
+  /** A verified, claimed plan for this run before `step`; undefined when interrupted while waiting for one. Throws when there is none and it may not wait. */
+  obtain(o: StepApprovalAsk): Promise<ApprovalRecord | undefined>;
+  /** At a resume: the plan verified before the crash still holds for this run (the same plan, used by no other run). Throws when not. */
+  recheck(o: Omit<StepApprovalAsk, "step" | "signal" | "notice"> & { readonly record: ApprovalRecord }): Promise<void>;
 }
 
 /** `runbook resume` and `runbook rollback`. */
@@ -72,6 +99,8 @@ export interface ContinueRequest {
   /** Reads, lints and plans the runbook found. */
   readonly prepare: (file: string) => Promise<Prepared>;
   readonly checkRequires: (plan: Plan) => void;
+  /** `resume --plan`, `--wait-approval`: how a step of `approvals.steps` gets its approved plan. */
+  readonly stepApproval?: StepApproval;
 }
 
 /**
@@ -123,7 +152,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
         front.notice("not started: nothing ran");
         return EXIT.aborted;
       }
-      await req.approval?.check(resolved.values, resolved.secrets);
+      const approvalAt = (await req.approval?.check(resolved.values, resolved.secrets)) ?? [];
       const sameChoice = plan.steps.every((s) => s.on === undefined || groupName(s.on, resolved.values) === groupName(s.on, asked.values));
       const targets = sameChoice ? preview : await resolveTargets(plan, runbook.meta?.targets, resolved.values, io, signal).catch(unlessInterrupted(signal));
       if (signal.aborted) return EXIT.interrupted;
@@ -149,6 +178,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           ...(runbook.meta?.env?.length ? { env: [...runbook.meta.env] } : {}),
           ...(approval ? { approval } : {}),
           ...(req.breakGlass ? { breakGlass: req.breakGlass } : {}),
+          ...(approvalAt.length ? { approvalAt: [...approvalAt] } : {}),
           ...(skipped.length ? { captures: skipped.map((c) => ({ name: c.name, value: c.secret ? null : (captureValues.get(c.name) ?? ""), secret: c.secret })) } : {}),
           ...(targets ? { targets, on: Object.fromEntries(plan.steps.flatMap((s) => (s.on === undefined ? [] : [[s.id, groupName(s.on, resolved.values)]]))) } : {}),
           order: plan.steps.map((s) => s.id),
@@ -175,6 +205,7 @@ export async function startRun(req: StartRequest, world: World): Promise<number>
           plan, runId, journal, runner: world.runner, operator: withPolicy(told.watch(front.operator), req.policy), clock: world.clock, signal,
           baseEnv: world.env, params: resolved.values, secretParams: resolved.secrets, secretCaptures: new Map(skipped.filter((c) => c.secret).map((c) => [c.name, captureValues.get(c.name) ?? ""])),
           graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), mark: lock.mark?.bind(lock), settle: lock.settle?.bind(lock), handover,
+          approveAt: approveAt(req.stepApproval, { prepared: req.prepared, runId, values: resolved.values, secrets: resolved.secrets, notice: front.notice }),
         });
         handedOver(lock, journal, handover);
         if (req.record && code !== EXIT.interrupted) await recordDrill(journal, req.prepared.file, req.commit, world, req.drill);
@@ -248,6 +279,17 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         const reopened = await reopenParams(state, prepared.runbook, { ...req.given }, front.askParam, signal).catch(unlessInterrupted(signal));
         if (!reopened || signal.aborted) return EXIT.interrupted;
         const { params, secrets, secretCaptures } = reopened;
+        const named = req.mode === "resume" ? req.stepApproval?.plan : undefined;
+        if (named !== undefined && !state.started.approvalAt?.length)
+          throw new UsageError(`run ${req.runId} waits for no approval before a step: --plan goes with a run stopped before a step of its runbook's approvals.steps`, { hint: `runbook resume ${req.runId}` });
+        if (named !== undefined && state.approval && state.approval.plan !== named)
+          throw new UsageError(`run ${req.runId} was approved with plan ${state.approval.plan}; --plan ${named} is another plan`, { hint: `Resume it without --plan: runbook resume ${req.runId}` });
+        // An approval verified before the crash counts only while its plan still holds for this run.
+        const approvedBefore = req.mode === "resume" ? stillAwaited(state) : undefined;
+        if (approvedBefore) {
+          if (!req.stepApproval) throw new RunRefusedError(`run ${req.runId} was approved before ${approvedBefore.target}, and this session cannot check that plan again`);
+          await req.stepApproval.recheck({ prepared, runId: req.runId, values: params, secrets, record: approvedBefore });
+        }
         notice = new RunNotice(world, req.runId, plan, [...[...secrets].map((k) => params[k] ?? ""), ...secretCaptures.values()]);
         const told = notice;
         const operator = withPolicy(told.watch(front.operator), { ...req.policy, rollbackRequested: req.mode === "rollback" });
@@ -291,6 +333,7 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
         const code = await drive({
           plan, runId: req.runId, journal, runner: world.runner, operator, clock: world.clock, signal,
           baseEnv: world.env, params, secretParams: secrets, secretCaptures, graceMs: world.graceMs, outputLimit: world.outputLimit, gate: lock.gate?.bind(lock), mark: lock.mark?.bind(lock), settle: lock.settle?.bind(lock), handover,
+          approveAt: approveAt(req.stepApproval, { prepared, runId: req.runId, values: params, secrets, notice: front.notice }),
         });
         handedOver(lock, journal, handover);
         return code;
@@ -309,6 +352,18 @@ export async function continueRun(req: ContinueRequest, world: World): Promise<n
       await lock.release();
     }
   });
+}
+
+/** The engine's way to a plan before a step of `approvals.steps`; none when this session has no way to one (the step then stops the run). */
+function approveAt(port: StepApproval | undefined, o: Omit<StepApprovalAsk, "step" | "signal">): ((step: string, signal: AbortSignal) => Promise<ApprovalRecord | undefined>) | undefined {
+  return port ? (step, signal) => port.obtain({ ...o, step, signal }) : undefined;
+}
+
+/** The approval journaled before a step of `approvalAt` some of whose steps have not begun yet: what a resume checks again. */
+function stillAwaited(state: RunState): EventOf<"approval_checked"> | undefined {
+  const approval = state.approval;
+  if (!approval || state.rollback) return undefined;
+  return (state.started.approvalAt ?? []).some((id) => (state.steps.get(id)?.status ?? "pending") === "pending") ? approval : undefined;
 }
 
 /**

@@ -163,6 +163,8 @@ export interface RunState {
   readonly folder: string | undefined;
   /** Steps the current session reserved (a shared run) and has not started yet; cleared when it stops cleanly. */
   readonly reservation: Reservation | undefined;
+  /** The approved plan verified before a step of `approvalAt` (version 8): from then on, those steps may begin. */
+  readonly approval: EventOf<"approval_checked"> | undefined;
 }
 
 /** Steps a shared run's runner may have begun without their start on the remote yet (`reserved` events). */
@@ -226,6 +228,7 @@ export function initialState(started: EventOf<"run_started">): RunState {
     lastEvent: started,
     folder: started.folder,
     reservation: undefined,
+    approval: undefined,
   };
 }
 
@@ -448,6 +451,9 @@ function step(d: Draft, e: JournalEvent): void {
       break;
     case "notified":
       // Told the team's chat; the run itself is unchanged.
+      break;
+    case "approval_checked":
+      d.approval = e;
       break;
     case "handover_asked":
     case "released":

@@ -116,7 +116,9 @@ export function gitApprovalStore(c: ShareConfig): ApprovalStore {
   const tracking = `${trackingPrefix(c.remote)}approvals/`;
   const fetch = async () => {
     await prepareClone(c);
-    const why = await fetchShared(c);
+    // Plans only: a run waiting before a step of `approvals.steps` reads them while its own lock and
+    // journal refs move in this clone, and fetching those too would race the runner's own updates.
+    const why = await fetchShared(c, `+${APPROVALS}*:${tracking}*`);
     if (why !== undefined) throw new RunRefusedError(`cannot reach the remote \`${c.remote}\` to read approvals: ${why}`, { hint: "Approvals live on the remote with `share:`; try again when it answers." });
   };
   const readAt = async (id: string, sha: string): Promise<StoredPlan | undefined> => {

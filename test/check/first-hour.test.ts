@@ -71,6 +71,14 @@ describe("messages that lead to the fix", () => {
     expect(rows(text("failover"), "needs-known")).toEqual(["17:7 needs-known: Unknown step `failover` in needs=: expected one of `check` or `promote-it`"]);
   });
 
+  it("an unknown step in approvals.steps names the nearest id, else lists the steps, at the item's line and column", () => {
+    const text = (steps: string) =>
+      runbookExample(`## Steps\n### Scale {#scale}\n\`\`\`sh\ntrue\n\`\`\`\n### Promote {#promote}\n\`\`\`sh\ntrue\n\`\`\`\n`, `approvals:\n  required: 1\n  steps: ${steps}\n`);
+    expect(rows(text("[scale, promte]"), "approvals-known")).toEqual(["6:18 approvals-known: Unknown step `promte` in approvals.steps (did you mean `promote`?)"]);
+    expect(rows(text("\n    - failover"), "approvals-known")).toEqual(["7:7 approvals-known: Unknown step `failover` in approvals.steps: expected one of `scale` or `promote`"]);
+    expect(rows(text("[scale, promote]"))).toEqual([]);
+  });
+
   it("YAML 1.1 words where a boolean is expected say which word to write", () => {
     const secret = (v: string) => rows(runbookExample("## Steps\n### A\n```sh\necho \"$TOKEN\"\n```\n", `params:\n  TOKEN: {secret: ${v}}\n`), "frontmatter-schema");
     expect(secret("yes")).toEqual(["5:19 frontmatter-schema: `secret: yes` is text in YAML 1.2, not a boolean: write `secret: true`"]);

@@ -44,7 +44,7 @@ async function team() {
 
 describe("signed history: journal commits signed by the operator, verified by runs, log and share status", () => {
   it("an honest run is verified; rewritten and re-signed by an outsider, or changed under its signature, it is flagged", async () => {
-    const { k, alice, bob, carol, dave } = await team();
+    const { s, k, alice, bob, carol, dave } = await team();
     const ran = await alice.run(["run", "runbooks/drain.md", "--yes", "--plain"]);
     expect(ran.exitCode, ran.stderr).toBe(0);
     expect(ran.stderr).not.toContain("not signed");
@@ -57,6 +57,13 @@ describe("signed history: journal commits signed by the operator, verified by ru
     const gitSays = await git(alice.dir, ["-c", `gpg.ssh.allowedSignersFile=${allowedFile}`, "verify-commit", tip]);
     expect(gitSays.exitCode, Buffer.from(gitSays.stderr).toString()).toBe(0);
     expect(Buffer.from(gitSays.stderr).toString()).toContain('Good "git" signature for alice');
+    // So are the lock commits on the remote: every one of the runbook's lock chain (held, renewed, released).
+    const locks = (await text(s.remote, ["rev-list", "refs/runbook/locks/drain"])).split("\n").filter(Boolean);
+    expect(locks.length).toBeGreaterThanOrEqual(2);
+    for (const lock of locks) {
+      const says = await git(s.remote, ["-c", `gpg.ssh.allowedSignersFile=${allowedFile}`, "verify-commit", lock]);
+      expect(Buffer.from(says.stderr).toString()).toContain('Good "git" signature for alice');
+    }
 
     // bob sees it verified, in every view.
     const runs = await bob.run(["runs"]);

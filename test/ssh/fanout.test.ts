@@ -29,7 +29,7 @@ describe.runIf(hasSshd || sshdRequired)("a step on a group of hosts, over a real
     expect(r.exitCode).toBe(0);
     expect(marks(p.mark).sort()).toEqual(APPS.map((h) => `${h} 1.2'3 deploy`));
     const events = journalEvents(p.state) as Ev[];
-    expect(events[0]).toMatchObject({ type: "run_started", v: 7, targets: { app: APPS } });
+    expect(events[0]).toMatchObject({ type: "run_started", v: 8, targets: { app: APPS } });
     // The order of starts and ends shows the batches: a batch starts once the one before has ended.
     const order = events.filter((e) => (e.type === "attempt_started" || e.type === "step_finished") && e.host !== undefined).map((e) => `${e.type === "attempt_started" ? "start" : "end"} ${String(e.host)}`);
     expect(order.slice(0, 2)).toEqual(["start app-1", "end app-1"]);

@@ -69,6 +69,7 @@ function header(s: Extract<JournalEvent, { type: "run_started" }>, c: ReturnType
   const params = Object.entries(s.params);
   if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${printableLine(v)}`).join(" ")}`);
   if (s.approval) lines.push(`approved plan ${s.approval.plan}: requested by ${printableLine(s.approval.requester)}, approved by ${s.approval.approvers.map(printableLine).join(", ")}`);
+  if (s.approvalAt?.length) lines.push(`approval needed before ${s.approvalAt.map((id) => printableLine(id)).join(", ")}: the run waits there for an approved plan`);
   if (s.breakGlass) lines.push(c.red(c.bold(`BREAK GLASS: run without ${s.breakGlass.needed ? "the approval this runbook needs" : "an approved plan"}: ${printableLine(s.breakGlass.reason)}`)));
   return `${lines.join("\n")}\n\n`;
 }

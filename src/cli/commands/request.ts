@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { EXIT, RunRefusedError, UsageError } from "../../core/errors.js";
 import { parseDuration } from "../../model/duration.js";
-import { assemblePlan, planBytes, planIdOf, planSummary } from "../../run/approval-plan.js";
+import { planSummary } from "../../run/approval-plan.js";
 import { resolveParams } from "../../run/param-values.js";
-import { commitOfFile, gitConfigValue } from "../../state/approvals-store.js";
-import { principalsOf, signBytes, signingKeyFile } from "../../system/ssh-signatures.js";
-import { allowedSignersAt, approvalContext, mergedProblem } from "../approvals.js";
+import { commitOfFile } from "../../state/approvals-store.js";
+import { approvalContext, DEFAULT_EXPIRY_MS, mergedProblem, writeRequest } from "../approvals.js";
 import type { Io } from "../io.js";
 import { sessionSetup } from "../session-setup.js";
 
@@ -15,8 +13,6 @@ export interface RequestFlags {
   key?: string;
   config?: string;
 }
-
-const DEFAULT_EXPIRY_MS = 60 * 60 * 1000;
 
 /**
  * `runbook request <file>`: writes the plan a second person approves (docs/approvals.md), signs it
@@ -40,36 +36,10 @@ export default async function request(io: Io, file: string, flags: RequestFlags)
     const lines = [...r.problems.map((p) => p.message), ...missing.map((n) => `\`${n}\` has no value: give it with -p ${n}=…`)];
     throw new UsageError(`the plan's params are not complete (${lines.length} problem${lines.length === 1 ? "" : "s"})`, { details: `${lines.map((l) => `  ${l}\n`).join("")}` });
   }
-  const allowed = await allowedSignersAt(ctx, at.commit);
-  const key = await signingKeyFile(flags.key, await gitConfigValue(ctx.repo, "user.signingkey"), io.env.HOME);
-  try {
-    // Who signs decides who the requester is: the principal the allowed-signers file gives the key.
-    const probe = await signBytes(key.file, Buffer.from("runbook: who am I\n"));
-    const [requester] = await principalsOf(allowed, probe);
-    if (requester === undefined) throw new RunRefusedError(`the key ${key.file} is not in ${ctx.allowedSigners} (at commit ${at.commit.slice(0, 12)}) for namespace runbook`, { hint: "Ask a maintainer to add your public key there, or pass --key with the key that is." });
-    const doc = assemblePlan({
-      plan: prepared.plan,
-      path: at.rel,
-      sha256: prepared.sha256,
-      commit: at.commit,
-      values: r.values,
-      secrets: r.secrets,
-      required: prepared.runbook.meta?.approvals?.required ?? 1,
-      requester,
-      now: new Date(),
-      expiresMs,
-      nonce: randomBytes(8).toString("hex"),
-    });
-    const bytes = planBytes(doc);
-    const id = planIdOf(bytes);
-    const signature = (await signBytes(key.file, bytes)).toString("utf8");
-    await ctx.store.write(undefined, { id, bytes, signatures: [{ role: "request", principal: requester, signature, at: doc.requestedAt }] }, `request ${id} by ${requester}`);
-    const given = Object.keys(s.given).filter((n) => r.secrets.has(n));
-    if (given.length) io.stderr.write(`runbook: the plan records ${given.join(", ")} by name only; give ${given.length === 1 ? "it" : "them"} again at run time\n`);
-    io.stderr.write(`runbook: plan stored in ${ctx.store.where}\n`);
-    io.stdout.write(`${planSummary(doc, id)}\n${id}\n`);
-    return EXIT.ok;
-  } finally {
-    await key.done();
-  }
+  const { id, doc } = await writeRequest({ ctx, prepared, at, values: r.values, secrets: r.secrets, expiresMs, keyFlag: flags.key, home: io.env.HOME });
+  const given = Object.keys(s.given).filter((n) => r.secrets.has(n));
+  if (given.length) io.stderr.write(`runbook: the plan records ${given.join(", ")} by name only; give ${given.length === 1 ? "it" : "them"} again at run time\n`);
+  io.stderr.write(`runbook: plan stored in ${ctx.store.where}\n`);
+  io.stdout.write(`${planSummary(doc, id)}\n${id}\n`);
+  return EXIT.ok;
 }

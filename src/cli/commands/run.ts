@@ -4,7 +4,7 @@ import { startRun } from "../../run/session.js";
 import { dryRunParams, dryRunText } from "../dry-run.js";
 import { didYouMean } from "../../model/suggest.js";
 import { printableLine } from "../../core/printable.js";
-import { approvalGate } from "../approvals.js";
+import { approvalGate, stepApproval } from "../approvals.js";
 import { approvalNeed } from "../../run/approval-plan.js";
 import type { Io } from "../io.js";
 import { metadataWarnings } from "../metadata-errors.js";
@@ -20,6 +20,8 @@ export interface RunFlags extends SessionFlags {
   plan?: string;
   /** `--break-glass "reason"`: run without the approval the runbook asks for. */
   breakGlass?: string;
+  /** `--wait-approval`: wait at a step of `approvals.steps` for an approved plan, without a terminal too. */
+  waitApproval?: boolean;
 }
 
 export default async function run(io: Io, file: string, flags: RunFlags): Promise<number> {
@@ -42,7 +44,8 @@ export default async function run(io: Io, file: string, flags: RunFlags): Promis
   const approval = await approvalGate({ loaded: s.loaded, share: s.share, stateDir: s.stateDir, prepared, fileArg: file, given: s.given, givenBy: s.givenBy, plan: flags.plan, breakGlass: flags.breakGlass !== undefined, operator: s.world.operator });
   const breakGlass = flags.breakGlass === undefined ? undefined : { reason: flags.breakGlass.trim(), needed: approval.needed };
   if (breakGlass) s.world.notice(`${s.interactive ? "\u001b[31m" : ""}BREAK GLASS: running without approval: ${printableLine(breakGlass.reason)} (journaled, and shown on every report)${s.interactive ? "\u001b[39m" : ""}`);
-  return startRun({ prepared, given: approval.given, givenBy: s.givenBy, ...(approval.gate ? { approval: approval.gate } : {}), ...(breakGlass ? { breakGlass } : {}), policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
+  const steps = stepApproval({ loaded: s.loaded, share: s.share, stateDir: s.stateDir, cwd: io.cwd, env: io.env, plan: flags.plan, wait: flags.waitApproval === true || s.interactive, operator: s.world.operator, fileArg: file });
+  return startRun({ prepared, given: approval.given, givenBy: s.givenBy, ...(approval.gate ? { approval: approval.gate, stepApproval: steps } : {}), ...(breakGlass ? { breakGlass } : {}), policy: s.policy, interactive: s.interactive, force: flags.force === true, record: flags.record === true, commit: flags.commit === true, from, only }, s.world);
 }
 
 /**
@@ -59,8 +62,13 @@ async function dryRun(io: Io, s: SessionSetup, file: string, flags: RunFlags): P
   const { r, shown, problems } = dryRunParams(prepared, s.given, { from, only, interactive: s.interactive });
   io.stderr.write(metadataWarnings(io, file, metadataErrors, "plan"));
   // The dry run an approver reads: say when `run` would need an approved plan for these values.
-  if (flags.plan === undefined && flags.breakGlass === undefined && approvalNeed(runbook.meta?.approvals, r.values) === "needed")
-    io.stderr.write(`runbook: \`runbook run\` needs an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run --plan <plan-id>\n`);
+  const approvals = runbook.meta?.approvals;
+  if (flags.plan === undefined && flags.breakGlass === undefined && approvalNeed(approvals, r.values) === "needed")
+    io.stderr.write(
+      approvals?.steps
+        ? `runbook: \`runbook run\` starts, and stops before ${approvals.steps.join(", ")} for an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run or resume --plan <plan-id>\n`
+        : `runbook: \`runbook run\` needs an approved plan for these values (docs/approvals.md): runbook request ${file} …, then run --plan <plan-id>\n`,
+    );
   if (problems.length) {
     const n = problems.length === 1 ? "1 param is wrong" : `${problems.length} params are wrong`;
     io.stderr.write(`runbook: ${n}; \`runbook run\` would refuse to start with ${problems.length === 1 ? "it" : "them"}:\n${problems.map((p) => `  ${p}\n`).join("")}\n`);

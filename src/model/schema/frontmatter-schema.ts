@@ -64,14 +64,16 @@ export const paramSchema = z
 
 export type Param = z.output<typeof paramSchema>;
 
-/** `approvals:` (docs/approvals.md): a second person signs the exact plan before the run. */
+/** `approvals:` (docs/approvals.md): a second person signs the exact plan before the run, or before the steps `steps` names. */
 export const approvalsSchema = z.strictObject({
   required: z.number().int().min(1).max(9).default(1).describe("How many people other than the requester must sign the plan (default 1)."),
   when: z
     .record(z.string().regex(ENV_NAME_PATTERN, { message: "Expected a param name" }), z.union([scalarText, z.array(scalarText).min(1)]))
     .optional()
     .describe("Approval is needed only when every param named has this value (or one of these values); without `when`, every run needs it."),
-  steps: z.array(z.string().min(1)).min(1).optional().describe("The steps the approval guards (today the plan is verified before the run starts, whichever steps are named)."),
+  steps: z.array(z.string().min(1)).min(1).optional().describe(
+    "Step ids the approval guards: a run starts without a plan and stops before the first of these steps until an approved plan is verified there (docs/approvals.md#approval-before-steps). Without `steps`, the plan is verified before the run starts.",
+  ),
 });
 
 export type ApprovalsSpec = z.output<typeof approvalsSchema>;

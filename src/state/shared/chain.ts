@@ -89,12 +89,16 @@ export function bytesInSubject(subject: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** A lock commit: `lock.json` saying who holds the runbook until when; its parent is the lock before. */
-export async function leaseCommit(cwd: string, parent: string | undefined, record: LeaseRecord, env: Record<string, string>): Promise<string> {
+/**
+ * A lock commit: `lock.json` saying who holds the runbook until when; its parent is the lock before.
+ * Signed as journal commits are when the share has a signer (with `approvals:`).
+ */
+export async function leaseCommit(cwd: string, parent: string | undefined, record: LeaseRecord, env: Record<string, string>, signer?: CommitSigner): Promise<string> {
   const blob = (await gitOk(cwd, ["hash-object", "-w", "--stdin"], { input: `${JSON.stringify(record, null, 2)}\n` })).trim();
   const tree = (await gitOk(cwd, ["mktree"], { input: `100644 blob ${blob}\tlock.json\n` })).trim();
   const what = record.released ? `released by run ${record.runId}` : `held by run ${record.runId} (${record.user}@${record.host}) until ${record.expiresAt}`;
-  return (await gitOk(cwd, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", `runbook lock: ${what}`], { env })).trim();
+  const made = (await gitOk(cwd, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", `runbook lock: ${what}`], { env })).trim();
+  return signer ? signCommit(cwd, made, signer) : made;
 }
 
 /** What lock commits say, by commit. */

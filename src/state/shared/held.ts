@@ -291,7 +291,7 @@ export class HeldLease {
     // The journal's commit and the lease's are independent: made side by side, pushed together.
     const [chain, lock] = await Promise.all([
       to > from ? extendChain(repo, this.#chain, { file: p.journalFile, from, to }, `runbook run ${p.holder.runId}: ${events} event${events === 1 ? "" : "s"} by ${p.holder.user}@${p.holder.host}`, p.env, chunk, p.config.signer) : this.#chain,
-      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all, this.#releasedTo), p.env),
+      leaseCommit(repo, this.#lockSha, leaseFor(p.holder, startedAt, p.config.leaseMs, release && all, this.#releasedTo), p.env, p.config.signer),
     ]);
     if (chain !== this.#chain) {
       this.#chain = chain;

@@ -97,7 +97,7 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
     const remoteTip = known.get(trackingRunRef(remote, me.runId));
     const holder: LockHolder = { ...me, host: m.host, pid: m.pid, startTime: m.startTime };
     // The journal's commit and the lock's are independent: made side by side, pushed together.
-    const [chain, lock] = await Promise.all([runChain(m, store, me.runId, known.get(runRef(me.runId)), remoteTip, env), leaseCommit(repo, lockSha, leaseFor(holder, m.now(), config.leaseMs), env)]);
+    const [chain, lock] = await Promise.all([runChain(m, store, me.runId, known.get(runRef(me.runId)), remoteTip, env), leaseCommit(repo, lockSha, leaseFor(holder, m.now(), config.leaseMs), env, config.signer)]);
     const pushed = await pushAtomic(config, [
       { ref: lockRef(runbookId), sha: lock, expected: lockSha },
       { ref: runRef(me.runId), sha: chain.tip!, expected: remoteTip },

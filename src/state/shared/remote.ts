@@ -48,9 +48,9 @@ export async function prepareClone(c: ShareConfig): Promise<void> {
 const prepared = new Set<string>();
 
 /** Fetches the shared refs into the tracking namespace. Undefined when it worked, else why not. */
-export async function fetchShared(c: ShareConfig): Promise<string | undefined> {
+export async function fetchShared(c: ShareConfig, refspec = fetchRefspec(c.remote)): Promise<string | undefined> {
   // Given up on when git stays silent for the timeout, not after it: fetching a large journal takes what it takes.
-  const r = await git(c.repo, ["fetch", "--quiet", "--progress", "--no-tags", "--prune", "--no-write-fetch-head", "--no-auto-maintenance", c.remote, fetchRefspec(c.remote)], { idleTimeoutMs: c.timeoutMs });
+  const r = await git(c.repo, ["fetch", "--quiet", "--progress", "--no-tags", "--prune", "--no-write-fetch-head", "--no-auto-maintenance", c.remote, refspec], { idleTimeoutMs: c.timeoutMs });
   if (r.code === 0) return undefined;
   return r.timedOut ? `no answer within ${Math.round(c.timeoutMs / 1000)}s` : firstLine(r.stderr) || `git fetch exited ${r.code}`;
 }
