@@ -37,6 +37,8 @@ export function readStepOutline(input: string): StepOutline | undefined {
   // What buildRunbook refuses has no steps at all.
   if (text.includes("\u0000") || text.length > MAX_RUNBOOK_CHARS || text.trim() === "" || checkMarkdownLimits(text)) return EMPTY;
   if (/\r(?!\n)/.test(text)) return undefined;
+  // A second BOM: the parser takes it off too (micromark does), and this reader does not: it asks the parser.
+  if (text.charCodeAt(0) === 0xfeff) return undefined;
   const fm = frontmatterOf(text);
   // A `---` that opens no frontmatter changes how the parser reads lists in the whole text.
   if (fm.value === undefined && text.startsWith("---")) return undefined;

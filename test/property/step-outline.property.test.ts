@@ -85,6 +85,11 @@ describe("the steps' outline read without the Markdown parser", () => {
     expect(answered / corpus.length).toBeGreaterThan(0.3);
   });
 
+  it("equals the full parse on a text that begins with two BOMs (the parser takes both off)", () => {
+    void holds("\ufeff\ufeff## steps:\n### #\n");
+    void holds("\ufeff\ufeff## Steps\n### A {#a}\n```sh\necho\n```\n");
+  });
+
   it("equals the full parse on fuzzed texts", () => {
     fc.assert(fc.property(fuzzed, (text) => void holds(text)), { numRuns: 3000 });
   });

@@ -47,7 +47,9 @@ describe("runbook handoff, from real runs", () => {
     const aborted = await execa("script", ["-qfec", `${process.execPath} ${BIN} run runbooks/ab.md --plain`, "/dev/null"], { cwd: repo.dir, env: { NO_COLOR: "1", RUNBOOK_OPERATOR: "carol", RUNBOOK_PARAM_MARK: mark, PATH: process.env.PATH! }, extendEnv: false, input: "a\n", reject: false });
     expect(aborted.exitCode, String(aborted.stdout)).toBe(3);
     const killed = spawn(["run", "runbooks/kill.md", "-p", `TOKEN=${SECRET}`]);
-    await waitFor(() => existsSync(`${mark}.two`), 60_000);
+    // Killed once step two began and its first line of output is journaled (read from a pipe, it can lag the file).
+    const journaled = () => readdirSync(path.join(repo.dir, ".runbook", "runs")).some((f) => f.includes("-kill-me-") && f.endsWith(".jsonl") && readFileSync(path.join(repo.dir, ".runbook", "runs", f), "utf8").includes("two starting"));
+    await waitFor(() => existsSync(`${mark}.two`) && journaled(), 60_000);
     killed.kill("SIGKILL");
     await killed;
     const live = spawn(["run", "runbooks/live.md"]);
