@@ -92,6 +92,7 @@ function sections(r: HandoffReport): Section[] {
     const fields: Array<readonly [string, Part[]]> = [];
     if (s.step) fields.push([s.stepWord === "next" ? "next step" : "at step", [{ code: s.step }, ` (${s.stepWord}; ${s.done} of ${s.total} steps done)`, ...(s.stepFacts ? [`: ${s.stepFacts.title}`] : [])]]);
     if (s.step && s.stepFacts) fields.push(["its flags", [flagWords(s.stepFacts) || "none (runs without asking)"]]);
+    if (s.ahead.length) fields.push(["ahead", s.ahead.flatMap((x, i) => [...(i ? ["; "] : []), { code: x.id }, ` (${flagWords(x.facts)})`])]);
     if (s.hosts) fields.push(["hosts", [s.hosts.replace(/^hosts: /, "")]]);
     if (s.waitingFor) fields.push(["waiting for", [s.waitingFor]]);
     // What is already changed, so whoever goes on knows what a rollback would undo and what it cannot.

@@ -52,6 +52,8 @@ export interface RunSummary {
   readonly command: string | undefined;
   /** What the runbook says of the step it stands at (confirm, irreversible and why, manual); undefined when the runbook could not be read. */
   readonly stepFacts: StepFacts | undefined;
+  /** Steps after the one it stands at that will ask a person or cannot be undone (the first three), with what the runbook says of them: what whoever goes on will face. */
+  readonly ahead: ReadonlyArray<{ readonly id: string; readonly facts: StepFacts }>;
   /** Steps done so far that changed something: they have a rollback, or are irreversible (with why). Empty when the runbook could not be read. */
   readonly changed: ReadonlyArray<{ readonly id: string; readonly rollback: boolean; readonly irreversible: string | undefined }>;
   /** The run's params by name, in the order given; a secret one reads as MASKED. */
@@ -142,6 +144,7 @@ export function summarize(state: RunState, holder: Holder | undefined, lines = 5
     commands: offered,
     command: readerCommand(offered),
     stepFacts: at ? facts?.steps.get(at.id) : undefined,
+    ahead: facts && at ? aheadOf(steps, at.id, facts) : [],
     changed: facts ? steps.flatMap((st) => {
       const f = facts.steps.get(st.id);
       return st.status === "done" && f && (f.rollback || f.irreversible !== undefined) ? [{ id: st.id, rollback: f.rollback, irreversible: f.irreversible }] : [];
@@ -212,4 +215,13 @@ function hostsAt(state: RunState, id: string | undefined): string | undefined {
   const onGroup = stepList(state).filter((s) => s.hosts.size);
   const t = hostTally(state, id !== undefined && state.steps.get(id)?.hosts.size ? id : (onGroup.at(-1)?.id ?? ""));
   return t ? hostsText(t) : undefined;
+}
+
+/** The pending steps after `from` that ask a person or are irreversible, the first three. */
+function aheadOf(steps: readonly StepState[], from: string, facts: RunbookFacts): Array<{ id: string; facts: StepFacts }> {
+  const after = steps.slice(steps.findIndex((st) => st.id === from) + 1).filter((st) => st.status === "pending");
+  return after.flatMap((st) => {
+    const f = facts.steps.get(st.id);
+    return f && (f.confirm || f.manual || f.irreversible !== undefined) ? [{ id: st.id, facts: f }] : [];
+  }).slice(0, 3);
 }
