@@ -35,6 +35,7 @@ const E2E = [
   "test/state/shared-notes.test.ts",
   "test/state/shared-outage.test.ts",
   "test/state/shared-records.test.ts",
+  "test/state/shared-reserved.test.ts",
   "test/state/shared.test.ts",
   "test/tui/hardening-run.test.ts",
   "test/tui/parallel.test.ts",
