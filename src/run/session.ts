@@ -493,7 +493,12 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
   const cut = req.mode === "resume" && interruptedStep(state) ? stepList(state).filter((s) => s.status === "interrupted" || s.status === "running").map((s) => s.id) : [];
   const cutRollback = state.rollback && [...state.rollback.attempts].some(([t, a]) => a.result === undefined && !state.rollback?.results.has(t));
   if ((cut.length || cutRollback) && !req.policy.interrupted) {
-    throw new RunRefusedError(`${cut.length ? `step${cut.length === 1 ? "" : "s"} ${cut.join(", ")} ${cut.length === 1 ? "was" : "were"}` : "a rollback block was"} interrupted and ${cut.length > 1 ? "their outcomes are" : "its outcome is"} unknown`, { hint: "Say what to do with --rerun-interrupted, --skip-interrupted or --mark-interrupted-done." });
+    // Reserved by a runner in another state folder, with no start on record: said apart, they may never have run.
+    const unconfirmed = stepList(state).filter((s) => s.unconfirmed !== undefined);
+    const why = unconfirmed.length ? `; of them, ${unconfirmed.map((s) => s.id).join(", ")} ${unconfirmed.length === 1 ? "has" : "have"} no start on record: ${unconfirmed[0]!.unconfirmed}'s runner had reserved ${unconfirmed.length === 1 ? "it" : "them"} and may have begun ${unconfirmed.length === 1 ? "it" : "them"} after its last push` : "";
+    throw new RunRefusedError(`${cut.length ? `step${cut.length === 1 ? "" : "s"} ${cut.join(", ")} ${cut.length === 1 ? "was" : "were"}` : "a rollback block was"} interrupted and ${cut.length > 1 ? "their outcomes are" : "its outcome is"} unknown${why}`, {
+      hint: "Say what to do with --rerun-interrupted, --skip-interrupted or --mark-interrupted-done (each applies to all of them; in a terminal, each step is asked about in turn).",
+    });
   }
   if (req.mode === "resume" && !req.policy.yes) {
     const finished = new Set(stepList(state).filter((s) => s.status === "done" || s.status === "skipped" || s.status === "assumed").map((s) => s.id));

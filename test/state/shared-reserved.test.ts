@@ -44,6 +44,7 @@ describe("steps reserved ahead by a shared run, against a slow remote", () => {
     }
     expect(refused.exitCode, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(/steps? s\d\d(, s\d\d)* (was|were) interrupted and (its outcome is|their outcomes are) unknown/);
+    expect(refused.stderr).toMatch(/of them, s\d\d(, s\d\d)* (has|have) no start on record: alice@\S+'s runner had reserved (it|them)/);
     expect(marks(s.mark)).toEqual(ranOnA);
 
     const resumed = await b!.run(["resume", "last", "--mark-interrupted-done"]);
