@@ -562,7 +562,10 @@ function resumed(d: Draft, e: EventOf<"run_resumed">): void {
 function openReservation(d: Draft, r: Reservation): void {
   for (const t of r.targets) {
     const s = d.steps.get(t);
-    if (s?.status === "pending" && !s.hosts.size) d.steps.set(t, { ...s, status: "interrupted", unconfirmed: r.by });
+    if (s?.status !== "pending" || s.hosts.size) continue;
+    d.steps.set(t, { ...s, status: "interrupted", unconfirmed: r.by });
+    // It may have changed something, as a step cut short may: a rollback considers it (its preview names it).
+    touch(d, t);
   }
 }
 

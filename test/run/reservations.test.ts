@@ -109,6 +109,8 @@ describe("steps reserved ahead by a shared run", () => {
       ["s3", "interrupted", "alice@memory"],
     ]);
     expect(asTakenOver(reduce(prefix), "otherfolder00000").steps.get("s2")?.status).toBe("interrupted");
+    // What a rollback would consider: they may have changed something, as the step cut short may have.
+    expect(elsewhere.touched).toEqual(["s0", "s1", "s2", "s3"]);
     // Where the run was written, its journal is whole: a reserved step with no start did not start.
     const here = takenOver(prefix, "memoryfolder0000");
     expect(here.steps.get("s2")?.status).toBe("pending");
