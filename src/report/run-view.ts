@@ -4,7 +4,7 @@ import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
 import { asSeen, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 import { failed } from "../journal/outcome.js";
-import { currentStep, hostsText, hostTally, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepWord } from "../run/state.js";
+import { currentStep, hostsText, hostTally, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepState, type StepWord } from "../run/state.js";
 import { captureText } from "./display-values.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
@@ -170,7 +170,7 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
       word: stepWord(s),
       attempts: s.attempts,
       durationMs: s.durationMs,
-      runningSince: running ? a?.startedAt : undefined,
+      runningSince: running ? a?.startedAt : s.status === "running" ? hostsRunningSince(s) : undefined,
       phase: a?.phase,
       last: a?.result,
       failure: undoFailed ?? failureOf(a, block),
@@ -287,4 +287,14 @@ export function storyLines(view: RunView, answers: ReadonlyArray<EventOf<"answer
 function hostsOf(state: RunState, id: string): string | undefined {
   const t = hostTally(state, id);
   return t ? hostsText(t) : undefined;
+}
+
+/** A step on a group: when the earliest of its hosts still running began (its clock ticks while any runs). */
+function hostsRunningSince(s: StepState): string | undefined {
+  let since: string | undefined;
+  for (const h of s.hosts.values()) {
+    const at = h.status === "running" && h.attempt?.result === undefined ? h.attempt?.startedAt : undefined;
+    if (at !== undefined && (since === undefined || at < since)) since = at;
+  }
+  return since;
 }

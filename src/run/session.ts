@@ -25,7 +25,7 @@ import { readRun } from "./read-run.js";
 import { resolveTargets, targetLines } from "./targets.js";
 import { groupName } from "./fanout.js";
 import { targetIo } from "../system/target-io.js";
-import { asStopped, asTakenOver, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState } from "./state.js";
+import { asStopped, asTakenOver, initialState, interruptedStep, openProcesses, stepList, type BarrierPassed, type OpenProcess, type RunState, type StepState } from "./state.js";
 import type { FrontEnd, HandoverRecord, World } from "./world.js";
 import { watchHandovers, type HandoverWatch } from "./handover.js";
 import { MASKED } from "../core/masked.js";
@@ -490,7 +490,8 @@ function alreadyOver(req: ContinueRequest, state: RunState, world: World): numbe
 function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan): void {
   if (req.interactive) return;
   // With `parallel:`, several steps may have been cut short at once: each is named.
-  const cut = req.mode === "resume" && interruptedStep(state) ? stepList(state).filter((s) => s.status === "interrupted" || s.status === "running").map((s) => s.id) : [];
+  // A step on a group names its hosts cut short: the flag is about them, not the hosts not reached.
+  const cut = req.mode === "resume" && interruptedStep(state) ? stepList(state).filter((s) => s.status === "interrupted" || s.status === "running").map((s) => s.id + cutHosts(s)) : [];
   const cutRollback = state.rollback && [...state.rollback.attempts].some(([t, a]) => a.result === undefined && !state.rollback?.results.has(t));
   if ((cut.length || cutRollback) && !req.policy.interrupted) {
     // Reserved by a runner in another state folder, with no start on record: said apart, they may never have run.
@@ -505,6 +506,12 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
     const pending = stepsNeedingOperator(plan).filter((s) => !finished.has(s.id));
     if (pending.length) throw new RunRefusedError(`no terminal to answer for ${pending.map((s) => s.id).join(", ")}`, { hint: "Run it in a terminal, or pass --yes." });
   }
+}
+
+/** ` (hosts cut short: app-3, app-4)` for a step on a group; empty for a step run here. */
+function cutHosts(s: StepState): string {
+  const hosts = [...s.hosts.values()].filter((h) => h.status === "interrupted" || (h.status === "running" && h.attempt?.result === undefined)).map((h) => h.host);
+  return hosts.length ? ` (host${hosts.length === 1 ? "" : "s"} cut short: ${hosts.join(", ")})` : "";
 }
 
 /** Variables the runbook declares under `env:` must be set before anything runs (their values are never journaled). */

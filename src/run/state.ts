@@ -72,6 +72,8 @@ export interface StepState {
   readonly rollback: { readonly status: RollbackStatus; readonly note: string | undefined } | undefined;
   /** A step on a group (`on=`): each host that has started, in the order they started. Empty for a step run here. */
   readonly hosts: ReadonlyMap<string, HostState>;
+  /** A step on a group: the stretch of time its hosts' attempts cover so far (epoch ms), so overlapping ones count once. */
+  readonly hostSpan?: { readonly start: number; readonly end: number } | undefined;
   /**
    * Interrupted with no start on record: a runner in another state folder had reserved it (`reserved`)
    * and may have begun it after the last push this session read. Who that was (`operator@host`).
@@ -361,7 +363,8 @@ function step(d: Draft, e: JournalEvent): void {
       const result = resultOf(e);
       if (e.host !== undefined) {
         onHostAttempt(d, e.target, e.host, e.phase, (a) => (a && a.attempt === e.attempt ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a));
-        if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => ({ durationMs: s.durationMs + e.durationMs }));
+        // Hosts run side by side: the step's time is what their attempts cover together, not their sum.
+        if (e.phase === "command" || e.phase === "verify") updateStep(d, e.target, (s) => hostTime(s, Date.parse(e.ts), e.durationMs));
         break;
       }
       const finished = (a: Attempt | undefined): Attempt | undefined => (a && a.attempt === e.attempt && a.phase === e.phase ? { ...a, result, endedAt: e.ts, capture: e.capture ?? a.capture } : a);
@@ -686,4 +689,17 @@ export function hostsText(t: Record<HostState["status"], string[]>): string {
   const named = (hosts: readonly string[]) => (hosts.length <= 6 ? ` (${hosts.join(", ")})` : ` (${hosts.slice(0, 5).join(", ")}, …)`);
   const parts = (["done", "running", "interrupted", "failed", "pending"] as const).filter((k) => t[k].length).map((k) => `${t[k].length} ${k === "interrupted" ? "cut short" : k}${k === "done" ? "" : named(t[k])}`);
   return `hosts: ${parts.join(", ")}`;
+}
+
+/**
+ * A host's attempt of a step on a group ended at `end` after `ms`: the step's time grows by what the
+ * attempt adds to the stretch its hosts cover (hosts run side by side); after a gap (a batch waiting
+ * for a confirmation, a resume) a new stretch begins.
+ */
+function hostTime(s: StepState, end: number, ms: number): Partial<StepState> {
+  const start = end - ms;
+  const span = s.hostSpan;
+  if (!span || start > span.end || Number.isNaN(end)) return { durationMs: s.durationMs + ms, hostSpan: Number.isNaN(end) ? span : { start, end } };
+  const added = Math.max(0, end - span.end) + Math.max(0, span.start - start);
+  return { durationMs: s.durationMs + added, hostSpan: { start: Math.min(start, span.start), end: Math.max(end, span.end) } };
 }

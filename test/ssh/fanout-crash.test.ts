@@ -44,7 +44,7 @@ describe.runIf(hasSshd || sshdRequired)("kill -9 of the runner in the middle of 
     // Without a terminal, a resume says what is unknown and runs nothing.
     const refused = await spawnIn(p, ["resume", runId, "--yes", "--plain"], env);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain("step deploy was interrupted and its outcome is unknown");
+    expect(refused.stderr).toContain("step deploy (hosts cut short: app-1, app-2) was interrupted and its outcome is unknown");
     expect(marks(p.mark)).toHaveLength(2);
 
     // The operator says the two cut short did it: only the three others run.
