@@ -1,4 +1,4 @@
-/** A `$NAME` or `${NAME…}` reference in shell source. */
+/** A `$NAME`, `${NAME…}`, `${#NAME}` or `${!NAME}` reference in shell source. */
 export interface VarReference {
   readonly name: string;
   /** Offset within the source. */
@@ -39,7 +39,9 @@ export function scanShellVariables(source: string): { references: VarReference[]
     }
     if (c === "$") {
       const braced = source[i + 1] === "{";
-      const start = i + (braced ? 2 : 1);
+      // `${#NAME}` (its length) and `${!NAME}` (indirection) read NAME too.
+      const prefixed = braced && (source[i + 2] === "#" || source[i + 2] === "!");
+      const start = i + (braced ? (prefixed ? 3 : 2) : 1);
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(start, start + 256));
       if (m) {
         references.push({ name: m[0], offset: i });

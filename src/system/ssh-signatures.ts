@@ -83,7 +83,7 @@ export async function signingKeyFile(given: string | undefined, gitSigningKey: s
     return { file, done: none };
   }
   const fallback = home ? path.join(home, ".ssh", "id_ed25519") : undefined;
-  if (!fallback || !existsSync(fallback)) throw new UsageError("no SSH key to sign with: no --key, no git user.signingkey, no ~/.ssh/id_ed25519", { hint: "Pass --key ~/.ssh/<your key>." });
+  if (!fallback || !existsSync(fallback)) throw new UsageError("no SSH key to sign with: git has no user.signingkey and there is no ~/.ssh/id_ed25519", { hint: "Pass --key ~/.ssh/<your key> (request, approve), or set git's user.signingkey to it (signs a run's history too)." });
   return { file: fallback, done: none };
 }
 
