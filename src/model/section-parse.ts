@@ -41,7 +41,8 @@ export function sectionStarts(text: string): number[] {
       if (fence.test(content)) fence = undefined;
       continue;
     }
-    const open = /^( {0,3})(`{3,}|~{3,})(.*)$/.exec(content);
+    // Any indent, tabs too: a tab-indented fence can open inside a list item (a fuzz counterexample).
+    const open = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(content);
     if (open && !(open[2]![0] === "`" && open[3]!.includes("`"))) {
       // In a list item, a fence closes with the item: which one an indented fence is in is not known here.
       if (open[1] !== "") break;

@@ -54,6 +54,11 @@ describe("parsing by section, as the language server does", () => {
     );
   }, 600_000);
 
+  it("gives the whole text's tree for a tab-indented fence in a list item (a fuzz counterexample)", () => {
+    const text = "- item\n\t```\n\n# T\n";
+    expect(sectionParser(parseMarkdown)(text)).toEqual(parseMarkdown(text));
+  });
+
   it("gives the whole text's tree on fuzzed texts", () => {
     const parse = sectionParser(parseMarkdown);
     fc.assert(
