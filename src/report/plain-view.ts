@@ -2,7 +2,7 @@ import { createColors } from "picocolors";
 import type { EventOf, JournalEvent, Phase } from "../journal/events.js";
 import { describeFailure } from "./failure-text.js";
 import { failed } from "../journal/outcome.js";
-import type { Attempt, RunState } from "../run/state.js";
+import { interruptedWord, type Attempt, type RunState } from "../run/state.js";
 import { assumedBy, ROLLBACK_WORDS, STEP_WORDS } from "../run/words.js";
 import { offerLines, offerText, type Holder } from "./openness.js";
 import { attemptOf, rowTime, storyLines, toView, type ViewBlock, type ViewPlan } from "./run-view.js";
@@ -144,7 +144,7 @@ export class PlainView {
         this.#line(`${e.status === "rolled_back" ? c.green("↺") : e.status === "failed" ? c.red("✖") : c.dim("·")} ${this.#label(e.target)}${onHost(e.host)} ${ROLLBACK_WORDS[e.status]}${e.status === "none" ? ` (${printableLine(e.note ?? "no rollback")})` : e.note ? ` (${printableLine(e.note)})` : ""}`);
         break;
       case "run_interrupted":
-        this.#line(c.yellow(`■ interrupted (${printableLine(e.signal)})${e.target ? ` during ${printableLine(e.target)}` : ""}`));
+        this.#line(c.yellow(`■ interrupted (${printableLine(e.signal)})${e.target ? ` ${interruptedWord(state, e.target)} ${printableLine(e.target)}` : ""}`));
         break;
       case "verification_recorded":
         this.#line(c.green(`✔ verification recorded: last_verified ${e.date} by ${printableLine(e.by)}${e.commit ? ` (committed ${e.commit.slice(0, 8)})` : ""}`));

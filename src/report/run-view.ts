@@ -4,7 +4,7 @@ import type { DisplayValue, DisplayValues } from "./display-values.js";
 import { describeFailure } from "./failure-text.js";
 import { asSeen, isLive, offers, openness, type Holder, type Offers, type Openness } from "./openness.js";
 import { failed } from "../journal/outcome.js";
-import { currentStep, hostsText, hostTally, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepState, type StepWord } from "../run/state.js";
+import { currentStep, hostsText, hostTally, interruptedWord, runWord, stepList, stepWord, type Attempt, type AttemptResult, type Note, type RunState, type Session, type StepState, type StepWord } from "../run/state.js";
 import { captureText } from "./display-values.js";
 
 /** What every screen shows of a run: derived from the state, the same words everywhere. Pure. */
@@ -31,7 +31,8 @@ export interface RunView {
   /** Notes left on the run (`runbook note`), oldest first. */
   readonly notes: readonly Note[];
   /** How the run was stopped, when it was. */
-  readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string } | undefined;
+  /** How the run was stopped; `word`: `before` a step that had not begun (a handover, an approval), else `during`. */
+  readonly interruption: { readonly signal: string; readonly target: string | null; readonly at: string; readonly word: "before" | "during" } | undefined;
   readonly verification: { readonly recorded: boolean; readonly text: string } | undefined;
   /** `--break-glass`: the reason this run went without approval; shown in red on every screen. */
   readonly breakGlass: string | undefined;
@@ -198,7 +199,7 @@ export function toView(journaled: RunState, plan: ViewPlan, holder: Holder | "me
     values: displayValues(state, plan),
     lastOutput: lastOutput(state),
     notes: state.notes,
-    interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts } : undefined,
+    interruption: state.interrupted ? { signal: state.interrupted.signal, target: state.interrupted.target, at: state.interrupted.ts, word: state.interrupted.target ? interruptedWord(state, state.interrupted.target) : "during" } : undefined,
     breakGlass: started.breakGlass?.reason,
     verification: v === undefined ? undefined : v.type === "verification_recorded" ? { recorded: true, text: `verification recorded: last_verified ${v.date} by ${v.by}${v.commit ? ` (committed ${v.commit.slice(0, 8)})` : ""}` } : { recorded: false, text: `no verification recorded: ${v.reason}` },
     openness: open,
@@ -270,7 +271,7 @@ export function storyLines(view: RunView, answers: ReadonlyArray<EventOf<"answer
   if (first) lines.push(`Started by ${first.operator} on host ${first.host} at ${whenText(first.at, now)}.`);
   for (const s of later) lines.push(`${s.kind === "rollback" ? "Rolled back" : "Resumed"} by ${s.operator} on host ${s.host} at ${whenText(s.at, now)}.`);
   const stop = view.interruption;
-  if (stop) lines.push(`Stopped by ${stop.signal}${stop.target ? ` during ${stop.target}` : ""} at ${whenText(stop.at, now, false)}.`);
+  if (stop) lines.push(`Stopped by ${stop.signal}${stop.target ? ` ${stop.word} ${stop.target}` : ""} at ${whenText(stop.at, now, false)}.`);
   // How it ended, when it did (a live or stopped run's word is no ending: "It rolling back." is not a sentence).
   else if (view.ended) lines.push(`It ${view.word}${view.note ? ` (${view.note})` : ""}.`);
   if (answers.length === 0) lines.push("No question was answered before.");

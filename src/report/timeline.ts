@@ -1,6 +1,6 @@
 import type { EventOf, JournalEvent } from "../journal/events.js";
 import { outcome, passed } from "../journal/outcome.js";
-import { hostsText, hostTally, runWord, stepList, type RunState } from "../run/state.js";
+import { hostsText, hostTally, interruptedWord, runWord, stepList, type RunState } from "../run/state.js";
 import { assumedBy, ROLLBACK_WORDS, RUN_WORDS, STEP_WORDS } from "../run/words.js";
 import { asSeen, isLive, offerLines, offers, openness, type Holder } from "./openness.js";
 import { formatDuration } from "../model/duration.js";
@@ -28,7 +28,7 @@ export class Timeline {
     if (e.type === "output") return;
     if (e.type === "run_started") return this.#out(header(e));
     if (e.type === "attempt_spawned") return;
-    const line = describe(e, state.started.options.drill === true);
+    const line = describe(e, state.started.options.drill === true, state);
     if (line === undefined) return;
     const day = e.ts.slice(0, 10);
     const at = day === this.#day ? `${e.ts.slice(11, 19)}Z` : when(e.ts);
@@ -91,7 +91,7 @@ function header(s: EventOf<"run_started">): string {
   return lines.join("\n").replace(/\n\n\n$/, "\n\n");
 }
 
-function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>, drill: boolean): string | undefined {
+function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_started">>, drill: boolean, state: RunState): string | undefined {
   // A step on a group: each host's attempts and end name the host.
   const on = "host" in e && e.host !== undefined ? ` on ${mdCode(e.host)}` : "";
   const t = (target: string) => `${mdCode(target)}${on}`;
@@ -122,7 +122,7 @@ function describe(e: Exclude<JournalEvent, EventOf<"output"> | EventOf<"run_star
     case "rollback_finished":
       return `${t(e.target)} ${e.status === "failed" ? `**${ROLLBACK_WORDS.failed}**` : ROLLBACK_WORDS[e.status]}${e.note ? ` (${mdText(e.note)})` : ""}`;
     case "run_interrupted":
-      return `**interrupted** (${mdText(e.signal)})${e.target ? ` during ${t(e.target)}` : ""}`;
+      return `**interrupted** (${mdText(e.signal)})${e.target ? ` ${interruptedWord(state, e.target)} ${t(e.target)}` : ""}`;
     case "run_finished":
       if (e.status === "closed") return `run **closed** by **${mdText(e.by ?? "?")}**${e.note ? `: ${mdText(e.note)}` : ""}`;
       return `run **${e.status === "rolled_back_to" ? `${RUN_WORDS.rolled_back_to} an irreversible step` : RUN_WORDS[e.status]}**${e.note ? `: ${mdText(e.note)}` : ""}`;

@@ -703,3 +703,9 @@ function hostTime(s: StepState, end: number, ms: number): Partial<StepState> {
   const added = Math.max(0, end - span.end) + Math.max(0, span.start - start);
   return { durationMs: s.durationMs + added, hostSpan: { start: Math.min(start, span.start), end: Math.max(end, span.end) } };
 }
+
+/** How an interruption stands to its target: `before` a step that had not begun (a handover, an approval to wait for), else `during`. */
+export function interruptedWord(state: RunState, target: string): "before" | "during" {
+  const s = state.steps.get(target);
+  return s && s.attempt === undefined && !s.hosts.size && (s.status === "pending" || s.status === "interrupted") && s.unconfirmed === undefined ? "before" : "during";
+}

@@ -95,6 +95,15 @@ describe("the plain view says what the screen says", () => {
     expect(text).toContain("Started by alice on host db-admin-1 at 10:00 UTC (1h ago).");
     expect(text).toContain("Stopped by SIGHUP during look at 10:00 UTC.");
     expect(text).toContain("  look: confirm → yes (alice, 10:00 UTC)");
+    // Stopped at a step that had not begun (at its question, a handover, an approval): before it, not during.
+    const atQuestion = [started(), ev({ type: "run_interrupted", signal: "handover", target: "look" })];
+    let before = "";
+    const view = new PlainView({ write: (t: string) => (before += t) }, plan, false);
+    const q = play(atQuestion);
+    view.story(q.state, [], Date.UTC(2026, 0, 1, 11, 0, 1));
+    view.onEvent(atQuestion[1]!, q.state);
+    expect(before).toContain("Stopped by handover before look at 10:00 UTC.");
+    expect(before).toContain("■ interrupted (handover) before look");
     expect(text).toContain("last output of [1/2] look (runbook log r1 --step look has all of it):\n  │ copying 1 of 3\n  │ copying 2 of 3\n");
   });
 });
