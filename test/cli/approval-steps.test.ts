@@ -6,8 +6,8 @@ import { BIN, runCli } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { waitFor } from "../helpers/runbooks.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
-import { tempDir } from "../helpers/tmp.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
+import { signingKeys } from "../helpers/signing-keys.js";
 
 // approvals.steps (docs/approvals.md): the run starts without a plan and stops before `promote` for
 // one. Real SSH keys, a real allowed-signers file, real git (a bare remote and a clone per person).
@@ -46,17 +46,7 @@ echo "smoke $TARGET_ENV" >> "$MARK"
 const CONFIG = "approvals:\n  allowed_signers: .github/runbook_allowed_signers\n";
 const ALL = ["scale production", "promote production", "smoke production"];
 
-/** ed25519 keys for alice, bob and carol; the allowed-signers lines for alice and bob only. */
-async function keys(): Promise<{ allowed: string; key: (who: string) => string }> {
-  const dir = await tempDir("runbook-keys-");
-  const lines: string[] = [];
-  for (const who of ["alice", "bob", "carol"]) {
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path.join(dir, who)]);
-    const [type, key] = readFileSync(path.join(dir, `${who}.pub`), "utf8").split(" ");
-    if (who !== "carol") lines.push(`${who} namespaces="runbook" ${type} ${key}`);
-  }
-  return { allowed: `${lines.join("\n")}\n`, key: (who) => path.join(dir, who) };
-}
+const keys = () => signingKeys();
 
 type Event = { type: string; target?: string; signal?: string; approvalAt?: string[]; approval?: unknown; plan?: string; requester?: string; approvers?: string[] };
 

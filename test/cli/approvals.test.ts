@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
-import { tempDir } from "../helpers/tmp.js";
+import { signingKeys } from "../helpers/signing-keys.js";
 
 // Real SSH keys, a real allowed-signers file, real git: a bare remote and one clone per person.
 
@@ -37,17 +37,7 @@ echo "promote $TARGET_ENV" >> "$MARK"
 
 const CONFIG = "approvals:\n  allowed_signers: .github/runbook_allowed_signers\n";
 
-/** ed25519 keys for alice, bob and carol; the allowed-signers lines for alice and bob only. */
-async function keys(): Promise<{ dir: string; allowed: string; key: (who: string) => string }> {
-  const dir = await tempDir("runbook-keys-");
-  const lines: string[] = [];
-  for (const who of ["alice", "bob", "carol"]) {
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path.join(dir, who)]);
-    const [type, key] = readFileSync(path.join(dir, `${who}.pub`), "utf8").split(" ");
-    if (who !== "carol") lines.push(`${who} namespaces="runbook" ${type} ${key}`);
-  }
-  return { dir, allowed: `${lines.join("\n")}\n`, key: (who) => path.join(dir, who) };
-}
+const keys = () => signingKeys();
 
 async function team() {
   const k = await keys();

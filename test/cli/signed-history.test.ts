@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { markingRunbook, sharedRepos, type Clone } from "../helpers/shared.js";
-import { tempDir } from "../helpers/tmp.js";
+import { signingKeys } from "../helpers/signing-keys.js";
 
 // Signed history (issue 21, item 7): real ssh-keygen keys for three people, a real allowed-signers
 // file, a bare remote and clones. alice and bob are in the file; carol (who can push) is not.
@@ -15,17 +15,7 @@ const text = async (cwd: string, args: readonly string[], o: { input?: string | 
   return Buffer.from(r.stdout).toString().trim();
 };
 
-async function keys() {
-  const dir = await tempDir("runbook-keys-");
-  const lines: string[] = [];
-  for (const who of ["alice", "bob", "carol"]) {
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path.join(dir, who)]);
-    const [type, key] = readFileSync(path.join(dir, `${who}.pub`), "utf8").split(" ");
-    if (who !== "carol") lines.push(`${who} namespaces="runbook,git" ${type} ${key}`);
-  }
-  const fingerprint = async (who: string) => (await execa("ssh-keygen", ["-l", "-f", path.join(dir, `${who}.pub`)])).stdout.split(" ")[1] ?? "";
-  return { dir, allowed: `${lines.join("\n")}\n`, key: (who: string) => path.join(dir, who), fingerprint };
-}
+const keys = () => signingKeys("runbook,git");
 
 async function team() {
   const k = await keys();

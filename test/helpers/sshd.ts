@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { afterEach } from "vitest";
 import { createConnection, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -83,6 +84,22 @@ export async function startSshLab(servers: number, aliases: Readonly<Record<stri
       for (let i = 0; i < procs.length; i++) await stop(i);
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a test file: `lab()` starts a lab whose hosts are `names` (each its own server), and every
+ * lab started is closed after each test.
+ */
+export function labsFor(names: readonly string[]): () => Promise<SshLab> {
+  const labs: SshLab[] = [];
+  afterEach(async () => {
+    await Promise.all(labs.splice(0).map((l) => l.close()));
+  });
+  return async () => {
+    const l = await startSshLab(names.length, Object.fromEntries(names.map((n, i) => [n, i])));
+    labs.push(l);
+    return l;
   };
 }
 

@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fence, journalEvents, marks, runbookProject, runIn } from "../helpers/runbooks.js";
-import { hasSshd, sshdRequired, startSshLab, type SshLab } from "../helpers/sshd.js";
+import { hasSshd, labsFor, sshdRequired } from "../helpers/sshd.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 const APPS = ["app-1", "app-2", "app-3", "app-4", "app-5"];
-const labs: SshLab[] = [];
+const lab = labsFor(APPS);
 const sessions: TmuxSession[] = [];
-afterEach(async () => {
-  sessions.splice(0).forEach((s) => s.kill());
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
-async function lab(): Promise<SshLab> {
-  const l = await startSshLab(APPS.length, Object.fromEntries(APPS.map((a, i) => [a, i])));
-  labs.push(l);
-  return l;
-}
+afterEach(() => sessions.splice(0).forEach((s) => s.kill()));
 const GROUPS = `targets:\n  app: [${APPS.join(", ")}]\n`;
 const DEPLOY = `## Steps\n### Deploy {#deploy}\n${fence("sh on=app batch=1,50%,100% confirm", 'echo "$RUNBOOK_HOST" >> "$MARK"')}${fence("sh rollback", "true")}`;
 type Ev = Record<string, unknown> & { type: string };

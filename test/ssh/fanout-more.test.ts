@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fence, journalEvents, marks, processesMatching, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
-import { hasSshd, sshdRequired, startSshLab, type SshLab } from "../helpers/sshd.js";
+import { hasSshd, labsFor, sshdRequired } from "../helpers/sshd.js";
 
 const APPS = ["app-1", "app-2", "app-3"];
-const labs: SshLab[] = [];
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
-async function lab(): Promise<SshLab> {
-  const l = await startSshLab(APPS.length, Object.fromEntries(APPS.map((a, i) => [a, i])));
-  labs.push(l);
-  return l;
-}
+const lab = labsFor(APPS);
 const GROUPS = `targets:\n  app: [${APPS.join(", ")}]\n`;
 type Ev = Record<string, unknown> & { type: string };
 
