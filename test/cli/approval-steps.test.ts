@@ -197,6 +197,17 @@ describe("approvals.steps: the run waits before the named steps", () => {
   });
 });
 
+/** At the params review: TARGET_ENV (the first row) changed to production, then the run started. */
+async function toProduction(t: TmuxSession): Promise<void> {
+  await t.waitFor(/Check the params before the run starts/);
+  // Home goes to the first row, Enter edits it, 2 picks its second choice; s starts the run.
+  t.send("Home");
+  t.send("Enter");
+  t.send("2");
+  await t.waitFor(/TARGET_ENV +production +edited/);
+  t.send("s");
+}
+
 describe.skipIf(!hasTmux && !tmuxRequired)("approvals.steps in a real terminal (tmux)", () => {
   it("a value changed to production at the review before the start makes the run wait before promote; it goes on once bob approves", async () => {
     const { alice, bob, marks, request, approve, events } = await team();
@@ -204,13 +215,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("approvals.steps in a real terminal (
     const { CI: _ci, ...env } = alice.env;
     const t = new TmuxSession(["run", "runbooks/deploy.md", "-p", "TARGET_ENV=staging"], { cwd: alice.dir, env: { ...env, RUNBOOK_APPROVAL_POLL_MS: "200" } });
     try {
-      await t.waitFor(/Check the params before the run starts/);
-      // TARGET_ENV is the first row: Home goes there, Enter edits it, 2 picks its second choice.
-      t.send("Home");
-      t.send("Enter");
-      t.send("2");
-      await t.waitFor(/TARGET_ENV +production +edited/);
-      t.send("s");
+      await toProduction(t);
       await t.waitFor(/waiting before promote for an approved plan/);
       expect(marks()).toEqual(["scale production"]);
       const id = await request(alice, "alice");
@@ -235,12 +240,7 @@ describe.skipIf(!hasTmux && !tmuxRequired)("approvals.steps in a real terminal (
     const mark = path.join(repo.dir, "marks");
     const t = new TmuxSession(["run", "runbooks/deploy.md", "-p", "TARGET_ENV=staging"], { cwd: repo.dir, env: { RUNBOOK_OPERATOR: "alice", RUNBOOK_PARAM_MARK: mark, GIT_CONFIG_NOSYSTEM: "1" } });
     try {
-      await t.waitFor(/Check the params before the run starts/);
-      t.send("Home");
-      t.send("Enter");
-      t.send("2");
-      await t.waitFor(/TARGET_ENV +production +edited/);
-      t.send("s");
+      await toProduction(t);
       await t.waitFor(/needs an approved plan when TARGET_ENV is production/);
       expect(await t.exitCode()).toBe(2);
       expect(existsSync(mark)).toBe(false);
