@@ -68,7 +68,7 @@ export interface EngineDeps {
  * keeps state, so a resumed run is driven exactly like a new one.
  */
 export async function drive(deps: EngineDeps): Promise<number> {
-  const d: Driven = { ...deps, reservations: deps.mark && deps.gate ? new Reservations(deps.plan, deps.journal, deps.mark, () => deps.clock.now()) : undefined };
+  const d: Driven = { ...deps, reservations: deps.mark && deps.gate ? new Reservations(deps.plan, deps.journal, deps.mark, () => deps.clock.now()) : undefined, hostSecrets: new Map() };
   // Blocks in flight: a step's here (by its id) with `parallel:`, or on one host of a step on a group (`id@host`).
   const inFlight = new Map<string, Promise<BlockResult>>();
   const settle = async () => {
@@ -83,8 +83,11 @@ export async function drive(deps: EngineDeps): Promise<number> {
   }
 }
 
-/** The engine's deps and what it keeps while it drives: the steps reserved ahead. */
-type Driven = EngineDeps & { readonly reservations: Reservations | undefined };
+/**
+ * The engine's deps and what it keeps while it drives: the steps reserved ahead, and secret values
+ * captured on hosts, by `step\0host`, for this session only (never journaled).
+ */
+type Driven = EngineDeps & { readonly reservations: Reservations | undefined; readonly hostSecrets: Map<string, string> };
 
 async function walk(d: Driven, inFlight: Map<string, Promise<BlockResult>>, settle: () => Promise<void>): Promise<number> {
   // Steps at once (`parallel:`): a block starts and the walk goes on; questions come while blocks run.
@@ -349,34 +352,29 @@ async function runAttempt(d: Driven, action: Extract<Action, { kind: "run" }>, h
  * any form the masker knows: then only its name reaches the journal, and its value stays in memory.
  */
 function captured(d: EngineDeps, step: PlanStep, stdout: string): Capture {
+  const c = captureOf(d, step, stdout);
+  if (c.secret) d.secretCaptures.set(c.name, c.raw);
+  else d.secretCaptures.delete(c.name);
+  return c.capture;
+}
+
+/** A captured value, and whether it is secret: the step reads a secret, or the value holds one in a form the masker knows. */
+function captureOf(d: EngineDeps, step: PlanStep, stdout: string): { name: string; raw: string; secret: boolean; capture: Capture } {
   const name = step.capture!;
   const raw = stdout.replace(/\r?\n$/, "");
   const readsSecret = step.reads.some((n) => d.secretParams.has(n) || d.journal.state.captures.get(n)?.secret === true || d.secretCaptures.has(n));
   const secret = readsSecret || new SecretMasker(secretValues(d)).mask(raw) !== raw;
-  if (secret) d.secretCaptures.set(name, raw);
-  else d.secretCaptures.delete(name);
-  return { name, value: secret ? null : raw, secret };
+  return { name, raw, secret, capture: { name, value: secret ? null : raw, secret } };
 }
 
 /**
  * One host's value of a step on a group, secret as `captured` decides. A secret one stays in memory
  * until the step's end, when the list of every host's value is kept as the step's (see `record`).
  */
-function hostCaptured(d: EngineDeps, step: PlanStep, host: string, stdout: string): Capture {
-  const name = step.capture!;
-  const raw = stdout.replace(/\r?\n$/, "");
-  const readsSecret = step.reads.some((n) => d.secretParams.has(n) || d.journal.state.captures.get(n)?.secret === true || d.secretCaptures.has(n));
-  const secret = readsSecret || new SecretMasker(secretValues(d)).mask(raw) !== raw;
-  if (secret) hostSecrets(d).set(`${step.id}\0${host}`, raw);
-  return { name, value: secret ? null : raw, secret };
-}
-
-/** Secret values captured on hosts, by `step\0host`, for this session only (never journaled). */
-const HOST_SECRETS = new WeakMap<EngineDeps, Map<string, string>>();
-function hostSecrets(d: EngineDeps): Map<string, string> {
-  let m = HOST_SECRETS.get(d);
-  if (!m) HOST_SECRETS.set(d, (m = new Map()));
-  return m;
+function hostCaptured(d: Driven, step: PlanStep, host: string, stdout: string): Capture {
+  const c = captureOf(d, step, stdout);
+  if (c.secret) d.hostSecrets.set(`${step.id}\0${host}`, c.raw);
+  return c.capture;
 }
 
 /**
@@ -385,12 +383,12 @@ function hostSecrets(d: EngineDeps): Map<string, string> {
  * captured before a resume is not known: it is then left unset (a block reading it fails on it,
  * `bash -u`), never filled in with a guess.
  */
-function keepHostList(d: EngineDeps, e: NewEvent): void {
+function keepHostList(d: Driven, e: NewEvent): void {
   if (e.type !== "step_finished" || e.host !== undefined || !e.capture?.secret) return;
   const ps = d.plan.steps.find((s) => s.id === e.target);
   const hosts = ps ? [...(d.journal.state.steps.get(ps.id)?.hosts.values() ?? [])].filter((h) => h.status === "done") : [];
   if (!ps || !hosts.length) return;
-  const values = hosts.map((h) => h.attempt?.capture?.value ?? hostSecrets(d).get(`${ps.id}\0${h.host}`));
+  const values = hosts.map((h) => h.attempt?.capture?.value ?? d.hostSecrets.get(`${ps.id}\0${h.host}`));
   if (values.every((v): v is string => v !== undefined)) d.secretCaptures.set(e.capture.name, values.join("\n"));
   else d.secretCaptures.delete(e.capture.name);
 }

@@ -508,9 +508,9 @@ function refuseWithoutOperator(req: ContinueRequest, state: RunState, plan: Plan
   }
 }
 
-/** ` (hosts cut short: app-3, app-4)` for a step on a group; empty for a step run here. */
+/** ` (hosts cut short: app-3, app-4)` for a step on a group (the state as taken over); empty for a step run here. */
 function cutHosts(s: StepState): string {
-  const hosts = [...s.hosts.values()].filter((h) => h.status === "interrupted" || (h.status === "running" && h.attempt?.result === undefined)).map((h) => h.host);
+  const hosts = [...s.hosts.values()].filter((h) => h.status === "interrupted").map((h) => h.host);
   return hosts.length ? ` (host${hosts.length === 1 ? "" : "s"} cut short: ${hosts.join(", ")})` : "";
 }
 

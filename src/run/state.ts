@@ -572,13 +572,16 @@ function openReservation(d: Draft, r: Reservation): void {
   }
 }
 
-/** The state as a session from `folder` would find it once it took the run over (run_resumed): for checks before it journals that. */
+/**
+ * The state as a session from `folder` would find it once it took the run over (run_resumed), for
+ * checks before it journals that: what was in flight is cut short, and what a runner in another
+ * folder reserved and did not start is in doubt.
+ */
 export function asTakenOver(state: RunState, folder: string): RunState {
-  const r = state.reservation;
-  if (!r || r.folder === folder) return state;
   const d = draftOf(state);
   markStopped(d);
-  openReservation(d, r);
+  const r = state.reservation;
+  if (r && r.folder !== folder) openReservation(d, r);
   return d;
 }
 
@@ -707,5 +710,5 @@ function hostTime(s: StepState, end: number, ms: number): Partial<StepState> {
 /** How an interruption stands to its target: `before` a step that had not begun (a handover, an approval to wait for), else `during`. */
 export function interruptedWord(state: RunState, target: string): "before" | "during" {
   const s = state.steps.get(target);
-  return s && s.attempt === undefined && !s.hosts.size && (s.status === "pending" || s.status === "interrupted") && s.unconfirmed === undefined ? "before" : "during";
+  return s?.status === "pending" && s.attempt === undefined && !s.hosts.size ? "before" : "during";
 }
