@@ -62,11 +62,6 @@ export class Reservations {
     this.#index = new Map(plan.steps.map((s, i) => [s.id, i]));
   }
 
-  /** How far ahead it reserves now. */
-  get window(): number {
-    return this.#window;
-  }
-
   /**
    * Before a block of `target` starts (before its attempt_started): journals a reservation when one
    * is due and returns what the gate must see on the remote first: a journal length, or `true` for
@@ -83,8 +78,8 @@ export class Reservations {
       if (this.#window === 1) return true;
       this.#reserve(i, i);
     }
-    // Keep the window ahead of the steps: the next reservation goes up while these run.
-    else if (this.#through - i < this.#window / 2 && this.#through >= i) this.#reserve(this.#through + 1, i);
+    // Keep the window ahead of the steps (this one is reserved, so the window reaches it): the next reservation goes up while these run.
+    else if (this.#through - i < this.#window / 2) this.#reserve(this.#through + 1, i);
     return this.#receipts.get(target) ?? true;
   }
 
