@@ -51,6 +51,14 @@ describe("messages that lead to the fix", () => {
     ]);
   });
 
+  it("a bad `parallel:` says what it takes, at its value", () => {
+    for (const bad of ["0", "65", "2.5", "many"]) {
+      expect(rows(`---\nid: r\nowner: team-db\nparallel: ${bad}\n---\n# R\n## Steps\n### A {#a}\n\`\`\`sh\ntrue\n\`\`\`\n`)).toEqual([
+        "4:11 frontmatter-schema: Expected a whole number from 1 to 64 (steps at once; 1 runs them one at a time)",
+      ]);
+    }
+  });
+
   it("an unknown attribute gets the nearest one, a shortened one included, else the list", () => {
     expect(rows(step("retry=3"))).toEqual(["9:7 fence-attributes: Unknown attribute `retry` (did you mean `retries`?)"]);
     expect(rows(step("confrim"))).toEqual(["9:7 fence-attributes: Unknown attribute `confrim` (did you mean `confirm`?)"]);

@@ -79,6 +79,9 @@ export const approvalsSchema = z.strictObject({
 export type ApprovalsSpec = z.output<typeof approvalsSchema>;
 export const APPROVALS_KEYS: readonly string[] = Object.keys(approvalsSchema.shape);
 
+/** What a bad `parallel:` is told, whatever is wrong with it. */
+const PARALLEL = "Expected a whole number from 1 to 64 (steps at once; 1 runs them one at a time)";
+
 const nonEmpty = z.string().trim().min(1, { message: "Expected a non-empty string" });
 
 /** A destination `ssh` accepts as it is: an alias of ~/.ssh/config, `user@host`, `host`; never an option. */
@@ -131,10 +134,10 @@ export const frontmatterSchema = z
       .optional()
       .describe("Groups of hosts a step runs on with `on=<group>` (docs/format.md#targets): `app: [app-1, app-2]`, `{inventory: hosts.yml, group: web}`, or `{command: \"…\"}`; resolved once before the run and journaled."),
     parallel: z
-      .number({ message: "Expected a whole number" })
-      .int({ message: "Expected a whole number" })
-      .min(1, { message: "Expected at least 1" })
-      .max(64, { message: "Expected at most 64" })
+      .number({ message: PARALLEL })
+      .int({ message: PARALLEL })
+      .min(1, { message: PARALLEL })
+      .max(64, { message: PARALLEL })
       .optional()
       .describe("Steps at once (docs/format.md#independent-steps-in-parallel): steps whose `needs=` are all done run at the same time, at most this many; default 1 (one at a time). `--parallel N` on run and resume overrides it."),
     approvals: approvalsSchema.optional().describe("Who must sign the plan before a run (docs/approvals.md): `{required: 1, when: {TARGET_ENV: production}}`."),
