@@ -87,7 +87,7 @@ describe("a failure among steps at once", () => {
     const p = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", "true")}`, "parallel: 0\n");
     const r = await runIn(p, ["lint", "rb.md"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/rb\.md[\s\S]*4:\d+ +error +.*parallel.*at least 1|4:\d+ +error .*Expected at least 1/);
+    expect(r.stdout).toMatch(/rb\.md[\s\S]*4:11 +error +Expected a whole number from 1 to 64 \(steps at once; 1 runs them one at a time\) +frontmatter-schema/);
     const q = await runbookProject(`## Steps\n### A {#a}\n${fence("sh", "true")}`);
     const plan = await runIn(q, ["run", "rb.md", "--plan", "abc", "--parallel", "2"]);
     expect(plan.exitCode).toBe(2);
