@@ -41,10 +41,11 @@ export function sectionStarts(text: string): number[] {
       if (fence.test(content)) fence = undefined;
       continue;
     }
-    // Any indent, tabs too: a tab-indented fence can open inside a list item (a fuzz counterexample).
-    const open = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(content);
+    // Any indent, tabs too (a tab-indented fence can open inside a list item), and after list markers
+    // and `>` (`*  ```` opens a fence in a list item): both fuzz counterexamples.
+    const open = /^((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(`{3,}|~{3,})(.*)$/.exec(content);
     if (open && !(open[2]![0] === "`" && open[3]!.includes("`"))) {
-      // In a list item, a fence closes with the item: which one an indented fence is in is not known here.
+      // In a container, a fence closes with it: which one such a fence is in is not known here.
       if (open[1] !== "") break;
       fence = new RegExp(`^ {0,3}${open[2]![0] === "`" ? "`" : "~"}{${open[2]!.length},}[ \\t]*$`);
       blank = false;
