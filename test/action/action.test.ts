@@ -1,4 +1,4 @@
-import { chmod, cp, lstat, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
@@ -241,11 +241,11 @@ describe("the GitHub Action (action.yml)", () => {
 
 /**
  * The one command of the install step that would reach the registry (`npm install --prefix <tools>
- * typescript@… @types/node@… @types/react@…`), answered from the project's own node_modules, where
- * `npm ci` put the same versions; every other npm command is the real npm. It logs what it was asked.
+ * esbuild@…`), answered from the project's own node_modules, where `npm ci` put the same version (and
+ * its platform's binary); every other npm command is the real npm. It logs what it was asked.
  */
 const NPM_SHIM = `#!/usr/bin/env node
-const { cpSync, existsSync, mkdirSync, readFileSync, appendFileSync, symlinkSync } = require("node:fs");
+const { cpSync, existsSync, readFileSync, appendFileSync } = require("node:fs");
 const path = require("node:path");
 const args = process.argv.slice(2);
 if (args[0] !== "install" || args[1] !== "--prefix") {
@@ -259,17 +259,18 @@ const copy = (name, from) => {
   const dir = [path.join(from, "node_modules", name), path.join(process.env.PROJECT_ROOT, "node_modules", name)].find(existsSync);
   if (!dir || existsSync(path.join(tools, name))) return;
   cpSync(dir, path.join(tools, name), { recursive: true });
-  for (const dep of Object.keys(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).dependencies ?? {})) copy(dep, dir);
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+  for (const dep of Object.keys(pkg.dependencies ?? {})) copy(dep, dir);
+  // Optional ones (esbuild's binary for this platform) only where npm ci installed them.
+  for (const dep of Object.keys(pkg.optionalDependencies ?? {})) if ([dir, process.env.PROJECT_ROOT].some((d) => existsSync(path.join(d, "node_modules", dep)))) copy(dep, dir);
 };
 for (const spec of specs) copy(spec.slice(0, spec.lastIndexOf("@")), process.env.PROJECT_ROOT);
-mkdirSync(path.join(tools, ".bin"), { recursive: true });
-symlinkSync("../typescript/bin/tsc", path.join(tools, ".bin/tsc"));
 `;
 
 describe("the GitHub Action from a branch ref (no dist/ checked in)", () => {
-  // `uses: owner/runbook@main` checks out sources only: the install step compiles them with the
-  // TypeScript compiler alone, in a throwaway folder, and leaves no dev tool behind.
-  it("compiles with tsc alone, installs no dev dependency, and lints", async () => {
+  // `uses: owner/runbook@main` checks out sources only: the install step transpiles them with
+  // esbuild alone, in a throwaway folder, and leaves no dev tool behind.
+  it("transpiles with esbuild alone, installs no dev dependency, and lints", async () => {
     const actionPath = await tempDir("runbook-action-src-");
     for (const f of ["action.yml", "package.json", "package-lock.json", ".github/action", "src", "tsconfig.json", "tsconfig.build.json"]) await cp(path.join(ROOT, f), path.join(actionPath, f), { recursive: true });
     const bin = await tempDir("runbook-npm-shim-");
@@ -283,11 +284,12 @@ describe("the GitHub Action from a branch ref (no dist/ checked in)", () => {
     expect(steps(install.log), install.log.map((s) => s.stderr).join("\n")).toEqual([["Key the install cache", 0], ["Restore the install", 0], ["Install runbook", 0], ["Save the install", 0]]);
     expect(install.log[2]!.stdout.trim().split("\n").at(-1)).toMatch(/^\d+\.\d+\.\d+/);
     const dev = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")).devDependencies as Record<string, string>;
-    expect(await readFile(shimLog, "utf8")).toBe(`typescript@${dev.typescript} @types/node@${dev["@types/node"]} @types/react@${dev["@types/react"]}\n`);
+    expect(await readFile(shimLog, "utf8")).toBe(`esbuild@${dev.esbuild}\n`);
     const installed = await readFile(path.join(actionPath, "node_modules/.package-lock.json"), "utf8");
-    expect(installed).not.toMatch(/"node_modules\/(eslint|vitest|typescript)"/);
-    // The links to the compiler's types are gone with the throwaway folder.
-    for (const t of ["node", "react"]) expect(existsSync(path.join(actionPath, "node_modules/@types", t)) && (await lstat(path.join(actionPath, "node_modules/@types", t))).isSymbolicLink()).toBe(false);
+    expect(installed).not.toMatch(/"node_modules\/(eslint|vitest|typescript|esbuild)"/);
+    expect(existsSync(path.join(actionPath, "node_modules/esbuild"))).toBe(false);
+    // Every module of the sources, in tsc's layout (the lint worker thread is loaded by path).
+    for (const f of ["dist/cli/bin.js", "dist/check/batch/worker.js", "dist/editor/index.js", "dist/tui/run-tui.js"]) expect(existsSync(path.join(actionPath, f)), f).toBe(true);
 
     const repo = await gitRepo();
     await repo.write("runbooks/top.md", runbook("top", 'echo "$UNDECLARED_TOP"'));
