@@ -6,8 +6,13 @@ import { acquireLock, thisHost } from "../../dist/state/lock.js";
 
 const [dir, startAt, name] = process.argv.slice(2);
 const tried = path.join(dir, "tried");
+// Sleep until just before the instant, then spin: a timer alone would add milliseconds of skew
+// between the two racers, and spinning all the way burns a core per racer on a busy machine.
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const wake = Number(startAt) - 5;
+if (wake > Date.now()) Atomics.wait(nap, 0, 0, wake - Date.now());
 while (Date.now() < Number(startAt)) {
-  // spin: a timer would add milliseconds of skew between the two racers
+  // spin
 }
 let result;
 try {
