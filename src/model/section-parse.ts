@@ -43,7 +43,7 @@ export function sectionStarts(text: string): number[] {
     }
     // Any indent, tabs too (a tab-indented fence can open inside a list item), and after list markers
     // and `>` (`*  ```` opens a fence in a list item): both fuzz counterexamples.
-    const open = /^((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(`{3,}|~{3,})(.*)$/.exec(content);
+    const open = CONTAINED_FENCE.exec(content);
     if (open && !(open[2]![0] === "`" && open[3]!.includes("`"))) {
       // In a container, a fence closes with it: which one such a fence is in is not known here.
       if (open[1] !== "") break;
@@ -51,12 +51,18 @@ export function sectionStarts(text: string): number[] {
       blank = false;
       continue;
     }
-    if (/^ {0,3}</.test(content)) break;
+    // An HTML block, at the margin or in a container (`1. one` then `\t<!--`: a fuzz counterexample).
+    if (CONTAINED_HTML.test(content)) break;
     if (blank && /^#{1,6}(?:[ \t]|$)/.test(content)) cuts.push(start);
     blank = /^[ \t]*$/.test(content);
   }
   return cuts;
 }
+
+/** Indentation and container markers (`>`, `-`, `*`, `+`, `1.`, `1)`) before a line's first block. */
+const PREFIX = String.raw`(?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*`;
+const CONTAINED_FENCE = new RegExp(String.raw`^(${PREFIX})(\`{3,}|~{3,})(.*)$`);
+const CONTAINED_HTML = new RegExp(`^${PREFIX}<`);
 
 /**
  * A parse that re-parses only the sections that changed since the texts it parsed last (see

@@ -54,8 +54,8 @@ describe("parsing by section, as the language server does", () => {
     );
   }, 600_000);
 
-  it("gives the whole text's tree for a fence in a list item, tab-indented or after the marker (fuzz counterexamples)", () => {
-    for (const text of ["- item\n\t```\n\n# T\n", "*  ```\n\n## Steps\n", "> ```\n\n# T\n", "1. ~~~\n\n# T\n"]) {
+  it("gives the whole text's tree for a fence or HTML in a list item, tab-indented or after the marker (fuzz counterexamples)", () => {
+    for (const text of ["- item\n\t```\n\n# T\n", "*  ```\n\n## Steps\n", "> ```\n\n# T\n", "1. ~~~\n\n# T\n", "1. one\n\t<!--\n\n### Step {#s}\n", "- <div>\n\n# T\n"]) {
       expect(sectionParser(parseMarkdown)(text), JSON.stringify(text)).toEqual(parseMarkdown(text));
     }
   });
