@@ -60,7 +60,10 @@ export default defineConfig({
     // starts the longest files first (by their last duration), so the run does not end on a tail of
     // e2e files two at a time. Vitest requires one worker count for projects that run together.
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E } },
+      // Unit files share their worker's module graph (no fresh import of remark, zod, ink and the
+      // sources per file: a third of the unit project's CPU). They keep no state between files: what
+      // a test changes of the process (timers, env) it restores, and src/ keeps caches per call.
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.{ts,tsx}"], exclude: E2E, isolate: false } },
       { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/helpers/build-on-demand.ts"] } },
     ],
   },
