@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, linkSync, op
 import path from "node:path";
 import { EXIT, JournalCorruptError, JournalError } from "../core/errors.js";
 import { NotRegularFileError, openRegular } from "../system/open-regular.js";
+import { fsyncDir } from "../system/fsync-dir.js";
 import { sealLine, unsealLine } from "./checksum.js";
 import { eventSchema, JOURNAL_VERSION, READABLE_VERSIONS, type JournalEvent, type NewEvent } from "./events.js";
 
@@ -283,11 +284,3 @@ function unlinkQuiet(file: string): void {
   }
 }
 
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, constants, lstatSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync, fsyncSync } from "node:fs";
 import path from "node:path";
 import { JournalError } from "../core/errors.js";
-import { fsyncDir } from "../journal/store.js";
+import { fsyncDir } from "../system/fsync-dir.js";
 import { journalPath, makeStateSubdir } from "./state-dir.js";
 import { readHolder } from "./lock.js";
 import type { NoteInbox, QueuedNote } from "../journal/ports.js";

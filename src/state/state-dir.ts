@@ -2,7 +2,7 @@ import { closeSync, constants, openSync, readdirSync, writeSync } from "node:fs"
 import path from "node:path";
 import { UsageError } from "../core/errors.js";
 import { mkdirp } from "../system/mkdirp.js";
-import { fsyncDir } from "../journal/store.js";
+import { fsyncDir } from "../system/fsync-dir.js";
 import { RUN_ID_PATTERN } from "../journal/run-id.js";
 
 /**

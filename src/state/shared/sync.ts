@@ -3,7 +3,7 @@ import { closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, ope
 import os from "node:os";
 import path from "node:path";
 import { kindOf } from "../../system/open-regular.js";
-import { fsyncDir } from "../../journal/store.js";
+import { fsyncDir } from "../../system/fsync-dir.js";
 import { RUN_ID_PATTERN } from "../../journal/run-id.js";
 import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../state-dir.js";
 import { readHolder, thisHost } from "../lock.js";
