@@ -66,7 +66,9 @@ describe("lint on worker threads", () => {
     // is salted with what wrote it, and the build's salt is not the sources').
     const run = (workers: string, format: string, cache: string[]) =>
       runCli(["lint", "test/fixtures", "runbooks", "--format", format, "--as-of", "2026-11-27", ...cache], { env: { RUNBOOK_WORKERS: workers }, timeout: 120_000 });
-    for (const format of ["stylish", "json"]) {
+    // JSON carries every field of every finding (the formats are drawn from the same report: the
+    // test above holds the pool to one thread in each of them).
+    for (const format of ["json"]) {
       rmSync(where, { force: true });
       const none = await run("0", format, ["--no-cache"]);
       // Filled by the pool, read back on one thread and on the pool.
