@@ -1,13 +1,46 @@
 import type { EventOf, JournalEvent, NewEventOf } from "./events.js";
 import type { JournalSink, ScanResult } from "./store.js";
+import type { ProcessRunner } from "../system/process-runner.js";
 
 /**
  * The ports: what a run and the state below it touch outside themselves, as interfaces. They live
  * here, below both the run (`run/`, which uses them) and the state (`state/`, which implements them
  * on files and on the git remote), so neither imports the other to name them. Only journal types
- * are named: no fold, no screen, no command line. The World a session runs in (run/world.ts) is
- * made of these.
+ * are named: no fold, no screen, no command line. `Ports` is the machine a session runs on; the
+ * World (run/world.ts) is `Ports` and the screen side, whose types are the run's (its state, its
+ * questions).
  */
+
+/**
+ * The machine a run session is given: where runs are journaled, the locks, processes, time, git,
+ * signals and the operator's name. `main` builds the real one once (cli/real-world.ts); tests pass
+ * fakes (an in-memory store, a scripted runner, a fixed clock) for fast cases and keep one real test
+ * per kind of process or file behaviour.
+ */
+export interface Ports {
+  readonly store: JournalStore;
+  readonly locks: Locks;
+  readonly runner: ProcessRunner;
+  readonly processes: Processes;
+  readonly clock: Clock;
+  readonly git: Git;
+  readonly host: string;
+  readonly pid: number;
+  /** Who is running this: RUNBOOK_OPERATOR, else the login name. */
+  readonly operator: string;
+  /** Calls `handler` on SIGINT, SIGTERM and SIGHUP; returns what removes it. */
+  onSignal(handler: (signal: string) => void): () => void;
+  /** The environment blocks inherit. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Between TERM and KILL when a block is stopped. */
+  readonly graceMs: number;
+  /** Bytes of output journaled per attempt of a block (`output_limit`, `RUNBOOK_OUTPUT_LIMIT`); the engine's default when not set. */
+  readonly outputLimit?: number | undefined;
+  /** A line for the operator that is not part of a run's screen (stderr). */
+  notice(text: string): void;
+  /** A short answer that is the command's output (stdout), such as "already completed". */
+  print(text: string): void;
+}
 
 /** Time, for the engine and the locks: tests pass a fixed one. */
 export interface Clock {

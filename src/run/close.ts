@@ -5,7 +5,7 @@ import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { readRun } from "./read-run.js";
 import { runWord, type RunState } from "./state.js";
-import type { World } from "./world.js";
+import type { Ports } from "../journal/ports.js";
 
 /** What `runbook close` journaled: the run's state after its `run_finished` (status `closed`). */
 export interface Closed {
@@ -18,7 +18,7 @@ export interface Closed {
  * runbook's lock, taken for a moment (a shared one too, and the end is pushed): a run live anywhere
  * is refused, and so is a run that already ended. It runs nothing and stops nothing.
  */
-export async function closeRun(world: World, runId: string, reason: string): Promise<Closed> {
+export async function closeRun(world: Ports, runId: string, reason: string): Promise<Closed> {
   const { store, locks, operator } = world;
   const read = () => readRun(store, runId);
   // An ended run is refused before any lock is taken (and again under the lock: someone may end it meanwhile).

@@ -3,7 +3,7 @@ import { LockHeldError, type LockHolder } from "../state/lock.js";
 import { journalQueuedNotes } from "./queued-notes.js";
 import { RunJournal } from "./run-journal.js";
 import { readRun } from "./read-run.js";
-import type { World } from "./world.js";
+import type { Ports } from "../journal/ports.js";
 
 export type NoteOutcome =
   /** Written to the journal by this process, which held the lock for a moment (also when the live runner it was left for ended first). */
@@ -25,7 +25,7 @@ export const NOTE_WAIT_MS = 5000;
  * pushes it). A run live in another process on this machine, in this state folder, gets the note
  * through its inbox and journals it itself (its screen shows it); a run live elsewhere is refused.
  */
-export async function leaveNote(world: World, runId: string, runbookId: string, text: string, waitMs = NOTE_WAIT_MS): Promise<NoteOutcome> {
+export async function leaveNote(world: Ports, runId: string, runbookId: string, text: string, waitMs = NOTE_WAIT_MS): Promise<NoteOutcome> {
   const { store, locks, operator } = world;
   const deadline = world.clock.now() + waitMs;
   let queued: { id: string; runner: LockHolder } | undefined;

@@ -1,7 +1,6 @@
 import type { Plan } from "./plan.js";
-import type { ProcessRunner } from "../system/process-runner.js";
 import type { EventOf, JournalEvent, NewEventOf } from "../journal/events.js";
-import type { Clock, Git, JournalStore, Locks, Processes } from "../journal/ports.js";
+import type { Ports } from "../journal/ports.js";
 import type { Ask, Operator } from "./ask.js";
 import type { ReviewParams } from "./param-review.js";
 import type { AskParam } from "./params.js";
@@ -10,36 +9,13 @@ import type { OfferHandover } from "./handover.js";
 import type { TargetIo } from "./targets.js";
 
 // The ports live below both the run and the state (journal/ports.ts); named here too, for the run's callers.
-export type { Clock, Git, HandoverRecord, JournalStore, Lock, LockHolder, Locks, NoteInbox, Processes, QueuedNote } from "../journal/ports.js";
+export type { Clock, Git, HandoverRecord, JournalStore, Lock, LockHolder, Locks, NoteInbox, Ports, Processes, QueuedNote } from "../journal/ports.js";
 
 /**
- * Everything a run session touches outside itself. `main` builds the real one once; tests pass
- * fakes (an in-memory store, a scripted runner, a fixed clock) for fast cases and keep one real test
- * per kind of process or file behaviour.
+ * Everything a run session touches outside itself: the machine (`Ports`, journal/ports.ts, below
+ * both the run and the state) and the screen side, named in the run's own types.
  */
-export interface World {
-  readonly store: JournalStore;
-  readonly locks: Locks;
-  readonly runner: ProcessRunner;
-  readonly processes: Processes;
-  readonly clock: Clock;
-  readonly git: Git;
-  readonly host: string;
-  readonly pid: number;
-  /** Who is running this: RUNBOOK_OPERATOR, else the login name. */
-  readonly operator: string;
-  /** Calls `handler` on SIGINT, SIGTERM and SIGHUP; returns what removes it. */
-  onSignal(handler: (signal: string) => void): () => void;
-  /** The environment blocks inherit. */
-  readonly env: Readonly<Record<string, string>>;
-  /** Between TERM and KILL when a block is stopped. */
-  readonly graceMs: number;
-  /** Bytes of output journaled per attempt of a block (`output_limit`, `RUNBOOK_OUTPUT_LIMIT`); the engine's default when not set. */
-  readonly outputLimit?: number | undefined;
-  /** A line for the operator that is not part of a run's screen (stderr). */
-  notice(text: string): void;
-  /** A short answer that is the command's output (stdout), such as "already completed". */
-  print(text: string): void;
+export interface World extends Ports {
   /** Opens the screen side of a run: the terminal UI, plain lines, or JSON Lines. */
   openFrontEnd(plan: Plan, onStop: () => void): Promise<FrontEnd>;
   /** Reads inventories and runs the commands that list hosts (`targets:`); the real ones when not given. */
