@@ -119,7 +119,18 @@ export function readStepOutline(input: string): StepOutline | undefined {
   }
   // A fence never closed runs to the end of the document.
   if (fence && !closeFence(text.length)) return undefined;
-  return { prerequisites, steps, rollback };
+  return { prerequisites, steps: steps.map((s) => ({ id: s.id, blocks: asStepHolds(s.blocks) })), rollback };
+}
+
+/**
+ * A step's blocks as the model holds them, whatever their order in the text: the first command, the
+ * first verify, the first rollback, then the other commands (a second verify or rollback is a lint
+ * finding, not part of the step). A verify written before its command is a fuzz counterexample.
+ */
+function asStepHolds(blocks: readonly OutlineBlock[]): OutlineBlock[] {
+  const of = (role: OutlineBlock["role"]) => blocks.filter((b) => b.role === role);
+  const [command, ...extraCommands] = of("command");
+  return [command, of("verify")[0], of("rollback")[0], ...extraCommands].filter((b) => b !== undefined);
 }
 
 /** As `buildRunbook` names a step from its heading. */

@@ -90,6 +90,12 @@ describe("the steps' outline read without the Markdown parser", () => {
     void holds("\ufeff\ufeff## Steps\n### A {#a}\n```sh\necho\n```\n");
   });
 
+  it("equals the full parse on a step whose verify comes before its command, or has two (fuzz counterexample)", () => {
+    for (const text of ["## steps:\n### 1. Step\n```sh verify\n  ```\n```SH\n", "## Steps\n### A\n```sh verify\nv1\n```\n```sh verify\nv2\n```\n```sh\nc\n```\n```sh rollback\nr\n```\n```sh\nc2\n```\n"]) {
+      expect(holds(text), JSON.stringify(text)).toBe(true);
+    }
+  });
+
   it("equals the full parse on fuzzed texts", () => {
     fc.assert(fc.property(fuzzed, (text) => void holds(text)), { numRuns: 3000 });
   });
