@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/helpers/longest-first.js";
 
 /**
  * Test files that spawn the built package (dist/): signals, crashes, a terminal, PostgreSQL, the
@@ -53,12 +54,12 @@ export default defineConfig({
     // Most test time is spent waiting (child processes, git, leases, terminals), not computing: on
     // two cores vitest's default (cores - 1 = one file at a time) leaves the machine idle.
     maxWorkers: 4,
+    sequence: { sequencer: LongestFirst },
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
-    // One group, one pool: the e2e files (long, mostly waiting on processes, leases and terminals)
-    // run beside the unit files (short, mostly computing) instead of after them, and the sequencer
-    // starts the longest files first (by their last duration), so the run does not end on a tail of
-    // e2e files two at a time. Vitest requires one worker count for projects that run together.
+    // One group, one pool of 4 workers: the e2e files (long, mostly waiting on processes, leases and
+    // terminals) first, then the unit files, the longest first in each (test/helpers/longest-first.ts,
+    // also in a fresh clone). Vitest requires one worker count for projects that run together.
     projects: [
       // Unit files share their worker's module graph (no fresh import of remark, zod, ink and the
       // sources per file: a third of the unit project's CPU). They keep no state between files: what
