@@ -1,7 +1,7 @@
-import { gitBytes, gitStream } from "./git.js";
-import { existsSync, realpathSync } from "node:fs";
+import { gitBytes, gitStream, gitToFile } from "./git.js";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { StringDecoder } from "node:string_decoder";
 
 export interface Commit {
   readonly hash: string;
@@ -116,7 +116,7 @@ function startLog(root: string, files: readonly string[]): StartedLog {
   };
   const folder = sharedFolder(files.map(relative));
   const blobs = new BlobReader(root);
-  const log = streamLog(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])], folder);
+  const log = fileLog(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])], folder);
   return { realRoot, folder, log, blobs, relative };
 }
 
@@ -136,17 +136,37 @@ interface ParsedLog {
 }
 
 /**
- * The log read as git writes it, a commit at a time: the parse keeps pace with git rather than
- * starting when it ends (half a megabyte for 5,000 commits). Each commit is `\x1e` hash `\x1f`
- * date `\x1f` subject, `\0`, then the paths it touched, each ended by `\0`. A git that fails
+ * The log, written by git to a private temporary file and parsed once git is done. Each commit is
+ * `\x1e` hash `\x1f` date `\x1f` subject, `\0`, then the paths it touched, each ended by `\0`. Not a
+ * pipe: while git logs, this process reads the runbooks and judges their verified versions, and a
+ * pipe it is too busy to drain stops git (the log took twice as long that way). A git that fails
  * (no commits yet) is an empty history.
  */
-function streamLog(root: string, args: readonly string[], folder: string): Promise<ParsedLog> {
+async function fileLog(root: string, args: readonly string[], folder: string): Promise<ParsedLog> {
+  const empty = { commits: [], touched: new Map() };
+  const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-log-"));
+  try {
+    const file = path.join(dir, "log");
+    const fd = openSync(file, "wx", 0o600);
+    let code: number;
+    try {
+      code = await gitToFile(root, args, fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (code !== 0) return empty;
+    return parseLog(readFileSync(file, "utf8"), folder);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parseLog(text: string, folder: string): ParsedLog {
   const commits: Commit[] = [];
   const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
-  const take = (entry: string) => {
+  for (const entry of text.split("\x1e")) {
     const end = entry.indexOf("\0");
-    if (end === -1) return;
+    if (end === -1) continue;
     const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
     const commit = { hash, date, subject };
     const index = commits.push(commit) - 1;
@@ -157,31 +177,8 @@ function streamLog(root: string, args: readonly string[], folder: string): Promi
       if (list) list.push({ index, commit });
       else touched.set(rel, [{ index, commit }]);
     }
-  };
-  return new Promise((resolve) => {
-    const child = gitStream(root, args, { stderr: "ignore" });
-    child.stdin.end();
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      const text = rest + decoder.write(chunk);
-      // The last commit may go on in the next chunk: kept until the next one starts.
-      const last = text.lastIndexOf("\x1e");
-      if (last <= 0) {
-        rest = text;
-        return;
-      }
-      for (const entry of text.slice(0, last).split("\x1e")) take(entry);
-      rest = text.slice(last);
-    });
-    const empty = { commits: [], touched: new Map() };
-    child.on("error", () => resolve(empty));
-    child.on("close", (code) => {
-      if (code !== 0) return resolve(empty);
-      for (const entry of (rest + decoder.end()).split("\x1e")) take(entry);
-      resolve({ commits, touched });
-    });
-  });
+  }
+  return { commits, touched };
 }
 
 /** A file's path from the repository's root, with `/`, through symbolic links. */

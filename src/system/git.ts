@@ -136,6 +136,18 @@ export function repoAt(dir: string): SimpleGit {
  * journal streamed into `hash-object --stdin` or out of `cat-file --batch`, and one `cat-file --batch`
  * kept open for a whole history. Never prompts.
  */
+/**
+ * git writing its output to a file it is handed (an open descriptor) rather than a pipe: it never
+ * waits for this process to read, however busy this process is. Resolves to git's exit code.
+ */
+export function gitToFile(cwd: string, args: readonly string[], fd: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, { cwd, stdio: ["ignore", fd, "ignore"], env: { ...process.env, ...NO_PROMPT } });
+    child.on("error", () => resolve(-1));
+    child.on("close", (code) => resolve(code ?? -1));
+  });
+}
+
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "pipe" }): ChildProcessByStdio<Writable, Readable, Readable>;
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "ignore" }): ChildProcessByStdio<Writable, Readable, null>;
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "pipe" | "ignore" }): ChildProcessByStdio<Writable, Readable, Readable | null> {
