@@ -80,7 +80,7 @@ async function finishHistory(dir: string, files: readonly string[], started: Sta
   }
   const { blobs, relative } = read;
   // No commits yet (or git failed): an empty history, not an error.
-  const { commits, touched } = await read.log;
+  const { commits, touched, blobs: written } = await read.log;
   const byHash = new Map(commits.map((c, i) => [c.hash, i]));
   const resolved = new Map<string, number | undefined>();
   return {
@@ -94,16 +94,20 @@ async function finishHistory(dir: string, files: readonly string[], started: Sta
     hashAt: (index) => commits[index]!.hash,
     touched: (rel) => touched.get(rel) ?? [],
     relative,
-    show: (commit, rel) => blobs.read(`${commit}:${rel}`),
+    show: (commit, rel) => {
+      const blob = written.get(`${commit}\0${rel}`);
+      if (blob === undefined) return blobs.read(`${commit}:${rel}`);
+      return /^0+$/.test(blob) ? Promise.resolve(undefined) : blobs.read(blob);
+    },
     close: () => blobs.close(),
   };
 }
 
 /**
- * One `git log --name-only -z` in `root`, its file lists limited to the folder the files share
- * (`--relative`), which spares git the rest of each tree without a pathspec's second pass. History
- * is read because some runbook records a verified commit, so an old version is read next: the
- * `git cat-file` reader starts beside the log, not after it.
+ * One `git log --raw -z` in `root` (each file a commit touched, with the blob it left), its file
+ * lists limited to the folder the files share (`--relative`), which spares git the rest of each tree
+ * without a pathspec's second pass. History is read because some runbook records a verified commit,
+ * so an old version is read next: the `git cat-file` reader starts beside the log, not after it.
  */
 function startLog(root: string, files: readonly string[]): StartedLog {
   const realRoot = realpathSync.native(root);
@@ -116,7 +120,7 @@ function startLog(root: string, files: readonly string[]): StartedLog {
   };
   const folder = sharedFolder(files.map(relative));
   const blobs = new BlobReader(root);
-  const log = fileLog(root, ["log", "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])], folder);
+  const log = fileLog(root, ["log", "--no-renames", "--raw", "--no-abbrev", "-z", "--format=%x1e%H%x1f%cI%x1f%s", ...(folder ? [`--relative=${folder}/`] : [])], folder);
   return { realRoot, folder, log, blobs, relative };
 }
 
@@ -133,6 +137,11 @@ interface ParsedLog {
   readonly commits: readonly Commit[];
   /** By path from the root: the commits that touched it, newest first, with their index in `commits`. */
   readonly touched: ReadonlyMap<string, Array<{ index: number; commit: Commit }>>;
+  /**
+   * The blob a commit that touched a file left it as, by `hash NUL path`: that version is read by its
+   * id, without git walking the commit's trees to the path (all zeros: the commit removed it).
+   */
+  readonly blobs: ReadonlyMap<string, string>;
 }
 
 /**
@@ -143,7 +152,7 @@ interface ParsedLog {
  * (no commits yet) is an empty history.
  */
 async function fileLog(root: string, args: readonly string[], folder: string): Promise<ParsedLog> {
-  const empty = { commits: [], touched: new Map() };
+  const empty = { commits: [], touched: new Map(), blobs: new Map() };
   const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-log-"));
   try {
     const file = path.join(dir, "log");
@@ -164,21 +173,27 @@ async function fileLog(root: string, args: readonly string[], folder: string): P
 function parseLog(text: string, folder: string): ParsedLog {
   const commits: Commit[] = [];
   const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
+  const blobs = new Map<string, string>();
   for (const entry of text.split("\x1e")) {
     const end = entry.indexOf("\0");
     if (end === -1) continue;
     const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
     const commit = { hash, date, subject };
     const index = commits.push(commit) - 1;
-    for (const name of entry.slice(end + 1).replace(/^\n/, "").split("\0")) {
+    // `--raw -z`: for each file, `:<mode> <mode> <old blob> <new blob> <status>` and its path, each ended by NUL.
+    const fields = entry.slice(end + 1).replace(/^\n/, "").split("\0");
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const name = fields[i + 1]!;
       if (!name) continue;
       const rel = folder ? `${folder}/${name}` : name;
       const list = touched.get(rel);
       if (list) list.push({ index, commit });
       else touched.set(rel, [{ index, commit }]);
+      const blob = fields[i]!.split(" ")[3];
+      if (blob) blobs.set(`${hash}\0${rel}`, blob);
     }
   }
-  return { commits, touched };
+  return { commits, touched, blobs };
 }
 
 /** A file's path from the repository's root, with `/`, through symbolic links. */

@@ -51,6 +51,21 @@ describe("runbook stale", () => {
     expect(JSON.parse(lint.stdout).files[0].diagnostics.map((d: { ruleId: string }) => d.ruleId)).toContain("stale-changed");
   });
 
+  it("names the commit that removed a runbook later put back with other steps, and not a commit that put back the same ones", async () => {
+    const repo = await verifiedRepo();
+    const file = path.join(repo.dir, "runbooks/db.md");
+    const verified = readFileSync(file, "utf8");
+    await repo.git("rm", "-q", "runbooks/db.md");
+    const removed = await repo.commit("remove the runbook", "2026-11-05T00:00:00Z");
+    await repo.write("runbooks/db.md", verified);
+    await repo.commit("put it back as it was", "2026-11-06T00:00:00Z");
+    // Read from the log's blobs (a removal leaves none): the same steps as verified, so fresh.
+    expect((await staleJson(repo.dir, ["--as-of", "2026-11-10"])).json.runbooks[0]?.findings).toEqual([]);
+    writeFileSync(file, verified.replace("systemctl restart db", "systemctl restart db --now"));
+    await repo.commit("put back other steps", "2026-11-07T00:00:00Z");
+    expect((await staleJson(repo.dir, ["--as-of", "2026-11-10"])).json.runbooks[0]?.findings).toMatchObject([{ kind: "changed", message: `Steps changed since verified: ${removed.slice(0, 8)} (2026-11-05: remove the runbook); verify it again` }]);
+  });
+
   it("flags uncommitted changes to the steps", async () => {
     const repo = await verifiedRepo();
     const file = path.join(repo.dir, "runbooks/db.md");
