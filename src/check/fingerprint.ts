@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { buildRunbook } from "../model/build-runbook.js";
 import { readStepOutline, type StepOutline } from "../model/step-outline.js";
+import { fingerprintedBlocks } from "../model/step-blocks.js";
 import type { Runbook } from "../model/types.js";
 
 /**
@@ -11,7 +12,7 @@ import type { Runbook } from "../model/types.js";
 export function stepsFingerprint(runbook: Runbook): string {
   return outlineFingerprint({
     prerequisites: runbook.prerequisites,
-    steps: runbook.steps.map((s) => ({ id: s.id, blocks: [s.command, s.verify, s.rollback, ...s.extraCommands].filter((b) => b !== undefined) })),
+    steps: runbook.steps.map((s) => ({ id: s.id, blocks: fingerprintedBlocks(s) })),
     rollback: runbook.rollback,
   });
 }

@@ -1,4 +1,5 @@
 import type { Code, Heading as MdHeading, Nodes, Root, RootContent } from "mdast";
+import { blocksByRole } from "./step-blocks.js";
 import type { Problem } from "./problem.js";
 import { parseYaml, type FrontmatterSource } from "./frontmatter-yaml.js";
 import { readFlatFrontmatter } from "./frontmatter-flat.js";
@@ -198,10 +199,7 @@ function startStep(node: MdHeading, heading: Heading, index: number, problems: P
 }
 
 function finishStep(d: StepDraft, index: number, text: string, problems: Problem[]): Step {
-  const of = (role: ShellBlock["role"]) => d.blocks.filter((b) => b.role === role);
-  const [command, ...extraCommands] = of("command");
-  const [rollback, ...extraRollbacks] = of("rollback");
-  const [verify, ...extraVerifies] = of("verify");
+  const { command, extraCommands, rollback, extraRollbacks, verify, extraVerifies } = blocksByRole(d.blocks);
   const attrs = command?.attributes ?? {};
   if (attrs.irreversible !== undefined && rollback) {
     problems.push({

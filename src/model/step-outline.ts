@@ -1,4 +1,5 @@
 import { readBlockAttributes } from "./block-attributes.js";
+import { blocksByRole, fingerprintedBlocks } from "./step-blocks.js";
 import { MAX_RUNBOOK_CHARS, sectionOf } from "./build-runbook.js";
 import { frontmatterOf } from "./frontmatter-text.js";
 import { checkMarkdownLimits } from "./markdown-limits.js";
@@ -119,18 +120,7 @@ export function readStepOutline(input: string): StepOutline | undefined {
   }
   // A fence never closed runs to the end of the document.
   if (fence && !closeFence(text.length)) return undefined;
-  return { prerequisites, steps: steps.map((s) => ({ id: s.id, blocks: asStepHolds(s.blocks) })), rollback };
-}
-
-/**
- * A step's blocks as the model holds them, whatever their order in the text: the first command, the
- * first verify, the first rollback, then the other commands (a second verify or rollback is a lint
- * finding, not part of the step). A verify written before its command is a fuzz counterexample.
- */
-function asStepHolds(blocks: readonly OutlineBlock[]): OutlineBlock[] {
-  const of = (role: OutlineBlock["role"]) => blocks.filter((b) => b.role === role);
-  const [command, ...extraCommands] = of("command");
-  return [command, of("verify")[0], of("rollback")[0], ...extraCommands].filter((b) => b !== undefined);
+  return { prerequisites, steps: steps.map((s) => ({ id: s.id, blocks: fingerprintedBlocks(blocksByRole(s.blocks)) })), rollback };
 }
 
 /** As `buildRunbook` names a step from its heading. */
