@@ -1,7 +1,8 @@
 import { gitBytes, gitStream, gitToFile } from "./git.js";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, realpathSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 export interface Commit {
   readonly hash: string;
@@ -145,55 +146,80 @@ interface ParsedLog {
 }
 
 /**
- * The log, written by git to a private temporary file and parsed once git is done. Each commit is
- * `\x1e` hash `\x1f` date `\x1f` subject, `\0`, then the paths it touched, each ended by `\0`. Not a
- * pipe: while git logs, this process reads the runbooks and judges their verified versions, and a
- * pipe it is too busy to drain stops git (the log took twice as long that way). A git that fails
- * (no commits yet) is an empty history.
+ * The log, written by git to a private temporary file and parsed once git is done. Not a pipe:
+ * while git logs, this process reads the runbooks and judges their verified versions, and a pipe it
+ * is too busy to drain stops git (the log took twice as long that way). Read a chunk at a time, so
+ * a long history is never one string. A git that fails (no commits yet) is an empty history.
  */
 async function fileLog(root: string, args: readonly string[], folder: string): Promise<ParsedLog> {
-  const empty = { commits: [], touched: new Map(), blobs: new Map() };
+  const log = new LogParser(folder);
   const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-log-"));
   try {
-    const file = path.join(dir, "log");
-    const fd = openSync(file, "wx", 0o600);
-    let code: number;
+    const fd = openSync(path.join(dir, "log"), "wx+", 0o600);
     try {
-      code = await gitToFile(root, args, fd);
+      if ((await gitToFile(root, args, fd)) !== 0) return log.done();
+      const decoder = new StringDecoder("utf8");
+      const chunk = Buffer.alloc(1 << 20);
+      for (let at = 0, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n) log.write(decoder.write(chunk.subarray(0, n)));
+      log.write(decoder.end());
     } finally {
       closeSync(fd);
     }
-    if (code !== 0) return empty;
-    return parseLog(readFileSync(file, "utf8"), folder);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return log.done();
 }
 
-function parseLog(text: string, folder: string): ParsedLog {
-  const commits: Commit[] = [];
-  const touched = new Map<string, Array<{ index: number; commit: Commit }>>();
-  const blobs = new Map<string, string>();
-  for (const entry of text.split("\x1e")) {
+/**
+ * `git log --raw -z` parsed as it is read. Each commit is `\x1e` hash `\x1f` date `\x1f` subject,
+ * `\0`, then for each file it touched `:<mode> <mode> <old blob> <new blob> <status>` and its path,
+ * each ended by `\0`.
+ */
+class LogParser {
+  readonly #commits: Commit[] = [];
+  readonly #touched = new Map<string, Array<{ index: number; commit: Commit }>>();
+  readonly #blobs = new Map<string, string>();
+  #rest = "";
+
+  constructor(readonly folder: string) {}
+
+  write(text: string): void {
+    const all = this.#rest + text;
+    // The last commit may go on in the next chunk: kept until the next one starts.
+    const last = all.lastIndexOf("\x1e");
+    if (last <= 0) {
+      this.#rest = all;
+      return;
+    }
+    for (const entry of all.slice(0, last).split("\x1e")) this.#take(entry);
+    this.#rest = all.slice(last);
+  }
+
+  done(): ParsedLog {
+    for (const entry of this.#rest.split("\x1e")) this.#take(entry);
+    this.#rest = "";
+    return { commits: this.#commits, touched: this.#touched, blobs: this.#blobs };
+  }
+
+  #take(entry: string): void {
     const end = entry.indexOf("\0");
-    if (end === -1) continue;
+    if (end === -1) return;
     const [hash = "", date = "", subject = ""] = entry.slice(0, end).split("\x1f");
     const commit = { hash, date, subject };
-    const index = commits.push(commit) - 1;
-    // `--raw -z`: for each file, `:<mode> <mode> <old blob> <new blob> <status>` and its path, each ended by NUL.
+    const index = this.#commits.push(commit) - 1;
     const fields = entry.slice(end + 1).replace(/^\n/, "").split("\0");
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const name = fields[i + 1]!;
       if (!name) continue;
-      const rel = folder ? `${folder}/${name}` : name;
-      const list = touched.get(rel);
+      const rel = this.folder ? `${this.folder}/${name}` : name;
+      const list = this.#touched.get(rel);
       if (list) list.push({ index, commit });
-      else touched.set(rel, [{ index, commit }]);
+      else this.#touched.set(rel, [{ index, commit }]);
       const blob = fields[i]!.split(" ")[3];
-      if (blob) blobs.set(`${hash}\0${rel}`, blob);
+      if (blob) this.#blobs.set(`${hash}\0${rel}`, blob);
     }
   }
-  return { commits, touched, blobs };
 }
 
 /** A file's path from the repository's root, with `/`, through symbolic links. */
