@@ -337,7 +337,7 @@ function step(d: Draft, e: JournalEvent): void {
       d.tails.delete(e.target);
       // The value the command captured is the step's still while its verify block runs.
       const carried = e.phase === "verify" ? d.steps.get(e.target)?.attempt?.capture : undefined;
-      const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
+      const attempt = attemptOf(e, carried);
       if (e.phase === "check") {
         d.checks.set(e.target, { target: e.target, status: "running", attempt });
       } else if (d.rollback && e.phase === "rollback" && d.rollback.targets.includes(e.target)) {
@@ -474,6 +474,11 @@ function setHost(d: Draft, target: string, h: HostState): void {
 }
 
 /** An attempt on one host of a step on a group: the step is running, the host's own state says where. */
+/** An attempt as its `attempt_started` begins it; a verify block keeps the value its command captured. */
+function attemptOf(e: EventOf<"attempt_started">, capture: Attempt["capture"]): Attempt {
+  return { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture };
+}
+
 function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
   const host = e.host!;
   const s = d.steps.get(e.target);
@@ -481,7 +486,7 @@ function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
   const h: HostState = s.hosts.get(host) ?? { host, status: "pending", attempt: undefined, attempts: 0, rollbackAttempt: undefined, rollback: undefined };
   // The host's captured value stays while its verify block runs.
   const carried = e.phase === "verify" ? h.attempt?.capture : undefined;
-  const attempt: Attempt = { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture: carried };
+  const attempt = attemptOf(e, carried);
   if (e.phase === "rollback" && d.rollback?.targets.includes(e.target)) {
     const answers = new Map(d.rollback.answers);
     answers.delete(e.target);
