@@ -3,6 +3,7 @@ import { closeSync, constants, fsyncSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 import { readSmallJson } from "./small-file.js";
 import { makeStateSubdir } from "./state-dir.js";
+import { fsyncDir } from "../system/fsync-dir.js";
 
 const NAME = "folder-id.json";
 const ID = /^[0-9a-f]{16}$/;
@@ -27,6 +28,8 @@ export function stateFolderId(state: string): string {
     } finally {
       closeSync(fd);
     }
+    // Kept across a crash too: a folder that forgot its id would take its own runs for another's.
+    fsyncDir(state);
     return id;
   } catch {
     // Made meanwhile by another process (or unwritable): whatever it holds is the folder's.
