@@ -11,6 +11,7 @@ import { lockRef, runRef, trackingLockRef, trackingRunRef } from "./refs.js";
 import { fetchShared, prepareClone, pushAtomic, type ShareConfig } from "./remote.js";
 import type { RecordDescriber } from "./shared-record.js";
 import { completeLength, DEFAULT_CHUNK, samePrefix, segmentEnd } from "./stream.js";
+import { replaceJournal } from "./sync.js";
 
 type Me = { runId: string; user: string; startedAt: string };
 
@@ -145,8 +146,9 @@ async function acquireShared(m: SharedMachine, store: JournalStore, held: Map<st
  * The chain to push with the lock: the remote's, plus the first segment of what this clone
  * journaled and has not pushed (a runner that died before its last push, a run that went on
  * `--offline`; the held lease pushes the rest, a segment at a time); for a new run, its first
- * commit. A journal here that is not an extension of the remote's is refused: two machines wrote
- * the same run, or its history on the remote was rewritten. Compared and read as streams.
+ * commit. A journal here that the remote's extends is brought up to it; one that is neither an
+ * extension of the remote's nor a prefix of it is refused: two machines wrote the same run, or its
+ * history on the remote was rewritten. Compared and read as streams.
  */
 async function runChain(m: SharedMachine, store: JournalStore, runId: string, localTip: string | undefined, remoteTip: string | undefined, env: Record<string, string>) {
   const { repo } = m.config;
@@ -155,8 +157,17 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env, DEFAULT_CHUNK, m.config.signer);
   const chain = await chainAt(repo, base);
   const file = store.pathOf(runId);
-  const here = completeLength(file, chunk) ?? 0;
-  if (here < chain.bytes || !(await samePrefix(repo, chainObjects(chain), file, chain.bytes, chunk))) {
+  let here = completeLength(file, chunk) ?? 0;
+  let caughtUp = false;
+  if (here < chain.bytes && store.exists(runId) && (await samePrefix(repo, chainObjects(chain), file, here, chunk))) {
+    // The remote went on since this clone last looked (its runner pushed between this clone's sync
+    // and this fetch): the journal here is a prefix of the remote's, so the rest is brought in, under
+    // this clone's lock of the journal and before the run is read. The push below expects this tip.
+    await replaceJournal(repo, file, chain, chunk);
+    here = chain.bytes;
+    caughtUp = true;
+  }
+  if (here < chain.bytes || (!caughtUp && !(await samePrefix(repo, chainObjects(chain), file, chain.bytes, chunk)))) {
     throw new RunRefusedError(`run ${runId}'s journal in this clone and on ${m.config.remote} differ: two machines wrote it, or its history on ${m.config.remote} was rewritten`, {
       hint: "Nothing was changed. See `runbook share status`; keep both journals for the record.",
     });

@@ -252,6 +252,11 @@ async function writeTemp(repo: string, file: string, chain: Chain, chunk: number
 /** Writes a journal whole, as the file store would: private, fsynced, then renamed into place. Streamed from git. */
 async function writeJournal(stateDir: string, repo: string, file: string, chain: Chain, chunk: number): Promise<void> {
   ensureStateSubdir(stateDir, runsDir(stateDir));
+  await replaceJournal(repo, file, chain, chunk);
+}
+
+/** Replaces a journal, in a folder that exists, by a chain's: written beside it, fsynced, renamed into place. */
+export async function replaceJournal(repo: string, file: string, chain: Chain, chunk: number): Promise<void> {
   const tmp = await writeTemp(repo, file, chain, chunk);
   renameSync(tmp, file);
   fsyncDir(path.dirname(file));
