@@ -57,6 +57,8 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     // Shared, noisy machines: timing belongs in `npm run bench`, not in test assertions.
     retry: 0,
+    // Per test file: each test's temp folders are removed after it.
+    setupFiles: ["test/helpers/setup.ts"],
     // One group, one pool of 4 workers: the e2e files (long, mostly waiting on processes, leases and
     // terminals) first, then the unit files, the longest first in each (test/helpers/longest-first.ts,
     // also in a fresh clone). Vitest requires one worker count for projects that run together.

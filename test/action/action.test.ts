@@ -157,6 +157,7 @@ async function noNpm(): Promise<string> {
 describe("the GitHub Action (action.yml)", () => {
   let actionPath = "";
   let cache: ReturnType<typeof fakeCache>;
+  let cacheDir: string;
   let install: Awaited<ReturnType<typeof runAction>>;
 
   // The action as a caller's job checks it out (the repository at a release ref, with dist/ built),
@@ -164,10 +165,11 @@ describe("the GitHub Action (action.yml)", () => {
   beforeAll(async () => {
     actionPath = await mkdtemp(path.join(os.tmpdir(), "runbook-action-"));
     for (const f of ["action.yml", "package.json", "package-lock.json", "dist", ".github/action"]) await cp(path.join(ROOT, f), path.join(actionPath, f), { recursive: true });
-    cache = fakeCache(await mkdtemp(path.join(os.tmpdir(), "runbook-action-cache-")));
+    cacheDir = await mkdtemp(path.join(os.tmpdir(), "runbook-action-cache-"));
+    cache = fakeCache(cacheDir);
     install = await runAction({ actionPath, workspace: actionPath, phase: "install", cache });
   }, 120_000);
-  afterAll(() => rm(actionPath, { recursive: true, force: true }));
+  afterAll(() => Promise.all([actionPath, cacheDir].map((d) => rm(d, { recursive: true, force: true }))));
 
   it("installs production dependencies only, lints top-level and nested runbooks from a ** glob, reports staleness once, writes SARIF, and says how many of each", async () => {
     const repo = await gitRepo();

@@ -93,7 +93,8 @@ describe.skipIf(!hasTmux && !tmuxRequired)("the handoff report of a live run say
     await (async () => {
       for (const until = Date.now() + 60_000; Date.now() < until; ) {
         text = (await b!.run(["handoff", "--format", "text"])).stdout;
-        if (/held by: +alice@/.test(text) && /done: |changed: +snapshot/.test(text)) return;
+        // The runner pushes in the background: the remote may still say drain is running.
+        if (/held by: +alice@/.test(text) && /next step: +promote \(next; 2 of 4/.test(text)) return;
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
