@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { gitRepo } from "../helpers/git.js";
 import { sharedRepos, type Clone } from "../helpers/shared.js";
 import { signingKeys } from "../helpers/signing-keys.js";
@@ -227,7 +227,7 @@ describe("approvals without share: plans in .runbook/approvals/", () => {
     await repo.commit("runbooks");
     const mark = path.join(repo.dir, "marks");
     const env = { RUNBOOK_OPERATOR: "alice", RUNBOOK_PARAM_MARK: mark, GIT_CONFIG_NOSYSTEM: "1" };
-    const cli = (...args: string[]) => runCli(args, { cwd: repo.dir, env });
+    const cli = (...args: string[]) => runMain(args, { cwd: repo.dir, env });
     const req = await cli("request", "runbooks/deploy.md", "-p", "TARGET_ENV=production", "--key", k.key("alice"));
     expect(req.exitCode, req.stderr).toBe(0);
     const id = req.stdout.trim().split("\n").at(-1) ?? "";
