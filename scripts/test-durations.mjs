@@ -11,7 +11,12 @@ if (!report) {
   console.error("usage: node scripts/test-durations.mjs <vitest JSON report>");
   process.exit(2);
 }
-const files = JSON.parse(readFileSync(report, "utf8")).testResults.map((f) => ({ file: path.relative(ROOT, f.name), seconds: Math.round((f.endTime - f.startTime) / 1000) }));
+const results = JSON.parse(readFileSync(report, "utf8")).testResults;
+// The report may come from another clone (a fresh one, as CI runs): paths are taken from its test/ folder.
+const names = results.map((f) => f.name);
+const common = names.reduce((a, b) => { let i = 0; while (i < a.length && a[i] === b[i]) i++; return a.slice(0, i); }, names[0] ?? "");
+const root = common.includes(`${path.sep}test${path.sep}`) ? common.slice(0, common.lastIndexOf(`${path.sep}test${path.sep}`) + 1) : ROOT;
+const files = results.map((f) => ({ file: path.relative(root, f.name).split(path.sep).join("/"), seconds: Math.round((f.endTime - f.startTime) / 1000) }));
 // Files under 3 s are left out: their order hardly matters, and the file stays short.
 const kept = Object.fromEntries(files.filter((f) => f.seconds >= 3).sort((a, b) => b.seconds - a.seconds).map((f) => [f.file, f.seconds]));
 writeFileSync(path.join(ROOT, "test/durations.json"), `${JSON.stringify(kept, null, 1)}\n`);
