@@ -52,10 +52,13 @@ describe("notes from anyone on a shared run (refs/runbook/notes/<run-id>)", () =
     let out = "";
     runner.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     let runId = "";
-    for (let tries = 0; runId === "" && tries < 600; tries++) {
+    for (const until = Date.now() + 60_000; runId === "" && Date.now() < until; ) {
       const rows = JSON.parse((await b!.run(["runs", "--format", "json"])).stdout) as Array<{ runId: string; status: string }>;
       if (rows[0]?.status === "live") runId = rows[0].runId;
+      // Each look fetches from the remote: not back to back.
+      else await new Promise((r) => setTimeout(r, 100));
     }
+    expect(runId, "the run never showed as live from bob's clone").not.toBe("");
     const noted = await b!.run(["note", runId, "waiting on the DBA"]);
     expect(noted.exitCode, noted.stderr).toBe(0);
     expect(noted.stdout).toContain(`Noted on run ${runId} by bob (on origin, refs/runbook/notes/${runId}`);
