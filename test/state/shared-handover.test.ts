@@ -28,9 +28,11 @@ const marks = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").t
 const POLL = { RUNBOOK_SHARE_NOTES_POLL_MS: "200" };
 
 async function liveRunId(clone: Clone): Promise<string> {
-  for (let tries = 0; tries < 1200; tries++) {
+  for (const until = Date.now() + 60_000; Date.now() < until; ) {
     const rows = JSON.parse((await clone.run(["runs", "--format", "json"])).stdout) as Array<{ runId: string; status: string }>;
     if (rows[0]?.status === "live") return rows[0].runId;
+    // Each look fetches from the remote: not back to back.
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("the run never showed as live");
 }
