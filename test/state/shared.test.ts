@@ -51,9 +51,12 @@ describe("runs shared through the git remote", () => {
     const runner = a!.spawn(["run", "runbooks/failover.md"]);
     await waitFor(() => marks(s.mark).includes("two"), 60_000);
     // Clone B sees step two running, with its process group, in the shared journal; then A dies.
-    for (let seen = false; !seen; ) {
+    for (const until = Date.now() + 60_000; ; ) {
       const log = await b!.run(["log", "last", "--format", "json"]);
-      seen = log.exitCode === 0 && (JSON.parse(log.stdout) as Array<{ type: string; target?: string }>).some((e) => e.type === "attempt_spawned" && e.target === "two");
+      if (log.exitCode === 0 && (JSON.parse(log.stdout) as Array<{ type: string; target?: string }>).some((e) => e.type === "attempt_spawned" && e.target === "two")) break;
+      if (Date.now() > until) throw new Error(`clone B never saw step two spawned: ${log.stdout}${log.stderr}`);
+      // Each look fetches from the remote: not back to back.
+      await new Promise((r) => setTimeout(r, 100));
     }
     runner.kill("SIGKILL");
     await runner;
