@@ -473,12 +473,12 @@ function setHost(d: Draft, target: string, h: HostState): void {
   updateStep(d, target, (s) => ({ hosts: new Map(s.hosts).set(h.host, h) }));
 }
 
-/** An attempt on one host of a step on a group: the step is running, the host's own state says where. */
 /** An attempt as its `attempt_started` begins it; a verify block keeps the value its command captured. */
 function attemptOf(e: EventOf<"attempt_started">, capture: Attempt["capture"]): Attempt {
   return { phase: e.phase, attempt: e.attempt, retry: e.retry ?? 0, startedAt: e.ts, pid: null, startTime: null, result: undefined, endedAt: undefined, capture };
 }
 
+/** An attempt on one host of a step on a group: the step is running, the host's own state says where. */
 function hostStarted(d: Draft, e: EventOf<"attempt_started">): void {
   const host = e.host!;
   const s = d.steps.get(e.target);

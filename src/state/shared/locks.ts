@@ -157,20 +157,20 @@ async function runChain(m: SharedMachine, store: JournalStore, runId: string, lo
   if (base === undefined && !store.exists(runId)) return extendChain(repo, EMPTY_CHAIN, undefined, `runbook run ${runId}: started by ${env.GIT_AUTHOR_NAME ?? "?"}`, env, DEFAULT_CHUNK, m.config.signer);
   const chain = await chainAt(repo, base);
   const file = store.pathOf(runId);
-  let here = completeLength(file, chunk) ?? 0;
-  let caughtUp = false;
-  if (here < chain.bytes && store.exists(runId) && (await samePrefix(repo, chainObjects(chain), file, here, chunk))) {
-    // The remote went on since this clone last looked (its runner pushed between this clone's sync
-    // and this fetch): the journal here is a prefix of the remote's, so the rest is brought in, under
-    // this clone's lock of the journal and before the run is read. The push below expects this tip.
-    await replaceJournal(repo, file, chain, chunk);
-    here = chain.bytes;
-    caughtUp = true;
-  }
-  if (here < chain.bytes || (!caughtUp && !(await samePrefix(repo, chainObjects(chain), file, chain.bytes, chunk)))) {
+  const here = completeLength(file, chunk) ?? 0;
+  // The journal here and the remote's: one must be a prefix of the other.
+  const shorter = here < chain.bytes;
+  if ((shorter && !store.exists(runId)) || !(await samePrefix(repo, chainObjects(chain), file, Math.min(here, chain.bytes), chunk))) {
     throw new RunRefusedError(`run ${runId}'s journal in this clone and on ${m.config.remote} differ: two machines wrote it, or its history on ${m.config.remote} was rewritten`, {
       hint: "Nothing was changed. See `runbook share status`; keep both journals for the record.",
     });
+  }
+  if (shorter) {
+    // The remote went on since this clone last looked (its runner pushed between this clone's sync
+    // and this fetch): the rest is brought in, under this clone's lock of the journal and before the
+    // run is read. The push below expects this tip.
+    await replaceJournal(repo, file, chain, chunk);
+    return chain;
   }
   if (here > chain.bytes) {
     const to = segmentEnd(file, chain.bytes, here, m.config.segmentBytes ?? DEFAULT_SEGMENT, chunk);
