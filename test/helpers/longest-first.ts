@@ -20,7 +20,7 @@ export default class LongestFirst extends BaseSequencer {
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`);
       return cached ? cached.duration / 1000 : (committed[file] ?? 0);
     };
-    const group = (spec: TestSpecification) => (spec.project.name === "e2e" ? 0 : 1);
+    const group = (spec: TestSpecification) => (spec.project.config.isolate ? 0 : 1);
     return [...files]
       .map((spec) => ({ spec, group: group(spec), weight: weight(spec) }))
       .sort((a, b) => a.group - b.group || b.weight - a.weight)

@@ -113,6 +113,18 @@ export async function seenRunning(clone: Clone, step: string, timeoutMs = 60_000
   }
 }
 
+/** The id of the run `clone` sees live on the remote (the first row of `runs`), once it does. */
+export async function liveRunId(clone: Clone, timeoutMs = 60_000): Promise<string> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    const listed = await clone.run(["runs", "--format", "json"]);
+    const rows = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as Array<{ runId: string; status: string }>) : [];
+    if (rows[0]?.status === "live") return rows[0].runId;
+    if (Date.now() > until) throw new Error(`the run never showed as live: ${listed.stdout}${listed.stderr}`);
+    // Each look fetches from the remote: not back to back.
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * A cell of the `runs` table for one run, its wrapped lines joined by spaces: `runs` fits 80 columns,
  * so a long cell goes on on the lines under its run (up to the blank line after it).

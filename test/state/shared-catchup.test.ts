@@ -2,6 +2,7 @@ import { execa } from "execa";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { bytesInSubject } from "../../src/state/shared/chain.js";
 import { storeAndLocks } from "../../src/state/shared/setup.js";
 import { parseLease } from "../../src/state/shared/lease.js";
 import { marks, onlyRunId } from "../helpers/runbooks.js";
@@ -31,8 +32,7 @@ describe("taking the lock of a run the remote took further since this clone's la
     const ref = `refs/runbook/runs/${runId}`;
     const tip = await git(s.remote, "rev-parse", ref);
     const parent = await git(s.remote, "rev-parse", `${tip}^`);
-    const bytesAt = async (sha: string) => Number(/\[bytes (\d+)\]$/.exec(await git(s.remote, "log", "-1", "--format=%s", sha))?.[1]);
-    const earlier = await bytesAt(parent);
+    const earlier = bytesInSubject(await git(s.remote, "log", "-1", "--format=%s", parent)) ?? 0;
     expect(earlier).toBeGreaterThan(0);
     expect(earlier).toBeLessThan(full.length);
     const rewind = async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/runbooks.js";
-import { sharedRepos, type Clone } from "../helpers/shared.js";
+import { liveRunId, sharedRepos } from "../helpers/shared.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
 
 /**
@@ -26,16 +26,6 @@ function handoverRunbook(confirmFour = false): string {
 
 const marks = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : []);
 const POLL = { RUNBOOK_SHARE_NOTES_POLL_MS: "200" };
-
-async function liveRunId(clone: Clone): Promise<string> {
-  for (const until = Date.now() + 60_000; Date.now() < until; ) {
-    const rows = JSON.parse((await clone.run(["runs", "--format", "json"])).stdout) as Array<{ runId: string; status: string }>;
-    if (rows[0]?.status === "live") return rows[0].runId;
-    // Each look fetches from the remote: not back to back.
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the run never showed as live");
-}
 
 /** Each step ran exactly once, in order, the first ones by `before`, the rest by `after`. */
 function ranOnceEach(mark: string, before: string, after: string, handedAt: number): void {

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/runbooks.js";
-import { markingRunbook, sharedRepos } from "../helpers/shared.js";
+import { liveRunId, markingRunbook, sharedRepos } from "../helpers/shared.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const RACER = fileURLToPath(new URL("../helpers/notes-race.mjs", import.meta.url));
@@ -51,14 +51,7 @@ describe("notes from anyone on a shared run (refs/runbook/notes/<run-id>)", () =
     const runner = a!.spawn(["run", "runbooks/svc.md", "--yes", "--plain"], { RUNBOOK_SHARE_NOTES_POLL_MS: "200" });
     let out = "";
     runner.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    let runId = "";
-    for (const until = Date.now() + 60_000; runId === "" && Date.now() < until; ) {
-      const rows = JSON.parse((await b!.run(["runs", "--format", "json"])).stdout) as Array<{ runId: string; status: string }>;
-      if (rows[0]?.status === "live") runId = rows[0].runId;
-      // Each look fetches from the remote: not back to back.
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(runId, "the run never showed as live from bob's clone").not.toBe("");
+    const runId = await liveRunId(b!);
     const noted = await b!.run(["note", runId, "waiting on the DBA"]);
     expect(noted.exitCode, noted.stderr).toBe(0);
     expect(noted.stdout).toContain(`Noted on run ${runId} by bob (on origin, refs/runbook/notes/${runId}`);

@@ -1,6 +1,6 @@
 import { execa } from "execa";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
+import { lockHolder, readHolder } from "../../src/state/lock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { fence, journalEvents, journalFiles, marks, onlyRunId, runbookProject, runIn, waitFor } from "../helpers/runbooks.js";
 import { hasTmux, tmuxRequired, TmuxSession } from "../helpers/tmux.js";
@@ -237,8 +237,8 @@ describe.skipIf(!hasTmux && !tmuxRequired)("interactive terminal UI in a real te
     await waitFor(() => journalEvents(p.state).at(-1)?.type === "run_interrupted");
     expect(journalEvents(p.state).at(-1)).toMatchObject({ signal: "SIGHUP", target: "slow" });
     // The interruption is journaled before the runner lets go of its locks: wait for it to be gone.
-    const locks = [path.join(p.state, "locks", "test-rb.lock"), `${journalFiles(p.state)[0]!}.lock`];
-    await waitFor(() => locks.every((f) => !existsSync(f)), 60_000, () => locks.filter((f) => existsSync(f)).join(", "));
+    const journal = journalFiles(p.state)[0]!;
+    await waitFor(() => lockHolder(p.state, "test-rb") === undefined && readHolder(`${journal}.lock`) === undefined, 60_000);
     const r = await runIn(p, ["resume", onlyRunId(p.state), "--skip-interrupted"]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(marks(p.mark)).toEqual(["start", "after"]);
