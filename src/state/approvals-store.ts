@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RunRefusedError, UsageError } from "../core/errors.js";
 import { git, gitOk } from "../system/git.js";
+import { objectWriter } from "../system/git-objects.js";
 import { readObjects, refsUnder, updateRefs } from "./shared/git-remote.js";
 import { fetchShared, prepareClone, pushAtomic, type ShareConfig } from "./shared/remote.js";
 import { trackingPrefix } from "./shared/refs.js";
@@ -143,12 +144,15 @@ export function gitApprovalStore(c: ShareConfig): ApprovalStore {
       return plans.filter((p): p is StoredPlan => p !== undefined);
     },
     async write(base, next, message) {
-      const blob = async (content: string | Buffer) => (await gitOk(c.repo, ["hash-object", "-w", "--stdin"], { input: content })).trim();
-      const entries = [`100644 blob ${await blob(next.bytes)}\tplan.json`, `100644 blob ${await blob(json(next.signatures))}\tsignatures.json`];
-      if (next.used) entries.push(`100644 blob ${await blob(json(next.used))}\tused.json`);
-      const tree = (await gitOk(c.repo, ["mktree"], { input: `${entries.join("\n")}\n` })).trim();
+      const objects = await objectWriter(c.repo);
+      const entries = [
+        { name: "plan.json", sha: await objects.blob(next.bytes) },
+        { name: "signatures.json", sha: await objects.blob(json(next.signatures)) },
+        ...(next.used ? [{ name: "used.json", sha: await objects.blob(json(next.used)) }] : []),
+      ];
+      const tree = await objects.tree(entries);
       const parent = base?.version;
-      const commit = (await gitOk(c.repo, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message], { env: IDENTITY })).trim();
+      const commit = await objects.commit({ tree, parents: parent ? [parent] : [], message, env: IDENTITY });
       const ref = `${APPROVALS}${next.id}`;
       const pushed = await pushAtomic(c, [{ ref, sha: commit, expected: parent }]);
       if (!pushed.ok) {

@@ -8,7 +8,9 @@ import { simpleGit, type SimpleGit, type SimpleGitOptions } from "simple-git";
  * `raw()` (update-ref, for-each-ref, cat-file, fetch, push). Only what must stream (a journal
  * written into git or read out of it a chunk at a time, a long-lived `cat-file --batch`) spawns git
  * itself, through `gitStream` here: simple-git buffers all of stdin and stdout, and these move
- * journals of any size in fixed memory.
+ * journals of any size in fixed memory. New objects (a shared run's journal, lease, notes and plans)
+ * are written by git-objects.ts: loose objects this process writes itself where it can, else git's
+ * own plumbing through this module.
  */
 
 /** Never prompts: a credential prompt would hang a run at 3 a.m. */
@@ -132,11 +134,6 @@ export function repoAt(dir: string): SimpleGit {
 }
 
 /**
- * A git child whose stdin and stdout are streams, for what must not be held in memory whole: a
- * journal streamed into `hash-object --stdin` or out of `cat-file --batch`, and one `cat-file --batch`
- * kept open for a whole history. Never prompts.
- */
-/**
  * git writing its output to a file it is handed (an open descriptor) rather than a pipe: it never
  * waits for this process to read, however busy this process is. Resolves to git's exit code.
  */
@@ -148,6 +145,11 @@ export function gitToFile(cwd: string, args: readonly string[], fd: number): Pro
   });
 }
 
+/**
+ * A git child whose stdin and stdout are streams, for what must not be held in memory whole: a
+ * journal streamed into `hash-object --stdin` or out of `cat-file --batch`, and one `cat-file --batch`
+ * kept open for a whole history. Never prompts.
+ */
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "pipe" }): ChildProcessByStdio<Writable, Readable, Readable>;
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "ignore" }): ChildProcessByStdio<Writable, Readable, null>;
 export function gitStream(cwd: string, args: readonly string[], o: { stderr: "pipe" | "ignore" }): ChildProcessByStdio<Writable, Readable, Readable | null> {

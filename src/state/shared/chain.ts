@@ -1,8 +1,9 @@
-import { gitBytes, gitOk } from "../../system/git.js";
+import { gitOk } from "../../system/git.js";
+import { objectWriter, type SignCommit } from "../../system/git-objects.js";
 import { withSignature } from "./commit-signature.js";
 import type { CommitSigner } from "./remote.js";
 import { readObjects } from "./git-remote.js";
-import { DEFAULT_CHUNK, hashRange } from "./stream.js";
+import { DEFAULT_CHUNK, fileRange } from "./stream.js";
 import { parseLease, type LeaseRecord } from "./lease.js";
 
 /**
@@ -49,34 +50,36 @@ export interface Segment {
 
 /**
  * One more commit holding a segment of the journal file (or none, for the run's first, empty
- * commit). The segment is streamed into git, never read into memory whole.
+ * commit). The segment is streamed into the object store, never read into memory whole.
  */
 export async function extendChain(cwd: string, chain: Chain, segment: Segment | undefined, message: string, env: Record<string, string>, chunk = DEFAULT_CHUNK, signer?: CommitSigner): Promise<Chain> {
+  const objects = await objectWriter(cwd);
   const entries = [...chain.entries];
   const size = segment ? segment.to - segment.from : 0;
   if (segment && size > 0) {
-    const sha = await hashRange(cwd, segment.file, segment.from, segment.to, chunk);
+    const sha = await objects.blobStream(size, fileRange(segment.file, segment.from, segment.to, chunk));
     entries.push({ name: `${String(entries.length + 1).padStart(6, "0")}.jsonl`, sha, size });
   }
-  const tree = (await gitOk(cwd, ["mktree"], { input: entries.map((e) => `100644 blob ${e.sha}\t${e.name}\n`).join("") })).trim();
+  const tree = await objects.tree(entries);
   const total = chain.bytes + size;
-  const made = (await gitOk(cwd, ["commit-tree", tree, ...(chain.tip ? ["-p", chain.tip] : []), "-m", `${message} ${BYTES}${total}]`], { env })).trim();
-  const tip = signer ? await signCommit(cwd, made, signer) : made;
+  const tip = await objects.commit({ tree, parents: chain.tip ? [chain.tip] : [], message: `${message} ${BYTES}${total}]`, env, ...signing(signer) });
   return { tip, entries, bytes: total };
 }
 
 /**
- * The same commit with an SSH signature in its `gpgsig` header, as `git commit -S` with
- * `gpg.format ssh` writes it (so `git verify-commit` checks it too); signed here rather than by git so
- * that ssh-keygen never asks for a passphrase on the terminal (system/ssh-signatures.ts). When the
- * signer cannot sign, the commit stays unsigned: the run goes on, and its history is flagged.
+ * Commits carry an SSH signature in their `gpgsig` header, as `git commit -S` with `gpg.format ssh`
+ * writes it (so `git verify-commit` checks it too); signed here rather than by git so that ssh-keygen
+ * never asks for a passphrase on the terminal (system/ssh-signatures.ts). When the signer cannot
+ * sign, the commit stays unsigned: the run goes on, and its history is flagged.
  */
-async function signCommit(cwd: string, sha: string, signer: CommitSigner): Promise<string> {
-  const raw = await gitBytes(cwd, ["cat-file", "commit", sha]);
-  if (raw.code !== 0) throw new Error(`git cat-file commit ${sha} failed: ${raw.stderr.trim()}`);
-  const signature = await signer.sign(raw.stdout);
-  if (signature === undefined) return sha;
-  return (await gitOk(cwd, ["hash-object", "-t", "commit", "-w", "--stdin"], { input: withSignature(raw.stdout, signature) })).trim();
+function signing(signer: CommitSigner | undefined): { sign?: SignCommit } {
+  if (signer === undefined) return {};
+  return {
+    sign: async (payload) => {
+      const signature = await signer.sign(payload);
+      return signature === undefined ? undefined : withSignature(payload, signature);
+    },
+  };
 }
 
 /** The objects that hold a chain's journal, in order. */
@@ -94,11 +97,11 @@ export function bytesInSubject(subject: string): number | undefined {
  * Signed as journal commits are when the share has a signer (with `approvals:`).
  */
 export async function leaseCommit(cwd: string, parent: string | undefined, record: LeaseRecord, env: Record<string, string>, signer?: CommitSigner): Promise<string> {
-  const blob = (await gitOk(cwd, ["hash-object", "-w", "--stdin"], { input: `${JSON.stringify(record, null, 2)}\n` })).trim();
-  const tree = (await gitOk(cwd, ["mktree"], { input: `100644 blob ${blob}\tlock.json\n` })).trim();
+  const objects = await objectWriter(cwd);
+  const blob = await objects.blob(`${JSON.stringify(record, null, 2)}\n`);
+  const tree = await objects.tree([{ name: "lock.json", sha: blob }]);
   const what = record.released ? `released by run ${record.runId}` : `held by run ${record.runId} (${record.user}@${record.host}) until ${record.expiresAt}`;
-  const made = (await gitOk(cwd, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", `runbook lock: ${what}`], { env })).trim();
-  return signer ? signCommit(cwd, made, signer) : made;
+  return objects.commit({ tree, parents: parent ? [parent] : [], message: `runbook lock: ${what}`, env, ...signing(signer) });
 }
 
 /** What lock commits say, by commit. */

@@ -10,18 +10,27 @@ export async function refSha(cwd: string, ref: string): Promise<string | undefin
 
 /** Refs under a prefix, with the commit each points at. */
 export async function refsUnder(cwd: string, prefix: string): Promise<Map<string, string>> {
-  return new Map([...(await refsWithSubjects(cwd, prefix))].map(([name, r]) => [name, r.sha]));
+  return new Map([...(await refsUnderEach(cwd, [prefix]))[0]!].map(([name, r]) => [name, r.sha]));
 }
 
-/** Refs under a prefix, with the commit each points at and its subject line. */
-export async function refsWithSubjects(cwd: string, prefix: string): Promise<Map<string, { sha: string; subject: string }>> {
-  const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname) %(subject)", prefix]);
-  const refs = new Map<string, { sha: string; subject: string }>();
+/**
+ * Refs under each of several prefixes, in one look (one git process): for each prefix, the names
+ * under it (without the prefix) with the commit each points at and its subject line.
+ */
+export async function refsUnderEach(cwd: string, prefixes: readonly string[]): Promise<Array<Map<string, { sha: string; subject: string }>>> {
+  const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname) %(subject)", ...prefixes]);
+  const found = prefixes.map(() => new Map<string, { sha: string; subject: string }>());
   for (const line of out.split("\n")) {
     const [name, sha, ...subject] = line.split(" ");
-    if (name && sha) refs.set(name.slice(prefix.length), { sha, subject: subject.join(" ") });
+    if (!name || !sha) continue;
+    // The longest prefix it is under (one prefix may hold another).
+    let at = -1;
+    prefixes.forEach((p, i) => {
+      if (name.startsWith(p) && (at === -1 || p.length > prefixes[at]!.length)) at = i;
+    });
+    if (at !== -1) found[at]!.set(name.slice(prefixes[at]!.length), { sha, subject: subject.join(" ") });
   }
-  return refs;
+  return found;
 }
 
 /** Objects' contents by sha, through one `git cat-file --batch`. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { git, gitOk } from "../../system/git.js";
+import { objectWriter, type TreeEntry } from "../../system/git-objects.js";
 import { readObjects, refSha, refsUnder } from "./git-remote.js";
 import { trackingPrefix } from "./refs.js";
 import { pushAtomic, type ShareConfig } from "./remote.js";
@@ -98,17 +99,18 @@ const MAX_BACKOFF_MS = 800;
  */
 export async function appendRecord(c: ShareConfig, runId: string, record: NoteRecord, env: Record<string, string>, random: () => number = Math.random): Promise<number> {
   const name = `${record.id}.json`;
-  const blob = (await gitOk(c.repo, ["hash-object", "-w", "--stdin"], { input: `${JSON.stringify(record, null, 2)}\n` })).trim();
+  const objects = await objectWriter(c.repo);
+  const blob = await objects.blob(`${JSON.stringify(record, null, 2)}\n`);
   for (let attempt = 1; ; attempt++) {
     const unreachable = await fetchNotes(c, runId);
     if (unreachable !== undefined) throw new NotesUnavailableError(`cannot reach ${c.remote}: ${unreachable}`);
     const tip = await refSha(c.repo, trackingNotesRef(c.remote, runId));
-    const listed = tip ? await gitOk(c.repo, ["ls-tree", tip]) : "";
+    const listed = tip ? await recordFiles(c.repo, tip, runId) : [];
     // A try whose push landed but whose answer was lost: the record is there, once.
-    if (listed.split("\n").some((l) => l.endsWith(`\t${name}`))) return attempt;
-    const tree = (await gitOk(c.repo, ["mktree"], { input: `${listed}${listed && !listed.endsWith("\n") ? "\n" : ""}100644 blob ${blob}\t${name}\n` })).trim();
+    if (listed.some((e) => e.name === name)) return attempt;
+    const tree = await objects.tree([...listed, { name, sha: blob }]);
     const subject = `runbook ${record.kind} on run ${runId} by ${record.by}@${record.host}`;
-    const commit = (await gitOk(c.repo, ["commit-tree", tree, ...(tip ? ["-p", tip] : []), "-m", subject], { env })).trim();
+    const commit = await objects.commit({ tree, parents: tip ? [tip] : [], message: subject, env });
     const pushed = await pushAtomic(c, [{ ref: notesRef(runId), sha: commit, expected: tip }]);
     if (pushed.ok) {
       await git(c.repo, ["update-ref", "-m", "runbook: note pushed", trackingNotesRef(c.remote, runId), commit]);
@@ -119,6 +121,18 @@ export async function appendRecord(c: ShareConfig, runId: string, record: NoteRe
     // Full jitter: racing clones spread out instead of colliding again in step.
     await new Promise((r) => setTimeout(r, Math.floor(random() * Math.min(MAX_BACKOFF_MS, 25 * 2 ** attempt))));
   }
+}
+
+/** The files of a notes commit: one `<id>.json` blob per record, and nothing else (anything else is not a notes ref). */
+async function recordFiles(repo: string, tip: string, runId: string): Promise<TreeEntry[]> {
+  return (await gitOk(repo, ["ls-tree", "-z", tip]))
+    .split("\0")
+    .filter(Boolean)
+    .map((line) => {
+      const m = /^100644 blob ([0-9a-f]{40,64})\t(.+)$/s.exec(line);
+      if (!m) throw new NotesUnavailableError(`${notesRef(runId)} holds something other than records: ${JSON.stringify(line.slice(0, 80))}`);
+      return { name: m[2]!, sha: m[1]! };
+    });
 }
 
 /** Every shared run's records as this clone last fetched them, by run id. */

@@ -98,7 +98,7 @@ export function segmentEnd(file: string, from: number, limit: number, max: numbe
 }
 
 /** Bytes of a file from `from` to `to`, a chunk at a time, from a descriptor opened through openRegular. */
-export function fileRange(file: string, from: number, to: number, chunk = DEFAULT_CHUNK): NodeJS.ReadableStream {
+export function fileRange(file: string, from: number, to: number, chunk = DEFAULT_CHUNK): Readable {
   if (to <= from) return Readable.from([]);
   const { fd } = openRegular(file);
   return createReadStream("", { fd, start: from, end: to - 1, highWaterMark: chunk, autoClose: true });
@@ -185,24 +185,4 @@ export async function writeObjects(repo: string, shas: readonly string[], fd: nu
     written += piece.length;
   }
   return written;
-}
-
-/** `git hash-object -w --stdin` of a file's bytes from `from` to `to`, streamed in. */
-export async function hashRange(repo: string, file: string, from: number, to: number, chunk = DEFAULT_CHUNK): Promise<string> {
-  const child = gitStream(repo, ["hash-object", "-w", "--stdin"], { stderr: "pipe" });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve(code ?? -1));
-  });
-  const input = fileRange(file, from, to, chunk);
-  input.on("error", (e) => child.stdin.destroy(e));
-  child.stdin.on("error", () => undefined);
-  input.pipe(child.stdin);
-  const code = await exited;
-  if (code !== 0) throw new Error(`git hash-object failed: ${err.trim() || `exit ${code}`}`);
-  return out.trim();
 }

@@ -9,7 +9,7 @@ import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../state-di
 import { readHolder, thisHost } from "../lock.js";
 import { bytesInSubject, chainAt, chainObjects, readLeases, type Chain } from "./chain.js";
 import { git } from "../../system/git.js";
-import { isAncestor, refsUnder, refsWithSubjects } from "./git-remote.js";
+import { isAncestor, refsUnder, refsUnderEach } from "./git-remote.js";
 import type { LeaseRecord } from "./lease.js";
 import { RUNS, rewrittenPrefix, rewrittenRef, trackingPrefix } from "./refs.js";
 import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
@@ -59,10 +59,12 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
   // What the remote had at the last look: a run's ref that moves to something not built on it was rewritten.
   const before = await refsUnder(repo, `${trackingPrefix(config.remote)}runs/`);
   const unreachable = await fetchShared(config);
-  const remote = await refsWithSubjects(repo, `${trackingPrefix(config.remote)}runs/`);
-  const remoteRuns = new Map([...remote].map(([id, r]) => [id, r.sha]));
-  const localRefs = await refsUnder(repo, RUNS);
-  const marks = await refsUnder(repo, rewrittenPrefix(config.remote));
+  // Everything else this sync reads of the refs, in one look.
+  const [remote, local, rewritten, locks] = await refsUnderEach(repo, [`${trackingPrefix(config.remote)}runs/`, RUNS, rewrittenPrefix(config.remote), `${trackingPrefix(config.remote)}locks/`]);
+  const shas = (refs: ReadonlyMap<string, { sha: string }> | undefined) => new Map([...(refs ?? [])].map(([id, r]) => [id, r.sha]));
+  const remoteRuns = shas(remote);
+  const localRefs = shas(local);
+  const marks = shas(rewritten);
   const ids = new Set([...listRunIds(stateDir), ...remoteRuns.keys(), ...localRefs.keys()].filter((id) => RUN_ID_PATTERN.test(id)));
   const imported: string[] = [];
   const runs: RunSync[] = [];
@@ -81,7 +83,7 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
     }
     // The common case costs no read: this clone already has the remote's tip, and the journal's length says the rest.
     const length = completeLength(file, chunk);
-    const pushed = bytesInSubject(remote.get(runId)?.subject ?? "");
+    const pushed = bytesInSubject(remote?.get(runId)?.subject ?? "");
     const was = before.get(runId);
     const mark = marks.get(runId);
     const moved = was !== undefined && was !== tip && !(await isAncestor(repo, was, tip));
@@ -143,7 +145,7 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
       runs.push({ runId, status: "diverged", kept });
     }
   }
-  return { unreachable, imported, runs, leases: await remoteLeases(config), kept: keptJournals(stateDir) };
+  return { unreachable, imported, runs, leases: await leasesAt(config, shas(locks)), kept: keptJournals(stateDir) };
 }
 
 function keptJournals(stateDir: string): string[] {
@@ -159,7 +161,11 @@ function keptJournals(stateDir: string): string[] {
 
 /** The remote's locks as this clone last fetched them. */
 export async function remoteLeases(config: ShareConfig): Promise<Map<string, LeaseRecord>> {
-  const locks = await refsUnder(config.repo, `${trackingPrefix(config.remote)}locks/`);
+  return leasesAt(config, await refsUnder(config.repo, `${trackingPrefix(config.remote)}locks/`));
+}
+
+/** What the lock commits `locks` (runbook id → commit) say. */
+async function leasesAt(config: ShareConfig, locks: ReadonlyMap<string, string>): Promise<Map<string, LeaseRecord>> {
   const records = await readLeases(config.repo, [...locks.values()]);
   const out = new Map<string, LeaseRecord>();
   for (const [id, sha] of locks) {
