@@ -64,7 +64,7 @@ async function probe(repo: string): Promise<ObjectWriter> {
   return looseWriter(path.resolve(repo, objects), byGit);
 }
 
-/** Through git's own plumbing: hash-object, mktree, commit-tree (never signing by itself). */
+/** Through git's own plumbing: hash-object, mktree, commit-tree. */
 export function gitWriter(repo: string): ObjectWriter {
   const writer: ObjectWriter = {
     blob: async (content) => (await gitOk(repo, ["hash-object", "-w", "--stdin"], { input: content })).trim(),
@@ -91,8 +91,8 @@ export function gitWriter(repo: string): ObjectWriter {
     },
     tree: async (entries) => (await gitOk(repo, ["mktree"], { input: entries.map((e) => `100644 blob ${e.sha}\t${e.name}\n`).join("") })).trim(),
     async commit(c) {
-      // --no-gpg-sign: a user's commit.gpgSign must never make git ask for a passphrase mid-run.
-      const made = (await gitOk(repo, ["commit-tree", "--no-gpg-sign", c.tree, ...c.parents.flatMap((p) => ["-p", p]), "-m", c.message], { env: { ...c.env } })).trim();
+      // commit-tree signs only when told to (-S; it does not read commit.gpgSign): never here.
+      const made = (await gitOk(repo, ["commit-tree", c.tree, ...c.parents.flatMap((p) => ["-p", p]), "-m", c.message], { env: { ...c.env } })).trim();
       if (c.sign === undefined) return made;
       const raw = await gitBytes(repo, ["cat-file", "commit", made]);
       if (raw.code !== 0) throw new Error(`git cat-file commit ${made} failed: ${raw.stderr.trim()}`);
