@@ -17,7 +17,7 @@ import { syncShared, type RunSync, type SyncReport } from "../state/shared/sync.
 import type { Io } from "./io.js";
 import type { Assessed } from "../check/assess.js";
 import { fileAtCommit } from "../state/approvals-store.js";
-import { refsUnder } from "../state/shared/git-remote.js";
+import { refsUnderEach } from "../state/shared/git-remote.js";
 import { RUNS, trackingPrefix } from "../state/shared/refs.js";
 import { verifyHistory, type HistoryTrust } from "../state/shared/signed-history.js";
 import { withSharedNotes, type SharedNote } from "../report/merged-notes.js";
@@ -111,11 +111,10 @@ export async function openRuns(io: Io, configFlag: string | undefined): Promise<
 async function runHistories(share: ShareConfig, sync: SyncReport, loaded: LoadedConfig, stateDir: string): Promise<Map<string, HistoryTrust>> {
   const rel = path.relative(share.repo, path.resolve(loaded.root, loaded.config.approvals?.allowed_signers ?? "")).split(path.sep).join("/");
   const text = await fileAtCommit(share.repo, "HEAD", rel);
-  const remote = await refsUnder(share.repo, `${trackingPrefix(share.remote)}runs/`);
-  const local = await refsUnder(share.repo, RUNS);
+  const [remote, local] = await refsUnderEach(share.repo, [`${trackingPrefix(share.remote)}runs/`, RUNS]);
   const out = new Map<string, HistoryTrust>();
   for (const r of sync.runs) {
-    const tip = remote.get(r.runId) ?? local.get(r.runId);
+    const tip = (remote.get(r.runId) ?? local.get(r.runId))?.sha;
     if (tip === undefined) continue;
     if (text === undefined) {
       out.set(r.runId, { status: "flagged", why: "unreadable", commit: tip, detail: `the allowed-signers file ${rel} is not committed at HEAD, so nothing can be verified` });

@@ -61,7 +61,7 @@ export function identTime(ms: number, offsetMinutes: number): string {
 export interface CommitFields {
   readonly tree: string;
   readonly parents: readonly string[];
-  /** `Name <email> <seconds> <zone>`, as identLine makes it. */
+  /** `Name <email> <seconds> <zone>`, as `identities` makes it. */
   readonly author: string;
   readonly committer: string;
   /**

@@ -110,29 +110,16 @@ export function gitWriter(repo: string): ObjectWriter {
  * reader never sees half an object and an object already there is left as it is.
  */
 export function looseWriter(objects: string, byGit: ObjectWriter): ObjectWriter {
-  const store = (type: "blob" | "tree" | "commit", content: Buffer): string => {
-    const sha = objectSha(type, content);
-    const tmp = tempName(objects);
-    const fd = openSync(tmp, "wx", 0o444);
-    try {
-      const stored = deflateSync(Buffer.concat([objectHeader(type, content.length), content]), { level: 1 });
-      for (let at = 0; at < stored.length; ) at += writeSync(fd, stored, at);
-    } catch (e) {
-      closeSync(fd);
-      unlinkQuiet(tmp);
-      throw e;
-    }
-    closeSync(fd);
-    place(objects, tmp, sha);
-    return sha;
-  };
+  const store = (type: "blob" | "tree" | "commit", content: Buffer): Promise<string> =>
+    writeObject(objects, (fd) => {
+      writeAll(fd, deflateSync(Buffer.concat([objectHeader(type, content.length), content]), { level: 1 }));
+      return objectSha(type, content);
+    });
   return {
-    blob: async (content) => store("blob", typeof content === "string" ? Buffer.from(content) : content),
-    async blobStream(size, chunks) {
-      const hash = createHash("sha1").update(objectHeader("blob", size));
-      const tmp = tempName(objects);
-      const fd = openSync(tmp, "wx", 0o444);
-      try {
+    blob: (content) => store("blob", typeof content === "string" ? Buffer.from(content) : content),
+    blobStream: (size, chunks) =>
+      writeObject(objects, async (fd) => {
+        const hash = createHash("sha1").update(objectHeader("blob", size));
         const hashed = async function* () {
           yield objectHeader("blob", size);
           for await (const c of counted(size, chunks)) {
@@ -141,16 +128,8 @@ export function looseWriter(objects: string, byGit: ObjectWriter): ObjectWriter 
           }
         };
         await pipeline(hashed, createDeflate({ level: 1 }), toDescriptor(fd));
-      } catch (e) {
-        closeSync(fd);
-        unlinkQuiet(tmp);
-        throw e;
-      }
-      closeSync(fd);
-      const sha = hash.digest("hex");
-      place(objects, tmp, sha);
-      return sha;
-    },
+        return hash.digest("hex");
+      }),
     tree: async (entries) => store("tree", treeContent(entries)),
     async commit(c) {
       const now = new Date();
@@ -174,17 +153,41 @@ async function* counted(size: number, chunks: AsyncIterable<Buffer>): AsyncGener
   if (seen !== size) throw new Error(`${seen} bytes where ${size} were expected`);
 }
 
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+}
+
 function toDescriptor(fd: number): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       try {
-        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+        writeAll(fd, chunk);
         done();
       } catch (e) {
         done(e as Error);
       }
     },
   });
+}
+
+/**
+ * One loose object: `fill` writes its stored bytes to a new temporary file and says its sha; the file
+ * is then linked into place. A fill that fails leaves nothing behind.
+ */
+async function writeObject(objects: string, fill: (fd: number) => string | Promise<string>): Promise<string> {
+  const tmp = tempName(objects);
+  const fd = openSync(tmp, "wx", 0o444);
+  let sha: string;
+  try {
+    sha = await fill(fd);
+  } catch (e) {
+    unlinkQuiet(tmp);
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+  place(objects, tmp, sha);
+  return sha;
 }
 
 /** A temporary name in the object store, as git names its own (`git gc` removes stale ones). */

@@ -10,16 +10,17 @@ export async function refSha(cwd: string, ref: string): Promise<string | undefin
 
 /** Refs under a prefix, with the commit each points at. */
 export async function refsUnder(cwd: string, prefix: string): Promise<Map<string, string>> {
-  return new Map([...(await refsUnderEach(cwd, [prefix]))[0]!].map(([name, r]) => [name, r.sha]));
+  const [refs] = await refsUnderEach(cwd, [prefix]);
+  return new Map([...refs].map(([name, r]) => [name, r.sha]));
 }
 
 /**
  * Refs under each of several prefixes, in one look (one git process): for each prefix, the names
  * under it (without the prefix) with the commit each points at and its subject line.
  */
-export async function refsUnderEach(cwd: string, prefixes: readonly string[]): Promise<Array<Map<string, { sha: string; subject: string }>>> {
+export async function refsUnderEach<const P extends readonly string[]>(cwd: string, prefixes: P): Promise<{ [K in keyof P]: Map<string, RefAt> }> {
   const out = await gitOk(cwd, ["for-each-ref", "--format=%(refname) %(objectname) %(subject)", ...prefixes]);
-  const found = prefixes.map(() => new Map<string, { sha: string; subject: string }>());
+  const found = prefixes.map(() => new Map<string, RefAt>());
   for (const line of out.split("\n")) {
     const [name, sha, ...subject] = line.split(" ");
     if (!name || !sha) continue;
@@ -30,7 +31,13 @@ export async function refsUnderEach(cwd: string, prefixes: readonly string[]): P
     });
     if (at !== -1) found[at]!.set(name.slice(prefixes[at]!.length), { sha, subject: subject.join(" ") });
   }
-  return found;
+  return found as { [K in keyof P]: Map<string, RefAt> };
+}
+
+/** Where a ref points, and that commit's subject line. */
+export interface RefAt {
+  readonly sha: string;
+  readonly subject: string;
 }
 
 /** Objects' contents by sha, through one `git cat-file --batch`. */

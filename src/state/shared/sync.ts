@@ -9,7 +9,7 @@ import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../state-di
 import { readHolder, thisHost } from "../lock.js";
 import { bytesInSubject, chainAt, chainObjects, readLeases, type Chain } from "./chain.js";
 import { git } from "../../system/git.js";
-import { isAncestor, refsUnder, refsUnderEach } from "./git-remote.js";
+import { isAncestor, refsUnder, refsUnderEach, type RefAt } from "./git-remote.js";
 import type { LeaseRecord } from "./lease.js";
 import { RUNS, rewrittenPrefix, rewrittenRef, trackingPrefix } from "./refs.js";
 import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
@@ -61,7 +61,7 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
   const unreachable = await fetchShared(config);
   // Everything else this sync reads of the refs, in one look.
   const [remote, local, rewritten, locks] = await refsUnderEach(repo, [`${trackingPrefix(config.remote)}runs/`, RUNS, rewrittenPrefix(config.remote), `${trackingPrefix(config.remote)}locks/`]);
-  const shas = (refs: ReadonlyMap<string, { sha: string }> | undefined) => new Map([...(refs ?? [])].map(([id, r]) => [id, r.sha]));
+  const shas = (refs: ReadonlyMap<string, RefAt>) => new Map([...refs].map(([id, r]) => [id, r.sha]));
   const remoteRuns = shas(remote);
   const localRefs = shas(local);
   const marks = shas(rewritten);
@@ -83,7 +83,7 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
     }
     // The common case costs no read: this clone already has the remote's tip, and the journal's length says the rest.
     const length = completeLength(file, chunk);
-    const pushed = bytesInSubject(remote?.get(runId)?.subject ?? "");
+    const pushed = bytesInSubject(remote.get(runId)?.subject ?? "");
     const was = before.get(runId);
     const mark = marks.get(runId);
     const moved = was !== undefined && was !== tip && !(await isAncestor(repo, was, tip));
