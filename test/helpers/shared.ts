@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BIN, runMain, type CliResult } from "./cli.js";
 import { tempDir } from "./tmp.js";
@@ -35,6 +35,8 @@ export async function sharedRepos(files: Record<string, string>, o: { operators?
   const mark = path.join(root, "marks");
   const git = (cwd: string, ...args: string[]) => execa("git", args, { cwd, env: quiet });
   await git(root, "init", "-q", "--bare", "-b", "main", remote);
+  // A remote that lives for one test never needs git's housekeeping: no `gc --auto` after each push.
+  appendFileSync(path.join(remote, "config"), "[receive]\n\tautogc = false\n");
   const seed = path.join(root, "seed");
   await git(root, "clone", "-q", remote, seed);
   await identity(seed, "seed");
