@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 import LongestFirst from "./test/helpers/longest-first.js";
+import { useTestTempRoot } from "./test/helpers/temp-root.js";
+
+// Every temp folder of the run on a tmpfs when the machine has one with room (test/helpers/temp-root.ts).
+useTestTempRoot();
 
 /**
  * Test files that spawn the built package (dist/): signals, crashes, a terminal, PostgreSQL, the

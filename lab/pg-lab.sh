@@ -51,6 +51,8 @@ hot_standby = on
 wal_log_hints = on
 fsync = off
 full_page_writes = off
+# Dynamic shared memory in the data folder, not /dev/shm: a server the tests kill leaves none behind.
+dynamic_shared_memory_type = mmap
 CONF
 }
 
