@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statfsSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -20,6 +20,9 @@ const ROOM = 4 * 1024 ** 3;
  * are as real: the same system calls, modes, links and locks. Only durability differs, and no test
  * relies on it (a crash here is a SIGKILL, not a power cut).
  *
+ * A run killed before its end leaves its folder, which holds memory: the next run removes the
+ * folders of runs whose process is gone (the folder names the pid).
+ *
  * `RUNBOOK_TEST_TMPDIR` names another folder, or `system` for the system's own temp folder.
  */
 export function testTempRoot(env: NodeJS.ProcessEnv = process.env): { dir: string; made: boolean } {
@@ -29,7 +32,8 @@ export function testTempRoot(env: NodeJS.ProcessEnv = process.env): { dir: strin
   try {
     const fs = statfsSync("/dev/shm");
     if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < ROOM) return { dir: os.tmpdir(), made: false };
-    const dir = mkdtempSync("/dev/shm/rbt-");
+    sweep();
+    const dir = mkdtempSync(`/dev/shm/rbt-${process.pid}-`);
     chmodSync(dir, 0o1777);
     return { dir, made: true };
   } catch {
@@ -43,4 +47,22 @@ export function useTestTempRoot(): string {
   process.env.TMPDIR = root.dir;
   if (root.made) process.on("exit", () => rmSync(root.dir, { recursive: true, force: true }));
   return root.dir;
+}
+
+/** Removes the `/dev/shm` folders of earlier runs whose process no longer exists. */
+function sweep(): void {
+  for (const name of readdirSync("/dev/shm")) {
+    const pid = /^rbt-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    rmSync(`/dev/shm/${name}`, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -1,8 +1,18 @@
-import { statfsSync, statSync } from "node:fs";
+import { execa } from "execa";
+import { existsSync, mkdirSync, rmSync, statfsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testTempRoot } from "../helpers/temp-root.js";
+
+const shmFits = (() => {
+  try {
+    const shm = statfsSync("/dev/shm");
+    return shm.type === 0x01021994 && shm.bavail * shm.bsize >= 4 * 1024 ** 3;
+  } catch {
+    return false;
+  }
+})();
 
 describe("the test run's temp root (test/helpers/temp-root.ts)", () => {
   it("takes RUNBOOK_TEST_TMPDIR: a folder as given, or the system's own", () => {
@@ -11,19 +21,30 @@ describe("the test run's temp root (test/helpers/temp-root.ts)", () => {
   });
 
   it("puts this run on /dev/shm when it is a tmpfs with room, shared as /tmp is; else on the system's temp folder", () => {
-    const shm = (() => {
-      try {
-        return statfsSync("/dev/shm");
-      } catch {
-        return undefined;
-      }
-    })();
-    const fits = shm !== undefined && shm.type === 0x01021994 && shm.bavail * shm.bsize >= 4 * 1024 ** 3;
-    if (process.env.RUNBOOK_TEST_TMPDIR === undefined && fits) {
-      expect(os.tmpdir()).toMatch(/^\/dev\/shm\/rbt-/);
+    if (process.env.RUNBOOK_TEST_TMPDIR === undefined && shmFits) {
+      expect(os.tmpdir()).toMatch(/^\/dev\/shm\/rbt-\d+-/);
       expect(statSync(os.tmpdir()).mode & 0o7777).toBe(0o1777);
     } else {
       expect(os.tmpdir()).not.toMatch(/^\/dev\/shm\/rbt-/);
+    }
+  });
+
+  it("removes the folders that runs now gone left on /dev/shm, and keeps those of live ones", async () => {
+    if (!shmFits) {
+      expect(testTempRoot({}).made).toBe(false);
+      return;
+    }
+    const gone = (await execa(process.execPath, ["-e", "process.stdout.write(String(process.pid))"])).stdout;
+    const left = `/dev/shm/rbt-${gone}-test`;
+    const live = `/dev/shm/rbt-${process.pid}-test`;
+    for (const d of [left, live]) mkdirSync(path.join(d, "inside"), { recursive: true });
+    const made = testTempRoot({});
+    try {
+      expect(made.made).toBe(true);
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      for (const d of [made.dir, live]) rmSync(d, { recursive: true, force: true });
     }
   });
 });
