@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -28,7 +28,10 @@ const ROOM = 4 * 1024 ** 3;
 export function testTempRoot(env: NodeJS.ProcessEnv = process.env): { dir: string; made: boolean } {
   const asked = env.RUNBOOK_TEST_TMPDIR;
   if (asked === "system") return { dir: os.tmpdir(), made: false };
-  if (asked) return { dir: path.resolve(asked), made: false };
+  if (asked) {
+    mkdirSync(path.resolve(asked), { recursive: true });
+    return { dir: path.resolve(asked), made: false };
+  }
   try {
     const fs = statfsSync("/dev/shm");
     if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < ROOM) return { dir: os.tmpdir(), made: false };

@@ -17,11 +17,13 @@ const shmFits = (() => {
 describe("the test run's temp root (test/helpers/temp-root.ts)", () => {
   it("takes RUNBOOK_TEST_TMPDIR: a folder as given, or the system's own", () => {
     expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: "system" })).toEqual({ dir: os.tmpdir(), made: false });
-    expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: "some/where" })).toEqual({ dir: path.resolve("some/where"), made: false });
+    const asked = path.join(os.tmpdir(), "asked", "for");
+    expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: asked })).toEqual({ dir: asked, made: false });
+    expect(existsSync(asked)).toBe(true);
   });
 
   it("puts this run on /dev/shm when it is a tmpfs with room, shared as /tmp is; else on the system's temp folder", () => {
-    if (process.env.RUNBOOK_TEST_TMPDIR === undefined && shmFits) {
+    if (!process.env.RUNBOOK_TEST_TMPDIR && shmFits) {
       expect(os.tmpdir()).toMatch(/^\/dev\/shm\/rbt-\d+-/);
       expect(statSync(os.tmpdir()).mode & 0o7777).toBe(0o1777);
     } else {
