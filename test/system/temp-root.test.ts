@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { testTempRoot } from "../helpers/temp-root.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const shmFits = (() => {
   try {
@@ -15,9 +16,9 @@ const shmFits = (() => {
 })();
 
 describe("the test run's temp root (test/helpers/temp-root.ts)", () => {
-  it("takes RUNBOOK_TEST_TMPDIR: a folder as given, or the system's own", () => {
+  it("takes RUNBOOK_TEST_TMPDIR: a folder as given (made when missing), or the system's own", async () => {
     expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: "system" })).toEqual({ dir: os.tmpdir(), made: false });
-    const asked = path.join(os.tmpdir(), "asked", "for");
+    const asked = path.join(await tempDir(), "asked", "for");
     expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: asked })).toEqual({ dir: asked, made: false });
     expect(existsSync(asked)).toBe(true);
   });
