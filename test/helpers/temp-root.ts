@@ -29,8 +29,14 @@ export function testTempRoot(env: NodeJS.ProcessEnv = process.env): { dir: strin
   const asked = env.RUNBOOK_TEST_TMPDIR;
   if (asked === "system") return { dir: os.tmpdir(), made: false };
   if (asked) {
-    mkdirSync(path.resolve(asked), { recursive: true });
-    return { dir: path.resolve(asked), made: false };
+    const dir = path.resolve(asked);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      const { code, message } = e as NodeJS.ErrnoException;
+      throw new Error(`RUNBOOK_TEST_TMPDIR=${asked}: that folder cannot be made (${code ?? message}). Name a folder that can, or \`system\` for the system's temp folder.`);
+    }
+    return { dir, made: false };
   }
   try {
     const fs = statfsSync("/dev/shm");
@@ -46,7 +52,14 @@ export function testTempRoot(env: NodeJS.ProcessEnv = process.env): { dir: strin
 
 /** Points this process (and so every worker and child it starts) at the run's temp root; removes it at exit when it was made here. */
 export function useTestTempRoot(): string {
-  const root = testTempRoot();
+  let root: ReturnType<typeof testTempRoot>;
+  try {
+    root = testTempRoot();
+  } catch (e) {
+    // Said in one line, before any test: a stack through vitest's config loader tells nothing more.
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
   process.env.TMPDIR = root.dir;
   if (root.made) process.on("exit", () => rmSync(root.dir, { recursive: true, force: true }));
   return root.dir;

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { existsSync, mkdirSync, rmSync, statfsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,6 +21,12 @@ describe("the test run's temp root (test/helpers/temp-root.ts)", () => {
     const asked = path.join(await tempDir(), "asked", "for");
     expect(testTempRoot({ RUNBOOK_TEST_TMPDIR: asked })).toEqual({ dir: asked, made: false });
     expect(existsSync(asked)).toBe(true);
+  });
+
+  it("says which RUNBOOK_TEST_TMPDIR cannot be made, and what to name instead", async () => {
+    const file = path.join(await tempDir(), "a-file");
+    writeFileSync(file, "");
+    expect(() => testTempRoot({ RUNBOOK_TEST_TMPDIR: path.join(file, "under") })).toThrow(`RUNBOOK_TEST_TMPDIR=${path.join(file, "under")}: that folder cannot be made (ENOTDIR). Name a folder that can, or \`system\` for the system's temp folder.`);
   });
 
   it("puts this run on /dev/shm when it is a tmpfs with room, shared as /tmp is; else on the system's temp folder", () => {
