@@ -29,9 +29,9 @@ describe("runbook lock", () => {
     expect(a?.exitCode, a?.stderr).toBe(0);
     expect(b?.exitCode, b?.stderr).toBe(0);
     const [as, bs] = [a, b].map((r) => JSON.parse(String(r?.stdout)) as string[]);
-    const rounds_ = as!.map((x, i) => [x, bs![i]].sort().join(","));
-    expect(rounds_).toHaveLength(rounds);
-    expect(rounds_.map((r, i) => [i, r]).filter(([, r]) => r !== "lost,won")).toEqual([]);
+    const pairs = as!.map((x, i) => [x, bs![i]].sort().join(","));
+    expect(pairs).toHaveLength(rounds);
+    expect(pairs.map((r, i) => [i, r]).filter(([, r]) => r !== "lost,won")).toEqual([]);
     // Both sides won some: the instant was shared, not one side always first.
     expect(as!.includes("won") && bs!.includes("won"), `a: ${as!.join(" ")}`).toBe(true);
   }, 240_000);

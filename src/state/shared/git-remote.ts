@@ -11,6 +11,11 @@ export async function refSha(cwd: string, ref: string): Promise<string | undefin
 /** Refs under a prefix, with the commit each points at. */
 export async function refsUnder(cwd: string, prefix: string): Promise<Map<string, string>> {
   const [refs] = await refsUnderEach(cwd, [prefix]);
+  return shasOf(refs);
+}
+
+/** Refs found by `refsUnderEach`, with only the commit each points at. */
+export function shasOf(refs: ReadonlyMap<string, RefAt>): Map<string, string> {
   return new Map([...refs].map(([name, r]) => [name, r.sha]));
 }
 

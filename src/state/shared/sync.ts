@@ -9,7 +9,7 @@ import { ensureStateSubdir, journalPath, listRunIds, runsDir } from "../state-di
 import { readHolder, thisHost } from "../lock.js";
 import { bytesInSubject, chainAt, chainObjects, readLeases, type Chain } from "./chain.js";
 import { git } from "../../system/git.js";
-import { isAncestor, refsUnder, refsUnderEach, type RefAt } from "./git-remote.js";
+import { isAncestor, refsUnder, refsUnderEach, shasOf } from "./git-remote.js";
 import type { LeaseRecord } from "./lease.js";
 import { RUNS, rewrittenPrefix, rewrittenRef, trackingPrefix } from "./refs.js";
 import { fetchShared, prepareClone, type ShareConfig } from "./remote.js";
@@ -61,10 +61,9 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
   const unreachable = await fetchShared(config);
   // Everything else this sync reads of the refs, in one look.
   const [remote, local, rewritten, locks] = await refsUnderEach(repo, [`${trackingPrefix(config.remote)}runs/`, RUNS, rewrittenPrefix(config.remote), `${trackingPrefix(config.remote)}locks/`]);
-  const shas = (refs: ReadonlyMap<string, RefAt>) => new Map([...refs].map(([id, r]) => [id, r.sha]));
-  const remoteRuns = shas(remote);
-  const localRefs = shas(local);
-  const marks = shas(rewritten);
+  const remoteRuns = shasOf(remote);
+  const localRefs = shasOf(local);
+  const marks = shasOf(rewritten);
   const ids = new Set([...listRunIds(stateDir), ...remoteRuns.keys(), ...localRefs.keys()].filter((id) => RUN_ID_PATTERN.test(id)));
   const imported: string[] = [];
   const runs: RunSync[] = [];
@@ -145,7 +144,7 @@ export async function syncShared(config: ShareConfig, stateDir: string, now: () 
       runs.push({ runId, status: "diverged", kept });
     }
   }
-  return { unreachable, imported, runs, leases: await leasesAt(config, shas(locks)), kept: keptJournals(stateDir) };
+  return { unreachable, imported, runs, leases: await leasesAt(config, shasOf(locks)), kept: keptJournals(stateDir) };
 }
 
 function keptJournals(stateDir: string): string[] {
